@@ -1,0 +1,85 @@
+// Bundles Deploy Agent with esbuild:
+//   dist/extension.js            extension host entry (CommonJS, tiny: activation only)
+//   dist/extension-services.js   everything the commands need, loaded on first use
+//   dist/cli/cli.mjs (+ chunks)  the deploy-agent CLI (ESM, code-split so --version stays fast)
+//   dist/webview/*.js            webview front ends (browser ESM)
+//   dist/node_modules/better-sqlite3  the native SQLite binding with its prebuilt binaries
+// Usage: node scripts/build.mjs [--watch] [--production]
+import * as esbuild from 'esbuild';
+import { cpSync, mkdirSync, rmSync, chmodSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const dist = path.join(root, 'dist');
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+const common = {
+  bundle: true,
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: 'warning',
+  absWorkingDir: root,
+  legalComments: 'linked',
+};
+
+const nodeExternals = ['vscode', 'better-sqlite3'];
+
+/** @type {esbuild.BuildOptions[]} */
+const builds = [
+  {
+    ...common,
+    entryPoints: { extension: 'src/extension/main.ts', 'extension-services': 'src/extension/services.ts' },
+    outdir: dist,
+    platform: 'node',
+    target: 'node22',
+    format: 'cjs',
+    external: [...nodeExternals, './extension-services.js'],
+  },
+  {
+    ...common,
+    entryPoints: { cli: 'src/cli/main.ts' },
+    outdir: path.join(dist, 'cli'),
+    outExtension: { '.js': '.mjs' },
+    platform: 'node',
+    target: 'node22',
+    format: 'esm',
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
+    external: nodeExternals,
+    // Bundled CommonJS dependencies call require() for Node built-ins.
+    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  },
+  {
+    ...common,
+    entryPoints: { diagnostics: 'webview-ui/diagnostics/main.ts' },
+    outdir: path.join(dist, 'webview'),
+    platform: 'browser',
+    target: 'es2022',
+    format: 'esm',
+  },
+];
+
+function copyNativeSqlite() {
+  const source = path.join(root, 'node_modules', 'better-sqlite3');
+  const target = path.join(dist, 'node_modules', 'better-sqlite3');
+  rmSync(target, { recursive: true, force: true });
+  mkdirSync(target, { recursive: true });
+  for (const entry of ['package.json', 'LICENSE', 'lib', 'prebuilds']) {
+    if (existsSync(path.join(source, entry))) cpSync(path.join(source, entry), path.join(target, entry), { recursive: true });
+  }
+}
+
+if (!watch) rmSync(dist, { recursive: true, force: true });
+copyNativeSqlite();
+if (watch) {
+  const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
+  await Promise.all(contexts.map((c) => c.watch()));
+  console.log('watching for changes…');
+} else {
+  const started = performance.now();
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+  chmodSync(path.join(dist, 'cli', 'cli.mjs'), 0o755);
+  console.log(`built dist/ in ${Math.round(performance.now() - started)} ms`);
+}

@@ -1,0 +1,6 @@
+import type { Command } from 'commander';
+import type { CliContext } from '../context';
+import { registerDiagnostics } from './diagnostics';
+
+/** Every CLI command, in help order. Each area adds its own register function here. */
+export const commandRegistrations: ((program: Command, ctx: CliContext) => void)[] = [registerDiagnostics];

@@ -1,0 +1,43 @@
+// Extension entry. Kept tiny so activation is fast: it registers the commands and an output
+// channel, and loads everything else (extension-services.js) the first time a command needs it.
+import * as vscode from 'vscode';
+import path from 'node:path';
+import type { ExtensionServices } from './services';
+
+export interface DeployAgentApi {
+  /** Milliseconds from the start of activate() to its end (performance.now marks). */
+  readonly activationMs: number;
+  services(): ExtensionServices;
+}
+
+export function activate(context: vscode.ExtensionContext): DeployAgentApi {
+  const started = performance.now();
+  performance.mark('deploy-agent:activate:start');
+  const output = vscode.window.createOutputChannel('Deploy Agent', { log: true });
+  context.subscriptions.push(output);
+
+  let services: ExtensionServices | undefined;
+  const load = (): ExtensionServices => {
+    if (!services) {
+      // A runtime path keeps the bundler from inlining the services into this file.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const mod = require(path.join(__dirname, 'extension-services.js')) as typeof import('./services');
+      services = mod.createServices(context, output);
+    }
+    return services;
+  };
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand('deployAgent.showDiagnostics', () => load().showDiagnostics()),
+    vscode.commands.registerCommand('deployAgent.deployRecommendation', () => load().deployRecommendation()),
+  );
+
+  performance.mark('deploy-agent:activate:end');
+  const activationMs = performance.now() - started;
+  output.info(`Deploy Agent activated in ${activationMs.toFixed(2)} ms`);
+  return { activationMs, services: load };
+}
+
+export function deactivate(): void {
+  // Disposables are registered on context.subscriptions; VS Code disposes them.
+}

@@ -1,0 +1,75 @@
+// Everything the commands need, created on first use (see main.ts). It translates between
+// VS Code and core; the work itself happens in core.
+import * as vscode from 'vscode';
+import path from 'node:path';
+import { resolveConfig } from '../core/config/resolve';
+import { collectDiagnostics, type Diagnostics } from '../core/diagnostics/collect';
+import { openHistoryStore, type HistoryStore } from '../core/store/database';
+import { resolveDbPath } from '../core/store/location';
+import { DEPLOY_AGENT_VERSION } from '../core/version';
+import { DiagnosticsPanel } from './diagnostics-panel';
+import { explicitEditorSettings } from './editor-settings';
+import { requireTrust } from './trust';
+
+export interface ExtensionServices {
+  showDiagnostics(): Promise<Diagnostics>;
+  computeDiagnostics(): Promise<Diagnostics>;
+  deployRecommendation(): Promise<void>;
+  readonly historyDbPath: string;
+}
+
+export function createServices(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): ExtensionServices {
+  let store: HistoryStore | undefined;
+  const historyDbPath = resolveDbPath({ editorPath: vscode.Uri.joinPath(context.globalStorageUri, 'history.db').fsPath }).path;
+
+  const openStore = (): HistoryStore => {
+    if (!store) {
+      store = openHistoryStore(historyDbPath);
+      const opened = store;
+      context.subscriptions.push({ dispose: () => opened.close() });
+      output.info(`History database ${opened.path} (schema ${opened.schemaVersion}, SQLite ${opened.sqliteVersion})`);
+      if (opened.movedAside) {
+        const message = `Deploy Agent's history database was corrupt or unreadable. It was moved to ${opened.movedAside} and a new one was created.`;
+        output.warn(message);
+        void vscode.window.showWarningMessage(message);
+      }
+    }
+    return store;
+  };
+
+  const workspaceDir = (): string | undefined => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+
+  const computeDiagnostics = async (): Promise<Diagnostics> => {
+    const opened = openStore();
+    const dir = workspaceDir();
+    const config = resolveConfig({ workspaceDir: dir, editor: explicitEditorSettings() });
+    return collectDiagnostics({
+      version: DEPLOY_AGENT_VERSION,
+      host: 'vscode',
+      vscodeVersion: vscode.version,
+      env: process.env,
+      workingDir: dir ?? path.dirname(opened.path),
+      store: { path: opened.path, pathSource: 'editor', schemaVersion: opened.schemaVersion, sqliteVersion: opened.sqliteVersion, movedAside: opened.movedAside },
+      config,
+    });
+  };
+
+  let panel: DiagnosticsPanel | undefined;
+  return {
+    historyDbPath,
+    computeDiagnostics,
+    async showDiagnostics() {
+      if (!panel || panel.disposed) {
+        panel = new DiagnosticsPanel(context.extensionUri, computeDiagnostics, output);
+        context.subscriptions.push(panel);
+      }
+      return panel.show();
+    },
+    async deployRecommendation() {
+      if (!requireTrust('deploy a recommendation (it runs the repository’s tests and writes files)')) return;
+      const message = 'Deploying a recommendation is not available in this version of Deploy Agent yet: the pipeline has not landed. Show Diagnostics works.';
+      output.warn(message);
+      void vscode.window.showInformationMessage(message);
+    },
+  };
+}
