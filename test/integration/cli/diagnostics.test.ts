@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { mkdirSync, writeFileSync, readdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import manifest from '../../../package.json';
 import { runBuiltCli } from '../../support/cli';
 import { tempDir } from '../../support/temp';
 
@@ -15,7 +16,7 @@ describe('deploy-agent CLI (built bundle)', function () {
   it('--version prints the manifest version and exits 0', async () => {
     const result = await runBuiltCli(['--version']);
     assert.equal(result.code, 0);
-    assert.equal(result.stdout.trim(), require('../../../package.json').version);
+    assert.equal(result.stdout.trim(), manifest.version);
   });
 
   it('--help lists the commands; an unknown command or option is a usage error (2)', async () => {

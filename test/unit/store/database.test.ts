@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { openHistoryStore } from '../../../src/core/store/database';
 import { migrations, latestSchemaVersion } from '../../../src/core/store/migrations';
 import { DeploymentsRepository } from '../../../src/core/store/deployments';
@@ -132,8 +133,7 @@ describe('history store', () => {
 });
 
 /** A child process that opens `file` and keeps a write transaction open until killed. */
-function holdWriteLock(file: string): Promise<import('node:child_process').ChildProcess> {
-  const { spawn } = require('node:child_process') as typeof import('node:child_process');
+function holdWriteLock(file: string): Promise<ChildProcess> {
   const script = `const D=require(${JSON.stringify(require.resolve('better-sqlite3'))});const d=new D(${JSON.stringify(file)});d.exec('BEGIN IMMEDIATE');d.exec('CREATE TABLE held(x)');process.stdout.write('locked\\n');setInterval(()=>{},1000);`;
   const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
