@@ -93,7 +93,7 @@ export class HttpFake {
 
     const faultIndex = this.faults.findIndex((f) => f.match(request));
     if (faultIndex >= 0) {
-      const [{ fault }] = this.faults.splice(faultIndex, 1) as [{ fault: Fault }];
+      const { fault } = this.faults.splice(faultIndex, 1)[0]!;
       if (fault.kind === 'delay') {
         await new Promise((r) => setTimeout(r, fault.ms));
       } else {
