@@ -1,0 +1,100 @@
+import type { DeploymentOutcome } from '../core/pipeline/orchestrator';
+import type { DeployRequest } from '../core/pipeline/ports';
+import type { CliContext } from './context';
+import { printJson } from './output';
+import { CliExit } from './program';
+
+export type RunInput =
+  | { kind: 'deploy'; request: DeployRequest; workspace: string; json: boolean; verbose: boolean }
+  | { kind: 'resume'; id: string; json: boolean; verbose: boolean };
+
+/** Exit code of a cancelled deployment (128 + SIGINT, as shells report Ctrl-C). */
+export const CANCELLED_EXIT = 130;
+
+/**
+ * Runs a deployment (new or resumed) for the CLI: live progress on stderr, Ctrl-C cancels
+ * cleanly (a second Ctrl-C exits at once), the outcome printed (one JSON object with --json),
+ * exit 0 only when the mode's goal was reached.
+ */
+export async function runDeployment(ctx: CliContext, input: RunInput): Promise<void> {
+  const { store } = ctx.openStore();
+  const [{ Orchestrator }, { createRealPorts }, { attachProgress }] = await Promise.all([
+    import('../core/pipeline/orchestrator'),
+    import('../core/pipeline/real-ports'),
+    import('./progress'),
+  ]);
+  const killAt = ctx.env.DEPLOY_AGENT_TEST_KILL_AT_STEP;
+  const orchestrator = new Orchestrator({
+    db: store.db,
+    ports: createRealPorts({ db: store.db, env: ctx.env, config: (dir) => ctx.config(dir) }),
+    // Test hook for the crash/resume tests: die like `kill -9` as soon as the named step has started.
+    onStepStarted: killAt ? (step) => void (step === killAt && process.kill(process.pid, 'SIGKILL')) : undefined,
+  });
+  const detach = attachProgress(orchestrator.events, { verbose: input.verbose });
+  const controller = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (controller.signal.aborted) {
+      process.stderr.write('\nforced exit\n');
+      process.exit(CANCELLED_EXIT);
+    }
+    process.stderr.write(`\ncancelling (${signal}); press Ctrl-C again to exit at once…\n`);
+    controller.abort(new Error(`interrupted by ${signal}`));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  let outcome: DeploymentOutcome;
+  try {
+    outcome = input.kind === 'deploy' ? await orchestrator.deploy(input.request, controller.signal) : await orchestrator.resume(input.id, controller.signal);
+  } finally {
+    detach();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+
+  if (input.json) {
+    printJson(outcomeJson(outcome));
+  } else {
+    process.stdout.write(formatOutcome(outcome));
+    if (outcome.error) {
+      process.stderr.write(`error [${outcome.error.code}]: ${outcome.error.message}\n`);
+      if (outcome.error.hint) process.stderr.write(`  → ${outcome.error.hint}\n`);
+    }
+  }
+  if (!outcome.goalReached) throw new CliExit(outcome.status === 'cancelled' ? CANCELLED_EXIT : 1);
+}
+
+export function outcomeJson(outcome: DeploymentOutcome): Record<string, unknown> {
+  return {
+    id: outcome.id,
+    status: outcome.status,
+    mode: outcome.mode,
+    goalReached: outcome.goalReached,
+    branch: outcome.branch,
+    commit: outcome.commit,
+    prUrl: outcome.prUrl,
+    tests: outcome.tests,
+    repairs: outcome.repairs,
+    durationMs: outcome.durationMs,
+    worktree: outcome.worktree,
+    report: outcome.report,
+    resumedFrom: outcome.resumedFrom,
+    warnings: outcome.warnings,
+    error: outcome.error,
+  };
+}
+
+function formatOutcome(o: DeploymentOutcome): string {
+  const lines = [
+    `Deployment ${o.id}: ${o.status}${o.goalReached ? ` — ${o.goal}` : ''}`,
+    `  mode      ${o.mode}`,
+    `  tests     ${o.tests.passed} passed, ${o.tests.failed} failed, ${o.tests.skipped} skipped; ${o.repairs} repair round(s)`,
+  ];
+  if (o.branch) lines.push(`  branch    ${o.branch}`);
+  if (o.commit) lines.push(`  commit    ${o.commit}`);
+  if (o.prUrl) lines.push(`  pull req  ${o.prUrl}`);
+  if (o.worktree) lines.push(`  worktree  ${o.worktree} (kept)`);
+  if (o.report?.markdown) lines.push(`  report    ${o.report.markdown}`);
+  lines.push(`  duration  ${(o.durationMs / 1000).toFixed(1)} s`);
+  for (const warning of o.warnings) lines.push(`  warning: ${warning}`);
+  return lines.join('\n') + '\n';
+}

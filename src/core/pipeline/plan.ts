@@ -1,0 +1,31 @@
+import type { StepName } from './events';
+import type { DeployMode } from './ports';
+
+/**
+ * Which steps a mode runs, in order. `learn` always ends a deployment (also a failed or
+ * cancelled one: it records the outcome, writes the report and removes the sandbox), so it is
+ * not part of the plan but of the finish.
+ */
+export function planFor(mode: DeployMode): StepName[] {
+  const common: StepName[] = ['validate', 'safety', 'context', 'strategy', 'sandbox', 'implement', 'write-tests', 'run-tests', 'repair', 'review'];
+  switch (mode) {
+    case 'dry-run':
+      return common;
+    case 'local-commit':
+      return [...common, 'commit'];
+    case 'full-pr':
+      return [...common, 'commit', 'push', 'pull-request'];
+  }
+}
+
+/** The goal each mode must reach for the deployment to count as succeeded (exit 0). */
+export function goalOf(mode: DeployMode): string {
+  switch (mode) {
+    case 'dry-run':
+      return 'the generated tests pass in the sandbox';
+    case 'local-commit':
+      return 'the change is committed on its branch with passing tests';
+    case 'full-pr':
+      return 'the branch is pushed and a pull request is open';
+  }
+}
