@@ -1,0 +1,327 @@
+import { DeployAgentError, isDeployAgentError } from '../errors';
+import { isCancellation } from '../recovery/retry';
+import { estimateTokens } from './cost';
+import { buildPhasePrompt, type PhasePrompt } from './prompts';
+import { isProviderError } from './providers/errors';
+import type { Candidate, ModelRouter } from './router';
+import { parseTextActions } from './text-fallback';
+import { AGENT_TOOLS, ToolRunner } from './tools/tools';
+import { ESCALATING_REASONS } from './types';
+import type { PhaseLimits } from './limits';
+import type {
+  AgentEvent,
+  ChatMessage,
+  EscalationRecord,
+  ModelInfo,
+  PhaseFailureReason,
+  PhaseResult,
+  RunAgentPhaseInput,
+  ToolCall,
+  Transcript,
+  UsageTotals,
+  WriteFinding,
+} from './types';
+
+type ConversationEnd =
+  | { kind: 'finished'; summary: string }
+  | { kind: 'failed'; reason: PhaseFailureReason; detail: string }
+  | { kind: 'provider-failed'; error: unknown };
+
+const LOOP_REPEATS = 3;
+const RESERVED_TOKENS = 512;
+
+/**
+ * Runs one agent phase (`implement`, `tests` or `fix`) in the sandbox: picks a provider
+ * through the router, converses with tools until the model calls `finish` or a bound is hit,
+ * falls back to the next provider when one fails after its retries, escalates to it when the
+ * model fails measurably, records the transcript and the outcome. Never throws for model
+ * failures or cancellation: the result's `status` and `reason` say what happened.
+ */
+export async function runAgentPhase(input: RunAgentPhaseInput & { limits?: Partial<PhaseLimits> }): Promise<PhaseResult> {
+  const { phase, router, budget } = input;
+  const limits: PhaseLimits = { ...router.phaseLimits(), ...input.limits };
+  const started = Date.now();
+  const emit = (event: AgentEvent) => input.onEvent?.(event);
+  const phaseTimer = new AbortController();
+  const timer = setTimeout(() => phaseTimer.abort(), limits.timeLimitMs);
+  const signal = input.signal ? AbortSignal.any([input.signal, phaseTimer.signal]) : phaseTimer.signal;
+
+  const tools = new ToolRunner(input.sandboxDir);
+  const filesWritten: string[] = [];
+  const findings = new Map<string, WriteFinding[]>();
+  const transcript: Transcript = { phase, system: '', entries: [] };
+  const usage: UsageTotals = { inputTokens: 0, outputTokens: 0, costUsd: 0 };
+  const escalations: EscalationRecord[] = [];
+  let turns = 0;
+  let current: Candidate | undefined;
+
+  const finish = (status: PhaseResult['status'], summary: string, reason?: PhaseFailureReason): PhaseResult => {
+    clearTimeout(timer);
+    const result: PhaseResult = {
+      phase,
+      status,
+      summary: router.redact(summary),
+      ...(reason ? { reason } : {}),
+      filesWritten,
+      findings: [...findings.values()].flat(),
+      transcript,
+      usage,
+      turns,
+      provider: current?.provider,
+      model: current?.model,
+      escalations,
+      durationMs: Date.now() - started,
+    };
+    router.saveTranscript({ deploymentId: input.deploymentId, transcript, provider: current?.provider, model: current?.model, status, reason });
+    if (current && reason !== 'cancelled') router.recordOutcome({ deploymentId: input.deploymentId, phase, provider: current.provider, model: current.model, success: status === 'succeeded', reason });
+    emit({ type: 'phase-end', phase, status, ...(reason ? { reason } : {}) });
+    return result;
+  };
+  const stopReason = (): PhaseFailureReason => (input.signal?.aborted ? 'cancelled' : 'time_limit');
+
+  let candidates: Candidate[];
+  try {
+    candidates = await router.candidates(phase, { prefer: input.preferProvider, exclude: input.excludeProviders });
+  } catch (error) {
+    return finish('failed', describe(error, router), 'provider_unavailable');
+  }
+  if (!candidates.length) {
+    return finish('failed', 'No model provider is available: Ollama and Anthropic are either not configured, excluded, or skipped after repeated failures.', 'provider_unavailable');
+  }
+
+  const problems: string[] = [];
+  let note = '';
+  for (let index = 0; index < candidates.length; index++) {
+    const candidate = candidates[index]!;
+    const next = candidates[index + 1];
+    if (signal.aborted) return finish('cancelled' === stopReason() ? 'cancelled' : 'failed', stopReason() === 'cancelled' ? 'Cancelled.' : `The ${phase} phase ran out of time.`, stopReason());
+
+    let info: ModelInfo;
+    try {
+      info = await router.preflight(candidate, signal);
+    } catch (error) {
+      if (isCancellation(error) || signal.aborted) return finish(stopReason() === 'cancelled' ? 'cancelled' : 'failed', stopReason() === 'cancelled' ? 'Cancelled.' : `The ${phase} phase ran out of time.`, stopReason());
+      const detail = describe(error, router);
+      problems.push(`${candidate.provider}: ${detail}`);
+      if (next) fallback(candidate, next, detail);
+      continue;
+    }
+    current = candidate;
+
+    const contextLimit = candidate.provider === 'ollama' ? Math.min(info.contextLength ?? router.ollamaMaxContext, router.ollamaMaxContext) : (info.contextLength ?? 200_000);
+    const nativeTools = info.supportsTools;
+    let prompt: PhasePrompt;
+    try {
+      prompt = buildPhasePrompt(phase, input.context, { maxPromptTokens: contextLimit - router.maxOutputTokens - RESERVED_TOKENS - (nativeTools ? toolsTokens() : 0), nativeTools });
+    } catch (error) {
+      const detail = describe(error, router);
+      if (next && router.escalation) {
+        escalate(candidate, next, 'context_too_small', detail);
+        continue;
+      }
+      return finish('failed', detail, 'context_too_small');
+    }
+    transcript.system = prompt.system;
+    emit({ type: 'phase-start', phase, provider: candidate.provider, model: candidate.model });
+
+    const end = await converse(candidate, info, prompt, contextLimit, note);
+    if (end.kind === 'finished') return finish('succeeded', end.summary);
+    if (end.kind === 'provider-failed') {
+      if (isCancellation(end.error) || signal.aborted) return finish(stopReason() === 'cancelled' ? 'cancelled' : 'failed', stopReason() === 'cancelled' ? 'Cancelled.' : `The ${phase} phase ran out of time.`, stopReason());
+      const detail = describe(end.error, router);
+      problems.push(`${candidate.provider}: ${detail}`);
+      router.recordOutcome({ deploymentId: input.deploymentId, phase, provider: candidate.provider, model: candidate.model, success: false, reason: 'provider_unavailable' });
+      if (next) {
+        fallback(candidate, next, detail);
+        note = filesWritten.length ? `A previous attempt was interrupted. Files already changed in the workspace: ${filesWritten.join(', ')}. Check them before continuing.` : '';
+        current = undefined;
+        continue;
+      }
+      return finish('failed', `No model could finish the ${phase} phase: ${problems.join(' ')}`, 'provider_unavailable');
+    }
+    // A measurable failure of this model: escalate to the next provider when allowed.
+    if (ESCALATING_REASONS.includes(end.reason) && router.escalation && next) {
+      router.recordOutcome({ deploymentId: input.deploymentId, phase, provider: candidate.provider, model: candidate.model, success: false, reason: end.reason });
+      escalate(candidate, next, end.reason, end.detail);
+      note = filesWritten.length ? `Another model worked on this before you and changed: ${filesWritten.join(', ')}. Check those files; keep what is right and fix the rest.` : '';
+      current = undefined;
+      continue;
+    }
+    return finish('failed', end.detail, end.reason);
+  }
+  return finish('failed', `No model provider could serve the ${phase} phase: ${problems.join(' ') || 'none reachable'}`, 'provider_unavailable');
+
+  function fallback(from: Candidate, to: Candidate, detail: string) {
+    router.recordDecision({ deploymentId: input.deploymentId, kind: 'provider', chosen: `${to.provider}:${to.model}`, inputs: { phase, from }, reason: `${from.provider} failed: ${detail}` });
+    emit({ type: 'fallback', phase, from: from.provider, to: to.provider, reason: router.redact(detail) });
+  }
+
+  function escalate(from: Candidate, to: Candidate, reason: PhaseFailureReason, detail: string) {
+    const record: EscalationRecord = { from, to, reason, detail: router.redact(detail) };
+    escalations.push(record);
+    router.recordDecision({ deploymentId: input.deploymentId, kind: 'escalation', chosen: `${to.provider}:${to.model}`, inputs: { phase, from, reason }, reason: `${from.provider}:${from.model} failed the ${phase} phase (${reason}): ${detail}` });
+    emit({ type: 'escalation', phase, record });
+  }
+
+  async function converse(candidate: Candidate, info: ModelInfo, prompt: PhasePrompt, contextLimit: number, preface: string): Promise<ConversationEnd> {
+    const nativeTools = info.supportsTools;
+    const messages: ChatMessage[] = [{ role: 'user', content: preface ? `${preface}\n\n${prompt.user}` : prompt.user }];
+    record(messages[0]!, candidate);
+    let phaseTokens = 0;
+    let malformedCount = 0;
+    let mismatchStreak = 0;
+    let idleTurns = 0;
+    let credentialBlocks = 0;
+    let lastKey = '';
+    let repeats = 0;
+    let finishRefused = false;
+    const started = turns;
+
+    for (;;) {
+      if (signal.aborted) return { kind: 'provider-failed', error: new DeployAgentError('CANCELLED', 'Cancelled.', '') };
+      const over = budget.exceeded();
+      if (over) return { kind: 'failed', reason: 'budget_exhausted', detail: `Stopped: ${over.message}.` };
+      if (turns - started >= limits.maxTurns) return { kind: 'failed', reason: 'turn_limit', detail: `Stopped after ${limits.maxTurns} turns without the model calling finish.` };
+      if (phaseTokens >= limits.maxTokens) return { kind: 'failed', reason: 'token_limit', detail: `Stopped: the phase used ${phaseTokens} of its ${limits.maxTokens} tokens.` };
+
+      const fit = fitContext(prompt.system, messages, contextLimit, nativeTools, router.maxOutputTokens);
+      if (!fit.ok) return { kind: 'failed', reason: 'context_too_small', detail: `The conversation no longer fits the model's context of ${contextLimit} tokens, even with earlier tool output elided.` };
+
+      let response;
+      try {
+        response = await router.chat({
+          phase,
+          candidate,
+          system: prompt.system,
+          messages,
+          tools: nativeTools ? [...AGENT_TOOLS] : undefined,
+          numCtx: candidate.provider === 'ollama' ? fit.numCtx : undefined,
+          deploymentId: input.deploymentId,
+          signal,
+          onText: (delta) => emit({ type: 'text', phase, delta }),
+          onRetry: ({ attempt, delayMs, error }) => emit({ type: 'retry', phase, provider: candidate.provider, attempt, delayMs, error }),
+        });
+      } catch (error) {
+        return { kind: 'provider-failed', error };
+      }
+      turns++;
+      phaseTokens += response.usage.inputTokens + response.usage.outputTokens;
+      usage.inputTokens += response.usage.inputTokens;
+      usage.outputTokens += response.usage.outputTokens;
+      usage.costUsd += response.costUsd;
+      budget.charge({ ...response.usage, costUsd: response.costUsd });
+      emit({ type: 'model-call', phase, provider: candidate.provider, model: candidate.model, turn: turns, usage: response.usage, costUsd: response.costUsd, cached: response.cached, durationMs: response.durationMs });
+
+      let calls: ToolCall[];
+      let formatProblems: string[] = [];
+      if (nativeTools) calls = response.toolCalls;
+      else ({ calls, problems: formatProblems } = parseTextActions(response.text));
+      const assistant: ChatMessage = { role: 'assistant', content: response.text, ...(nativeTools && calls.length ? { toolCalls: calls } : {}) };
+      messages.push(assistant);
+      record(assistant, candidate);
+
+      if (!calls.length && !formatProblems.length) {
+        idleTurns++;
+        if (idleTurns > limits.maxIdleTurns) return { kind: 'failed', reason: 'no_progress', detail: `The model answered ${idleTurns} times without using a tool or calling finish.` };
+        const nudge: ChatMessage = {
+          role: 'user',
+          content: nativeTools
+            ? 'Use the tools to make the change (write_file / edit_file), and call finish with a summary when the work is done.'
+            : 'Write your actions in the required form (```file:path blocks, READ:/LIST:/SEARCH: lines) and end with a FINISH: line when done.',
+        };
+        messages.push(nudge);
+        record(nudge, candidate);
+        continue;
+      }
+      idleTurns = 0;
+
+      const textResults: string[] = [];
+      for (const problem of formatProblems) {
+        malformedCount++;
+        textResults.push(`Error: ${problem}`);
+      }
+      let finished: string | undefined;
+      for (const call of calls) {
+        const key = `${call.name}\u0000${call.arguments ? JSON.stringify(call.arguments) : (call.raw ?? '')}`;
+        repeats = key === lastKey ? repeats + 1 : 1;
+        lastKey = key;
+        if (repeats >= LOOP_REPEATS) {
+          return { kind: 'failed', reason: 'loop_detected', detail: `The model made the same ${call.name} call ${LOOP_REPEATS} times in a row; stopped as a loop.` };
+        }
+        let outcome = tools.run(call);
+        if (outcome.finished !== undefined) {
+          const open = [...findings.values()].flat().filter((f) => f.kind === 'syntax');
+          if (open.length && !finishRefused) {
+            finishRefused = true;
+            outcome = { ...outcome, finished: undefined, isError: true, content: `Error: not finished — syntax errors remain: ${open.map((f) => `${f.path}: ${f.message}`).join('; ')}. Fix them, then call finish again.` };
+          }
+        }
+        if (outcome.malformed) malformedCount++;
+        if (outcome.editMismatch) mismatchStreak++;
+        else if (outcome.wrote) mismatchStreak = 0;
+        if (outcome.findings.some((f) => f.kind === 'credential')) credentialBlocks++;
+        if (outcome.wrote) {
+          if (!filesWritten.includes(outcome.wrote)) filesWritten.push(outcome.wrote);
+          findings.set(outcome.wrote, outcome.findings);
+          emit({ type: 'file-written', phase, path: outcome.wrote });
+          for (const finding of outcome.findings) emit({ type: 'finding', phase, finding });
+        }
+        emit({ type: 'tool-call', phase, name: call.name, ...(outcome.path ? { path: outcome.path } : {}), ok: !outcome.isError, ...(outcome.isError ? { error: outcome.content } : {}) });
+        if (nativeTools) {
+          const result: ChatMessage = { role: 'tool', toolCallId: call.id, name: call.name || 'unknown', content: outcome.content, ...(outcome.isError ? { isError: true } : {}) };
+          messages.push(result);
+          record(result, candidate);
+        } else textResults.push(`[${call.name}${typeof call.arguments?.path === 'string' ? ` ${call.arguments.path}` : ''}]\n${outcome.content}`);
+        if (outcome.finished !== undefined) {
+          finished = outcome.finished;
+          break;
+        }
+      }
+      if (!nativeTools && textResults.length && finished === undefined) {
+        const results: ChatMessage = { role: 'user', content: `Results of your actions:\n\n${textResults.join('\n\n')}` };
+        messages.push(results);
+        record(results, candidate);
+      }
+      if (finished !== undefined) return { kind: 'finished', summary: finished || 'Done.' };
+      if (malformedCount > limits.maxMalformed) return { kind: 'failed', reason: 'malformed_tool_calls', detail: `The model made ${malformedCount} malformed tool calls (limit ${limits.maxMalformed}).` };
+      if (mismatchStreak >= limits.maxEditMismatches) return { kind: 'failed', reason: 'edits_not_matching', detail: `${mismatchStreak} edits in a row did not match the files they targeted.` };
+      if (credentialBlocks >= 3) return { kind: 'failed', reason: 'credentials_blocked', detail: 'The model kept writing hard-coded credentials; those writes were blocked.' };
+    }
+  }
+
+  function record(message: ChatMessage, candidate: Candidate) {
+    transcript.entries.push({ at: Date.now() - started, provider: candidate.provider, model: candidate.model, message });
+  }
+}
+
+let toolTokenCache: number | undefined;
+function toolsTokens(): number {
+  return (toolTokenCache ??= estimateTokens(JSON.stringify(AGENT_TOOLS)));
+}
+
+const ELIDED = '(earlier output elided to fit the context)';
+
+/**
+ * Sizes the request: `num_ctx` is what the prompt needs plus room for the answer, rounded up
+ * to 1024 and capped by the model. When the conversation has outgrown the context, the
+ * oldest tool output is elided (the last messages stay whole).
+ */
+export function fitContext(system: string, messages: ChatMessage[], contextLimit: number, nativeTools: boolean, outputRoom = 4096): { ok: boolean; numCtx: number } {
+  const fixed = estimateTokens(system) + (nativeTools ? toolsTokens() : 0) + RESERVED_TOKENS;
+  const size = () => fixed + messages.reduce((n, m) => n + estimateTokens(m.content) + (m.role === 'assistant' && m.toolCalls ? estimateTokens(JSON.stringify(m.toolCalls)) : 0) + 4, 0);
+  let needed = size() + outputRoom;
+  for (let i = 1; needed > contextLimit && i < messages.length - 4; i++) {
+    const m = messages[i]!;
+    if ((m.role === 'tool' || (m.role === 'user' && m.content.startsWith('Results of your actions'))) && m.content !== ELIDED && m.content.length > ELIDED.length) {
+      messages[i] = { ...m, content: ELIDED };
+      needed = size() + outputRoom;
+    }
+  }
+  if (needed > contextLimit) return { ok: false, numCtx: contextLimit };
+  return { ok: true, numCtx: Math.min(contextLimit, Math.max(2048, Math.ceil(needed / 1024) * 1024)) };
+}
+
+function describe(error: unknown, router: ModelRouter): string {
+  if (isDeployAgentError(error) || isProviderError(error)) return router.redact(`${error.message} ${error.hint}`.trim());
+  return router.redact(error instanceof Error ? error.message : String(error));
+}
