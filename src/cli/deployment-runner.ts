@@ -26,7 +26,7 @@ export async function runDeployment(ctx: CliContext, input: RunInput): Promise<v
   const killAt = ctx.env.DEPLOY_AGENT_TEST_KILL_AT_STEP;
   const orchestrator = new Orchestrator({
     db: store.db,
-    ports: createRealPorts({ db: store.db, env: ctx.env, config: (dir) => ctx.config(dir) }),
+    ports: createRealPorts({ store, env: ctx.env, config: (dir) => ctx.config(dir) }),
     // Test hook for the crash/resume tests: die like `kill -9` as soon as the named step has started.
     onStepStarted: killAt ? (step) => void (step === killAt && process.kill(process.pid, 'SIGKILL')) : undefined,
   });

@@ -301,7 +301,7 @@ export class Orchestrator {
         const lock = await ports.acquireLock(repoRoot, state.id, { wait: request.wait, signal: ctx.signal });
         try {
           ctx.progress('checking the model providers');
-          const model = await ports.preflightModels(request.workspaceDir, ctx.signal);
+          const model = await ports.preflightModels(repoRoot, ctx.signal);
           const before = await ports.snapshotRepoState(repoRoot);
           return { lock, patch: { repoRoot, circuit, model, before } };
         } catch (error) {
@@ -350,6 +350,8 @@ export class Orchestrator {
         const phase = name === 'implement' ? 'implement' : 'tests';
         const outcome = await ports.runPhase({
           phase,
+          deploymentId: state.id,
+          repoRoot: state.repoRoot!,
           recommendation: state.recommendation!,
           sandbox: state.sandbox!,
           context: state.context!,
@@ -385,6 +387,8 @@ export class Orchestrator {
           ctx.progress(`repair round ${repairs + 1} of ${limit}${pattern ? ` (pattern ${pattern.id})` : ''}`);
           const outcome = await ports.runPhase({
             phase: 'fix',
+            deploymentId: state.id,
+            repoRoot: state.repoRoot!,
             recommendation: state.recommendation!,
             sandbox: state.sandbox!,
             context: state.context!,

@@ -94,6 +94,9 @@ export interface ContextInfo {
 
 export interface PhaseInput {
   phase: 'implement' | 'tests' | 'fix';
+  deploymentId: string;
+  /** The user's repository (the sandbox is a worktree of it). */
+  repoRoot: string;
   recommendation: Recommendation;
   sandbox: SandboxInfo;
   context: ContextInfo;

@@ -1,25 +1,50 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import type Database from 'better-sqlite3';
+import { budgetFromConfig, checkProviders, createModelRouter, type DeploymentBudget, type ModelRouter, type PhaseContext } from '../ai';
 import { DeployAgentError } from '../errors';
-import type { PipelinePorts } from './ports';
+import type { HistoryStore } from '../store/database';
+import type { ContextInfo, PhaseInput, PhaseOutcome, PipelinePorts } from './ports';
 import { restoreSandboxTree, snapshotSandboxTree } from './sandbox-state';
 
 const run = promisify(execFile);
 
+export interface ConfigReader {
+  get<T>(key: string): T;
+}
+
 export interface RealPortsOptions {
-  db: Database.Database;
+  store: HistoryStore;
   env: NodeJS.ProcessEnv;
-  /** Settings resolver for the workspace (CLI: ctx.config, extension: its own). */
-  config(workspaceDir: string): { get<T>(key: string): T };
+  /** Settings for a workspace (CLI: ctx.config, extension: its resolver with the editor's values). */
+  config(workspaceDir: string): ConfigReader;
 }
 
 function notYet(what: string): never {
   throw new DeployAgentError('NOT_AVAILABLE', `${what} is not wired into the pipeline yet.`, 'This build of Deploy Agent cannot deploy yet.');
 }
 
-/** The pipeline's ports backed by the real modules of every area. */
-export function createRealPorts(_options: RealPortsOptions): PipelinePorts {
+/**
+ * The pipeline's ports backed by the real modules of every area: analysis, agent (router and
+ * agent loop), strategy and learning, sandbox, testing, recovery, git and GitHub, report.
+ */
+export function createRealPorts(options: RealPortsOptions): PipelinePorts {
+  const routers = new Map<string, { router: ModelRouter; config: ConfigReader }>();
+  const budgets = new Map<string, DeploymentBudget>();
+  const routerFor = (workspaceDir: string) => {
+    let entry = routers.get(workspaceDir);
+    if (!entry) {
+      const config = options.config(workspaceDir);
+      entry = { router: createModelRouter({ config, store: options.store, env: options.env, repoKey: workspaceDir }), config };
+      routers.set(workspaceDir, entry);
+    }
+    return entry;
+  };
+  const budgetFor = (deploymentId: string, config: ConfigReader) => {
+    let budget = budgets.get(deploymentId);
+    if (!budget) budgets.set(deploymentId, (budget = budgetFromConfig(config)));
+    return budget;
+  };
+
   return {
     loadRecommendation: async () => notYet('Loading recommendations'),
     repositoryRoot: async (workspaceDir) => {
@@ -33,7 +58,17 @@ export function createRealPorts(_options: RealPortsOptions): PipelinePorts {
     snapshotRepoState: async () => notYet('Repository snapshots'),
     acquireLock: async () => notYet('The repository lock'),
     checkCircuitBreaker: async () => notYet('The circuit breaker'),
-    preflightModels: async () => notYet('Model preflight'),
+    preflightModels: async (workspaceDir, signal) => {
+      const { router } = routerFor(workspaceDir);
+      const check = await checkProviders(router, { signal });
+      if (!check.ok) {
+        const why = check.providers.map((p) => `${p.provider}: ${p.reason ?? Object.values(p.phases).find((ph) => ph.problem)?.problem ?? 'not ready'}`).join('; ');
+        const hint = check.providers.map((p) => p.hint).filter(Boolean).join(' ') || 'Run `deploy-agent ai check` for details.';
+        throw new DeployAgentError('NO_MODEL_AVAILABLE', `No model provider can serve the deployment: ${why}.`, hint, { details: { providers: check.providers } });
+      }
+      const ready = check.providers.find((p) => p.reachable && Object.values(p.phases).every((ph) => ph.ready)) ?? check.providers.find((p) => p.reachable)!;
+      return { provider: ready.provider, model: ready.phases.implement.model };
+    },
     gatherContext: async () => notYet('Workspace analysis'),
     decideStrategy: async () => notYet('Strategy decisions'),
     createSandbox: async () => notYet('Sandboxes'),
@@ -41,7 +76,37 @@ export function createRealPorts(_options: RealPortsOptions): PipelinePorts {
     snapshotSandbox: (sandbox) => snapshotSandboxTree(sandbox.path),
     restoreSandbox: (sandbox, tree) => restoreSandboxTree(sandbox.path, tree),
     removeSandbox: async () => notYet('Sandboxes'),
-    runPhase: async () => notYet('The agent'),
+    runPhase: async (input: PhaseInput): Promise<PhaseOutcome> => {
+      const { runAgentPhase } = await import('../ai');
+      const { router, config } = routerFor(input.repoRoot);
+      const result = await runAgentPhase({
+        phase: input.phase,
+        sandboxDir: input.sandbox.path,
+        context: phaseContext(input),
+        router,
+        budget: budgetFor(input.deploymentId, config),
+        deploymentId: input.deploymentId,
+        signal: input.signal,
+        onEvent: (event) => {
+          if (event.type === 'text') input.onText?.(event.delta);
+          else if (event.type === 'file-written') input.onProgress?.(`wrote ${event.path}`);
+          else if (event.type === 'fallback') input.onProgress?.(`falling back from ${event.from} to ${event.to}: ${event.reason}`);
+          else if (event.type === 'retry') input.onProgress?.(`retrying ${event.provider} (attempt ${event.attempt}) in ${event.delayMs} ms`);
+        },
+      });
+      if (result.status === 'cancelled') throw new DeployAgentError('CANCELLED', 'Cancelled.', 'Nothing was left half-done; run the command again when ready.');
+      return {
+        ok: result.status === 'succeeded',
+        summary: result.summary,
+        filesWritten: result.filesWritten,
+        ...(result.reason ? { reason: result.reason } : {}),
+        ...(result.provider ? { provider: result.provider } : {}),
+        ...(result.model ? { model: result.model } : {}),
+        inputTokens: result.usage.inputTokens,
+        outputTokens: result.usage.outputTokens,
+        costUsd: result.usage.costUsd,
+      };
+    },
     runTests: async () => notYet('The test runner'),
     matchErrorPattern: () => undefined,
     review: async () => notYet('Review'),
@@ -51,4 +116,17 @@ export function createRealPorts(_options: RealPortsOptions): PipelinePorts {
     recordOutcome: async () => undefined,
     writeReport: async () => undefined,
   };
+}
+
+/** What a phase is told, from what the context step found. */
+function phaseContext(input: PhaseInput): PhaseContext {
+  const context: ContextInfo = input.context;
+  const integration = (context.integration ?? {}) as Record<string, unknown>;
+  const phase: PhaseContext = { recommendation: input.recommendation };
+  if (context.profile) phase.profile = context.profile;
+  if (Array.isArray(integration.integrationPoints)) phase.integrationPoints = integration.integrationPoints as PhaseContext['integrationPoints'];
+  if (typeof integration.repoMap === 'string') phase.repoMap = integration.repoMap;
+  if (input.failingOutput) phase.failingOutput = input.failingOutput;
+  if (input.errorPattern) phase.errorPattern = { id: input.errorPattern.id, description: input.errorPattern.explanation, suggestion: input.errorPattern.recovery };
+  return phase;
 }
