@@ -78,6 +78,8 @@ export async function runAgentPhase(input: RunAgentPhaseInput & { limits?: Parti
     return result;
   };
   const stopReason = (): PhaseFailureReason => (input.signal?.aborted ? 'cancelled' : 'time_limit');
+  const stopped = (): PhaseResult =>
+    stopReason() === 'cancelled' ? finish('cancelled', 'Cancelled.', 'cancelled') : finish('failed', `The ${phase} phase ran out of time (${Math.round(limits.timeLimitMs / 1000)} s).`, 'time_limit');
 
   let candidates: Candidate[];
   try {
@@ -94,13 +96,13 @@ export async function runAgentPhase(input: RunAgentPhaseInput & { limits?: Parti
   for (let index = 0; index < candidates.length; index++) {
     const candidate = candidates[index]!;
     const next = candidates[index + 1];
-    if (signal.aborted) return finish('cancelled' === stopReason() ? 'cancelled' : 'failed', stopReason() === 'cancelled' ? 'Cancelled.' : `The ${phase} phase ran out of time.`, stopReason());
+    if (signal.aborted) return stopped();
 
     let info: ModelInfo;
     try {
       info = await router.preflight(candidate, signal);
     } catch (error) {
-      if (isCancellation(error) || signal.aborted) return finish(stopReason() === 'cancelled' ? 'cancelled' : 'failed', stopReason() === 'cancelled' ? 'Cancelled.' : `The ${phase} phase ran out of time.`, stopReason());
+      if (isCancellation(error) || signal.aborted) return stopped();
       const detail = describe(error, router);
       problems.push(`${candidate.provider}: ${detail}`);
       if (next) fallback(candidate, next, detail);
@@ -127,7 +129,7 @@ export async function runAgentPhase(input: RunAgentPhaseInput & { limits?: Parti
     const end = await converse(candidate, info, prompt, contextLimit, note);
     if (end.kind === 'finished') return finish('succeeded', end.summary);
     if (end.kind === 'provider-failed') {
-      if (isCancellation(end.error) || signal.aborted) return finish(stopReason() === 'cancelled' ? 'cancelled' : 'failed', stopReason() === 'cancelled' ? 'Cancelled.' : `The ${phase} phase ran out of time.`, stopReason());
+      if (isCancellation(end.error) || signal.aborted) return stopped();
       const detail = describe(end.error, router);
       problems.push(`${candidate.provider}: ${detail}`);
       router.recordOutcome({ deploymentId: input.deploymentId, phase, provider: candidate.provider, model: candidate.model, success: false, reason: 'provider_unavailable' });
@@ -216,7 +218,8 @@ export async function runAgentPhase(input: RunAgentPhaseInput & { limits?: Parti
       let formatProblems: string[] = [];
       if (nativeTools) calls = response.toolCalls;
       else ({ calls, problems: formatProblems } = parseTextActions(response.text));
-      const assistant: ChatMessage = { role: 'assistant', content: response.text, ...(nativeTools && calls.length ? { toolCalls: calls } : {}) };
+      // What the model said is kept (and sent back) without any secret it may have repeated.
+      const assistant = redactMessage({ role: 'assistant', content: response.text, ...(nativeTools && calls.length ? { toolCalls: calls } : {}) });
       messages.push(assistant);
       record(assistant, candidate);
 
@@ -249,6 +252,8 @@ export async function runAgentPhase(input: RunAgentPhaseInput & { limits?: Parti
           return { kind: 'failed', reason: 'loop_detected', detail: `The model made the same ${call.name} call ${LOOP_REPEATS} times in a row; stopped as a loop.` };
         }
         let outcome = tools.run(call);
+        // A secret read from the workspace (a .env file) must not reach the prompt or the transcript.
+        outcome = { ...outcome, content: router.redact(outcome.content) };
         if (outcome.finished !== undefined) {
           const open = [...findings.values()].flat().filter((f) => f.kind === 'syntax');
           if (open.length && !finishRefused) {
@@ -287,6 +292,12 @@ export async function runAgentPhase(input: RunAgentPhaseInput & { limits?: Parti
       if (mismatchStreak >= limits.maxEditMismatches) return { kind: 'failed', reason: 'edits_not_matching', detail: `${mismatchStreak} edits in a row did not match the files they targeted.` };
       if (credentialBlocks >= 3) return { kind: 'failed', reason: 'credentials_blocked', detail: 'The model kept writing hard-coded credentials; those writes were blocked.' };
     }
+  }
+
+  function redactMessage(message: ChatMessage): ChatMessage {
+    const json = JSON.stringify(message);
+    const clean = router.redact(json);
+    return clean === json ? message : (JSON.parse(clean) as ChatMessage);
   }
 
   function record(message: ChatMessage, candidate: Candidate) {

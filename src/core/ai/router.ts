@@ -148,6 +148,11 @@ export class ModelRouter {
     return Boolean(this.options.providers?.[name]);
   }
 
+  containsSecret(text: string): boolean {
+    for (const secret of this.secretsSeen) if (text.includes(secret)) return true;
+    return false;
+  }
+
   provider(name: ProviderName): ModelProvider {
     return this.providers.get(name)!;
   }
@@ -273,7 +278,8 @@ export class ModelRouter {
       const durationMs = this.now() - started;
       this.account(request.deploymentId, response.usage, costUsd);
       this.aiStore?.recordCall({ deploymentId: request.deploymentId, phase: request.phase, provider: providerName, model, ...response.usage, costUsd, durationMs, cached: false, attempts, status: 'ok' }, this.now());
-      if (useCache) this.aiStore!.cachePut(cacheKey, providerName, model, response, this.now(), this.cacheTtlMs);
+      // A response that repeats a secret is not kept on disk.
+      if (useCache && !this.containsSecret(JSON.stringify(response))) this.aiStore!.cachePut(cacheKey, providerName, model, response, this.now(), this.cacheTtlMs);
       return { ...response, provider: providerName, model, costUsd, cached: false, durationMs, attempts };
     } catch (error) {
       const cleaned = this.clean(error);

@@ -44,7 +44,7 @@ export const aiSettings: SettingSpec[] = [
   {
     key: 'anthropic.model',
     env: 'DEPLOY_AGENT_ANTHROPIC_MODEL',
-    schema: { type: 'string', default: 'claude-sonnet-4-5', description: 'Anthropic model used by every phase unless `anthropic.phaseModels` names another.' },
+    schema: { type: 'string', default: 'claude-sonnet-4-6', description: 'Anthropic model used by every phase unless `anthropic.phaseModels` names another.' },
   },
   { key: 'anthropic.phaseModels', schema: phaseModels('Anthropic', 'claude-haiku-4-5') },
   {
@@ -58,8 +58,9 @@ export const aiSettings: SettingSpec[] = [
     schema: {
       type: 'object',
       default: {
+        'claude-sonnet-4-6': { inputPerMTok: 3, outputPerMTok: 15 },
         'claude-sonnet-4-5': { inputPerMTok: 3, outputPerMTok: 15 },
-        'claude-opus-4-1': { inputPerMTok: 15, outputPerMTok: 75 },
+        'claude-opus-4-6': { inputPerMTok: 5, outputPerMTok: 25 },
         'claude-haiku-4-5': { inputPerMTok: 1, outputPerMTok: 5 },
       },
       additionalProperties: {
@@ -68,7 +69,7 @@ export const aiSettings: SettingSpec[] = [
         required: ['inputPerMTok', 'outputPerMTok'],
         additionalProperties: false,
       },
-      description: 'Price per million tokens (USD) by model name, for cost accounting and budgets. Models not listed (local Ollama models) cost nothing.',
+      description: 'Price per million tokens (USD) by model name, for cost accounting and budgets (defaults are list prices at release; adjust to your contract). Models not listed (local Ollama models) cost nothing.',
     },
   },
   {
