@@ -115,7 +115,7 @@ export function findSyntaxErrors(file: string, content: string, sandboxDir: stri
       }
       pythonAvailable = true;
       if (result.status === 0) return [];
-      const text = (result.stderr || result.stdout).split(source).join(file).trim().split('\n').slice(-3).join(' ');
+      const text = (result.stderr || result.stdout).split(source).join(file).trim().split('\n').slice(-5).map((l) => l.trim()).join(' ');
       return [{ path: file, kind: 'syntax', message: text }];
     } finally {
       rmSync(dir, { recursive: true, force: true });
