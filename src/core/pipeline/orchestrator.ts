@@ -116,6 +116,8 @@ export class Orchestrator {
   private readonly testRuns: TestRunsRepository;
   private readonly now: () => number;
   private readonly pid: number;
+  /** Set while a resumed deployment runs (steps then check for half-done work of the killed process). */
+  private resuming = false;
 
   constructor(private readonly options: OrchestratorOptions) {
     this.events = options.events ?? new PipelineEventBus();
@@ -207,7 +209,12 @@ export class Orchestrator {
       const tree = latestTree(state);
       if (tree) await this.options.ports.restoreSandbox(state.sandbox, tree);
     }
-    return this.run(state, plan, from, signal, fromStep);
+    this.resuming = true;
+    try {
+      return await this.run(state, plan, from, signal, fromStep);
+    } finally {
+      this.resuming = false;
+    }
   }
 
   private async run(state: DeploymentState, plan: StepName[], from: number, signal: AbortSignal, resumedFrom: StepName | null): Promise<DeploymentOutcome> {
@@ -335,6 +342,7 @@ export class Orchestrator {
         return { levers };
       }
       case 'sandbox': {
+        if (this.resuming) await ports.discardPartialSandbox(state.repoRoot!, state.id);
         const sandbox = await ports.createSandbox(state.repoRoot!, { deploymentId: state.id, title: state.recommendation!.title, signal: ctx.signal });
         this.deployments.update(state.id, { branch: sandbox.branch });
         ctx.progress(`worktree ${sandbox.path} on ${sandbox.branch}`);
@@ -452,9 +460,11 @@ export class Orchestrator {
         return { review };
       }
       case 'commit': {
-        const commit = await ports.commit(state.sandbox!, { recommendation: state.recommendation!, deploymentId: state.id, summary: state.implementSummary ?? '' });
-        this.deployments.update(state.id, { commitSha: commit.sha });
-        return { commit: commit.sha };
+        // A process killed right after committing left the commit on the branch: take it, do not commit twice.
+        const head = this.resuming ? await ports.sandboxHead(state.sandbox!) : state.sandbox!.baseSha;
+        const sha = head !== state.sandbox!.baseSha ? head : (await ports.commit(state.sandbox!, { recommendation: state.recommendation!, deploymentId: state.id, summary: state.implementSummary ?? '' })).sha;
+        this.deployments.update(state.id, { commitSha: sha });
+        return { commit: sha };
       }
       case 'push': {
         const push = await ports.push(state.repoRoot!, state.sandbox!, ctx.signal);

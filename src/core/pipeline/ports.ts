@@ -164,6 +164,10 @@ export interface PipelinePorts {
   /** Puts the sandbox's files back to a tree recorded by `snapshotSandbox` (resume after a kill mid-step). */
   restoreSandbox(sandbox: SandboxInfo, tree: string): Promise<void>;
   removeSandbox(repoRoot: string, sandbox: SandboxInfo, options: { deleteBranch: boolean }): Promise<void>;
+  /** Removes what a sandbox step killed half-way left behind for this deployment (worktree, branch), if anything. */
+  discardPartialSandbox(repoRoot: string, deploymentId: string): Promise<void>;
+  /** The commit the sandbox's HEAD is on (resume: was the commit already made?). */
+  sandboxHead(sandbox: SandboxInfo): Promise<string>;
   runPreHooks?(sandbox: SandboxInfo, env: Record<string, string>, signal: AbortSignal): Promise<unknown>;
   runPostHooks?(sandbox: SandboxInfo, env: Record<string, string>, stage: 'after-deploy' | 'after-ship', signal: AbortSignal): Promise<unknown>;
   runPhase(input: PhaseInput): Promise<PhaseOutcome>;

@@ -4,7 +4,7 @@ import { budgetFromConfig, checkProviders, createModelRouter, type DeploymentBud
 import { DeployAgentError } from '../errors';
 import type { HistoryStore } from '../store/database';
 import type { ContextInfo, PhaseInput, PhaseOutcome, PipelinePorts } from './ports';
-import { restoreSandboxTree, snapshotSandboxTree } from './sandbox-state';
+import { discardPartialSandbox, restoreSandboxTree, sandboxHead, snapshotSandboxTree } from './sandbox-state';
 
 const run = promisify(execFile);
 
@@ -76,6 +76,8 @@ export function createRealPorts(options: RealPortsOptions): PipelinePorts {
     snapshotSandbox: (sandbox) => snapshotSandboxTree(sandbox.path),
     restoreSandbox: (sandbox, tree) => restoreSandboxTree(sandbox.path, tree),
     removeSandbox: async () => notYet('Sandboxes'),
+    discardPartialSandbox: (repoRoot, deploymentId) => discardPartialSandbox(repoRoot, deploymentId),
+    sandboxHead: (sandbox) => sandboxHead(sandbox.path),
     runPhase: async (input: PhaseInput): Promise<PhaseOutcome> => {
       const { runAgentPhase } = await import('../ai');
       const { router, config } = routerFor(input.repoRoot);

@@ -42,3 +42,24 @@ export async function restoreSandboxTree(worktree: string, tree: string): Promis
 export async function sandboxHead(worktree: string): Promise<string> {
   return git(worktree, ['rev-parse', 'HEAD']);
 }
+
+/**
+ * Removes the worktree and branch a sandbox step killed half-way may have left for deployment
+ * `deploymentId` (branches are named `deploy-agent/<slug>-<id>`). Nothing else is touched.
+ */
+export async function discardPartialSandbox(repoRoot: string, deploymentId: string): Promise<void> {
+  const suffix = `-${deploymentId}`;
+  const porcelain = await git(repoRoot, ['worktree', 'list', '--porcelain']);
+  for (const block of porcelain.split('\n\n')) {
+    const worktree = /^worktree (.+)$/m.exec(block)?.[1];
+    const branch = /^branch refs\/heads\/(.+)$/m.exec(block)?.[1];
+    if (worktree && branch?.startsWith('deploy-agent/') && branch.endsWith(suffix)) {
+      await git(repoRoot, ['worktree', 'remove', '--force', worktree]).catch(() => undefined);
+    }
+  }
+  await git(repoRoot, ['worktree', 'prune']);
+  const branches = await git(repoRoot, ['for-each-ref', '--format=%(refname:short)', 'refs/heads/deploy-agent/']);
+  for (const branch of branches.split('\n').filter((b) => b.endsWith(suffix))) {
+    await git(repoRoot, ['branch', '-D', branch]);
+  }
+}

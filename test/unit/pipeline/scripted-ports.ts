@@ -49,6 +49,8 @@ export function scriptedPorts(overrides: Partial<PipelinePorts> & { testRuns?: T
     snapshotSandbox: async () => `tree-${++tree}`,
     restoreSandbox: async (_s, t) => void ports.restored.push(t),
     removeSandbox: async (_r, _s, o) => void ports.removed.push(o),
+    discardPartialSandbox: async () => void ports.calls.push('discardPartialSandbox'),
+    sandboxHead: async (s) => s.baseSha,
     runPhase: async (input) => (
       ports.calls.push(`phase:${input.phase}`),
       { ok: true, summary: `${input.phase} done`, filesWritten: [input.phase === 'implement' ? 'src/x.js' : 'test/x.test.js'], inputTokens: 10, outputTokens: 5, costUsd: 0 }
