@@ -311,6 +311,17 @@ function toolsTokens(): number {
 }
 
 const ELIDED = '(earlier output elided to fit the context)';
+const tokenSizes = new WeakMap<ChatMessage, number>();
+
+/** Estimated tokens of one message, remembered (messages are not changed in place, only replaced). */
+function messageTokens(m: ChatMessage): number {
+  let n = tokenSizes.get(m);
+  if (n === undefined) {
+    n = estimateTokens(m.content) + (m.role === 'assistant' && m.toolCalls ? estimateTokens(JSON.stringify(m.toolCalls)) : 0) + 4;
+    tokenSizes.set(m, n);
+  }
+  return n;
+}
 
 /**
  * Sizes the request: `num_ctx` is what the prompt needs plus room for the answer, rounded up
@@ -319,7 +330,7 @@ const ELIDED = '(earlier output elided to fit the context)';
  */
 export function fitContext(system: string, messages: ChatMessage[], contextLimit: number, nativeTools: boolean, outputRoom = 4096): { ok: boolean; numCtx: number } {
   const fixed = estimateTokens(system) + (nativeTools ? toolsTokens() : 0) + RESERVED_TOKENS;
-  const size = () => fixed + messages.reduce((n, m) => n + estimateTokens(m.content) + (m.role === 'assistant' && m.toolCalls ? estimateTokens(JSON.stringify(m.toolCalls)) : 0) + 4, 0);
+  const size = () => fixed + messages.reduce((n, m) => n + messageTokens(m), 0);
   let needed = size() + outputRoom;
   for (let i = 1; needed > contextLimit && i < messages.length - 4; i++) {
     const m = messages[i]!;
