@@ -83,9 +83,15 @@ export async function runAgentPhase(input: RunAgentPhaseInput & { limits?: Parti
 
   let candidates: Candidate[];
   try {
-    candidates = await router.candidates(phase, { prefer: input.preferProvider, exclude: input.excludeProviders });
+    const exclude = [...(input.excludeProviders ?? []), ...(input.escalate ? [input.escalate.from.provider] : [])];
+    candidates = await router.candidates(phase, { prefer: input.preferProvider, exclude });
   } catch (error) {
     return finish('failed', describe(error, router), 'provider_unavailable');
+  }
+  if (input.escalate && candidates[0]) {
+    const { from, reason, detail } = input.escalate;
+    router.recordOutcome({ deploymentId: input.deploymentId, phase, provider: from.provider, model: from.model, success: false, reason });
+    escalate(from, candidates[0], reason, detail);
   }
   if (!candidates.length) {
     return finish('failed', 'No model provider is available: Ollama and Anthropic are either not configured, excluded, or skipped after repeated failures.', 'provider_unavailable');
@@ -158,7 +164,7 @@ export async function runAgentPhase(input: RunAgentPhaseInput & { limits?: Parti
     emit({ type: 'fallback', phase, from: from.provider, to: to.provider, reason: router.redact(detail) });
   }
 
-  function escalate(from: Candidate, to: Candidate, reason: PhaseFailureReason, detail: string) {
+  function escalate(from: Candidate, to: Candidate, reason: EscalationRecord['reason'], detail: string) {
     const record: EscalationRecord = { from, to, reason, detail: router.redact(detail) };
     escalations.push(record);
     router.recordDecision({ deploymentId: input.deploymentId, kind: 'escalation', chosen: `${to.provider}:${to.model}`, inputs: { phase, from, reason }, reason: `${from.provider}:${from.model} failed the ${phase} phase (${reason}): ${detail}` });

@@ -7,7 +7,7 @@ import type { WriteFinding } from './types';
 
 /**
  * Checks on what the model wrote, fed back to it as errors: syntax (TypeScript/JavaScript with
- * the TypeScript compiler API, JSON, Python with py_compile), hard-coded credentials (which
+ * the TypeScript compiler API, JSON, YAML when a parser is installed, Python with py_compile), hard-coded credentials (which
  * block the write) and dangerous calls (flagged for review).
  */
 
@@ -81,6 +81,36 @@ function loadTypeScript(sandboxDir: string): TypeScriptApi | undefined {
 }
 
 let pythonAvailable: boolean | undefined;
+type YamlParse = (text: string) => void;
+let yamlCache: { parse: YamlParse | undefined } | undefined;
+
+/** A YAML parser from the project or Deploy Agent's own dependencies (`yaml` or `js-yaml`); undefined when neither is installed. */
+function loadYaml(sandboxDir: string): YamlParse | undefined {
+  if (yamlCache) return yamlCache.parse;
+  for (const base of [sandboxDir, process.cwd()]) {
+    const load = createRequire(path.join(base, 'noop.js'));
+    try {
+      const yaml = load('yaml') as { parseAllDocuments(text: string): { errors: { message: string }[] }[] };
+      yamlCache = {
+        parse: (text) => {
+          for (const doc of yaml.parseAllDocuments(text)) if (doc.errors.length) throw new Error(doc.errors[0]!.message);
+        },
+      };
+      return yamlCache.parse;
+    } catch {
+      // try js-yaml
+    }
+    try {
+      const jsYaml = load('js-yaml') as { loadAll(text: string): unknown };
+      yamlCache = { parse: (text) => void jsYaml.loadAll(text) };
+      return yamlCache.parse;
+    } catch {
+      // try the next place
+    }
+  }
+  yamlCache = { parse: undefined };
+  return undefined;
+}
 
 /** Syntax errors in the written file, when a checker for its language is available. */
 export function findSyntaxErrors(file: string, content: string, sandboxDir: string): WriteFinding[] {
@@ -91,6 +121,16 @@ export function findSyntaxErrors(file: string, content: string, sandboxDir: stri
       return [];
     } catch (error) {
       return [{ path: file, kind: 'syntax', message: `invalid JSON: ${(error as Error).message}` }];
+    }
+  }
+  if (ext === '.yml' || ext === '.yaml') {
+    const parse = loadYaml(sandboxDir);
+    if (!parse) return [];
+    try {
+      parse(content);
+      return [];
+    } catch (error) {
+      return [{ path: file, kind: 'syntax', message: `invalid YAML: ${(error as Error).message.split('\n')[0]}` }];
     }
   }
   if (['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'].includes(ext)) {

@@ -112,6 +112,7 @@ export class ModelRouter {
     this.prices = config.get<PriceTable>('ai.prices');
     this.cacheTtlMs = config.get<number>('ai.cacheTtlSeconds') * 1000;
     this.aiStore = options.store ? new AiStore(options.store.db) : undefined;
+    this.aiStore?.purgeExpired(this.now());
     const env = options.env ?? process.env;
     for (const name of PROVIDER_NAMES) {
       const injected = options.providers?.[name];

@@ -154,7 +154,7 @@ export interface UsageTotals {
 export interface EscalationRecord {
   from: { provider: ProviderName; model: string };
   to: { provider: ProviderName; model: string };
-  reason: PhaseFailureReason | 'provider_unavailable';
+  reason: PhaseFailureReason | 'tests_still_failing';
   detail: string;
 }
 
@@ -235,4 +235,10 @@ export interface RunAgentPhaseInput {
   preferProvider?: ProviderName;
   /** Skip these providers. */
   excludeProviders?: ProviderName[];
+  /**
+   * The pipeline escalating a phase itself, e.g. `fix` after the repair rounds on the local model
+   * left the tests failing: `from` is skipped, the next provider serves the phase, and the
+   * escalation is recorded (decisions table, `result.escalations`, the success window).
+   */
+  escalate?: { from: { provider: ProviderName; model: string }; reason: 'tests_still_failing'; detail: string };
 }

@@ -180,6 +180,19 @@ describe('agent phases against the fake model servers', function () {
     assert.deepEqual((await other.candidates('fix')).map((c) => c.provider), ['ollama', 'anthropic'], 'other repositories keep the configured order');
   });
 
+  it('the pipeline can escalate fix to the cloud after the local repair rounds left tests failing; it is recorded', async () => {
+    fakes.anthropic.script('fix', { toolCalls: [{ name: 'finish', arguments: { summary: 'fixed in the cloud' } }] });
+    const result = await run('fix', router(), {
+      escalate: { from: { provider: 'ollama', model: 'qwen2.5-coder:7b' }, reason: 'tests_still_failing', detail: '2 repair rounds, 3 tests still failing' },
+    });
+    assert.equal(result.status, 'succeeded');
+    assert.equal(result.provider, 'anthropic');
+    assert.deepEqual(result.escalations.map((e) => [e.from.provider, e.to.provider, e.reason]), [['ollama', 'anthropic', 'tests_still_failing']]);
+    assert.equal(fakes.ollama.chats.length, 0);
+    const decision = store.db.prepare("SELECT chosen, reason FROM decisions WHERE kind = 'escalation'").get() as { chosen: string; reason: string };
+    assert.match(decision.reason, /tests_still_failing\): 2 repair rounds, 3 tests still failing/);
+  });
+
   it('applies each edit_file on its own and names the one that did not match', async () => {
     fakes.ollama.script(
       'fix',

@@ -30,6 +30,8 @@ describe('checks on what the model wrote', () => {
     assert.deepEqual(findSyntaxErrors('a.ts', 'export const f = (x: number): number => x + 1;\n', process.cwd()), []);
     assert.match(findSyntaxErrors('a.json', '{ "a": 1, }', process.cwd())[0]!.message, /invalid JSON/);
     assert.deepEqual(findSyntaxErrors('a.json', '{ "a": 1 }', process.cwd()), []);
+    assert.match(findSyntaxErrors('ci.yml', 'jobs:\n  build:\n    steps: [a, b\n', process.cwd())[0]!.message, /invalid YAML/);
+    assert.deepEqual(findSyntaxErrors('ci.yml', 'jobs:\n  build:\n    steps: [a, b]\n', process.cwd()), []);
     const py = findSyntaxErrors('tool.py', 'def f(:\n  pass\n', process.cwd());
     assert.equal(py.length, 1);
     assert.match(py[0]!.message, /tool\.py/);
