@@ -46,7 +46,13 @@ export async function runAgentPhase(input: RunAgentPhaseInput & { limits?: Parti
   const timer = setTimeout(() => phaseTimer.abort(), limits.timeLimitMs);
   const signal = input.signal ? AbortSignal.any([input.signal, phaseTimer.signal]) : phaseTimer.signal;
 
-  const tools = new ToolRunner(input.sandboxDir);
+  let tools: ToolRunner;
+  try {
+    tools = new ToolRunner(input.sandboxDir);
+  } catch (error) {
+    clearTimeout(timer);
+    throw new DeployAgentError('SANDBOX_MISSING', `The sandbox folder ${input.sandboxDir} does not exist or cannot be read.`, 'Create the deployment sandbox (git worktree) before running an agent phase.', { cause: error });
+  }
   const filesWritten: string[] = [];
   const findings = new Map<string, WriteFinding[]>();
   const transcript: Transcript = { phase, system: '', entries: [] };

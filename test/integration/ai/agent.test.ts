@@ -193,6 +193,30 @@ describe('agent phases against the fake model servers', function () {
     assert.match(decision.reason, /tests_still_failing\): 2 repair rounds, 3 tests still failing/);
   });
 
+  it('fits the prompt to a small local model: the repository map shrinks, num_ctx stays within the model', async () => {
+    fakes.ollama.models = [{ name: 'small:3b', contextLength: 8192 }];
+    fakes.ollama.script('implement', { toolCalls: [{ name: 'finish', arguments: { summary: 'ok' } }] });
+    const files = Array.from({ length: 3000 }, (_, i) => ({ path: `src/mod${i % 30}/file${i}.ts`, symbols: [`fn${i}`] }));
+    const result = await run('implement', router({ withKey: false, overrides: { 'ollama.model': 'small:3b', 'ai.maxOutputTokens': 1024 } }), { context: { ...context, repoMap: { files } } });
+    assert.equal(result.status, 'succeeded');
+    const body = fakes.ollama.chats[0]!.body as { options: { num_ctx: number }; messages: { content: string }[] };
+    assert.ok(body.options.num_ctx <= 8192, String(body.options.num_ctx));
+    const user = body.messages[1]!.content;
+    assert.match(user, /## Repository map\nsrc\/\n {2}mod0\/ \(100 files\)/, 'folders collapsed rather than the map cut off');
+    assert.match(user, /## Acceptance criteria\n- greet\("Ada"\) returns "Hello, Ada!"/);
+  });
+
+  it('escalates when the prompt cannot fit the local model at all', async () => {
+    fakes.ollama.models = [{ name: 'tiny:1b', contextLength: 2048 }];
+    fakes.anthropic.script('implement', { toolCalls: [{ name: 'finish', arguments: { summary: 'cloud' } }] });
+    const long = { ...context, recommendation: { ...context.recommendation, description: 'Detailed requirement. '.repeat(600) } };
+    const result = await run('implement', router({ overrides: { 'ollama.model': 'tiny:1b', 'ai.maxOutputTokens': 512 } }), { context: long });
+    assert.equal(result.status, 'succeeded');
+    assert.equal(result.provider, 'anthropic');
+    assert.equal(result.escalations[0]!.reason, 'context_too_small');
+    assert.equal(fakes.ollama.chats.length, 0, 'nothing was sent cut off');
+  });
+
   it('applies each edit_file on its own and names the one that did not match', async () => {
     fakes.ollama.script(
       'fix',
