@@ -8,6 +8,7 @@ import path from 'node:path';
 import { createModelRouter, DeploymentBudget, runAgentPhase, type ModelProvider, type ProviderChatRequest, type ProviderChatResponse } from '../src/core/ai';
 import { resolveConfig } from '../src/core/config/resolve';
 import { openHistoryStore } from '../src/core/store/database';
+import { FakeOllama } from '../test/support/fake-ollama';
 import { tempDir } from '../test/support/temp';
 
 const TURNS = 60;
@@ -24,26 +25,36 @@ class InstantProvider implements ModelProvider {
     return ['bench'];
   }
   async chat(request: ProviderChatRequest): Promise<ProviderChatResponse> {
+    void request;
+    return this.next();
+  }
+  next(): ProviderChatResponse {
     const i = this.turn++;
     const calls = [
       { id: `r${i}`, name: 'read_file', arguments: { path: `src/file${i % 40}.ts` } },
       { id: `w${i}`, name: 'write_file', arguments: { path: `src/gen/out${i % 25}.ts`, content: `export const value${i} = ${i};\nexport function f${i}(x: number): number {\n  return x * ${i};\n}\n` } },
       { id: `e${i}`, name: 'edit_file', arguments: { path: `src/file${i % 40}.ts`, search: `export const marker${i % 40} = `, replace: `export const marker${i % 40} = ` } },
     ];
-    void request;
     return { text: `turn ${i}`, toolCalls: calls, usage: { inputTokens: 1500, outputTokens: 120 }, stopReason: 'tool_use' };
   }
 }
 
-async function oneRun(): Promise<number> {
+async function oneRun(viaHttp?: FakeOllama): Promise<number> {
   const sandbox = tempDir('deploy-agent-bench-sandbox-');
   const db = tempDir('deploy-agent-bench-db-');
   mkdirSync(path.join(sandbox.path, 'src'), { recursive: true });
   for (let f = 0; f < 40; f++) writeFileSync(path.join(sandbox.path, `src/file${f}.ts`), `export const marker${f} = ${f};\n` + 'export const filler = 1;\n'.repeat(60));
   const store = openHistoryStore(path.join(db.path, 'h.db'));
   try {
-    const config = resolveConfig({ editor: { 'ai.providers': ['ollama'], 'ai.phase.maxTurns': TURNS } });
-    const router = createModelRouter({ config, store, env: {}, repoKey: sandbox.path, providers: { ollama: new InstantProvider() } });
+    const config = resolveConfig({ editor: { 'ai.providers': ['ollama'], 'ai.phase.maxTurns': TURNS, 'ai.phase.maxTokens': 1e12, ...(viaHttp ? { 'ollama.host': viaHttp.url } : {}) } });
+    const router = createModelRouter({ config, store, env: {}, repoKey: sandbox.path, ...(viaHttp ? {} : { providers: { ollama: new InstantProvider() } }) });
+    if (viaHttp) {
+      const instant = new InstantProvider();
+      viaHttp.whenEmpty = () => {
+        const turn = instant.next();
+        return { text: turn.text, toolCalls: turn.toolCalls.map((c) => ({ name: c.name, arguments: c.arguments ?? {} })) };
+      };
+    }
     const budget = new DeploymentBudget({ maxTurns: 10_000, maxTokens: 1e12, maxCostUsd: 1e6 });
     const started = process.hrtime.bigint();
     const result = await runAgentPhase({ phase: 'implement', sandboxDir: sandbox.path, context: { recommendation: { title: 'bench', description: 'bench' } }, router, budget, deploymentId: 'bench' });
@@ -76,6 +87,19 @@ console.log(
     runs: RUNS,
   }),
 );
+// For comparison, the same turns through the real ollama client and a local fake server (HTTP + NDJSON parsing added; no model time).
+const fake = new FakeOllama({ models: [{ name: 'qwen2.5-coder:7b', contextLength: 131072 }] });
+await fake.listen();
+try {
+  await oneRun(fake);
+  const http: number[] = [];
+  for (let i = 0; i < RUNS; i++) http.push(await oneRun(fake));
+  http.sort((a, b) => a - b);
+  const m = http[Math.floor(http.length / 2)]!;
+  console.log(JSON.stringify({ name: 'agent.loop.perTurnViaOllamaClient', medianMs: Number(m.toFixed(3)), ratioToInProcess: Number((m / median).toFixed(2)), turnsPerRun: TURNS, runs: RUNS }));
+} finally {
+  await fake.close();
+}
 }
 
 void main();
