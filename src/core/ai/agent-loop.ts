@@ -79,7 +79,8 @@ export async function runAgentPhase(input: RunAgentPhaseInput & { limits?: Parti
       durationMs: Date.now() - started,
     };
     router.saveTranscript({ deploymentId: input.deploymentId, transcript, provider: current?.provider, model: current?.model, status, reason });
-    if (current && reason !== 'cancelled') router.recordOutcome({ deploymentId: input.deploymentId, phase, provider: current.provider, model: current.model, success: status === 'succeeded', reason });
+    // The success window judges models, not outages or cancellations.
+    if (current && reason !== 'cancelled' && reason !== 'provider_unavailable') router.recordOutcome({ deploymentId: input.deploymentId, phase, provider: current.provider, model: current.model, success: status === 'succeeded', reason });
     emit({ type: 'phase-end', phase, status, ...(reason ? { reason } : {}) });
     return result;
   };
@@ -144,7 +145,6 @@ export async function runAgentPhase(input: RunAgentPhaseInput & { limits?: Parti
       if (isCancellation(end.error) || signal.aborted) return stopped();
       const detail = describe(end.error, router);
       problems.push(`${candidate.provider}: ${detail}`);
-      router.recordOutcome({ deploymentId: input.deploymentId, phase, provider: candidate.provider, model: candidate.model, success: false, reason: 'provider_unavailable' });
       if (next) {
         fallback(candidate, next, detail);
         note = filesWritten.length ? `A previous attempt was interrupted. Files already changed in the workspace: ${filesWritten.join(', ')}. Check them before continuing.` : '';
