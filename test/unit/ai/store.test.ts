@@ -23,7 +23,7 @@ describe('agent tables (migration 003)', () => {
     let now = 1;
     for (let i = 0; i < 25; i++) store.recordOutcome({ repoKey: '/r', phase: 'fix', provider: 'ollama', model: 'm', success: false }, now++);
     for (let i = 0; i < 15; i++) store.recordOutcome({ repoKey: '/r', phase: 'fix', provider: 'ollama', model: 'm', success: true }, now++);
-    store.recordOutcome({ repoKey: '/other', phase: 'fix', provider: 'ollama', model: 'm', success: false }, now++);
+    store.recordOutcome({ repoKey: '/other', phase: 'fix', provider: 'ollama', model: 'm', success: false }, now);
     assert.deepEqual(store.outcomeWindow('/r', 'fix', 20), [{ provider: 'ollama', model: 'm', runs: 20, successes: 15 }]);
     assert.deepEqual(store.outcomeWindow('/r', 'tests', 20), []);
   });
