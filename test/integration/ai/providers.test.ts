@@ -145,6 +145,14 @@ describe('model providers against the fake servers (real clients)', function () 
       assert.equal(body.tools.length, 6);
     });
 
+    it('a tool_use whose streamed input is not valid JSON is kept raw (answered as malformed by the loop)', async () => {
+      fakes.anthropic.script('implement', { toolCalls: [{ name: 'edit_file', arguments: '{"path": "a.ts", "search": "x", ' }] });
+      const response = await provider().chat({ model: 'claude-sonnet-4-6', system: systemPrompt('implement', true), messages: [{ role: 'user', content: 'x' }], temperature: 0, maxOutputTokens: 100 });
+      assert.equal(response.toolCalls[0]!.name, 'edit_file');
+      assert.equal(response.toolCalls[0]!.arguments, undefined);
+      assert.equal(response.toolCalls[0]!.raw, '{"path": "a.ts", "search": "x", ');
+    });
+
     it('groups tool results into one user turn and round-trips tool_use ids', async () => {
       fakes.anthropic.script('implement', { text: 'ok' });
       await provider().chat({
