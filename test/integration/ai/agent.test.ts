@@ -56,6 +56,11 @@ describe('agent phases against the fake model servers', function () {
     return messages.flatMap((m) => (Array.isArray(m.content) ? m.content.filter((b) => b.type === 'tool_result').map((b) => String(b.content)) : []));
   };
 
+  const toolResultsOrNudges = (): string => {
+    const last = fakes.ollama.chats.at(-1)!.body as { messages: { role: string; content: string }[] };
+    return last.messages.filter((m) => m.role === 'user').map((m) => m.content).join('\n');
+  };
+
   it('implement: explores, writes and edits files inside the sandbox, finishes, and records the transcript and usage', async () => {
     fakes.ollama.script(
       'implement',
@@ -168,6 +173,20 @@ describe('agent phases against the fake model servers', function () {
       { provider: 'ollama', success: 0 },
       { provider: 'anthropic', success: 1 },
     ]);
+  });
+
+  it('escalates after edits that keep not matching; a model that only talks fails with no_progress', async () => {
+    for (let i = 0; i < 4; i++) fakes.ollama.script('fix', { toolCalls: [{ name: 'edit_file', arguments: { path: 'src/index.ts', search: `export const missing${i} = 1;`, replace: 'x' } }] });
+    fakes.anthropic.script('fix', { toolCalls: [{ name: 'finish', arguments: { summary: 'cloud fixed it' } }] });
+    const escalated = await run('fix');
+    assert.equal(escalated.status, 'succeeded');
+    assert.deepEqual(escalated.escalations.map((e) => e.reason), ['edits_not_matching']);
+    assert.match(escalated.escalations[0]!.detail, /4 edits in a row did not match/);
+
+    for (let i = 0; i < 3; i++) fakes.ollama.script('tests', { text: `I think the tests look fine (${i}).` });
+    const idle = await run('tests', router({ withKey: false }));
+    assert.equal(idle.reason, 'no_progress');
+    assert.match(toolResultsOrNudges(), /Use the tools to make the change/);
   });
 
   it('prefers what worked on this repository: after repeated local failures the cloud goes first', async () => {
