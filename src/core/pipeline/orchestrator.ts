@@ -417,6 +417,35 @@ export class Orchestrator {
           rounds++;
           ports.recordRecovery?.({ deploymentId: state.id, patternId: pattern?.id, succeeded: !needsRepair(tests) });
         }
+        // Escalation: the rounds on one model left the tests failing; one more round on the next provider.
+        const last = { provider: usage.provider, model: usage.model };
+        if (needsRepair(tests) && repairs > 0 && last.provider && last.model && ports.canEscalate(state.repoRoot!, { provider: last.provider, model: last.model })) {
+          const from = { provider: last.provider, model: last.model };
+          ctx.progress(`escalating the repair from ${from.provider} (${from.model}) to the next provider`);
+          const outcome = await ports.runPhase({
+            phase: 'fix',
+            deploymentId: state.id,
+            repoRoot: state.repoRoot!,
+            recommendation: state.recommendation!,
+            sandbox: state.sandbox!,
+            context: state.context!,
+            failingOutput: tests.output || tests.error,
+            errorPattern: ports.matchErrorPattern(tests.output || tests.error || ''),
+            escalateFrom: from,
+            signal: ctx.signal,
+            onText: (text) => this.emit({ type: 'model.output', deploymentId: state.id, ts: this.now(), phase: 'fix', text }),
+            onProgress: (m) => ctx.progress(m),
+          });
+          usage = addUsage(usage, outcome);
+          if (outcome.ok) {
+            repairs++;
+            filesWritten = union(filesWritten, outcome.filesWritten);
+            tests = await this.testRound(state, ctx, rounds);
+            rounds++;
+          } else {
+            ctx.log('warn', `Escalation was not possible: ${outcome.summary}`);
+          }
+        }
         const treeAfterRepair = await ports.snapshotSandbox(state.sandbox!);
         return { tests, repairs, usage, filesWritten, testRounds: rounds, treeAfterRepair };
       }

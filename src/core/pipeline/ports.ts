@@ -102,6 +102,8 @@ export interface PhaseInput {
   context: ContextInfo;
   failingOutput?: string;
   errorPattern?: ErrorPatternMatch;
+  /** fix: the repair rounds on this provider/model left the tests failing; serve the phase with the next provider. */
+  escalateFrom?: { provider: string; model: string };
   signal: AbortSignal;
   onText?(text: string): void;
   onProgress?(message: string): void;
@@ -173,6 +175,8 @@ export interface PipelinePorts {
   runPhase(input: PhaseInput): Promise<PhaseOutcome>;
   runTests(sandbox: SandboxInfo, input: { context: ContextInfo; levers: StrategyLevers; filesWritten: string[]; signal: AbortSignal }): Promise<TestRunOutcome>;
   matchErrorPattern(output: string): ErrorPatternMatch | undefined;
+  /** Whether another provider could take over a phase that `from` could not finish (escalation is on and one is configured). */
+  canEscalate(repoRoot: string, from: { provider: string; model: string }): boolean;
   recordRecovery?(input: { deploymentId: string; patternId: string | undefined; succeeded: boolean }): void;
   review(repoRoot: string, sandbox: SandboxInfo, before: RepoSnapshot): Promise<ReviewFindings>;
   commit(sandbox: SandboxInfo, input: { recommendation: Recommendation; deploymentId: string; summary: string }): Promise<ShipCommit>;

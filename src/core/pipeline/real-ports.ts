@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { budgetFromConfig, checkProviders, createModelRouter, type DeploymentBudget, type ModelRouter, type PhaseContext } from '../ai';
+import { budgetFromConfig, checkProviders, createModelRouter, type DeploymentBudget, type ModelRouter, type PhaseContext, type ProviderName } from '../ai';
 import { DeployAgentError } from '../errors';
 import type { HistoryStore } from '../store/database';
 import type { ContextInfo, PhaseInput, PhaseOutcome, PipelinePorts } from './ports';
@@ -89,6 +89,9 @@ export function createRealPorts(options: RealPortsOptions): PipelinePorts {
         budget: budgetFor(input.deploymentId, config),
         deploymentId: input.deploymentId,
         signal: input.signal,
+        ...(input.escalateFrom
+          ? { escalate: { from: input.escalateFrom as { provider: ProviderName; model: string }, reason: 'tests_still_failing' as const, detail: (input.failingOutput ?? '').slice(0, 2000) } }
+          : {}),
         onEvent: (event) => {
           if (event.type === 'text') input.onText?.(event.delta);
           else if (event.type === 'file-written') input.onProgress?.(`wrote ${event.path}`);
@@ -111,6 +114,10 @@ export function createRealPorts(options: RealPortsOptions): PipelinePorts {
     },
     runTests: async () => notYet('The test runner'),
     matchErrorPattern: () => undefined,
+    canEscalate: (repoRoot, from) => {
+      const { router } = routerFor(repoRoot);
+      return router.escalation && router.providerOrder().some((p) => p !== from.provider);
+    },
     review: async () => notYet('Review'),
     commit: async () => notYet('Commits'),
     push: async () => notYet('Push'),

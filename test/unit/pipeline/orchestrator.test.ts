@@ -105,6 +105,22 @@ describe('pipeline orchestrator', () => {
     assert.equal(review.errorCode, 'TESTS_FAILED');
   });
 
+  it('escalates one more repair round to the next provider when the rounds on the first left the tests failing', async () => {
+    const escalated: unknown[] = [];
+    const ports = scriptedPorts({
+      testRuns: [failing(), failing(), failing(), passing()],
+      canEscalate: () => true,
+      runPhase: async (input) => {
+        if (input.escalateFrom) escalated.push(input.escalateFrom);
+        return { ok: true, summary: 'ok', filesWritten: [], inputTokens: 1, outputTokens: 1, costUsd: 0, provider: input.escalateFrom ? 'anthropic' : 'ollama', model: input.escalateFrom ? 'claude' : 'qwen' };
+      },
+    });
+    const outcome = await new Orchestrator({ db: store.db, ports }).deploy(request(), new AbortController().signal);
+    assert.equal(outcome.status, 'succeeded');
+    assert.equal(outcome.repairs, 3);
+    assert.deepEqual(escalated, [{ provider: 'ollama', model: 'qwen' }]);
+  });
+
   it('refuses to ship a change with credentials or with writes outside the sandbox', async () => {
     const secrets = scriptedPorts({ review: async () => ({ secrets: [{ path: 'src/x.js', line: 3, kind: 'aws-access-key' }], outsideSandbox: [], diffStat: { files: 1, insertions: 1, deletions: 0, paths: [] } }) });
     const a = await new Orchestrator({ db: store.db, ports: secrets }).deploy(request({ mode: 'local-commit' }), new AbortController().signal);

@@ -57,6 +57,7 @@ export function scriptedPorts(overrides: Partial<PipelinePorts> & { testRuns?: T
     ),
     runTests: async () => (ports.calls.push('runTests'), testRuns[Math.min(testIndex++, testRuns.length - 1)]!),
     matchErrorPattern: (output) => (/AssertionError/.test(output) ? { id: 'test-assertion', explanation: 'An assertion failed.', recovery: 'Fix the code or the expectation.' } : undefined),
+    canEscalate: () => false,
     review: async () => ({ secrets: [], outsideSandbox: [], diffStat: { files: 2, insertions: 10, deletions: 0, paths: ['src/x.js', 'test/x.test.js'] } }),
     commit: async () => (ports.calls.push('commit'), { sha: 'c0ffee0000000000000000000000000000000000' }),
     push: async () => (ports.calls.push('push'), { remote: 'origin', branch: sandbox.branch }),
