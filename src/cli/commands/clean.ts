@@ -1,0 +1,35 @@
+import type { Command } from 'commander';
+import path from 'node:path';
+import type { CliContext } from '../context';
+import { printJson } from '../output';
+
+export function registerClean(program: Command, ctx: CliContext): void {
+  program
+    .command('clean')
+    .description('Remove stale sandbox worktrees (of ended deployments, or kept for inspection) and their branches when they carry no commit')
+    .option('-w, --workspace <dir>', 'only this repository (default: every repository in the history)')
+    .option('--interrupted', 'also roll back interrupted deployments (whose process died) instead of keeping them for `resume`')
+    .option('--json', 'print one JSON object')
+    .action(async (options: { workspace?: string; interrupted?: boolean; json?: boolean }) => {
+      const { store } = ctx.openStore();
+      const { cleanStaleSandboxes, knownRepositories } = await import('../../core/pipeline/clean');
+      let repos = options.workspace ? [path.resolve(options.workspace)] : knownRepositories(store.db);
+      if (options.workspace) {
+        const { execFileSync } = await import('node:child_process');
+        try {
+          repos = [execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd: repos[0], encoding: 'utf8' }).trim()];
+        } catch {
+          // not a repository: nothing to clean there
+        }
+      }
+      const result = await cleanStaleSandboxes(store.db, repos, { rollBackInterrupted: Boolean(options.interrupted) });
+      if (options.json) return printJson(result);
+      if (!result.removed.length) process.stdout.write('No stale worktrees.\n');
+      for (const r of result.removed) {
+        process.stdout.write(`removed ${r.path} (${r.branch}${r.branchDeleted ? ', branch deleted' : ', branch kept: it has the commit'})\n`);
+      }
+      for (const id of result.rolledBack) process.stdout.write(`rolled back interrupted deployment ${id}\n`);
+      for (const id of result.resumable) process.stdout.write(`kept interrupted deployment ${id}: resume it with \`deploy-agent resume ${id}\`, or roll it back with \`deploy-agent clean --interrupted\`\n`);
+      for (const e of result.errors) process.stderr.write(`could not remove ${e.path}: ${e.message}\n`);
+    });
+}
