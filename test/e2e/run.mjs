@@ -1,0 +1,280 @@
+// npm run test:e2e — Deploy Agent in a real VS Code (code-server 4.103.2) driven by
+// playwright-core on Debian's Chromium:
+//   1. install code-server into the cache (scripts/code-server/install.mjs), build + package the VSIX
+//   2. install the VSIX into a fresh extensions folder, start code-server on 127.0.0.1
+//   3. (a) the extension-host mocha suite (test/vscode-suite) through the `payload` URL
+//      (b) the UI: command palette → "Deploy Agent: Show Diagnostics" → the panel shows what the
+//          extension host computed; "Deploy Recommendation" says it is not available
+// Everything it starts is stopped at the end, also on failure or Ctrl-C. Screenshots go to
+// screenshots/, the run's figures to test-results/e2e/last-run.json (read by the benchmarks).
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { ensureCodeServer } from '../../scripts/code-server/install.mjs';
+import { installExtension, startCodeServer } from '../../scripts/code-server/server.mjs';
+import { logger, repoRoot, sleep } from '../../scripts/code-server/util.mjs';
+import { packageExtension } from '../../scripts/package.mjs';
+import { buildVscodeSuite } from '../../scripts/build-vscode-suite.mjs';
+import { notificationText, runCommand, waitForWorkbench, webviewContent } from './workbench.mjs';
+
+const log = logger('e2e');
+const SUITE_TIMEOUT_MS = Number(process.env.DEPLOY_AGENT_E2E_SUITE_TIMEOUT_MS || 180000);
+const CHROMIUM = process.env.DEPLOY_AGENT_CHROMIUM || '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+const screenshots = path.join(repoRoot, 'screenshots');
+const resultsDir = path.join(repoRoot, 'test-results', 'e2e');
+
+/** @type {{ name: string, ok: boolean, error?: string }[]} */
+const checks = [];
+/** @type {(() => Promise<void>)[]} */
+const cleanups = [];
+const timings = /** @type {Record<string, number>} */ ({});
+
+async function cleanup() {
+  while (cleanups.length) {
+    const next = /** @type {() => Promise<void>} */ (cleanups.pop());
+    await next().catch((error) => log(`cleanup step failed: ${error instanceof Error ? error.message : String(error)}`));
+  }
+}
+
+let interrupted = false;
+for (const signal of /** @type {NodeJS.Signals[]} */ (['SIGINT', 'SIGTERM', 'SIGHUP'])) {
+  process.on(signal, () => {
+    if (interrupted) return;
+    interrupted = true;
+    log(`${signal}: stopping everything this run started`);
+    void cleanup().finally(() => {
+      console.log(`e2e: ${checks.filter((c) => c.ok).length} passed, ${checks.filter((c) => !c.ok).length + 1} failed (interrupted by ${signal})`);
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    });
+  });
+}
+
+/** Times a phase of the run. @template T @param {string} name @param {() => Promise<T>} action @returns {Promise<T>} */
+async function timed(name, action) {
+  const started = Date.now();
+  try {
+    return await action();
+  } finally {
+    timings[name] = Date.now() - started;
+    log(`${name}: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  }
+}
+
+/** Records one UI check. @param {string} name @param {() => Promise<void>} action */
+async function check(name, action) {
+  try {
+    await action();
+    checks.push({ name, ok: true });
+    log(`ok   ${name}`);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    checks.push({ name, ok: false, error: message });
+    log(`FAIL ${name}: ${message}`);
+  }
+}
+
+/** @param {string} file @param {number} timeoutMs @param {Promise<unknown>} serverExit */
+async function waitForFile(file, timeoutMs, serverExit) {
+  let serverGone = false;
+  void serverExit.then(() => {
+    serverGone = true;
+  });
+  const deadline = Date.now() + timeoutMs;
+  while (!existsSync(file)) {
+    if (serverGone) throw new Error('code-server exited before the suite wrote its results');
+    if (Date.now() > deadline) throw new Error(`the extension-host suite wrote no results within ${timeoutMs / 1000} s (${file})`);
+    await sleep(250);
+  }
+  return JSON.parse(readFileSync(file, 'utf8'));
+}
+
+/** Every "Deploy Agent activated in X ms" line in the output channel logs under `dir`. @param {string} dir */
+function activationsFromLogs(dir) {
+  /** @type {number[]} */
+  const values = [];
+  const walk = (/** @type {string} */ d) => {
+    for (const entry of readdirSync(d, { withFileTypes: true })) {
+      const full = path.join(d, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.name === 'Deploy Agent.log') {
+        for (const m of readFileSync(full, 'utf8').matchAll(/Deploy Agent activated in (\d+(?:\.\d+)?) ms/g)) values.push(Number(m[1]));
+      }
+    }
+  };
+  if (existsSync(dir)) walk(dir);
+  return values;
+}
+
+/** A git repository copied from the fixture, in the run's temp folder. @param {string} tmp */
+function makeWorkspace(tmp) {
+  const workspace = path.join(tmp, 'e2e-workspace');
+  cpSync(path.join(repoRoot, 'test', 'fixtures', 'e2e-workspace'), workspace, { recursive: true });
+  const git = (/** @type {string[]} */ args) => execFileSync('git', args, { cwd: workspace, stdio: 'ignore' });
+  git(['init', '-q', '-b', 'main']);
+  git(['add', '-A']);
+  git(['-c', 'user.name=Deploy Agent e2e', '-c', 'user.email=e2e@deploy-agent.invalid', 'commit', '-qm', 'fixture']);
+  return workspace;
+}
+
+/** @param {import('playwright-core').Page} page @param {string} name */
+async function screenshot(page, name) {
+  mkdirSync(screenshots, { recursive: true });
+  const file = path.join(screenshots, name);
+  await page.screenshot({ path: file }).catch((error) => log(`screenshot ${name} failed: ${error.message}`));
+  log(`screenshot: ${path.relative(repoRoot, file)}`);
+}
+
+async function main() {
+  const started = Date.now();
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'deploy-agent-e2e-'));
+  let keepTmp = false;
+  cleanups.push(async () => {
+    if (keepTmp) log(`kept ${tmp} for inspection`);
+    else rmSync(tmp, { recursive: true, force: true });
+  });
+
+  const cs = await timed('install code-server', () => ensureCodeServer({ log: logger('code-server') }));
+  log(`code-server: ${cs.cached ? 'from the cache' : 'installed'} (${cs.installDir})`);
+  const vsix = await timed('build + package', async () => packageExtension({ out: path.join(tmp, 'deploy-agent.vsix'), log: logger('package') }));
+  log(`VSIX: ${(vsix.size / 1024 / 1024).toFixed(2)} MB`);
+  const suiteEntry = await timed('bundle extension-host suite', () => buildVscodeSuite());
+
+  const workspace = makeWorkspace(tmp);
+  const userDataDir = path.join(tmp, 'user-data');
+  const extensionsDir = path.join(tmp, 'extensions');
+  await timed('install VSIX', () => installExtension(cs, { vsix: vsix.file, userDataDir, extensionsDir, log: logger('code-server') }));
+  const installed = readdirSync(extensionsDir).filter((d) => d.startsWith('deploy-agent.deploy-agent-'));
+  if (installed.length !== 1) throw new Error(`the VSIX did not install into ${extensionsDir} (found: ${readdirSync(extensionsDir).join(', ') || 'nothing'})`);
+
+  const resultsFile = path.join(tmp, 'vscode-suite-results.json');
+  const server = await timed('start code-server', () =>
+    startCodeServer(cs, {
+      folder: workspace,
+      userDataDir,
+      extensionsDir,
+      log: logger('code-server'),
+      env: { ...process.env, DEPLOY_AGENT_VSCODE_TEST_RESULTS: resultsFile, DEPLOY_AGENT_VSCODE_TEST_USER_DATA: userDataDir },
+    }),
+  );
+  cleanups.push(async () => {
+    mkdirSync(resultsDir, { recursive: true });
+    if (existsSync(server.logFile)) cpSync(server.logFile, path.join(resultsDir, 'code-server.log'));
+    await server.stop();
+  });
+
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  cleanups.push(() => browser.close());
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+
+  // (a) The extension-host suite, through the payload URL.
+  /** @type {any} */
+  let suite = { passed: 0, failed: 0, tests: [], extras: {} };
+  await timed('extension-host suite', async () => {
+    const remote = (/** @type {string} */ p) => `vscode-remote://127.0.0.1:${server.port}${p}`;
+    const payload = JSON.stringify([['extensionDevelopmentPath', remote(repoRoot)], ['extensionTestsPath', remote(suiteEntry.replace(/\.js$/, ''))]]);
+    const page = await context.newPage();
+    try {
+      await page.goto(`${server.url}?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(payload)}`);
+      try {
+        suite = await waitForFile(resultsFile, SUITE_TIMEOUT_MS, server.exited);
+      } catch (error) {
+        await screenshot(page, 'extension-host-suite-timeout.png');
+        throw error;
+      }
+      await screenshot(page, 'extension-host-suite.png');
+    } finally {
+      await page.close();
+    }
+  }).catch((error) => {
+    suite = { passed: 0, failed: 1, tests: [{ title: 'extension-host suite', state: 'failed', error: error.message }], extras: {} };
+  });
+  for (const t of suite.tests) log(`${t.state === 'passed' ? 'ok  ' : t.state === 'failed' ? 'FAIL' : 'skip'} [extension host] ${t.title}${t.error ? `\n       ${t.error.split('\n').slice(0, 3).join('\n       ')}` : ''}`);
+  if (suite.error) log(`suite error: ${suite.error}`);
+  log(`extension-host suite: ${suite.passed} passed, ${suite.failed} failed${suite.pending ? `, ${suite.pending} pending` : ''} (VS Code ${suite.extras?.vscodeVersion ?? '?'}, ${suite.extras?.extensionHostNode ?? '?'}, activation ${suite.extras?.activationMs ?? '?'} ms)`);
+
+  // (b) The UI, with the installed VSIX.
+  await timed('UI', async () => {
+    const page = await context.newPage();
+    try {
+      await check('the workbench loads with the fixture workspace', async () => {
+        await page.goto(`${server.url}?folder=${encodeURIComponent(workspace)}`);
+        await waitForWorkbench(page);
+        await page.locator('.explorer-folders-view, .monaco-workbench .part.sidebar', { hasText: 'e2e-workspace' }).first().waitFor({ timeout: 30000 }).catch(() => {});
+      });
+      await check('"Deploy Agent: Show Diagnostics" runs from the command palette and opens its panel', async () => {
+        await runCommand(page, 'Deploy Agent: Show Diagnostics');
+        await page.locator('.tabs-container .tab', { hasText: 'Deploy Agent: Diagnostics' }).first().waitFor({ state: 'visible', timeout: 30000 });
+      });
+      const view = webviewContent(page);
+      /** @param {string} field */
+      const cell = async (field) => (await view.locator(`td[data-field="${field}"]`).first().innerText({ timeout: 30000 })).trim();
+      /** @type {Record<string, string>} */
+      const shown = {};
+      await check('the panel shows the SQLite version from the extension host', async () => {
+        shown.sqlite = await cell('SQLite version');
+        if (!/^3\.\d+\.\d+/.test(shown.sqlite)) throw new Error(`SQLite version cell shows "${shown.sqlite}"`);
+        const fromHost = suite.extras?.diagnostics?.sqliteVersion;
+        if (fromHost && fromHost !== shown.sqlite) throw new Error(`panel shows SQLite ${shown.sqlite}, the extension host computed ${fromHost}`);
+      });
+      await check('the panel shows the history schema version', async () => {
+        shown.schema = await cell('Schema version');
+        const m = /^(\d+) of (\d+)$/.exec(shown.schema);
+        if (!m || Number(m[1]) < 1 || m[1] !== m[2]) throw new Error(`Schema version cell shows "${shown.schema}"`);
+      });
+      await check('the panel shows Node 22 and Node-API ≥ 10 (the extension host, not the browser)', async () => {
+        shown.node = await cell('Node');
+        shown.napi = await cell('Node-API');
+        if (!/^v22\.\d+\.\d+$/.test(shown.node)) throw new Error(`Node cell shows "${shown.node}"`);
+        if (!(Number(shown.napi) >= 10)) throw new Error(`Node-API cell shows "${shown.napi}"`);
+        shown.vscode = await cell('VS Code');
+        if (shown.vscode !== '1.103.2') throw new Error(`VS Code cell shows "${shown.vscode}"`);
+      });
+      await check('the panel shows the workspace configuration file as the source of pipeline.mode', async () => {
+        const mode = await cell('pipeline.mode');
+        if (!mode.includes('"dry-run"') || !/workspace|config\.json/.test(mode)) throw new Error(`pipeline.mode cell shows "${mode}"`);
+      });
+      log(`panel: SQLite ${shown.sqlite}, schema ${shown.schema}, Node ${shown.node}, Node-API ${shown.napi}, VS Code ${shown.vscode}`);
+      await screenshot(page, 'diagnostics-panel.png');
+      await check('"Deploy Agent: Deploy Recommendation" says plainly that it is not available yet', async () => {
+        await runCommand(page, 'Deploy Agent: Deploy Recommendation');
+        const text = await notificationText(page, 'not available');
+        if (!/Deploying a recommendation is not available/.test(text)) throw new Error(`notification says "${text}"`);
+        await sleep(800); // let the toast finish sliding in
+        await screenshot(page, 'deploy-recommendation-not-available.png');
+      });
+      if (checks.some((c) => !c.ok)) await screenshot(page, 'ui-failure.png');
+    } finally {
+      await page.close();
+    }
+  });
+
+  const activations = activationsFromLogs(path.join(userDataDir, 'logs'));
+  const passed = suite.passed + checks.filter((c) => c.ok).length;
+  const failed = suite.failed + checks.filter((c) => !c.ok).length;
+  keepTmp = failed > 0 && process.env.DEPLOY_AGENT_E2E_KEEP !== '0';
+  timings.total = Date.now() - started;
+  mkdirSync(resultsDir, { recursive: true });
+  writeFileSync(
+    path.join(resultsDir, 'last-run.json'),
+    JSON.stringify({ finishedAt: new Date().toISOString(), passed, failed, codeServerCached: cs.cached, timingsMs: timings, activationMs: { suite: suite.extras?.activationMs ?? null, outputChannel: activations }, suite, ui: checks, vsixBytes: vsix.size }, null, 2) + '\n',
+  );
+  return { passed, failed };
+}
+
+let outcome;
+try {
+  outcome = await main();
+} catch (error) {
+  log(`the run stopped: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  outcome = { passed: checks.filter((c) => c.ok).length, failed: checks.filter((c) => !c.ok).length + 1 };
+} finally {
+  await cleanup();
+}
+if (!interrupted) {
+  log(`took ${((timings.total ?? 0) / 1000).toFixed(1)} s`);
+  console.log(`e2e: ${outcome.passed} passed, ${outcome.failed} failed`);
+  process.exitCode = outcome.failed > 0 ? 1 : 0;
+}

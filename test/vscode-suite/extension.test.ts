@@ -1,0 +1,128 @@
+// Runs inside the VS Code extension host (code-server in the e2e run, or VS Code through
+// @vscode/test-electron) and exercises Deploy Agent through the real `vscode` API.
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import * as vscode from 'vscode';
+import type { DeployAgentApi } from '../../src/extension/main';
+import { extras, USER_DATA_ENV } from './results';
+
+const EXTENSION_ID = 'deploy-agent.deploy-agent';
+/** Sanity bound only; the real target (50 ms) lives in bench/activation.bench.ts. */
+const ACTIVATION_SANITY_BOUND_MS = 2000;
+
+function extension(): vscode.Extension<DeployAgentApi> {
+  const ext = vscode.extensions.getExtension<DeployAgentApi>(EXTENSION_ID);
+  assert.ok(ext, `extension ${EXTENSION_ID} is not installed in this editor`);
+  return ext;
+}
+
+/** The "Deploy Agent" output channel's log files (a LogOutputChannel writes one per window). */
+function outputChannelLogs(): string[] {
+  const root = process.env[USER_DATA_ENV];
+  assert.ok(root, `${USER_DATA_ENV} is not set, so the output channel's log cannot be found`);
+  const found: string[] = [];
+  const walk = (dir: string, depth: number) => {
+    if (depth > 8) return;
+    let entries: string[];
+    try {
+      entries = readdirSync(dir);
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      const full = path.join(dir, entry);
+      if (entry === 'Deploy Agent.log') found.push(full);
+      else if (statSync(full, { throwIfNoEntry: false })?.isDirectory()) walk(full, depth + 1);
+    }
+  };
+  walk(path.join(root, 'logs'), 0);
+  return found;
+}
+
+/** Waits until some "Deploy Agent" output channel log contains `text` (log writes are buffered). */
+async function waitForOutput(text: string, timeoutMs = 10000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    for (const file of outputChannelLogs()) {
+      const content = readFileSync(file, 'utf8');
+      if (content.includes(text)) return content;
+    }
+    if (Date.now() > deadline) {
+      const files = outputChannelLogs();
+      assert.fail(`no "Deploy Agent" output channel log contains ${JSON.stringify(text)} after ${timeoutMs} ms (logs found: ${files.length ? files.join(', ') : 'none'})`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+describe('Deploy Agent in the VS Code extension host', () => {
+  let api: DeployAgentApi;
+
+  before(async () => {
+    extras.vscodeVersion = vscode.version;
+    extras.extensionHostNode = process.version;
+    const ext = extension();
+    extras.extensionPath = ext.extensionPath;
+    extras.activeBeforeTests = ext.isActive;
+    api = await ext.activate();
+    extras.activationMs = api?.activationMs;
+  });
+
+  it('activates and returns its API', () => {
+    assert.equal(extension().isActive, true);
+    assert.equal(typeof api.services, 'function');
+  });
+
+  it('measures its activation time, within a sane bound', () => {
+    assert.equal(typeof api.activationMs, 'number');
+    assert.ok(Number.isFinite(api.activationMs) && api.activationMs > 0, `activationMs is ${api.activationMs}`);
+    assert.ok(api.activationMs < ACTIVATION_SANITY_BOUND_MS, `activation took ${api.activationMs} ms`);
+  });
+
+  it('registers both commands', async () => {
+    const commands = await vscode.commands.getCommands(true);
+    assert.ok(commands.includes('deployAgent.showDiagnostics'), 'deployAgent.showDiagnostics is not registered');
+    assert.ok(commands.includes('deployAgent.deployRecommendation'), 'deployAgent.deployRecommendation is not registered');
+  });
+
+  it('runs on Node 22 with Node-API 10 in this extension host', () => {
+    assert.match(process.version, /^v22\./);
+    assert.ok(Number(process.versions.napi) >= 10, `Node-API ${process.versions.napi}`);
+  });
+
+  it('computes diagnostics in the extension host: SQLite, schema, Node 22, Node-API 10', async () => {
+    const diagnostics = await api.services().computeDiagnostics();
+    extras.diagnostics = { sqliteVersion: diagnostics.database.sqliteVersion, schemaVersion: diagnostics.database.schemaVersion, node: diagnostics.node.version, napi: diagnostics.node.napiVersion };
+    assert.equal(diagnostics.host, 'vscode');
+    assert.equal(diagnostics.vscodeVersion, vscode.version);
+    assert.match(diagnostics.database.sqliteVersion, /^3\.\d+\.\d+/);
+    assert.ok(Number.isInteger(diagnostics.database.schemaVersion) && diagnostics.database.schemaVersion >= 1, `schema version ${diagnostics.database.schemaVersion}`);
+    assert.equal(diagnostics.database.schemaVersion, diagnostics.database.latestSchemaVersion);
+    assert.equal(diagnostics.database.pathSource, 'editor');
+    assert.ok(path.isAbsolute(diagnostics.database.path) && diagnostics.database.path.endsWith('history.db'), diagnostics.database.path);
+    assert.match(diagnostics.node.version, /^v22\./);
+    assert.equal(String(diagnostics.node.napiVersion), String(process.versions.napi));
+    assert.ok(Number(diagnostics.node.napiVersion) >= 10);
+    assert.equal(diagnostics.node.version, process.version);
+  });
+
+  it('shows the diagnostics panel through its command', async () => {
+    const shown = await vscode.commands.executeCommand<{ database: { sqliteVersion: string } } | undefined>('deployAgent.showDiagnostics');
+    assert.ok(shown, 'the command returned nothing');
+    assert.match(shown.database.sqliteVersion, /^3\./);
+    const tabs = vscode.window.tabGroups.all.flatMap((group) => group.tabs).map((tab) => tab.label);
+    assert.ok(tabs.some((label) => label.includes('Deploy Agent: Diagnostics')), `open tabs: ${tabs.join(', ')}`);
+  });
+
+  it('writes to its "Deploy Agent" output channel', async () => {
+    const log = await waitForOutput('Deploy Agent activated in');
+    assert.match(log, /Deploy Agent activated in \d+(\.\d+)? ms/);
+  });
+
+  it('says plainly that deploying is not available yet (no fake flow)', async () => {
+    await vscode.commands.executeCommand('deployAgent.deployRecommendation');
+    const log = await waitForOutput('not available');
+    assert.match(log, /Deploying a recommendation is not available/);
+  });
+});

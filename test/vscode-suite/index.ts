@@ -1,0 +1,22 @@
+// Entry of the suite that runs inside the VS Code extension host: the `run()` that
+// @vscode/test-electron (extensionTestsPath) and code-server's `payload` URL call.
+import path from 'node:path';
+import Mocha from 'mocha';
+import { JsonFileReporter, writeResults } from './reporter';
+import { extras } from './results';
+
+export async function run(): Promise<void> {
+  const startedAt = new Date().toISOString();
+  try {
+    const mocha = new Mocha({ ui: 'bdd', timeout: 30000, reporter: JsonFileReporter, color: false });
+    mocha.addFile(path.join(__dirname, 'extension.test.js'));
+    const failures = await new Promise<number>((resolve) => mocha.run(resolve));
+    if (failures > 0) throw new Error(`${failures} extension-host test(s) failed`);
+  } catch (error) {
+    // A suite that could not even start still has to leave a result, or the harness waits in vain.
+    if (!(error instanceof Error && /test\(s\) failed$/.test(error.message))) {
+      writeResults({ passed: 0, failed: 1, pending: 0, tests: [], startedAt, finishedAt: new Date().toISOString(), extras, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+    }
+    throw error;
+  }
+}
