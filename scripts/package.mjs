@@ -3,7 +3,7 @@
 // linux-x64 is inside (the extension cannot open its history database without it).
 // Usage: node scripts/package.mjs [--out FILE] [--skip-build]
 import { spawnSync } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { listZipEntries } from './zip-entries.mjs';
@@ -32,6 +32,7 @@ export function packageExtension(options = {}) {
     const result = spawnSync(process.execPath, args, { cwd: root, stdio: ['ignore', process.stderr, process.stderr] });
     if (result.status !== 0) throw new Error(`${what} failed (exit ${result.status ?? result.signal})`);
   };
+  mkdirSync(path.dirname(out), { recursive: true });
   if (options.build !== false) step('build', [path.join(root, 'scripts', 'build.mjs'), '--production']);
   // No `repository` in the manifest: the project has no public home yet, and vsce would
   // otherwise stop to ask. Dependencies are bundled by esbuild, hence --no-dependencies.
