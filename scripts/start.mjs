@@ -45,6 +45,16 @@ async function shutdown(/** @type {number} */ code) {
   await server?.stop();
   process.exit(code);
 }
+process.on('exit', () => {
+  // Last resort if this process ends some other way: code-server runs in its own process group.
+  if (server && !stopping) {
+    try {
+      process.kill(-server.pid, 'SIGKILL');
+    } catch {
+      // already stopped
+    }
+  }
+});
 process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
 process.on('SIGHUP', () => void shutdown(0));

@@ -32,10 +32,29 @@ const checks = [];
 const cleanups = [];
 const timings = /** @type {Record<string, number>} */ ({});
 
+/** Process groups of servers this run started, killed synchronously if the process exits anyway. */
+const groups = new Set();
+process.on('exit', () => {
+  for (const pid of groups) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // already stopped
+    }
+  }
+});
+
 async function cleanup() {
   while (cleanups.length) {
     const next = /** @type {() => Promise<void>} */ (cleanups.pop());
-    await next().catch((error) => log(`cleanup step failed: ${error instanceof Error ? error.message : String(error)}`));
+    // No cleanup step may hang the run: each gets 20 s.
+    let timer;
+    const limit = new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error('timed out after 20 s')), 20000);
+    });
+    await Promise.race([next(), limit])
+      .catch((error) => log(`cleanup step failed: ${error instanceof Error ? error.message : String(error)}`))
+      .finally(() => clearTimeout(timer));
   }
 }
 
@@ -159,13 +178,16 @@ async function main() {
       env: { ...process.env, DEPLOY_AGENT_VSCODE_TEST_RESULTS: resultsFile, DEPLOY_AGENT_VSCODE_TEST_USER_DATA: userDataDir },
     }),
   );
+  groups.add(server.pid);
   cleanups.push(async () => {
     mkdirSync(resultsDir, { recursive: true });
     if (existsSync(server.logFile)) cpSync(server.logFile, path.join(resultsDir, 'code-server.log'));
     await server.stop();
+    groups.delete(server.pid);
   });
 
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  // Signals are handled here (cleanup in order), not by Playwright, which would exit early.
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
   cleanups.push(() => browser.close());
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
 
