@@ -4,6 +4,13 @@ import { budgetFromConfig, checkProviders, createModelRouter, type DeploymentBud
 import { DeployAgentError } from '../errors';
 import type { HistoryStore } from '../store/database';
 import type { ContextInfo, PhaseInput, PhaseOutcome, PipelinePorts } from './ports';
+import { checkCircuitBreaker as interimBreaker, decideStrategy as interimStrategy, gatherContext as interimContext, matchErrorPattern as interimMatch } from './interim/gates';
+import { acquireRepositoryLock } from './interim/lock';
+import { loadRecommendation as interimRecommendation } from './interim/recommendation';
+import { snapshotRepoState as interimSnapshot } from './interim/repo-state';
+import * as interimSandbox from './interim/sandbox';
+import { commit as interimCommit, push as interimPush, review as interimReview } from './interim/ship';
+import { runTests as interimRunTests } from './interim/test-runner';
 import { discardPartialSandbox, restoreSandboxTree, sandboxHead, snapshotSandboxTree } from './sandbox-state';
 
 const run = promisify(execFile);
@@ -46,7 +53,7 @@ export function createRealPorts(options: RealPortsOptions): PipelinePorts {
   };
 
   return {
-    loadRecommendation: async () => notYet('Loading recommendations'),
+    loadRecommendation: (file) => interimRecommendation(file),
     repositoryRoot: async (workspaceDir) => {
       try {
         const { stdout } = await run('git', ['rev-parse', '--show-toplevel'], { cwd: workspaceDir });
@@ -55,9 +62,9 @@ export function createRealPorts(options: RealPortsOptions): PipelinePorts {
         throw new DeployAgentError('NOT_A_GIT_REPO', `${workspaceDir} is not inside a git repository.`, 'Run `git init` and commit your files, or pass --workspace DIR.', { cause: error });
       }
     },
-    snapshotRepoState: async () => notYet('Repository snapshots'),
-    acquireLock: async () => notYet('The repository lock'),
-    checkCircuitBreaker: async () => notYet('The circuit breaker'),
+    snapshotRepoState: (repoRoot) => interimSnapshot(repoRoot),
+    acquireLock: (repoRoot, deploymentId, o) => acquireRepositoryLock(repoRoot, deploymentId, o),
+    checkCircuitBreaker: async (repoRoot, input) => interimBreaker(options.store.db, repoRoot, input),
     preflightModels: async (workspaceDir, signal) => {
       const { router } = routerFor(workspaceDir);
       const check = await checkProviders(router, { signal });
@@ -69,13 +76,13 @@ export function createRealPorts(options: RealPortsOptions): PipelinePorts {
       const ready = check.providers.find((p) => p.reachable && Object.values(p.phases).every((ph) => ph.ready)) ?? check.providers.find((p) => p.reachable)!;
       return { provider: ready.provider, model: ready.phases.implement.model };
     },
-    gatherContext: async () => notYet('Workspace analysis'),
-    decideStrategy: async () => notYet('Strategy decisions'),
-    createSandbox: async () => notYet('Sandboxes'),
-    sandboxExists: async () => notYet('Sandboxes'),
+    gatherContext: async (repoRoot) => interimContext(repoRoot, options.env),
+    decideStrategy: async (input) => interimStrategy(options.store.db, input),
+    createSandbox: (repoRoot, input) => interimSandbox.createSandbox(repoRoot, input),
+    sandboxExists: (repoRoot, sandbox) => interimSandbox.sandboxExists(repoRoot, sandbox),
     snapshotSandbox: (sandbox) => snapshotSandboxTree(sandbox.path),
     restoreSandbox: (sandbox, tree) => restoreSandboxTree(sandbox.path, tree),
-    removeSandbox: async () => notYet('Sandboxes'),
+    removeSandbox: (repoRoot, sandbox, o) => interimSandbox.removeSandbox(repoRoot, sandbox, o),
     discardPartialSandbox: (repoRoot, deploymentId) => discardPartialSandbox(repoRoot, deploymentId),
     sandboxHead: (sandbox) => sandboxHead(sandbox.path),
     runPhase: async (input: PhaseInput): Promise<PhaseOutcome> => {
@@ -112,15 +119,15 @@ export function createRealPorts(options: RealPortsOptions): PipelinePorts {
         costUsd: result.usage.costUsd,
       };
     },
-    runTests: async () => notYet('The test runner'),
-    matchErrorPattern: () => undefined,
+    runTests: (sandbox, input) => interimRunTests(sandbox.path, { levers: input.levers, filesWritten: input.filesWritten, signal: input.signal, env: options.env }),
+    matchErrorPattern: (output) => interimMatch(output),
     canEscalate: (repoRoot, from) => {
       const { router } = routerFor(repoRoot);
       return router.escalation && router.providerOrder().some((p) => p !== from.provider);
     },
-    review: async () => notYet('Review'),
-    commit: async () => notYet('Commits'),
-    push: async () => notYet('Push'),
+    review: (repoRoot, sandbox, before) => interimReview(repoRoot, sandbox, before),
+    commit: (sandbox, input) => interimCommit(sandbox, input),
+    push: (repoRoot, sandbox, signal) => interimPush(repoRoot, sandbox, signal),
     openPullRequest: async () => notYet('Pull requests'),
     recordOutcome: async () => undefined,
     writeReport: async () => undefined,

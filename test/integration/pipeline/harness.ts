@@ -65,7 +65,7 @@ export async function createHarness(kind: 'node' | 'python' = 'node', options: {
 }
 
 /** The model's side of a deployment: implement, write tests with a PLANTED failure, repair it once. */
-export function scriptPlantedFailure(ollama: FakeOllama, kind: 'node' | 'python'): void {
+export function scriptPlantedFailure(ollama: FakeOllama, kind: 'node' | 'python', options: { repair?: boolean } = {}): void {
   const finish = (summary: string) => ({ toolCalls: [{ name: 'finish', arguments: { summary } }] });
   if (kind === 'node') {
     ollama.script(
@@ -97,11 +97,13 @@ export function scriptPlantedFailure(ollama: FakeOllama, kind: 'node' | 'python'
       },
       finish('Wrote test/mul.test.js.'),
     );
-    ollama.script(
-      'fix',
-      { toolCalls: [{ name: 'edit_file', arguments: { path: 'test/mul.test.js', search: 'assert.equal(mul(2, 3), 5);', replace: 'assert.equal(mul(2, 3), 6);' } }] },
-      finish('The expectation for mul(2, 3) was wrong; fixed it.'),
-    );
+    if (options.repair !== false) {
+      ollama.script(
+        'fix',
+        { toolCalls: [{ name: 'edit_file', arguments: { path: 'test/mul.test.js', search: 'assert.equal(mul(2, 3), 5);', replace: 'assert.equal(mul(2, 3), 6);' } }] },
+        finish('The expectation for mul(2, 3) was wrong; fixed it.'),
+      );
+    }
   } else {
     ollama.script(
       'implement',
@@ -123,11 +125,13 @@ export function scriptPlantedFailure(ollama: FakeOllama, kind: 'node' | 'python'
       },
       finish('Wrote tests/test_mul.py.'),
     );
-    ollama.script(
-      'fix',
-      { toolCalls: [{ name: 'edit_file', arguments: { path: 'tests/test_mul.py', search: 'assert mul(2, 3) == 5', replace: 'assert mul(2, 3) == 6' } }] },
-      finish('Fixed the expectation for mul(2, 3).'),
-    );
+    if (options.repair !== false) {
+      ollama.script(
+        'fix',
+        { toolCalls: [{ name: 'edit_file', arguments: { path: 'tests/test_mul.py', search: 'assert mul(2, 3) == 5', replace: 'assert mul(2, 3) == 6' } }] },
+        finish('Fixed the expectation for mul(2, 3).'),
+      );
+    }
   }
 }
 

@@ -1,0 +1,61 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DeployAgentError } from '../../errors';
+import type { SandboxInfo } from '../ports';
+import { git } from './git';
+
+/**
+ * Interim sandbox (until src/core/sandbox lands): `git worktree add` on a new branch
+ * `deploy-agent/<slug>-<id>` from HEAD, in a folder outside the user's working tree.
+ */
+export function slugOf(title: string): string {
+  const slug = title
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 40)
+    .replace(/-+$/g, '');
+  return slug || 'change';
+}
+
+export function sandboxRoot(repoRoot: string): string {
+  const key = createHash('sha256').update(path.resolve(repoRoot)).digest('hex').slice(0, 12);
+  return path.join(os.tmpdir(), 'deploy-agent-worktrees', `${path.basename(repoRoot)}-${key}`);
+}
+
+export async function createSandbox(repoRoot: string, input: { deploymentId: string; title: string; signal?: AbortSignal }): Promise<SandboxInfo> {
+  let baseSha: string;
+  try {
+    baseSha = await git(repoRoot, ['rev-parse', '--verify', 'HEAD^{commit}']);
+  } catch (error) {
+    throw new DeployAgentError('NO_COMMITS', `The repository at ${repoRoot} has no commit yet.`, 'Commit your files first (`git add -A && git commit -m "initial"`): the sandbox branches from HEAD.', { cause: error });
+  }
+  const branch = `deploy-agent/${slugOf(input.title)}-${input.deploymentId}`;
+  const dir = path.join(sandboxRoot(repoRoot), input.deploymentId);
+  mkdirSync(path.dirname(dir), { recursive: true });
+  try {
+    await git(repoRoot, ['worktree', 'add', '--quiet', '-b', branch, dir, baseSha], { signal: input.signal });
+  } catch (error) {
+    throw new DeployAgentError('SANDBOX_FAILED', `Could not create the sandbox worktree ${dir} on ${branch}: ${(error as Error).message}`, 'Run `deploy-agent clean` to remove stale worktrees, then try again.', { cause: error });
+  }
+  return { path: dir, branch, baseSha };
+}
+
+export async function sandboxExists(repoRoot: string, sandbox: SandboxInfo): Promise<boolean> {
+  if (!existsSync(sandbox.path)) return false;
+  const list = await git(repoRoot, ['worktree', 'list', '--porcelain']);
+  return list.split('\n\n').some((block) => block.includes(`branch refs/heads/${sandbox.branch}`));
+}
+
+/** Removes the worktree (tolerates one already gone) and, when asked, its branch. */
+export async function removeSandbox(repoRoot: string, sandbox: SandboxInfo, options: { deleteBranch: boolean }): Promise<void> {
+  if (existsSync(sandbox.path)) await git(repoRoot, ['worktree', 'remove', '--force', sandbox.path]);
+  await git(repoRoot, ['worktree', 'prune']);
+  if (options.deleteBranch) {
+    const exists = await git(repoRoot, ['branch', '--list', sandbox.branch]);
+    if (exists) await git(repoRoot, ['branch', '-D', sandbox.branch]);
+  }
+}

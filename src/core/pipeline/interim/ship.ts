@@ -1,0 +1,77 @@
+import { DeployAgentError } from '../../errors';
+import type { Recommendation } from '../../recommendation/types';
+import type { RepoSnapshot, ReviewFindings, SandboxInfo, ShipPush } from '../ports';
+import { snapshotSandboxTree } from '../sandbox-state';
+import { git } from './git';
+import { changedPaths, snapshotRepoState } from './repo-state';
+
+/**
+ * Interim review, commit and push (until src/core/pipeline/secrets-scan.ts and src/core/git land).
+ */
+const SECRET_PATTERNS: { kind: string; regex: RegExp }[] = [
+  { kind: 'aws-access-key', regex: /\bAKIA[0-9A-Z]{16}\b/ },
+  { kind: 'private-key', regex: /-----BEGIN (?:RSA |EC |OPENSSH |DSA )?PRIVATE KEY-----/ },
+  { kind: 'github-token', regex: /\bgh[pousr]_[A-Za-z0-9]{36,}\b/ },
+  { kind: 'anthropic-key', regex: /\bsk-ant-[A-Za-z0-9_-]{20,}/ },
+  { kind: 'slack-token', regex: /\bxox[baprs]-[A-Za-z0-9-]{10,}/ },
+  { kind: 'assigned-secret', regex: /\b(?:api[_-]?key|secret|password|passwd|token)\b\s*[:=]\s*['"][^'"\s]{12,}['"]/i },
+];
+
+export async function review(repoRoot: string, sandbox: SandboxInfo, before: RepoSnapshot): Promise<ReviewFindings> {
+  const tree = await snapshotSandboxTree(sandbox.path);
+  const numstat = await git(sandbox.path, ['diff', '--numstat', sandbox.baseSha, tree]);
+  let insertions = 0;
+  let deletions = 0;
+  const paths: string[] = [];
+  for (const line of numstat.split('\n').filter(Boolean)) {
+    const [add, del, file] = line.split('\t');
+    insertions += Number(add) || 0;
+    deletions += Number(del) || 0;
+    paths.push(file!);
+  }
+  const secrets: ReviewFindings['secrets'] = [];
+  const diff = await git(sandbox.path, ['diff', '-U0', '--no-color', sandbox.baseSha, tree]);
+  let file = '';
+  let line = 0;
+  for (const text of diff.split('\n')) {
+    if (text.startsWith('+++ ')) file = text.replace(/^\+\+\+ (b\/)?/, '');
+    else if (text.startsWith('@@')) line = Number(/\+(\d+)/.exec(text)?.[1] ?? 0) - 1;
+    else if (text.startsWith('+')) {
+      line++;
+      for (const p of SECRET_PATTERNS) if (p.regex.test(text)) secrets.push({ path: file, line, kind: p.kind });
+    }
+  }
+  const after = await snapshotRepoState(repoRoot);
+  return { secrets, outsideSandbox: after.digest === before.digest ? [] : changedPaths(before, after), diffStat: { files: paths.length, insertions, deletions, paths } };
+}
+
+const IDENTITY = ['-c', 'user.name=Deploy Agent', '-c', 'user.email=deploy-agent@localhost'];
+
+export async function commit(sandbox: SandboxInfo, input: { recommendation: Recommendation; deploymentId: string; summary: string }): Promise<{ sha: string }> {
+  await git(sandbox.path, ['add', '-A']);
+  const staged = await git(sandbox.path, ['diff', '--cached', '--name-only']);
+  if (!staged) throw new DeployAgentError('NOTHING_TO_COMMIT', 'The deployment changed no file, so there is nothing to commit.', 'Check the recommendation: the model made no change.');
+  const message = [
+    input.recommendation.title,
+    '',
+    ...(input.recommendation.id ? [`Recommendation: ${input.recommendation.id}`, ''] : []),
+    input.summary.trim() || input.recommendation.description.trim(),
+    '',
+    `Deployed by Deploy Agent (deployment ${input.deploymentId}).`,
+  ].join('\n');
+  const hasIdentity = await git(sandbox.path, ['config', 'user.email']).then(Boolean, () => false);
+  await git(sandbox.path, [...(hasIdentity ? [] : IDENTITY), 'commit', '--quiet', '--no-verify', '-m', message]);
+  return { sha: await git(sandbox.path, ['rev-parse', 'HEAD']) };
+}
+
+export async function push(repoRoot: string, sandbox: SandboxInfo, signal: AbortSignal): Promise<ShipPush> {
+  const remotes = (await git(repoRoot, ['remote'])).split('\n').filter(Boolean);
+  const remote = remotes.includes('origin') ? 'origin' : remotes[0];
+  if (!remote) throw new DeployAgentError('NO_REMOTE', 'The repository has no remote to push to.', `The commit is kept on the local branch ${sandbox.branch}. Add a remote (git remote add origin URL) and push it.`);
+  try {
+    await git(sandbox.path, ['push', '--quiet', '-u', remote, `${sandbox.branch}:${sandbox.branch}`], { signal });
+  } catch (error) {
+    throw new DeployAgentError('PUSH_FAILED', `Pushing ${sandbox.branch} to ${remote} failed: ${(error as Error).message}`, `The commit is kept on the local branch ${sandbox.branch}; fix the cause and push it yourself, or resume.`, { cause: error });
+  }
+  return { remote, branch: sandbox.branch };
+}

@@ -1,0 +1,125 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { openHistoryStore } from '../../../src/core/store/database';
+import { StepsRepository } from '../../../src/core/store/steps';
+import { CLI_PATH } from '../../support/cli';
+import { createHarness, parseJson, scriptPlantedFailure, userState, type Harness } from './harness';
+import { git } from './repos';
+
+function steps(h: Harness, id: string): string[] {
+  const store = openHistoryStore(h.db);
+  try {
+    return new StepsRepository(store.db).list(id).map((s) => `${s.name}:${s.status}`);
+  } finally {
+    store.close();
+  }
+}
+
+function deployAgentWorktrees(repo: string): string[] {
+  return git(repo, 'worktree', 'list', '--porcelain')
+    .split('\n')
+    .filter((l) => l.startsWith('branch refs/heads/deploy-agent/'));
+}
+
+describe('deploy-agent deploy (built CLI, real git repositories, fake model)', function () {
+  this.timeout(240_000);
+  let h: Harness | undefined;
+
+  before(() => {
+    if (!existsSync(CLI_PATH)) throw new Error('dist/cli/cli.mjs is missing: run `npm run build` first');
+  });
+  afterEach(async () => {
+    await h?.close();
+    h = undefined;
+  });
+
+  for (const kind of ['node', 'python'] as const) {
+    it(`${kind}: a dry run implements, tests, repairs the planted failure once, then removes its worktree and branch`, async () => {
+      h = await createHarness(kind);
+      scriptPlantedFailure(h.ollama, kind);
+      const before = userState(h.repo.dir);
+
+      const result = await h.cli(['deploy', h.recommendation, '--workspace', h.repo.dir, '--mode', 'dry-run', '--strategy', 'balanced', '--json']);
+
+      const out = parseJson(result);
+      assert.equal(result.code, 0, result.stderr);
+      assert.equal(out.status, 'succeeded');
+      assert.equal(out.repairs, 1);
+      assert.deepEqual(out.tests, { passed: (out.tests as { passed: number }).passed, failed: 0, skipped: 0 });
+      assert.ok((out.tests as { passed: number }).passed >= 2);
+      assert.equal(out.branch, null);
+      assert.equal(out.commit, null);
+      assert.deepEqual(deployAgentWorktrees(h.repo.dir), []);
+      assert.equal(git(h.repo.dir, 'branch', '--list', 'deploy-agent/*'), '');
+      assert.equal(userState(h.repo.dir).digest, before.digest, 'the user working tree, index and stash are byte-identical');
+      assert.equal(h.ollama.remaining(), 0, 'the whole script was used: implement, tests, fix');
+      assert.deepEqual(
+        steps(h, String(out.id)),
+        ['validate', 'safety', 'context', 'strategy', 'sandbox', 'implement', 'write-tests', 'run-tests', 'repair', 'review', 'learn'].map((s) => `${s}:succeeded`),
+      );
+    });
+  }
+
+  it('local-commit: the change is committed on its own branch (kept), nothing is pushed, the worktree is removed', async () => {
+    h = await createHarness('node');
+    scriptPlantedFailure(h.ollama, 'node');
+    const before = userState(h.repo.dir);
+    const result = await h.cli(['deploy', h.recommendation, '--workspace', h.repo.dir, '--mode', 'local-commit', '--json']);
+    const out = parseJson(result);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(out.status, 'succeeded');
+    const branch = String(out.branch);
+    assert.match(branch, /^deploy-agent\/add-multiplication-[0-9a-f]{8}$/);
+    assert.equal(git(h.repo.dir, 'rev-parse', branch), out.commit);
+    assert.match(git(h.repo.dir, 'show', '--stat', '--format=%s%n%b', branch), /Add multiplication[\s\S]*rec-mul[\s\S]*test\/mul\.test\.js/);
+    assert.match(git(h.repo.dir, 'show', `${branch}:test/mul.test.js`), /mul\(2, 3\), 6/);
+    assert.equal(git(h.repo.origin, 'branch', '--list', 'deploy-agent/*'), '', 'nothing pushed');
+    assert.deepEqual(deployAgentWorktrees(h.repo.dir), []);
+    assert.equal(userState(h.repo.dir).digest, before.digest);
+  });
+
+  it('--keep-worktree keeps the sandbox for inspection; `clean` removes it afterwards', async () => {
+    h = await createHarness('node');
+    scriptPlantedFailure(h.ollama, 'node');
+    const result = await h.cli(['deploy', h.recommendation, '--workspace', h.repo.dir, '--mode', 'dry-run', '--keep-worktree', '--json']);
+    const out = parseJson(result);
+    assert.equal(result.code, 0, result.stderr);
+    assert.ok(existsSync(String(out.worktree)));
+    assert.ok(existsSync(path.join(String(out.worktree), 'test', 'mul.test.js')));
+    const clean = await h.cli(['clean', '--workspace', h.repo.dir, '--json']);
+    assert.equal(clean.code, 0, clean.stderr);
+    assert.equal((parseJson(clean).removed as unknown[]).length, 1);
+    assert.equal(existsSync(String(out.worktree)), false);
+    assert.deepEqual(deployAgentWorktrees(h.repo.dir), []);
+  });
+
+  it('prints live progress as plain lines on stderr when not a terminal, and the summary on stdout', async () => {
+    h = await createHarness('node');
+    scriptPlantedFailure(h.ollama, 'node');
+    const result = await h.cli(['deploy', h.recommendation, '--workspace', h.repo.dir, '--mode', 'dry-run']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /▶ Implement the change/);
+    assert.match(result.stderr, /✔ Run the tests .* 1 failed/);
+    assert.match(result.stderr, /✔ Repair failing tests .* 0 failed, 0 skipped after 1 repair/);
+    assert.match(result.stdout, /^Deployment [0-9a-f]{8}: succeeded/);
+    assert.doesNotMatch(result.stdout, /▶/);
+  });
+
+  it('exits 1 with the failing test named when the repair rounds do not fix it, and ships nothing', async () => {
+    h = await createHarness('node');
+    scriptPlantedFailure(h.ollama, 'node', { repair: false }); // every fix phase just finishes: the planted failure stays
+    const before = userState(h.repo.dir);
+    const result = await h.cli(['deploy', h.recommendation, '--workspace', h.repo.dir, '--mode', 'local-commit', '--json']);
+    const out = parseJson(result);
+    assert.equal(result.code, 1);
+    assert.equal(out.status, 'failed');
+    assert.equal((out.error as { code: string }).code, 'TESTS_FAILED');
+    assert.match((out.error as { message: string }).message, /mul\(2, 3\) returns 6/);
+    assert.ok(Number(out.repairs) >= 1);
+    assert.equal(out.commit, null);
+    assert.equal(git(h.repo.dir, 'branch', '--list', 'deploy-agent/*'), '', 'no branch left: nothing was committed');
+    assert.deepEqual(deployAgentWorktrees(h.repo.dir), []);
+    assert.equal(userState(h.repo.dir).digest, before.digest);
+  });
+});
