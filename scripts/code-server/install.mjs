@@ -50,6 +50,23 @@ export async function ensureDebianPackages(log = logger('code-server')) {
   if (still.length) throw new Error(`apt-get did not install: ${still.join(', ')}`);
 }
 
+/**
+ * Where node-gyp should take Node's headers from. An explicit nodedir (environment or npmrc)
+ * wins; otherwise the machine's own headers (e.g. Debian's /usr/include/node) are used, so no
+ * header download is needed. The modules are Node-API, so these headers serve Node 22 too.
+ * @param {NodeJS.ProcessEnv} env
+ */
+function machineNodeHeaders(env) {
+  if (env.npm_config_nodedir) return undefined;
+  try {
+    const configured = execFileSync('npm', ['config', 'get', 'nodedir'], { encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    if (configured && configured !== 'undefined' && configured !== 'null') return undefined;
+  } catch {
+    // npm could not answer: fall through to the machine's headers
+  }
+  return existsSync('/usr/include/node/node_api.h') ? '/usr' : undefined;
+}
+
 /** @param {string} file */
 function readMarker(file) {
   try {
@@ -130,6 +147,11 @@ export async function ensureCodeServer(options = {}) {
     // npm here runs on Node 22 (first on PATH); its native builds use the machine's Node
     // headers when npm is configured with a nodedir, otherwise node-gyp fetches them.
     const env = { ...process.env, PATH: `${path.dirname(node22())}${path.delimiter}${process.env.PATH ?? ''}` };
+    const nodedir = machineNodeHeaders(env);
+    if (nodedir) {
+      env.npm_config_nodedir = nodedir;
+      log(`native modules build against the Node headers in ${nodedir}/include/node (Node-API)`);
+    }
     const npm = 'npm';
 
     await step('npm-install', async () => {

@@ -213,6 +213,11 @@ async function main() {
   }).catch((error) => {
     suite = { passed: 0, failed: 1, tests: [{ title: 'extension-host suite', state: 'failed', error: error.message }], extras: {} };
   });
+  if (suite.extras?.extensionPath !== undefined || suite.passed > 0) {
+    await check('the extension-host suite ran against the development copy of the extension', async () => {
+      if (suite.extras?.extensionPath !== repoRoot) throw new Error(`the suite saw the extension at ${suite.extras?.extensionPath}, not ${repoRoot}`);
+    });
+  }
   for (const t of suite.tests) log(`${t.state === 'passed' ? 'ok  ' : t.state === 'failed' ? 'FAIL' : 'skip'} [extension host] ${t.title}${t.error ? `\n       ${t.error.split('\n').slice(0, 3).join('\n       ')}` : ''}`);
   if (suite.error) log(`suite error: ${suite.error}`);
   log(`extension-host suite: ${suite.passed} passed, ${suite.failed} failed${suite.pending ? `, ${suite.pending} pending` : ''} (VS Code ${suite.extras?.vscodeVersion ?? '?'}, ${suite.extras?.extensionHostNode ?? '?'}, activation ${suite.extras?.activationMs ?? '?'} ms)`);
