@@ -55,12 +55,18 @@ export function createRealPorts(options: RealPortsOptions): PipelinePorts {
   return {
     loadRecommendation: (file) => interimRecommendation(file),
     repositoryRoot: async (workspaceDir) => {
+      let root: string;
       try {
-        const { stdout } = await run('git', ['rev-parse', '--show-toplevel'], { cwd: workspaceDir });
-        return stdout.trim();
+        root = (await run('git', ['rev-parse', '--show-toplevel'], { cwd: workspaceDir })).stdout.trim();
       } catch (error) {
         throw new DeployAgentError('NOT_A_GIT_REPO', `${workspaceDir} is not inside a git repository.`, 'Run `git init` and commit your files, or pass --workspace DIR.', { cause: error });
       }
+      try {
+        await run('git', ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], { cwd: root });
+      } catch (error) {
+        throw new DeployAgentError('NO_COMMITS', `The repository at ${root} has no commit yet.`, 'Commit your files first (`git add -A && git commit -m "initial"`): the sandbox branches from HEAD.', { cause: error });
+      }
+      return root;
     },
     snapshotRepoState: (repoRoot) => interimSnapshot(repoRoot),
     acquireLock: (repoRoot, deploymentId, o) => acquireRepositoryLock(repoRoot, deploymentId, o),
