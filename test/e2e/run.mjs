@@ -229,7 +229,7 @@ async function main() {
       await check('the workbench loads with the fixture workspace', async () => {
         await page.goto(`${server.url}?folder=${encodeURIComponent(workspace)}`);
         await waitForWorkbench(page);
-        await page.locator('.explorer-folders-view, .monaco-workbench .part.sidebar', { hasText: 'e2e-workspace' }).first().waitFor({ timeout: 30000 }).catch(() => {});
+        await page.locator('.monaco-workbench .part.sidebar', { hasText: 'e2e-workspace' }).first().waitFor({ state: 'visible', timeout: 30000 });
       });
       await check('"Deploy Agent: Show Diagnostics" runs from the command palette and opens its panel', async () => {
         await runCommand(page, 'Deploy Agent: Show Diagnostics');
