@@ -350,7 +350,8 @@ export class Orchestrator {
         if (ports.runPreHooks) {
           await ports.runPreHooks(sandbox, this.hookEnv(state, sandbox, 'running'), ctx.signal);
         }
-        patch.treeAfterSandbox = await ports.snapshotSandbox(sandbox);
+        // A fresh worktree holds exactly its base commit (plus what pre-hooks wrote).
+        patch.treeAfterSandbox = ports.runPreHooks ? await ports.snapshotSandbox(sandbox) : `${sandbox.baseSha}^{tree}`;
         return patch;
       }
       case 'implement':

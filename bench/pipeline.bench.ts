@@ -1,0 +1,108 @@
+// The pipeline's own overhead for a dry run (everything but model time) on a generated
+// 2,000-file repository, with a scripted model that answers instantly (the fake Ollama server
+// over HTTP, so the real client is in the loop): validation, safety gates, analysis, strategy,
+// worktree, three agent phases, test runs (a planted failure and one repair), review, learn.
+// Reported separately: worktree creation (the sandbox step) and test-run setup (run-tests
+// minus the time the test process itself ran).
+// Target: the whole dry run under 2 s. Run alone: npx tsx bench/pipeline.bench.ts
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { resolveConfig } from '../src/core/config/resolve';
+import { Orchestrator } from '../src/core/pipeline/orchestrator';
+import { createRealPorts } from '../src/core/pipeline/real-ports';
+import { openHistoryStore } from '../src/core/store/database';
+import { StepsRepository, TestRunsRepository } from '../src/core/store/steps';
+import { createFixtureRepo, git } from '../test/integration/pipeline/repos';
+import { RECOMMENDATION, scriptPlantedFailure } from '../test/integration/pipeline/harness';
+import { FakeOllama } from '../test/support/fake-ollama';
+import { tempDir } from '../test/support/temp';
+
+const FILES = 2000;
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const TARGET_MS = 2000;
+
+function generateRepo(parent: string): string {
+  const repo = createFixtureRepo(parent, 'node', { dirty: true });
+  let n = 0;
+  for (let pkg = 0; n < FILES - 8; pkg++) {
+    for (let f = 0; f < 40 && n < FILES - 8; f++, n++) {
+      const dir = path.join(repo.dir, 'src', `pkg${pkg}`, f % 2 ? 'util' : 'core');
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(
+        path.join(dir, `mod${f}.js`),
+        `const { add } = require('${'../'.repeat(3)}src/calc');\n\n/** Module ${pkg}/${f}. */\nfunction f${f}(x) {\n  return add(x, ${f});\n}\n\nmodule.exports = { f${f} };\n`,
+      );
+    }
+  }
+  // Committed on their own; the developer's staged/unstaged/untracked changes and stash stay as they are.
+  git(repo.dir, 'add', '-A', 'src');
+  git(repo.dir, 'commit', '-qm', 'generated modules', '--', 'src');
+  return repo.dir;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : Math.round((sorted[mid - 1]! + sorted[mid]!) / 2);
+}
+
+async function main(): Promise<void> {
+  const tmp = tempDir('deploy-agent-bench-pipeline-');
+  const ollama = new FakeOllama();
+  await ollama.listen();
+  const repo = generateRepo(tmp.path);
+  const recommendation = path.join(tmp.path, 'recommendation.json');
+  writeFileSync(recommendation, JSON.stringify(RECOMMENDATION));
+  const env = { ...process.env, OLLAMA_HOST: ollama.url, DEPLOY_AGENT_AI_PROVIDERS: 'ollama', ANTHROPIC_API_KEY: '', GITHUB_TOKEN: '' };
+  const totals: number[] = [];
+  const overheads: number[] = [];
+  const worktrees: number[] = [];
+  const testSetups: number[] = [];
+  const testProcesses: number[] = [];
+  const perStep: Record<string, number[]> = {};
+  let status = '';
+  try {
+    for (let run = 0; run <= RUNS; run++) {
+      scriptPlantedFailure(ollama, 'node');
+      // A fresh history per run: no model answer may come from the response cache (the model must be asked).
+      const runStore = openHistoryStore(path.join(tmp.path, `history-${run}.db`));
+      const orchestrator = new Orchestrator({ db: runStore.db, ports: createRealPorts({ store: runStore, env, config: (dir) => resolveConfig({ workspaceDir: dir, env }) }) });
+      const started = performance.now();
+      const outcome = await orchestrator.deploy(
+        { recommendationFile: recommendation, workspaceDir: repo, mode: 'dry-run', strategy: 'balanced', keepWorktree: false, wait: false },
+        new AbortController().signal,
+      );
+      const total = performance.now() - started;
+      status = outcome.status;
+      const rows = new StepsRepository(runStore.db).list(outcome.id);
+      const testRuns = new TestRunsRepository(runStore.db).list(outcome.id);
+      runStore.close();
+      if (outcome.status !== 'succeeded' || outcome.repairs !== 1) throw new Error(`the dry run ${outcome.status} (repairs ${outcome.repairs}): ${outcome.error?.code} ${outcome.error?.message}`);
+      const duration = (name: string) => rows.filter((r) => r.name === name).reduce((sum, r) => sum + ((r.finishedAt ?? r.startedAt) - r.startedAt), 0);
+      const testProcessMs = testRuns.reduce((sum, r) => sum + (r.durationMs ?? 0), 0);
+      if (run === 0) continue; // warm-up (module loading, file-system caches)
+      totals.push(total);
+      overheads.push(total - testProcessMs);
+      worktrees.push(duration('sandbox'));
+      testSetups.push(Math.max(0, duration('run-tests') - (testRuns[0]?.durationMs ?? 0)));
+      testProcesses.push(testProcessMs);
+      for (const r of rows) (perStep[r.name] ??= []).push((r.finishedAt ?? r.startedAt) - r.startedAt);
+    }
+  } finally {
+    await ollama.close();
+    tmp.cleanup();
+  }
+  const line = (name: string, values: number[], extra: Record<string, unknown> = {}) =>
+    console.log(JSON.stringify({ name, medianMs: Math.round(median(values)), runs: values.length, samplesMs: values.map((v) => Math.round(v)), files: FILES, ...extra }));
+  line('pipeline.dryRun.overhead', overheads, { targetMs: TARGET_MS, pass: median(overheads) < TARGET_MS, status, excludes: 'test process run time' });
+  line('pipeline.dryRun.total', totals);
+  line('pipeline.worktreeCreation', worktrees);
+  line('pipeline.testRunSetup', testSetups, { note: 'run-tests step minus the test process itself (framework detection, spawn, parsing, persistence)' });
+  console.log(JSON.stringify({ name: 'pipeline.dryRun.steps', medianMsByStep: Object.fromEntries(Object.entries(perStep).map(([k, v]) => [k, median(v)])) }));
+  line('pipeline.testProcesses', testProcesses, { note: 'the three node --test runs themselves (not overhead)' });
+}
+
+void main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
