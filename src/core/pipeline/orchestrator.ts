@@ -164,7 +164,8 @@ export class Orchestrator {
     if (!row) {
       throw new DeployAgentError('DEPLOYMENT_NOT_FOUND', `There is no deployment ${id} in the history.`, 'Run `deploy-agent list` to see the deployments and their ids.');
     }
-    if (!['running', 'interrupted', 'pending'].includes(row.status)) {
+    const shippingRetry = row.status === 'failed' && Boolean(row.commitSha) && SHIPPING_STEPS.includes(this.steps.list(id).filter((s) => s.status === 'failed').at(-1)?.name as StepName);
+    if (!['running', 'interrupted', 'pending'].includes(row.status) && !shippingRetry) {
       throw new DeployAgentError(
         'NOT_RESUMABLE',
         `Deployment ${id} already ended (${row.status}); there is nothing to resume.`,
@@ -202,8 +203,8 @@ export class Orchestrator {
     if (from < 0) from = plan.length; // everything done but `learn`
     const fromStep = plan[from] ?? 'learn';
 
-    // What the remaining steps need from the outside world must still be there.
-    if (state.sandbox && from < plan.length) {
+    // What the remaining steps need from the outside world must still be there (push and the pull request need only the branch).
+    if (state.sandbox && plan.slice(from).some((step) => !SHIPPING_STEPS.includes(step))) {
       const exists = await this.options.ports.sandboxExists(state.repoRoot!, state.sandbox);
       if (!exists) return this.rollBack(state, `its sandbox worktree ${state.sandbox.path} is gone`);
       const tree = latestTree(state);
@@ -690,6 +691,9 @@ export class Orchestrator {
     this.events.emit(event);
   }
 }
+
+/** Steps that work from the branch alone (no worktree): a failed push or pull request can be retried with `resume`. */
+const SHIPPING_STEPS: readonly StepName[] = ['push', 'pull-request'];
 
 export function newDeploymentId(): string {
   return randomBytes(4).toString('hex');

@@ -6,6 +6,7 @@ import type { HistoryStore } from '../store/database';
 import type { ContextInfo, PhaseInput, PhaseOutcome, PipelinePorts } from './ports';
 import { checkCircuitBreaker as interimBreaker, decideStrategy as interimStrategy, gatherContext as interimContext, matchErrorPattern as interimMatch } from './interim/gates';
 import { acquireRepositoryLock } from './interim/lock';
+import { openPullRequest as interimPullRequest } from './interim/pull-request';
 import { loadRecommendation as interimRecommendation } from './interim/recommendation';
 import { snapshotRepoState as interimSnapshot } from './interim/repo-state';
 import * as interimSandbox from './interim/sandbox';
@@ -24,10 +25,6 @@ export interface RealPortsOptions {
   env: NodeJS.ProcessEnv;
   /** Settings for a workspace (CLI: ctx.config, extension: its resolver with the editor's values). */
   config(workspaceDir: string): ConfigReader;
-}
-
-function notYet(what: string): never {
-  throw new DeployAgentError('NOT_AVAILABLE', `${what} is not wired into the pipeline yet.`, 'This build of Deploy Agent cannot deploy yet.');
 }
 
 /**
@@ -134,7 +131,7 @@ export function createRealPorts(options: RealPortsOptions): PipelinePorts {
     review: (repoRoot, sandbox, before) => interimReview(repoRoot, sandbox, before),
     commit: (sandbox, input) => interimCommit(sandbox, input),
     push: (repoRoot, sandbox, signal) => interimPush(repoRoot, sandbox, signal),
-    openPullRequest: async () => notYet('Pull requests'),
+    openPullRequest: (repoRoot, input) => interimPullRequest(repoRoot, input, options.env),
     recordOutcome: async () => undefined,
     writeReport: async () => undefined,
   };

@@ -69,7 +69,8 @@ export async function push(repoRoot: string, sandbox: SandboxInfo, signal: Abort
   const remote = remotes.includes('origin') ? 'origin' : remotes[0];
   if (!remote) throw new DeployAgentError('NO_REMOTE', 'The repository has no remote to push to.', `The commit is kept on the local branch ${sandbox.branch}. Add a remote (git remote add origin URL) and push it.`);
   try {
-    await git(sandbox.path, ['push', '--quiet', '-u', remote, `${sandbox.branch}:${sandbox.branch}`], { signal });
+    // From the repository itself (not the worktree), so that a retried push works after the worktree is gone.
+    await git(repoRoot, ['push', '--quiet', remote, `refs/heads/${sandbox.branch}:refs/heads/${sandbox.branch}`], { signal });
   } catch (error) {
     throw new DeployAgentError('PUSH_FAILED', `Pushing ${sandbox.branch} to ${remote} failed: ${(error as Error).message}`, `The commit is kept on the local branch ${sandbox.branch}; fix the cause and push it yourself, or resume.`, { cause: error });
   }
