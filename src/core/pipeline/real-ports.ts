@@ -8,6 +8,7 @@ import { checkCircuitBreaker as interimBreaker, decideStrategy as interimStrateg
 import { acquireRepositoryLock } from './interim/lock';
 import { openPullRequest as interimPullRequest } from './interim/pull-request';
 import { loadRecommendation as interimRecommendation } from './interim/recommendation';
+import { writeReport as interimReport } from './interim/report';
 import { snapshotRepoState as interimSnapshot } from './interim/repo-state';
 import * as interimSandbox from './interim/sandbox';
 import { commit as interimCommit, push as interimPush, review as interimReview } from './interim/ship';
@@ -133,7 +134,7 @@ export function createRealPorts(options: RealPortsOptions): PipelinePorts {
     push: (repoRoot, sandbox, signal) => interimPush(repoRoot, sandbox, signal),
     openPullRequest: (repoRoot, input) => interimPullRequest(repoRoot, input, options.env),
     recordOutcome: async () => undefined,
-    writeReport: async () => undefined,
+    writeReport: async (deploymentId) => interimReport(options.store.db, options.store.path, deploymentId),
   };
 }
 

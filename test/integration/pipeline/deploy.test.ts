@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { openHistoryStore } from '../../../src/core/store/database';
 import { StepsRepository } from '../../../src/core/store/steps';
@@ -75,6 +75,12 @@ describe('deploy-agent deploy (built CLI, real git repositories, fake model)', f
     assert.match(git(h.repo.dir, 'show', '--stat', '--format=%s%n%b', branch), /Add multiplication[\s\S]*rec-mul[\s\S]*test\/mul\.test\.js/);
     assert.match(git(h.repo.dir, 'show', `${branch}:test/mul.test.js`), /mul\(2, 3\), 6/);
     assert.equal(git(h.repo.origin, 'branch', '--list', 'deploy-agent/*'), '', 'nothing pushed');
+    const report = out.report as { json: string; markdown: string };
+    const json = JSON.parse(readFileSync(report.json, 'utf8')) as { status: string; steps: { name: string }[]; tests: { failed: number }[] };
+    assert.equal(json.status, 'succeeded');
+    assert.deepEqual(json.tests.map((t) => t.failed), [1, 0]);
+    assert.equal(json.steps.length, 12);
+    assert.match(readFileSync(report.markdown, 'utf8'), /\| repair \| succeeded \| \d+ ms \|/);
     assert.deepEqual(deployAgentWorktrees(h.repo.dir), []);
     assert.equal(userState(h.repo.dir).digest, before.digest);
   });
