@@ -1,0 +1,207 @@
+import { closeSync, openSync, readSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { DeployAgentError } from '../errors';
+import { throwIfAborted } from '../recovery/retry';
+import { AnalysisCache, type CachedFile } from './cache';
+import { classifyPath, languageOfShebang, refineAmbiguousLanguage } from './classify';
+import { extractFacts } from './extract';
+import { listWorkspaceFiles } from './file-list';
+import type { AnalyzeOptions, FileEntry, SkipReason, SkippedFile, StructureMap, StructureSummary } from './types';
+
+export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
+
+/** Files whose presence makes a folder a (sub-)project. */
+export const MANIFEST_NAMES = new Set([
+  'package.json', 'deno.json', 'deno.jsonc', 'pyproject.toml', 'setup.py', 'setup.cfg', 'requirements.txt', 'Pipfile', 'go.mod', 'Cargo.toml', 'pom.xml',
+  'build.gradle', 'build.gradle.kts', 'Gemfile', 'composer.json', 'mix.exs',
+]);
+const NOT_A_PROJECT_DIR = /(^|\/)(fixtures?|__fixtures__|testdata|node_modules|vendor|third_party|\.venv|venv)(\/|$)/;
+
+function errorReason(error: unknown): SkipReason | undefined {
+  const code = (error as NodeJS.ErrnoException)?.code;
+  if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+  if (code === 'ELOOP') return 'symlink-loop';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission-denied';
+  return 'unreadable';
+}
+
+function looksBinary(buffer: Buffer): boolean {
+  const end = Math.min(buffer.length, 8000);
+  for (let i = 0; i < end; i++) if (buffer[i] === 0) return true;
+  return false;
+}
+
+function headIsBinary(abs: string): boolean {
+  const fd = openSync(abs, 'r');
+  try {
+    const buffer = Buffer.alloc(512);
+    const n = readSync(fd, buffer, 0, 512, 0);
+    return looksBinary(buffer.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+type Entry = FileEntry & { skipReason?: SkipReason; detail?: string };
+
+/** Reads one file that changed (or was never seen) and decides what it is. */
+function readEntry(abs: string, rel: string, size: number, mtimeMs: number, maxBytes: number): Entry {
+  const { kind, language } = classifyPath(rel);
+  const entry: Entry = { path: rel, size, mtimeMs, kind };
+  if (language) entry.language = language;
+  if (kind === 'asset') {
+    entry.skipReason = 'binary';
+    return entry;
+  }
+  const wantsContent = kind === 'source' || kind === 'test' || kind === 'other';
+  if (size > maxBytes) {
+    entry.skipReason = 'too-large';
+    entry.detail = `${size} bytes`;
+    return entry;
+  }
+  if (!wantsContent) {
+    // Not read for facts; still told apart from binary blobs checked in under a text-like name.
+    if (kind === 'data' || kind === 'build') return entry;
+    try {
+      if (size > 0 && headIsBinary(abs)) entry.skipReason = 'binary';
+    } catch (error) {
+      entry.skipReason = errorReason(error) ?? 'unreadable';
+    }
+    return entry;
+  }
+  let buffer: Buffer;
+  try {
+    buffer = readFileSync(abs);
+  } catch (error) {
+    entry.skipReason = errorReason(error) ?? 'unreadable';
+    return entry;
+  }
+  if (looksBinary(buffer)) {
+    entry.skipReason = 'binary';
+    return entry;
+  }
+  const text = buffer.toString('utf8');
+  let lang = language;
+  if (!lang && text.startsWith('#!')) {
+    const facts = extractFacts(undefined, text.slice(0, 200));
+    lang = facts.shebang ? languageOfShebang(facts.shebang) : undefined;
+    if (lang) {
+      entry.language = lang;
+      entry.kind = 'source';
+    }
+  }
+  lang = refineAmbiguousLanguage(rel, lang, text.slice(0, 4000));
+  if (lang) entry.language = lang;
+  if (entry.kind === 'source' || entry.kind === 'test') entry.facts = extractFacts(lang, text);
+  return entry;
+}
+
+const TEST_DIR_NAMES = new Set(['test', 'tests', '__tests__', 'spec', 'specs', 'e2e', 'testing']);
+const ENTRY_NAME = /^(main|index|app|server|manage|wsgi|asgi|program|application)\.[a-z]+$/i;
+
+function testDirOf(file: string): string {
+  const parts = file.split('/');
+  for (let i = 0; i < parts.length - 1; i++) if (TEST_DIR_NAMES.has(parts[i]!.toLowerCase())) return parts.slice(0, i + 1).join('/');
+  return parts.length > 1 ? parts.slice(0, -1).join('/') : '.';
+}
+
+/**
+ * Maps every file of the workspace (respecting .gitignore), classifies it and reads what
+ * changed since the cached run. Never throws on a bad file: it is listed in `skipped` with a reason.
+ */
+export async function buildStructureMap(rootDir: string, options: AnalyzeOptions = {}): Promise<StructureMap> {
+  let root: string;
+  try {
+    root = realpathSync(path.resolve(rootDir));
+    if (!statSync(root).isDirectory()) throw new Error('not a directory');
+  } catch (error) {
+    throw new DeployAgentError('ANALYSIS_NO_FOLDER', `The folder ${rootDir} does not exist or is not a folder.`, 'Pass the path of a project folder.', { cause: error });
+  }
+  const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const listed = await listWorkspaceFiles(root, options.signal);
+  const cache = options.store ? new AnalysisCache(options.store.db) : undefined;
+  const cached: Map<string, CachedFile> = cache ? cache.load(root) : new Map();
+  const files: FileEntry[] = [];
+  const skipped: SkippedFile[] = [...listed.skipped];
+  const changed: Entry[] = [];
+  let readCount = 0;
+  let i = 0;
+  for (const rel of listed.paths) {
+    if ((++i & 1023) === 0) {
+      throwIfAborted(options.signal);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    const abs = path.join(root, rel);
+    let size: number;
+    let mtimeMs: number;
+    try {
+      const st = statSync(abs);
+      if (!st.isFile()) {
+        skipped.push({ path: rel, reason: 'not-a-file', detail: st.isDirectory() ? 'a directory (submodule or symlink to a folder)' : 'a special file' });
+        continue;
+      }
+      size = st.size;
+      mtimeMs = st.mtimeMs;
+    } catch (error) {
+      const reason = errorReason(error);
+      if (reason) skipped.push({ path: rel, reason });
+      continue;
+    }
+    const hit = cached.get(rel);
+    let entry: Entry;
+    if (hit && hit.size === size && hit.mtimeMs === mtimeMs) {
+      entry = { path: rel, size, mtimeMs, kind: hit.kind };
+      if (hit.language) entry.language = hit.language;
+      if (hit.facts) entry.facts = hit.facts;
+      if (hit.skipReason) entry.skipReason = hit.skipReason;
+    } else {
+      entry = readEntry(abs, rel, size, mtimeMs, maxBytes);
+      readCount++;
+      changed.push(entry);
+    }
+    if (entry.skipReason) skipped.push({ path: rel, reason: entry.skipReason, ...(entry.detail ? { detail: entry.detail } : {}) });
+    const file: FileEntry = { path: rel, size, mtimeMs, kind: entry.kind };
+    if (entry.language) file.language = entry.language;
+    if (entry.facts) file.facts = entry.facts;
+    files.push(file);
+  }
+  if (cache) {
+    const present = new Set(listed.paths);
+    const removed: string[] = [];
+    for (const p of cached.keys()) if (!present.has(p)) removed.push(p);
+    cache.save(root, changed, removed);
+  }
+  const projectRoots = new Set<string>(['.']);
+  const testDirs = new Set<string>();
+  const entryPoints: string[] = [];
+  for (const f of files) {
+    const slash = f.path.lastIndexOf('/');
+    const dir = slash < 0 ? '.' : f.path.slice(0, slash);
+    const base = f.path.slice(slash + 1);
+    if ((MANIFEST_NAMES.has(base) || base.endsWith('.csproj')) && !NOT_A_PROJECT_DIR.test(dir) && f.kind !== 'build') projectRoots.add(dir);
+    if (f.kind === 'test') testDirs.add(testDirOf(f.path));
+    if (f.kind === 'source' && ENTRY_NAME.test(base) && f.path.split('/').length <= 3 && !/(^|\/)(lib|utils?|components?)\//.test(f.path)) entryPoints.push(f.path);
+    else if (f.kind === 'source' && /^(cmd\/[^/]+\/main\.go|src\/main\.rs|src\/bin\/[^/]+\.rs)$/.test(f.path)) entryPoints.push(f.path);
+  }
+  return { root, source: listed.source, files, skipped, readCount, projectRoots: [...projectRoots].sort(), entryPoints, testDirs: [...testDirs].sort() };
+}
+
+export function summarizeStructure(map: StructureMap, files: readonly FileEntry[] = map.files, prefix = ''): StructureSummary {
+  const count = (kind: FileEntry['kind']) => files.filter((f) => f.kind === kind).length;
+  const items = prefix ? map.skipped.filter((s) => s.path.startsWith(prefix)) : map.skipped;
+  const byReason: Partial<Record<SkipReason, number>> = {};
+  for (const s of items) byReason[s.reason] = (byReason[s.reason] ?? 0) + 1;
+  return {
+    files: files.length,
+    sourceFiles: count('source'),
+    testFiles: count('test'),
+    configFiles: count('config'),
+    docsFiles: count('docs'),
+    buildFiles: count('build'),
+    assetFiles: count('asset'),
+    skipped: { count: items.length, byReason, items: items.slice(0, 200) },
+    source: map.source,
+    readCount: map.readCount,
+    entryPoints: prefix ? map.entryPoints.filter((e) => e.startsWith(prefix)).map((e) => e.slice(prefix.length)) : map.entryPoints,
+  };
+}

@@ -1,0 +1,234 @@
+/**
+ * What the analysis knows about a workspace. Names are lowercase canonical (see docs/analysis.md).
+ * Every detected item carries a confidence in [0,1] and the evidence paths it came from.
+ */
+
+export type FileKind = 'source' | 'test' | 'config' | 'docs' | 'build' | 'asset' | 'data' | 'other';
+
+export type SkipReason = 'binary' | 'too-large' | 'unreadable' | 'symlink-loop' | 'permission-denied' | 'not-a-file';
+
+/** Facts read from one file's content (cached by path + size + mtime). */
+export interface FileFacts {
+  /** Import specifiers as written (`./x`, `express`, `pkg.mod`), TS/JS and Python. */
+  imports?: string[];
+  /** Exported (TS/JS) or top-level public (Python) symbol names. */
+  exports?: string[];
+  /** Environment variable names the file reads. */
+  envVars?: string[];
+  /** First doc comment / docstring (trimmed, short). */
+  doc?: string;
+  /** Interpreter from a `#!` line (`node`, `python`, `bash` …). */
+  shebang?: string;
+  /** Port literals a server in this file listens on. */
+  ports?: number[];
+  /** Number of lines. */
+  lines?: number;
+}
+
+export interface FileEntry {
+  /** Workspace-relative, `/`-separated. */
+  path: string;
+  size: number;
+  mtimeMs: number;
+  kind: FileKind;
+  /** Canonical language name for source and test files (`typescript`, `python` …). */
+  language?: string;
+  facts?: FileFacts;
+}
+
+export interface SkippedFile {
+  path: string;
+  reason: SkipReason;
+  detail?: string;
+}
+
+export interface StructureMap {
+  root: string;
+  /** How the file list was obtained: git's index + untracked-not-ignored, or a walker with .gitignore rules. */
+  source: 'git' | 'walker';
+  files: FileEntry[];
+  skipped: SkippedFile[];
+  /** Files whose content was (re)read in this run; the rest came from the cache. */
+  readCount: number;
+  /** Sub-project roots found from manifests (`.` is the root). */
+  projectRoots: string[];
+  entryPoints: string[];
+  testDirs: string[];
+}
+
+export interface StructureSummary {
+  files: number;
+  sourceFiles: number;
+  testFiles: number;
+  configFiles: number;
+  docsFiles: number;
+  buildFiles: number;
+  assetFiles: number;
+  skipped: { count: number; byReason: Partial<Record<SkipReason, number>>; items: SkippedFile[] };
+  source: 'git' | 'walker';
+  readCount: number;
+  entryPoints: string[];
+}
+
+export interface Detection {
+  confidence: number;
+  evidence: string[];
+}
+
+export interface LanguageStat {
+  name: string;
+  files: number;
+  bytes: number;
+  confidence: number;
+}
+
+export interface FrameworkInfo {
+  name: string;
+  version: string | null;
+  confidence: number;
+  evidence: string[];
+}
+
+export interface DependencyInfo {
+  name: string;
+  /** Resolved from the lockfile when one exists, else the declared range. */
+  version: string | null;
+  dev: boolean;
+  ecosystem: 'npm' | 'pypi' | 'go' | 'cargo' | 'maven' | 'rubygems' | 'packagist' | 'hex' | 'nuget' | 'deno';
+  /** True when the version came from a lockfile. */
+  locked?: boolean;
+}
+
+export interface Commands {
+  install: string | null;
+  build: string | null;
+  test: string | null;
+  start: string | null;
+}
+
+export interface CiInfo {
+  provider: string;
+  files: string[];
+}
+
+export interface DockerInfo {
+  dockerfiles: string[];
+  compose: string[];
+  /** Ports from EXPOSE lines. */
+  exposedPorts: number[];
+}
+
+export interface TestsInfo {
+  framework: string | null;
+  confidence: number;
+  evidence: string[];
+  dirs: string[];
+  files: number;
+}
+
+export interface DataColumn {
+  name: string;
+  type?: string;
+}
+
+export interface DataModel {
+  /** Table or model name as declared. */
+  name: string;
+  kind: 'table' | 'model' | 'collection';
+  source: 'sql' | 'prisma' | 'typeorm' | 'sequelize' | 'mongoose' | 'django' | 'sqlalchemy' | 'activerecord';
+  path: string;
+  columns: DataColumn[];
+}
+
+export interface DataInventory {
+  models: DataModel[];
+  /** ORMs / database clients seen in the dependencies (`prisma`, `typeorm`, `pg` …). */
+  databases: string[];
+}
+
+export interface ProjectProfile {
+  root: string;
+  /** Workspace-relative folder of this (sub-)project; `.` for the root. */
+  path: string;
+  name: string | null;
+  languages: LanguageStat[];
+  primaryLanguage: string | null;
+  frameworks: FrameworkInfo[];
+  packageManager: string | null;
+  buildTool: string | null;
+  runtime: { name: string; version: string | null } | null;
+  commands: Commands;
+  port: number | null;
+  dependencies: DependencyInfo[];
+  envVars: string[];
+  ci: CiInfo[];
+  docker: DockerInfo;
+  tests: TestsInfo;
+  /** Confidence and evidence of the single-valued fields (packageManager, buildTool, runtime, commands, port). */
+  detections: Record<string, Detection>;
+  entryPoints: string[];
+  /** Sub-project profiles (monorepos); empty for a single project and on sub-profiles. */
+  projects: ProjectProfile[];
+  structure: StructureSummary;
+  dataInventory: DataInventory;
+  durationMs: number;
+}
+
+export interface DataGap {
+  kind: 'table' | 'feature';
+  name: string;
+  status: 'missing' | 'partial';
+  message: string;
+  /** Existing models that look close (for a missing table). */
+  candidates: string[];
+}
+
+export interface RankedFile {
+  path: string;
+  score: number;
+  reasons: string[];
+  symbols: string[];
+}
+
+export interface RankedSymbol {
+  name: string;
+  path: string;
+  score: number;
+}
+
+export interface ImportEdge {
+  from: string;
+  /** Resolved workspace-relative path, or the bare package name for external imports. */
+  to: string;
+  external: boolean;
+}
+
+export interface ImportGraph {
+  edges: ImportEdge[];
+  /** Files importing each file (in-degree) — a centrality proxy. */
+  inDegree: Record<string, number>;
+}
+
+export interface IntegrationReport {
+  rankedFiles: RankedFile[];
+  rankedSymbols: RankedSymbol[];
+  suggestedLocations: { code: string; tests: string; reason: string };
+  reuse: { kind: 'database' | 'http-client' | 'configuration' | 'logging' | 'other'; path: string; reason: string }[];
+  missingDependencies: { name: string; ecosystem: string; reason: string }[];
+  dataGaps: DataGap[];
+  repoMap: string;
+  graph: { files: number; edges: number; externalEdges: number };
+}
+
+export interface AnalyzeOptions {
+  /** The history store; its database holds the structure-map cache. Without it every run is cold. */
+  store?: { db: import('better-sqlite3').Database };
+  signal?: AbortSignal;
+  /** Files over this size are listed, not read (default 1 MB). */
+  maxFileBytes?: number;
+}
+
+export interface IntegrationOptions {
+  tokenBudget?: number;
+  signal?: AbortSignal;
+}
