@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context';
 import { registerAi } from './ai';
+import { registerAnalyze } from './analyze';
 import { registerDiagnostics } from './diagnostics';
 import { registerClean } from './clean';
 import { registerDeploy } from './deploy';
@@ -8,4 +9,4 @@ import { registerList } from './list';
 import { registerResume } from './resume';
 
 /** Every CLI command, in help order. Each area adds its own register function here. */
-export const commandRegistrations: ((program: Command, ctx: CliContext) => void)[] = [registerDiagnostics, registerDeploy, registerList, registerResume, registerClean, registerAi];
+export const commandRegistrations: ((program: Command, ctx: CliContext) => void)[] = [registerDiagnostics, registerDeploy, registerList, registerResume, registerClean, registerAi, registerAnalyze];

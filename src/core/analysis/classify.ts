@@ -24,7 +24,7 @@ const CONFIG_NAMES = new Set([
   '.gitignore', '.gitattributes', '.dockerignore', '.npmrc', '.nvmrc', '.node-version', '.python-version', '.ruby-version', '.tool-versions',
   '.env', '.env.example', '.env.sample', 'rust-toolchain', 'go.mod', 'go.sum', 'go.work', 'mix.lock', 'gemfile.lock', 'composer.lock',
 ]);
-const BUILD_DIRS = new Set(['dist', 'build', 'out', 'target', '.next', '.nuxt', '.svelte-kit', 'coverage', 'bin', 'obj', '__pycache__', '_build', 'public/build', 'vendor', 'node_modules', '.output']);
+const BUILD_DIRS = new Set(['dist', 'build', 'out', 'target', '.next', '.nuxt', '.svelte-kit', 'coverage', 'obj', '__pycache__', '_build', 'public/build', 'vendor', 'node_modules', '.output']);
 const DOC_DIRS = new Set(['docs', 'doc', 'documentation']);
 
 export function extensionOf(file: string): string {

@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { analyzeWorkspace } from '../../../src/core/analysis';
+import { checkProfile, expectedOf, stackFixtures, STACKS_DIR } from './expectations';
+
+const CORE_FIELDS = /^(primaryLanguage|frameworks|packageManager|commands\.\w+)$/;
+
+describe('analysis: stack detection over the fixture projects', () => {
+  const names = stackFixtures();
+
+  it('has at least 25 fixture projects, each with its expected profile', () => {
+    assert.ok(names.length >= 25, `only ${names.length} fixtures`);
+  });
+
+  for (const name of names) {
+    it(`${name}: language, frameworks, package manager and commands`, async () => {
+      const profile = await analyzeWorkspace(path.join(STACKS_DIR, name));
+      const wrong = checkProfile(profile, expectedOf(name)).filter((c) => CORE_FIELDS.test(c.field) && !c.ok);
+      assert.deepEqual(wrong, []);
+      for (const fw of profile.frameworks) {
+        assert.ok(fw.confidence > 0 && fw.confidence <= 1);
+        assert.ok(fw.evidence.length > 0, `${fw.name} has no evidence`);
+      }
+    });
+  }
+
+  it('gets at least 95% of all expected fields right (share reported)', async function () {
+    let right = 0;
+    let total = 0;
+    const misses: string[] = [];
+    for (const name of names) {
+      const checks = checkProfile(await analyzeWorkspace(path.join(STACKS_DIR, name)), expectedOf(name));
+      right += checks.filter((c) => c.ok).length;
+      total += checks.length;
+      for (const c of checks.filter((x) => !x.ok)) misses.push(`${name} ${c.field}: expected ${JSON.stringify(c.expected)}, got ${JSON.stringify(c.actual)}`);
+    }
+    const share = right / total;
+    this.test!.title += ` — ${right}/${total} = ${(share * 100).toFixed(1)}%`;
+    assert.ok(share >= 0.95, `share ${share}\n${misses.join('\n')}`);
+  });
+
+  it('gives a monorepo a profile per workspace package and one for the root', async () => {
+    const profile = await analyzeWorkspace(path.join(STACKS_DIR, 'monorepo-npm-workspaces'));
+    assert.deepEqual(profile.projects.map((p) => p.path).sort(), ['packages/api', 'packages/shared', 'packages/web']);
+    const api = profile.projects.find((p) => p.path === 'packages/api')!;
+    assert.equal(api.name, '@acme/api');
+    // the lockfile at the workspace root resolves the package's versions
+    assert.deepEqual(api.dependencies.find((d) => d.name === 'express'), { name: 'express', version: '4.19.2', dev: false, ecosystem: 'npm', locked: true });
+  });
+
+  it('resolves dependency versions from the lockfile and keeps declared ranges where none is locked', async () => {
+    const flask = await analyzeWorkspace(path.join(STACKS_DIR, 'python-flask'));
+    assert.equal(flask.dependencies.find((d) => d.name === 'flask-sqlalchemy')?.version, '3.1.1');
+    const fastapi = await analyzeWorkspace(path.join(STACKS_DIR, 'python-fastapi'));
+    assert.equal(fastapi.dependencies.find((d) => d.name === 'uvicorn')?.version, '^0.30.1');
+    assert.equal(fastapi.dependencies.find((d) => d.name === 'pytest')?.dev, true);
+    const rails = await analyzeWorkspace(path.join(STACKS_DIR, 'ruby-rails'));
+    assert.equal(rails.frameworks.find((f) => f.name === 'rails')?.version, '7.1.3.4');
+  });
+});
