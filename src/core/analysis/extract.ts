@@ -1,3 +1,4 @@
+import { extractModels } from './data-models';
 import type { FileFacts } from './types';
 
 /**
@@ -198,6 +199,8 @@ export function extractFacts(language: string | undefined, text: string): FileFa
     facts = { envVars: [...envVars].sort() };
   }
   facts.lines = lines;
+  const models = extractModels(language, text);
+  if (models.length) facts.models = models;
   const ports = findPorts(text);
   if (ports.length) facts.ports = ports;
   if (shebang) facts.shebang = shebang;

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { SECONDARY_LANGUAGES } from './classify';
-import { buildDataInventory } from './data-inventory';
+import { buildDataInventory, databasesOf } from './data-inventory';
 import { ProjectContext, type StackFindings } from './detect/context';
 import { detectDotnet, detectGo, detectJvm, detectRust } from './detect/compiled';
 import { detectNode } from './detect/node';
@@ -131,9 +131,10 @@ function profileOf(map: StructureMap, dir: string, files: readonly FileEntry[], 
     entryPoints: map.entryPoints.filter((e) => !prefix || e.startsWith(prefix)),
     projects: [],
     structure: summarizeStructure(map, files, prefix),
-    dataInventory: prefix ? { models: inventory.models.filter((m) => m.path.startsWith(prefix)), databases: inventory.databases } : inventory,
+    dataInventory: { models: prefix ? inventory.models.filter((m) => m.path.startsWith(prefix)) : inventory.models, databases: [] },
     durationMs: 0,
   };
+  profile.dataInventory.databases = databasesOf(profile.dependencies);
   if (testV) detections.testFramework = { confidence: testV.confidence, evidence: testV.evidence };
   return profile;
 }

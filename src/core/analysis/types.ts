@@ -19,6 +19,8 @@ export interface FileFacts {
   doc?: string;
   /** Interpreter from a `#!` line (`node`, `python`, `bash` …). */
   shebang?: string;
+  /** Tables / models the file declares (SQL, Prisma, ORM models, migrations). */
+  models?: Omit<DataModel, 'path'>[];
   /** Port literals a server in this file listens on. */
   ports?: number[];
   /** Number of lines. */
@@ -135,7 +137,7 @@ export interface DataModel {
   /** Table or model name as declared. */
   name: string;
   kind: 'table' | 'model' | 'collection';
-  source: 'sql' | 'prisma' | 'typeorm' | 'sequelize' | 'mongoose' | 'django' | 'sqlalchemy' | 'activerecord';
+  source: 'sql' | 'prisma' | 'typeorm' | 'sequelize' | 'mongoose' | 'django' | 'sqlalchemy' | 'activerecord' | 'eloquent' | 'ecto';
   path: string;
   columns: DataColumn[];
 }
@@ -177,7 +179,8 @@ export interface ProjectProfile {
 export interface DataGap {
   kind: 'table' | 'feature';
   name: string;
-  status: 'missing' | 'partial';
+  /** missing: nothing like it exists; partial: something close exists; unknown: could not be checked from the code. */
+  status: 'missing' | 'partial' | 'unknown';
   message: string;
   /** Existing models that look close (for a missing table). */
   candidates: string[];
