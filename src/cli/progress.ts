@@ -16,7 +16,9 @@ export interface ProgressOptions {
  */
 export function attachProgress(bus: PipelineEventBus, options: ProgressOptions = {}): () => void {
   const stream = options.stream ?? process.stderr;
-  const interactive = options.interactive ?? Boolean(stream.isTTY);
+  // A terminal that reports no width (a pty without a size, TERM=dumb) gets plain lines: ora cannot
+  // compute how many lines to clear there and would spin on clearing.
+  const interactive = options.interactive ?? (Boolean(stream.isTTY) && (stream.columns ?? 0) > 0 && process.env.TERM !== 'dumb');
   const view = interactive ? new SpinnerView(stream) : new LineView(stream);
   const off = bus.on((event) => {
     if (event.type === 'model.output' && !options.verbose) return;
