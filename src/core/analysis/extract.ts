@@ -35,7 +35,10 @@ export function stripJsComments(text: string): string {
       continue;
     }
     if (c === 39 || c === 34 || c === 96) {
-      // ' " `
+      // ' " ` — a string's content is kept only where it can be a module specifier or a key
+      // (after from / import / require( / import( / [ / ( ), so code inside strings is not read as imports.
+      const keep = c !== 96 && /(?:\bfrom|\bimport|[[(,])\s*$/.test(text.slice(Math.max(0, i - 16), i));
+      const open = i;
       i++;
       while (i < n) {
         const d = text.charCodeAt(i);
@@ -46,6 +49,10 @@ export function stripJsComments(text: string): string {
         if (d === c) break;
         if (c !== 96 && d === 10) break;
         i++;
+      }
+      if (!keep && i - open > 1) {
+        out += text.slice(start, open + 1);
+        start = Math.min(i, n);
       }
       i++;
       continue;
@@ -70,7 +77,7 @@ const JS_ENV = /\b(?:process\.env|import\.meta\.env)(?:\.([A-Z_][A-Z0-9_]*)|\[\s
 const JS_DESTRUCTURED_ENV = /\{([^}]+)\}\s*=\s*process\.env\b/g;
 
 const PY_IMPORT = /^[ \t]*import[ \t]+([\w. \t,]+)/gm;
-const PY_FROM = /^[ \t]*from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(\(?[\w*, \t\n]+\)?)/gm;
+const PY_FROM = /^[ \t]*from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[\w*, \t]+)/gm;
 const PY_TOP_DEF = /^(?:async[ \t]+)?(?:def|class)[ \t]+([A-Za-z]\w*)/gm;
 const PY_TOP_ASSIGN = /^([A-Za-z]\w*)[ \t]*(?::[^=\n]+)?=/gm;
 const PY_ENV = /\bos\.(?:environ\.get|getenv|environ\.setdefault)\(\s*["']([A-Za-z_]\w*)["']|\bos\.environ\[\s*["']([A-Za-z_]\w*)["']\s*\]|\benv\(\s*["']([A-Z_][A-Z0-9_]*)["']/g;

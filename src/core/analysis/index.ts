@@ -5,6 +5,7 @@
 export type * from './types';
 export { analyzeWorkspace } from './profile';
 export { analyzeIntegration, buildRepoMap } from './integration';
+export { buildImportGraph } from './import-graph';
 export { checkDataRequirements } from './data-requirements';
 export { buildStructureMap } from './structure';
 export { AnalysisCache } from './cache';

@@ -150,6 +150,13 @@ export async function analyzeWorkspace(root: string, options: AnalyzeOptions = {
   return profileFromStructure(map, started);
 }
 
+const structures = new WeakMap<ProjectProfile, StructureMap>();
+
+/** The structure map a profile was built from (same process), so integration analysis need not map again. */
+export function structureOf(profile: ProjectProfile): StructureMap | undefined {
+  return structures.get(profile);
+}
+
 export function profileFromStructure(map: StructureMap, started = performance.now()): ProjectProfile {
   const names = new Set(map.files.map((f) => f.path));
   const inventory = buildDataInventory(map);
@@ -167,5 +174,6 @@ export function profileFromStructure(map: StructureMap, started = performance.no
     if (!rootProfile.frameworks.length) rootProfile.frameworks = only.frameworks;
   }
   rootProfile.durationMs = Math.round(performance.now() - started);
+  structures.set(rootProfile, map);
   return rootProfile;
 }

@@ -232,6 +232,9 @@ export interface AnalyzeOptions {
 }
 
 export interface IntegrationOptions {
+  /** Token budget of `repoMap` (default 2000; about four characters a token). */
   tokenBudget?: number;
+  /** Used when the profile did not come from `analyzeWorkspace` in this process (to map the structure again, warm). */
+  store?: AnalyzeOptions['store'];
   signal?: AbortSignal;
 }
