@@ -327,6 +327,10 @@ export class Orchestrator {
           warnings.push(message);
         }
         for (const left of context.omitted ?? []) warnings.push(`Left out of the prompt to fit the budget: ${left}`);
+        for (const warning of context.warnings ?? []) {
+          ctx.log('warn', warning);
+          warnings.push(warning);
+        }
         return { context, warnings };
       }
       case 'strategy': {

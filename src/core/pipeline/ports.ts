@@ -90,6 +90,8 @@ export interface ContextInfo {
   dataGaps: string[];
   /** What was left out when fitting the recommendation into the prompt budget. */
   omitted?: string[];
+  /** Parts of the analysis that could not be done (the deployment goes on without them). */
+  warnings?: string[];
 }
 
 export interface PhaseInput {

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { budgetFromConfig, checkProviders, createModelRouter, type DeploymentBudget, type ModelRouter, type PhaseContext, type ProviderName } from '../ai';
+import { analyzeIntegration, analyzeWorkspace, checkDataRequirements } from '../analysis';
 import { DeployAgentError } from '../errors';
 import type { HistoryStore } from '../store/database';
 import type { ContextInfo, PhaseInput, PhaseOutcome, PipelinePorts } from './ports';
@@ -80,7 +81,27 @@ export function createRealPorts(options: RealPortsOptions): PipelinePorts {
       const ready = check.providers.find((p) => p.reachable && Object.values(p.phases).every((ph) => ph.ready)) ?? check.providers.find((p) => p.reachable)!;
       return { provider: ready.provider, model: ready.phases.implement.model };
     },
-    gatherContext: async (repoRoot) => interimContext(repoRoot, options.env),
+    gatherContext: async (repoRoot, recommendation, signal, onProgress) => {
+      const context = interimContext(repoRoot, options.env);
+      onProgress('mapping the workspace');
+      const profile = await analyzeWorkspace(repoRoot, { store: options.store, signal });
+      context.profile = profile as unknown as Record<string, unknown>;
+      context.dataGaps = checkDataRequirements(profile, recommendation).map((gap) => gap.message);
+      onProgress('ranking integration points');
+      try {
+        const integration = await analyzeIntegration(repoRoot, profile, recommendation, { signal, tokenBudget: 4000 });
+        context.integration = {
+          integrationPoints: integration.rankedFiles.slice(0, 20).map((f) => ({ path: f.path, score: f.score, reason: f.reasons.join('; '), symbols: f.symbols })),
+          repoMap: integration.repoMap,
+          suggestedLocations: integration.suggestedLocations,
+          missingDependencies: integration.missingDependencies,
+        };
+      } catch (error) {
+        if (signal.aborted) throw error;
+        (context.warnings ??= []).push(`The integration analysis failed, so the model gets no ranked integration points: ${(error as Error).message}`);
+      }
+      return context;
+    },
     decideStrategy: async (input) => interimStrategy(options.store.db, input),
     createSandbox: (repoRoot, input) => interimSandbox.createSandbox(repoRoot, input),
     sandboxExists: (repoRoot, sandbox) => interimSandbox.sandboxExists(repoRoot, sandbox),

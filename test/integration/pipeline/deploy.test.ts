@@ -4,7 +4,7 @@ import path from 'node:path';
 import { openHistoryStore } from '../../../src/core/store/database';
 import { StepsRepository } from '../../../src/core/store/steps';
 import { CLI_PATH } from '../../support/cli';
-import { createHarness, parseJson, scriptPlantedFailure, userState, type Harness } from './harness';
+import { createHarness, parseJson, RECOMMENDATION, scriptPlantedFailure, userState, type Harness } from './harness';
 import { git } from './repos';
 
 function steps(h: Harness, id: string): string[] {
@@ -83,6 +83,24 @@ describe('deploy-agent deploy (built CLI, real git repositories, fake model)', f
     assert.match(readFileSync(report.markdown, 'utf8'), /\| repair \| succeeded \| \d+ ms \|/);
     assert.deepEqual(deployAgentWorktrees(h.repo.dir), []);
     assert.equal(userState(h.repo.dir).digest, before.digest);
+  });
+
+  it('missing data the recommendation needs is reported before any model call', async () => {
+    h = await createHarness('node', { recommendation: { ...RECOMMENDATION, dataRequirements: { tables: ['orders'], features: [] } } });
+    scriptPlantedFailure(h.ollama, 'node');
+    const result = await h.cli(['deploy', h.recommendation, '--workspace', h.repo.dir, '--mode', 'dry-run', '--json']);
+    const out = parseJson(result);
+    assert.equal(result.code, 0, result.stderr);
+    assert.ok((out.warnings as string[]).some((w) => /needs data the repository does not declare: .*orders/.test(w)), JSON.stringify(out.warnings));
+    const store = openHistoryStore(h.db);
+    try {
+      const rows = store.db.prepare(`SELECT type, payload FROM events WHERE deployment_id = ? ORDER BY id`).all(out.id) as { type: string; payload: string }[];
+      const gap = rows.findIndex((r) => r.type === 'log' && /orders/.test(r.payload));
+      const implement = rows.findIndex((r) => r.type === 'step.started' && /"implement"/.test(r.payload));
+      assert.ok(gap >= 0 && gap < implement, 'the gap is logged before the implement phase starts');
+    } finally {
+      store.close();
+    }
   });
 
   it('--keep-worktree keeps the sandbox for inspection; `clean` removes it afterwards', async () => {
