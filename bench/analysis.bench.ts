@@ -70,7 +70,7 @@ const tsFile = (pkg: number, i: number, deps: string[]) =>
   `/**\n * Module ${i} of package ${pkg}: order handling, pricing and reporting helpers.\n */\n${deps.join('\n')}\n\nexport interface Record${i} {\n  id: string;\n  amount: number;\n  createdAt: Date;\n}\n\nexport function compute${i}(items: Record${i}[]): number {\n  let total = 0;\n  for (const item of items) total += item.amount * ${(i % 7) + 1};\n  return total;\n}\n\nexport const LIMIT_${i} = ${i};\n\nexport class Service${i} {\n  constructor(private readonly rate = Number(process.env.RATE_${pkg} ?? 1)) {}\n  run(items: Record${i}[]): number {\n    return compute${i}(items) * this.rate;\n  }\n}\n`;
 
 /** A realistic 10,000-file monorepo: 16 TS packages, 4 CommonJS packages, 4 Python services, docs and assets. */
-function generate(root: string): number {
+export function generate(root: string): number {
   let count = 0;
   const w = (rel: string, content: string) => {
     const abs = path.join(root, rel);
@@ -201,7 +201,9 @@ async function main(): Promise<void> {
   }
 }
 
-if (process.argv[2] === '--child') {
+if (require.main !== module) {
+  // imported (e.g. to reuse the generator): run nothing
+} else if (process.argv[2] === '--child') {
   void child(process.argv[3]!, process.argv[4]!, process.argv[5] as 'cold' | 'warm', Number(process.argv[6]), process.argv[7]!);
 } else {
   void main();

@@ -75,10 +75,11 @@ function detectAll(ctx: ProjectContext, workspaceHas: (p: string) => boolean): S
   return list;
 }
 
-function profileOf(map: StructureMap, dir: string, files: readonly FileEntry[], names: ReadonlySet<string>, inventory: DataInventory): ProjectProfile {
-  // Detection looks at this project's own files, not at nested sub-projects (they get their own profile).
-  const nested = map.projectRoots.filter((r) => r !== '.' && r !== dir && (dir === '.' || r.startsWith(dir + '/'))).map((r) => r + '/');
-  const own = nested.length ? files.filter((f) => !nested.some((n) => f.path.startsWith(n))) : files;
+/**
+ * `files`: everything under the project's folder (languages, structure, containers);
+ * `own`: without nested sub-projects (detection: they get their own profile).
+ */
+function profileOf(map: StructureMap, dir: string, files: readonly FileEntry[], own: readonly FileEntry[], names: ReadonlySet<string>, inventory: DataInventory): ProjectProfile {
   const ctx = new ProjectContext(map.root, dir, own, names);
   const languages = languageStats(files);
   const primaryLanguage = (languages.find((l) => !NOT_PRIMARY.has(l.name)) ?? languages[0])?.name ?? null;
@@ -118,7 +119,7 @@ function profileOf(map: StructureMap, dir: string, files: readonly FileEntry[], 
     port: take('port', portV),
     dependencies: all.flatMap((f) => f.dependencies),
     envVars: [...envVars].sort(),
-    ci: ciOf(files, (p) => ctx.local(p)),
+    ci: ciOf(own, (p) => ctx.local(p)),
     docker,
     tests: {
       framework: testV?.value ?? null,
@@ -160,13 +161,18 @@ export function structureOf(profile: ProjectProfile): StructureMap | undefined {
 export function profileFromStructure(map: StructureMap, started = performance.now()): ProjectProfile {
   const names = new Set(map.files.map((f) => f.path));
   const inventory = buildDataInventory(map);
-  const rootProfile = profileOf(map, '.', map.files, names, inventory);
-  const subRoots = map.projectRoots.filter((d) => d !== '.');
-  for (const dir of subRoots) {
-    const prefix = dir + '/';
-    const files = map.files.filter((f) => f.path.startsWith(prefix));
-    rootProfile.projects.push(profileOf(map, dir, files, names, inventory));
+  // Each file belongs to its deepest project folder.
+  const roots = new Set(map.projectRoots);
+  const groups = new Map<string, FileEntry[]>([...roots].map((r) => [r, []]));
+  for (const f of map.files) {
+    let d = f.path;
+    do d = d.includes('/') ? d.slice(0, d.lastIndexOf('/')) : '.';
+    while (d !== '.' && !roots.has(d));
+    groups.get(d)!.push(f);
   }
+  const under = (dir: string) => (dir === '.' ? map.files : [...roots].filter((r) => r === dir || r.startsWith(dir + '/')).flatMap((r) => groups.get(r)!));
+  const rootProfile = profileOf(map, '.', map.files, groups.get('.')!, names, inventory);
+  for (const dir of map.projectRoots.filter((d) => d !== '.')) rootProfile.projects.push(profileOf(map, dir, under(dir), groups.get(dir)!, names, inventory));
   // A root without a manifest of its own takes the single sub-project's stack facts.
   if (!rootProfile.packageManager && rootProfile.projects.length === 1) {
     const only = rootProfile.projects[0]!;
