@@ -115,7 +115,7 @@ describe('deploy-agent deploy: safety gates refuse what they should (built CLI)'
     h = await createHarness('node');
     scriptPlantedFailure(h.ollama, 'node');
     scriptPlantedFailure(h.ollama, 'node'); // the queued one (its first answers may come from the response cache)
-    h.ollama.fail({ kind: 'delay', ms: 3000 }, 'implement');
+    h.ollama.fail({ kind: 'delay', ms: 8000 }, 'implement'); // long enough for the second CLI to start on a loaded machine
     const first = h.cli(['deploy', h.recommendation, '--workspace', h.repo.dir, '--mode', 'dry-run', '--json']);
     await waitForStep(h.db, 'implement');
 
