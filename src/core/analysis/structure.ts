@@ -118,9 +118,13 @@ export async function buildStructureMap(rootDir: string, options: AnalyzeOptions
     throw new DeployAgentError('ANALYSIS_NO_FOLDER', `The folder ${rootDir} does not exist or is not a folder.`, 'Pass the path of a project folder.', { cause: error });
   }
   const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-  const listed = await listWorkspaceFiles(root, options.signal);
+  throwIfAborted(options.signal);
+  // git lists the files in its own process while this one loads the cache.
+  const listing = listWorkspaceFiles(root, options.signal);
   const cache = options.store ? new AnalysisCache(options.store.db) : undefined;
   const cached: Map<string, CachedFile> = cache ? cache.load(root) : new Map();
+  const listed = await listing;
+  throwIfAborted(options.signal);
   const files: FileEntry[] = [];
   const skipped: SkippedFile[] = [...listed.skipped];
   const changed: Entry[] = [];

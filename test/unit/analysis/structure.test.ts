@@ -125,3 +125,17 @@ describe('analysis: structure map', () => {
     }
   });
 });
+
+describe('analysis: cancellation', () => {
+  it('stops with the abort reason when the signal fires', async () => {
+    const dir = tempDir('analysis-abort-');
+    try {
+      for (let i = 0; i < 2100; i++) write(dir.path, `src/f${i % 30}/m${i}.ts`, `export const m${i} = ${i};\n`);
+      const controller = new AbortController();
+      controller.abort();
+      await assert.rejects(analyzeWorkspace(dir.path, { signal: controller.signal }), (error: Error) => error.name === 'AbortError' || /abort/i.test(error.message));
+    } finally {
+      dir.cleanup();
+    }
+  });
+});
