@@ -67,6 +67,7 @@ function isTestPath(lower: string, base: string): boolean {
     /(^|\/)(tests?|__tests__|spec|specs|e2e|test_?suite)\//.test(lower) ||
     /\.(test|spec|e2e)\.[a-z0-9]+$/.test(base) ||
     /^test_.*\.py$/.test(base) ||
+    /^tests?\.py$/.test(base) ||
     /_test\.(py|go|exs|rb)$/.test(base) ||
     /_spec\.rb$/.test(base) ||
     /(tests?|it)\.(java|kt|cs)$/.test(base)

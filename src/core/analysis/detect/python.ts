@@ -131,7 +131,9 @@ export function detectPython(ctx: ProjectContext): StackFindings | undefined {
   if (dep('flask')) {
     const app = sourceWith(/^flask$/);
     f.frameworks.push(framework('flask', cleanVersion(dep('flask')?.version), app ? 0.95 : 0.85, [depEvidence('flask'), ...(app ? [app.path] : [])]));
-    const mod = app ? ctx.local(app.path).replace(/\.py$/, '').replace(/\//g, '.') : 'app';
+    // FLASK_APP in .flaskenv / .env names the app; else the module that creates it.
+    const flaskApp = /^\s*FLASK_APP\s*=\s*["']?([\w./:-]+)/m.exec(`${ctx.read('.flaskenv') ?? ''}\n${ctx.read('.env') ?? ''}`)?.[1];
+    const mod = flaskApp ? flaskApp.replace(/\.py$/, '') : app ? ctx.local(app.path).replace(/\.py$/, '').replace(/\/__init__$/, '').replace(/\//g, '.') : 'app';
     f.commands.start ??= `${prefix}flask --app ${mod} run --host 0.0.0.0 --port 5000`;
     defaultPort ??= 5000;
   }
