@@ -31,7 +31,8 @@ export function detectGo(ctx: ProjectContext): StackFindings | undefined {
   f.packageManager = { value: 'go', confidence: 0.95, evidence: [ev] };
   f.buildTool = { value: 'go', confidence: 0.95, evidence: [ev] };
   const mains = ctx.find(/^cmd\/[^/]+\/main\.go$/);
-  const start = ctx.has('main.go') ? 'go run .' : mains[0] ? `go run ./${ctx.local(mains[0].path).replace(/\/main\.go$/, '')}` : null;
+  const rootMain = ctx.has('main.go') || ctx.find(/^[^/]+\.go$/).some((x) => !x.path.endsWith('_test.go') && /^package main\b/m.test(ctx.read(ctx.local(x.path)) ?? ''));
+  const start = rootMain ? 'go run .' : mains[0] ? `go run ./${ctx.local(mains[0].path).replace(/\/main\.go$/, '')}` : null;
   f.commands = { install: 'go mod download', build: 'go build ./...', test: 'go test ./...', start };
   f.commandEvidence = [ev];
   f.testFramework = { value: 'go-test', confidence: ctx.files.some((x) => x.path.endsWith('_test.go')) ? 0.95 : 0.7, evidence: [ev] };

@@ -12,10 +12,21 @@ function parseRequirement(line: string): { name: string; spec: string | null } |
   return { name: normalize(m[1]!), spec: spec || null };
 }
 
+/** A file in the project or, for workspaces (uv, poetry), in a folder above it up to the workspace root. */
+function findUp(ctx: ProjectContext, name: string): string | undefined {
+  const depth = ctx.dir === '.' ? 0 : ctx.dir.split('/').length;
+  for (let up = 0; up <= depth; up++) {
+    const rel = '../'.repeat(up) + name;
+    if (up === 0 ? ctx.has(name) : ctx.read(rel) !== undefined) return rel;
+  }
+  return undefined;
+}
+
 function lockedVersions(ctx: ProjectContext): { versions: Map<string, string>; lockfile?: string } {
   const versions = new Map<string, string>();
-  for (const lock of ['poetry.lock', 'uv.lock', 'pdm.lock']) {
-    if (!ctx.has(lock)) continue;
+  for (const name of ['poetry.lock', 'uv.lock', 'pdm.lock']) {
+    const lock = findUp(ctx, name);
+    if (!lock) continue;
     const text = ctx.read(lock) ?? '';
     for (const m of text.matchAll(/\[\[package\]\]\s*\nname\s*=\s*"([^"]+)"\s*\nversion\s*=\s*"([^"]+)"/g)) versions.set(normalize(m[1]!), m[2]!);
     return { versions, lockfile: lock };
@@ -89,8 +100,8 @@ export function detectPython(ctx: ProjectContext): StackFindings | undefined {
 
   // package manager
   const pmBy: [string, string, number][] = [['poetry.lock', 'poetry', 0.95], ['uv.lock', 'uv', 0.95], ['pdm.lock', 'pdm', 0.95], ['Pipfile.lock', 'pipenv', 0.95], ['Pipfile', 'pipenv', 0.9]];
-  const hit = pmBy.find(([file]) => ctx.has(file));
-  if (hit) f.packageManager = { value: hit[1], confidence: hit[2], evidence: [ctx.rel(hit[0])] };
+  const hit = pmBy.map(([file, pm, c]) => [findUp(ctx, file), pm, c] as const).find(([file]) => file);
+  if (hit) f.packageManager = { value: hit[1], confidence: hit[2], evidence: [ctx.rel(hit[0]!)] };
   else if (Object.keys(poetry).length) f.packageManager = { value: 'poetry', confidence: 0.85, evidence: [ctx.rel('pyproject.toml')] };
   else if (tool.pdm) f.packageManager = { value: 'pdm', confidence: 0.8, evidence: [ctx.rel('pyproject.toml')] };
   else if (tool.uv) f.packageManager = { value: 'uv', confidence: 0.8, evidence: [ctx.rel('pyproject.toml')] };
