@@ -6,7 +6,7 @@
 // Targets: cold < 1500 ms, warm < 100 ms, peak RSS < 300 MB, agreement >= 99 %, >= 5x faster.
 // Run alone: npx tsx bench/analysis.bench.ts
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, rmSync, utimesSync, writeFileSync, appendFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, utimesSync, writeFileSync, appendFileSync } from 'node:fs';
 import path from 'node:path';
 import { analyzeWorkspace, buildImportGraph, buildStructureMap } from '../src/core/analysis';
 import { openHistoryStore } from '../src/core/store/database';
@@ -32,6 +32,7 @@ async function child(root: string, db: string, mode: 'cold' | 'warm', runs: numb
   if (mode === 'warm') {
     const store = openHistoryStore(db);
     await analyzeWorkspace(root, { store });
+    if (!existsSync(path.join(root, touch))) throw new Error(`${touch} does not exist: the warm run must change an existing file`);
     for (let r = 0; r < runs; r++) {
       appendFileSync(path.join(root, touch), `\n// touched ${r}\n`);
       const future = new Date(Date.now() + (r + 1) * 2000);
@@ -182,7 +183,7 @@ async function main(): Promise<void> {
     const self = path.join(dir.path, 'self');
     execFileSync('git', ['clone', '-q', PROJECT, self], { stdio: 'ignore' });
     const targets: [string, string, string][] = [
-      ['generated10k', repo, 'packages/ts3/src/f1/s2/m57.ts'],
+      ['generated10k', repo, 'packages/ts3/src/f1/s1/m57.ts'],
       ['thisProject', self, 'src/core/analysis/ranking.ts'],
     ];
     for (const [label, root, touchFile] of targets) {
