@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
+import { rmdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { DeployAgentError } from '../../errors';
@@ -54,6 +55,7 @@ export async function sandboxExists(repoRoot: string, sandbox: SandboxInfo): Pro
 export async function removeSandbox(repoRoot: string, sandbox: SandboxInfo, options: { deleteBranch: boolean }): Promise<void> {
   if (existsSync(sandbox.path)) await git(repoRoot, ['worktree', 'remove', '--force', sandbox.path]);
   await git(repoRoot, ['worktree', 'prune']);
+  await rmdir(path.dirname(sandbox.path)).catch(() => undefined); // the per-repository folder, once its last sandbox is gone
   if (options.deleteBranch) {
     const exists = await git(repoRoot, ['branch', '--list', sandbox.branch]);
     if (exists) await git(repoRoot, ['branch', '-D', sandbox.branch]);
