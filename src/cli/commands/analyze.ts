@@ -28,7 +28,7 @@ export function registerAnalyze(program: Command, ctx: CliContext): void {
       const budget = options.tokenBudget !== undefined && Number.isFinite(options.tokenBudget) && options.tokenBudget > 0 ? options.tokenBudget : config.get<number>('analysis.repoMapTokens');
       let integration: unknown;
       if (options.recommendation) {
-        const { loadRecommendation } = await import('../../core/pipeline/interim/recommendation');
+        const { loadRecommendation } = await import('../../core/recommendation/load');
         const { recommendation, warnings } = await loadRecommendation(path.resolve(ctx.cwd, options.recommendation));
         for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
         integration = await analyzeIntegration(profile.root, profile, recommendation, { tokenBudget: budget });

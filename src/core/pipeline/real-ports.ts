@@ -8,7 +8,7 @@ import type { ContextInfo, PhaseInput, PhaseOutcome, PipelinePorts } from './por
 import { checkCircuitBreaker as interimBreaker, decideStrategy as interimStrategy, gatherContext as interimContext, matchErrorPattern as interimMatch } from './interim/gates';
 import { acquireRepositoryLock } from './interim/lock';
 import { openPullRequest as interimPullRequest } from './interim/pull-request';
-import { loadRecommendation as interimRecommendation } from './interim/recommendation';
+import { loadRecommendation } from '../recommendation/load';
 import { writeReport as interimReport } from './interim/report';
 import { snapshotRepoState as interimSnapshot } from './interim/repo-state';
 import * as interimSandbox from './interim/sandbox';
@@ -52,7 +52,7 @@ export function createRealPorts(options: RealPortsOptions): PipelinePorts {
   };
 
   return {
-    loadRecommendation: (file) => interimRecommendation(file),
+    loadRecommendation: (file) => loadRecommendation(file),
     repositoryRoot: async (workspaceDir) => {
       let root: string;
       try {

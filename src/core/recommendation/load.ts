@@ -1,0 +1,76 @@
+import Ajv, { type ErrorObject } from 'ajv';
+import addFormats from 'ajv-formats';
+import { readFile, stat } from 'node:fs/promises';
+import schema from '../../../schemas/recommendation.schema.json';
+import { DeployAgentError } from '../errors';
+import type { Recommendation } from './types';
+
+/** Files above this are refused before they are read. */
+export const RECOMMENDATION_REFUSE_BYTES = 50 * 1024 * 1024;
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+addFormats(ajv);
+const validate = ajv.compile<Recommendation>(schema);
+
+/**
+ * Reads, parses and validates a recommendation file against schemas/recommendation.schema.json
+ * (the file VS Code also uses for IntelliSense). Every problem names the field and what is expected.
+ */
+export async function loadRecommendation(file: string): Promise<{ recommendation: Recommendation; warnings: string[] }> {
+  let size: number;
+  try {
+    size = (await stat(file)).size;
+  } catch (error) {
+    throw new DeployAgentError('RECOMMENDATION_NOT_FOUND', `Cannot read the recommendation file ${file}.`, 'Check the path.', { cause: error });
+  }
+  if (size > RECOMMENDATION_REFUSE_BYTES) {
+    throw new DeployAgentError(
+      'RECOMMENDATION_TOO_LARGE',
+      `The recommendation file is ${(size / 1024 / 1024).toFixed(1)} MB; the limit is 50 MB.`,
+      'Split the recommendation into smaller ones, or move long material into files in the repository and name them in targetFiles.',
+    );
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    throw new DeployAgentError('RECOMMENDATION_INVALID_JSON', `${file} is not valid JSON: ${(error as Error).message}.`, 'Fix the JSON syntax (keys and strings in double quotes, no trailing commas).', { cause: error });
+  }
+  return { recommendation: validateRecommendation(value, file), warnings: [] };
+}
+
+/** Validates an already parsed value; throws RECOMMENDATION_INVALID naming every wrong field. */
+export function validateRecommendation(value: unknown, where = 'The recommendation'): Recommendation {
+  if (validate(value)) return value;
+  const problems = [...new Set((validate.errors ?? []).map(describeProblem))];
+  throw new DeployAgentError(
+    'RECOMMENDATION_INVALID',
+    `The recommendation ${where} is not valid: ${problems.join('; ')}.`,
+    'Fix the fields named above (title and description are required); schemas/recommendation.schema.json documents every field.',
+    { details: { problems } },
+  );
+}
+
+function describeProblem(error: ErrorObject): string {
+  const field = error.instancePath.replace(/^\//, '').replace(/\/(\d+)/g, '[$1]').replace(/\//g, '.');
+  const named = field ? `"${field}"` : 'the file';
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'required':
+      return `"${field ? `${field}.` : ''}${String(params.missingProperty)}" is required (a non-empty string)`;
+    case 'additionalProperties':
+      return `"${field ? `${field}.` : ''}${String(params.additionalProperty)}" is not a recommendation field`;
+    case 'type':
+      return field ? `${named} must be ${params.type === 'array' ? 'an array' : `a ${String(params.type)}`}` : 'the file must hold one JSON object';
+    case 'enum':
+      return `${named} must be one of ${(params.allowedValues as unknown[]).join(', ')}`;
+    case 'minLength':
+      return `${named} must not be empty`;
+    case 'maxLength':
+      return `${named} must be at most ${String(params.limit)} characters`;
+    case 'format':
+      return `${named} must be a ${String(params.format)}`;
+    default:
+      return `${named} ${error.message ?? 'is invalid'}`;
+  }
+}
