@@ -5,7 +5,8 @@ import { analyzeIntegration, analyzeWorkspace, checkDataRequirements } from '../
 import { DeployAgentError } from '../errors';
 import type { HistoryStore } from '../store/database';
 import type { ContextInfo, PhaseInput, PhaseOutcome, PipelinePorts } from './ports';
-import { checkCircuitBreaker as interimBreaker, decideStrategy as interimStrategy, gatherContext as interimContext, matchErrorPattern as interimMatch } from './interim/gates';
+import { checkCircuitBreaker as interimBreaker, decideStrategy as interimStrategy, gatherContext as interimContext } from './interim/gates';
+import { matchErrorPattern } from '../recovery/error-patterns';
 import { acquireRepositoryLock } from './interim/lock';
 import { openPullRequest as interimPullRequest } from './interim/pull-request';
 import { loadRecommendation } from '../recommendation/load';
@@ -145,7 +146,7 @@ export function createRealPorts(options: RealPortsOptions): PipelinePorts {
       };
     },
     runTests: (sandbox, input) => interimRunTests(sandbox.path, { levers: input.levers, filesWritten: input.filesWritten, signal: input.signal, env: options.env }),
-    matchErrorPattern: (output) => interimMatch(output),
+    matchErrorPattern: (output) => matchErrorPattern(output),
     canEscalate: (repoRoot, from) => {
       const { router } = routerFor(repoRoot);
       return router.escalation && router.providerOrder().some((p) => p !== from.provider);

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import type Database from 'better-sqlite3';
 import { DeployAgentError } from '../../errors';
-import type { ContextInfo, DeployMode, ErrorPatternMatch, StrategyChoice, StrategyLevers } from '../ports';
+import type { ContextInfo, DeployMode, StrategyChoice, StrategyLevers } from '../ports';
 import { detectFramework } from './test-runner';
 
 /**
@@ -63,18 +63,3 @@ export function gatherContext(repoRoot: string, env: NodeJS.ProcessEnv): Context
   };
 }
 
-const PATTERNS: (ErrorPatternMatch & { regex: RegExp })[] = [
-  { id: 'node-module-not-found', category: 'dependency', regex: /Cannot find module '([^']+)'|ERR_MODULE_NOT_FOUND|ModuleNotFoundError: No module named/, explanation: 'A module the code imports cannot be found.', recovery: 'Fix the import path, or add the missing dependency.' },
-  { id: 'syntax-error', category: 'syntax', regex: /SyntaxError:|IndentationError:/, explanation: 'A file does not parse.', recovery: 'Fix the syntax at the reported line.' },
-  { id: 'type-error', category: 'runtime', regex: /TypeError:|AttributeError:|NameError:|ReferenceError:/, explanation: 'A value is used as something it is not (undefined name, wrong type).', recovery: 'Check names and types at the reported line.' },
-  { id: 'assertion-failed', category: 'test', regex: /AssertionError|assert .* ==|expected .* to (equal|be)/i, explanation: 'A test expectation does not match what the code returns.', recovery: 'Decide which is wrong — the code or the expectation — and fix that one.' },
-  { id: 'test-timeout', category: 'test', regex: /timed? ?out|Timeout of \d+ms exceeded/i, explanation: 'A test did not finish in time.', recovery: 'Look for a missing await, an unresolved promise or an endless loop.' },
-  { id: 'port-in-use', category: 'os', regex: /EADDRINUSE|Address already in use/, explanation: 'A test tried to listen on a port that is taken.', recovery: 'Listen on port 0 (any free port) in tests.' },
-];
-
-export function matchErrorPattern(output: string): ErrorPatternMatch | undefined {
-  const found = PATTERNS.find((p) => p.regex.test(output));
-  if (!found) return undefined;
-  const { regex: _regex, ...match } = found;
-  return match;
-}
