@@ -6,7 +6,8 @@ import { registerDiagnostics } from './diagnostics';
 import { registerClean } from './clean';
 import { registerDeploy } from './deploy';
 import { registerList } from './list';
+import { registerReport } from './report';
 import { registerResume } from './resume';
 
 /** Every CLI command, in help order. Each area adds its own register function here. */
-export const commandRegistrations: ((program: Command, ctx: CliContext) => void)[] = [registerDiagnostics, registerDeploy, registerList, registerResume, registerClean, registerAi, registerAnalyze];
+export const commandRegistrations: ((program: Command, ctx: CliContext) => void)[] = [registerDiagnostics, registerDeploy, registerList, registerResume, registerReport, registerClean, registerAi, registerAnalyze];
