@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { describeError, isDeployAgentError } from '../core/errors';
 import type { Diagnostics } from '../core/diagnostics/collect';
-import type { DiagnosticsToHost, HostToDiagnostics } from '../protocol/diagnostics';
+import type { DiagnosticsToHost, DiagnosticsView, HostToDiagnostics } from '../protocol/diagnostics';
 import { webviewHtml } from './webview-html';
 
 /** The "Deploy Agent: Diagnostics" webview: renders what the extension host computed. */
@@ -15,6 +15,7 @@ export class DiagnosticsPanel implements vscode.Disposable {
     private readonly extensionUri: vscode.Uri,
     private readonly compute: () => Promise<Diagnostics>,
     private readonly output: vscode.LogOutputChannel,
+    private readonly activationMs?: number,
   ) {
     this.panel = vscode.window.createWebviewPanel('deployAgent.diagnostics', 'Deploy Agent: Diagnostics', vscode.ViewColumn.Active, {
       enableScripts: true,
@@ -36,7 +37,7 @@ export class DiagnosticsPanel implements vscode.Disposable {
     try {
       this.latest = await this.compute();
       this.output.info(`Diagnostics collected in ${this.latest.durationMs} ms`);
-      await this.post({ type: 'diagnostics', data: this.latest, collectedAt: new Date().toISOString() });
+      await this.post({ type: 'diagnostics', data: this.view(this.latest), collectedAt: new Date().toISOString() });
       return this.latest;
     } catch (error) {
       this.output.error(`Diagnostics failed: ${describeError(error)}`);
@@ -48,7 +49,7 @@ export class DiagnosticsPanel implements vscode.Disposable {
   private async onMessage(message: DiagnosticsToHost): Promise<void> {
     switch (message.type) {
       case 'ready':
-        if (this.latest) await this.post({ type: 'diagnostics', data: this.latest, collectedAt: new Date().toISOString() });
+        if (this.latest) await this.post({ type: 'diagnostics', data: this.view(this.latest), collectedAt: new Date().toISOString() });
         break;
       case 'refresh':
         await this.refresh().catch(() => undefined); // already shown in the panel and logged
@@ -60,6 +61,11 @@ export class DiagnosticsPanel implements vscode.Disposable {
         }
         break;
     }
+  }
+
+  /** What the panel shows: the diagnostics plus this window's activation time. */
+  private view(diagnostics: Diagnostics): DiagnosticsView {
+    return this.activationMs === undefined ? diagnostics : { ...diagnostics, activationMs: this.activationMs };
   }
 
   private post(message: HostToDiagnostics): Thenable<boolean> {

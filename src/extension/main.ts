@@ -17,12 +17,13 @@ export function activate(context: vscode.ExtensionContext): DeployAgentApi {
   context.subscriptions.push(output);
 
   let services: ExtensionServices | undefined;
+  let activationMs = 0;
   const load = (): ExtensionServices => {
     if (!services) {
       // A runtime path keeps the bundler from inlining the services into this file.
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const mod = require(path.join(__dirname, 'extension-services.js')) as typeof import('./services');
-      services = mod.createServices(context, output);
+      services = mod.createServices(context, output, activationMs);
     }
     return services;
   };
@@ -33,7 +34,7 @@ export function activate(context: vscode.ExtensionContext): DeployAgentApi {
   );
 
   performance.mark('deploy-agent:activate:end');
-  const activationMs = performance.now() - started;
+  activationMs = performance.now() - started;
   output.info(`Deploy Agent activated in ${activationMs.toFixed(2)} ms`);
   return { activationMs, services: load };
 }

@@ -18,7 +18,7 @@ export interface ExtensionServices {
   readonly historyDbPath: string;
 }
 
-export function createServices(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): ExtensionServices {
+export function createServices(context: vscode.ExtensionContext, output: vscode.LogOutputChannel, activationMs?: number): ExtensionServices {
   let store: HistoryStore | undefined;
   const historyDbPath = resolveDbPath({ editorPath: vscode.Uri.joinPath(context.globalStorageUri, 'history.db').fsPath }).path;
 
@@ -60,7 +60,7 @@ export function createServices(context: vscode.ExtensionContext, output: vscode.
     computeDiagnostics,
     async showDiagnostics() {
       if (!panel || panel.disposed) {
-        panel = new DiagnosticsPanel(context.extensionUri, computeDiagnostics, output);
+        panel = new DiagnosticsPanel(context.extensionUri, computeDiagnostics, output, activationMs);
         context.subscriptions.push(panel);
       }
       return panel.show();
