@@ -1,3 +1,4 @@
+import type { EnvironmentDetection } from '../strategy/types';
 import type { Recommendation } from '../recommendation/types';
 import type { TestCounts } from './events';
 
@@ -83,6 +84,8 @@ export interface ErrorPatternMatch {
 
 export interface ContextInfo {
   environment: string;
+  /** How the environment was told, with its evidence (src/core/strategy). */
+  environmentDetection?: EnvironmentDetection;
   metrics?: { cpuLoad?: number; memoryUsedPercent?: number };
   profile?: Record<string, unknown>;
   integration?: Record<string, unknown>;

@@ -1,8 +1,11 @@
+import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import type Database from 'better-sqlite3';
 import { DeployAgentError } from '../../errors';
 import type { ContextInfo, DeployMode, StrategyChoice, StrategyLevers } from '../ports';
 import { detectFramework } from './test-runner';
+import { decideStrategy as decideWithRules } from '../../strategy/decide';
+import { detectEnvironment } from '../../strategy/environment';
 
 /**
  * Interim circuit breaker, strategy, context and error patterns (until src/core/pipeline/
@@ -40,26 +43,49 @@ export function checkCircuitBreaker(db: Database.Database, repoRoot: string, inp
   );
 }
 
-export function decideStrategy(db: Database.Database, input: { deploymentId: string; choice: StrategyChoice; mode: DeployMode }, now = Date.now()): StrategyLevers {
-  const name = input.choice === 'auto' ? 'balanced' : input.choice;
-  const levers: Record<string, Omit<StrategyLevers, 'name' | 'reasons'>> = {
-    conservative: { testScope: 'full', repairRounds: 1, draftPr: true, timeLimitMs: 10 * 60_000 },
-    balanced: { testScope: 'related', repairRounds: 2, draftPr: false, timeLimitMs: 10 * 60_000 },
-    aggressive: { testScope: 'generated', repairRounds: 3, draftPr: false, timeLimitMs: 5 * 60_000 },
+/**
+ * The strategy through src/core/strategy: environment and machine load feed the safety
+ * overrides and the documented cold-start rules; the decision and its reasons are recorded.
+ */
+export function decideStrategy(db: Database.Database, input: { deploymentId: string; choice: StrategyChoice; mode: DeployMode; context: ContextInfo }, now = Date.now()): StrategyLevers {
+  const samples = (db.prepare(`SELECT count(*) AS n FROM deployments WHERE status IN ('succeeded','failed','rolled_back')`).get() as { n: number }).n;
+  const metrics = {
+    cpuLoadPercent: Math.round((input.context.metrics?.cpuLoad ?? 0) * 100),
+    memoryUsedPercent: input.context.metrics?.memoryUsedPercent ?? 0,
   };
-  const reasons = [input.choice === 'auto' ? 'auto: no learned model available in this build; balanced is the default' : `chosen by the user (--strategy ${input.choice})`];
-  const chosen: StrategyLevers = { name, ...levers[name]!, reasons };
-  db.prepare(`INSERT INTO decisions (deployment_id, kind, chosen, inputs, reason, created_at) VALUES (?, 'strategy', ?, ?, ?, ?)`).run(input.deploymentId, name, JSON.stringify({ choice: input.choice, mode: input.mode }), reasons.join('; '), now);
-  return chosen;
+  const decision = decideWithRules({ requested: input.choice, environment: input.context.environmentDetection ?? detectEnvironment(), metrics, samples });
+  db.prepare(`INSERT INTO decisions (deployment_id, kind, chosen, inputs, probabilities, reason, created_at) VALUES (?, 'strategy', ?, ?, ?, ?, ?)`).run(
+    input.deploymentId,
+    decision.blocked ? 'blocked' : decision.strategy,
+    JSON.stringify({ choice: input.choice, mode: input.mode, environment: decision.environment, metrics, samples, basis: decision.basis }),
+    JSON.stringify(decision.probabilities),
+    decision.reasons.join('; '),
+    now,
+  );
+  if (decision.blocked) {
+    throw new DeployAgentError('RESOURCES_CRITICAL', decision.blocked.message, 'Free what the message names, then run the deployment again.');
+  }
+  const { testScope, repairRounds, draftPr, timeLimitMs } = decision.levers;
+  return { name: decision.strategy, testScope, repairRounds, draftPr, timeLimitMs, reasons: decision.reasons };
 }
 
 export function gatherContext(repoRoot: string, env: NodeJS.ProcessEnv): ContextInfo {
   const cpus = os.cpus().length || 1;
+  const environmentDetection = detectEnvironment({ env, branch: currentBranch(repoRoot) });
   return {
-    environment: env.CI ? 'ci' : 'development',
+    environment: environmentDetection.environment,
+    environmentDetection,
     metrics: { cpuLoad: Math.round((os.loadavg()[0]! / cpus) * 100) / 100, memoryUsedPercent: Math.round((1 - os.freemem() / os.totalmem()) * 100) },
     profile: { testFramework: detectFramework(repoRoot) ?? null },
     dataGaps: [],
   };
 }
 
+function currentBranch(repoRoot: string): string | undefined {
+  try {
+    const name = execFileSync('git', ['rev-parse', '--abbrev-ref', 'HEAD'], { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return name && name !== 'HEAD' ? name : undefined;
+  } catch {
+    return undefined;
+  }
+}
