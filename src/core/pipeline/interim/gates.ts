@@ -83,7 +83,7 @@ export function gatherContext(repoRoot: string, env: NodeJS.ProcessEnv): Context
 
 function currentBranch(repoRoot: string): string | undefined {
   try {
-    const name = execFileSync('git', ['rev-parse', '--abbrev-ref', 'HEAD'], { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const name = execFileSync('git', ['symbolic-ref', '--short', 'HEAD'], { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
     return name && name !== 'HEAD' ? name : undefined;
   } catch {
     return undefined;
