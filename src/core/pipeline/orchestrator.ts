@@ -577,6 +577,13 @@ export class Orchestrator {
             } catch (hookError) {
               ctx.log('warn', `A post-deployment hook failed: ${toEventError(hookError, cleanup).message}`);
             }
+            if (status === 'succeeded' && state.commit) {
+              try {
+                await ports.runPostHooks(state.sandbox, this.hookEnv(state, state.sandbox, status), 'after-ship', cleanup);
+              } catch (hookError) {
+                ctx.log('warn', `An after-ship hook failed: ${toEventError(hookError, cleanup).message}`);
+              }
+            }
           }
           if (state.request.keepWorktree) {
             worktree = state.sandbox.path;

@@ -7,6 +7,8 @@ import type { HistoryStore } from '../store/database';
 import type { ContextInfo, PhaseInput, PhaseOutcome, PipelinePorts } from './ports';
 import { checkCircuitBreaker as interimBreaker, decideStrategy as interimStrategy, gatherContext as interimContext } from './interim/gates';
 import { matchErrorPattern } from '../recovery/error-patterns';
+import { EventsRepository } from '../store/steps';
+import { runHooks, type HookRun, type HookStage } from './hooks';
 import { acquireRepositoryLock } from './interim/lock';
 import { openPullRequest as interimPullRequest } from './interim/pull-request';
 import { loadRecommendation } from '../recommendation/load';
@@ -52,8 +54,33 @@ export function createRealPorts(options: RealPortsOptions): PipelinePorts {
     return budget;
   };
 
+  // Hooks come from the repository's configuration as committed (read in the worktree).
+  const hookRunner = async (stage: HookStage, sandboxPath: string, env: Record<string, string>, signal: AbortSignal): Promise<HookRun[]> => {
+    const config = options.config(sandboxPath);
+    const key = stage === 'before-deploy' ? 'hooks.beforeDeploy' : stage === 'after-deploy' ? 'hooks.afterDeploy' : 'hooks.afterShip';
+    const commands = config.get<string[]>(key);
+    if (!commands.length) return [];
+    const record = (runs: HookRun[]) => {
+      const events = new EventsRepository(options.store.db);
+      for (const run of runs) events.insert(env.DEPLOY_AGENT_DEPLOYMENT_ID!, Date.now(), 'hook.run', run);
+    };
+    try {
+      const runs = await runHooks({ stage, commands, cwd: sandboxPath, env, timeoutMs: config.get<number>('hooks.timeoutMs'), signal });
+      record(runs);
+      const failed = runs.filter((r) => r.exitCode !== 0);
+      if (failed.length) throw new DeployAgentError('HOOK_FAILED', `${failed.length} ${stage} hook(s) failed: ${failed.map((r) => `\`${r.command}\``).join(', ')}.`, 'See the hook output in the report.');
+      return runs;
+    } catch (error) {
+      const runs = (error as DeployAgentError).details?.runs as HookRun[] | undefined;
+      if (runs) record(runs);
+      throw error;
+    }
+  };
+
   return {
     loadRecommendation: (file) => loadRecommendation(file),
+    runPreHooks: (sandbox, env, signal) => hookRunner('before-deploy', sandbox.path, env, signal),
+    runPostHooks: (sandbox, env, stage, signal) => hookRunner(stage, sandbox.path, env, signal),
     repositoryRoot: async (workspaceDir) => {
       let root: string;
       try {

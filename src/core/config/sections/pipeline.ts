@@ -27,4 +27,21 @@ export const pipelineSettings: SettingSpec[] = [
       description: 'The deployment strategy (validation depth, repair rounds, draft pull request); `auto` lets the learned model choose.',
     },
   },
+  {
+    key: 'hooks.beforeDeploy',
+    schema: { type: 'array', items: { type: 'string' }, default: [], description: 'Shell commands run in the worktree before the agent starts (for example a database backup). A failing one stops the deployment.' },
+  },
+  {
+    key: 'hooks.afterDeploy',
+    schema: { type: 'array', items: { type: 'string' }, default: [], description: 'Shell commands run in the worktree when a deployment ends, with DEPLOY_AGENT_STATUS set (for example a smoke test or a notification). Failures are reported.' },
+  },
+  {
+    key: 'hooks.afterShip',
+    schema: { type: 'array', items: { type: 'string' }, default: [], description: 'Shell commands run in the worktree after the change was committed (and pushed). Failures are reported.' },
+  },
+  {
+    key: 'hooks.timeoutMs',
+    env: 'DEPLOY_AGENT_HOOK_TIMEOUT_MS',
+    schema: { type: 'integer', minimum: 1000, default: 300000, description: 'Time limit of each hook command; the whole process tree is killed when it runs out.' },
+  },
 ];

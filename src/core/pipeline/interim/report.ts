@@ -2,7 +2,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { DeploymentsRepository } from '../../store/deployments';
-import { StepsRepository, TestRunsRepository } from '../../store/steps';
+import { EventsRepository, StepsRepository, TestRunsRepository } from '../../store/steps';
+import type { HookRun } from '../hooks';
 
 /**
  * Interim deployment report (until src/core/report lands): JSON and Markdown next to the
@@ -22,6 +23,7 @@ export function writeReport(db: Database.Database, dbPath: string, deploymentId:
   const decisions = db.prepare(`SELECT kind, chosen, reason, created_at AS at FROM decisions WHERE deployment_id = ? ORDER BY id`).all(deploymentId) as { kind: string; chosen: string; reason: string; at: number }[];
   const earlier = (db.prepare(`SELECT duration_ms AS d FROM deployments WHERE repo_path = ? AND id != ? AND status = 'succeeded' AND duration_ms IS NOT NULL ORDER BY created_at DESC LIMIT 20`).all(row.repoPath, deploymentId) as { d: number }[]).map((r) => r.d).sort((a, b) => a - b);
   const medianEarlier = earlier.length ? earlier[Math.floor(earlier.length / 2)]! : null;
+  const hooks = new EventsRepository(db).list(deploymentId, 'hook.run').map((e) => e.payload as HookRun);
   const report = {
     id: row.id,
     title: row.title,
@@ -38,6 +40,7 @@ export function writeReport(db: Database.Database, dbPath: string, deploymentId:
     steps,
     decisions,
     tests,
+    hooks,
   };
   const dir = path.join(path.dirname(dbPath), 'reports');
   mkdirSync(dir, { recursive: true });
@@ -65,6 +68,9 @@ export function writeReport(db: Database.Database, dbPath: string, deploymentId:
     '',
     ...(tests.length ? tests.map((t, i) => `- run ${i + 1}: ${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped (${t.command ?? t.framework ?? '?'}, ${t.durationMs} ms)`) : ['- no test run']),
     '',
+    ...(hooks.length
+      ? ['## Hooks', '', ...hooks.flatMap((h) => [`- ${h.stage} \`${h.command}\`: ${h.timedOut ? 'timed out' : `exit ${h.exitCode}`} (${h.durationMs} ms)`, ...(h.output.trim() ? ['', '  ```', ...h.output.trim().split('\n').slice(-20).map((l) => `  ${l}`), '  ```', ''] : [])]), '']
+      : []),
   ].join('\n');
   writeFileSync(markdown, md);
   return { json, markdown };
