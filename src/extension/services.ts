@@ -8,6 +8,8 @@ import { openHistoryStore, type HistoryStore } from '../core/store/database';
 import { resolveDbPath } from '../core/store/location';
 import { DEPLOY_AGENT_VERSION } from '../core/version';
 import { DiagnosticsPanel } from './diagnostics-panel';
+import { AnalysisCache } from '../core/analysis/cache';
+import { createAnalysisWatcher } from './analysis-watcher';
 import { explicitEditorSettings } from './editor-settings';
 import { requireTrust } from './trust';
 
@@ -27,6 +29,9 @@ export function createServices(context: vscode.ExtensionContext, output: vscode.
       store = openHistoryStore(historyDbPath);
       const opened = store;
       context.subscriptions.push({ dispose: () => opened.close() });
+      // The structure-map cache lives in this database; keep it honest while files change.
+      const folder = vscode.workspace.workspaceFolders?.[0];
+      if (folder) context.subscriptions.push(createAnalysisWatcher(context, new AnalysisCache(opened.db), folder));
       output.info(`History database ${opened.path} (schema ${opened.schemaVersion}, SQLite ${opened.sqliteVersion})`);
       if (opened.movedAside) {
         const message = `Deploy Agent's history database was corrupt or unreadable. It was moved to ${opened.movedAside} and a new one was created.`;
