@@ -31,6 +31,9 @@ export function activate(context: vscode.ExtensionContext): DeployAgentApi {
   context.subscriptions.push(
     vscode.commands.registerCommand('deployAgent.showDiagnostics', () => load().showDiagnostics()),
     vscode.commands.registerCommand('deployAgent.deployRecommendation', () => load().deployRecommendation()),
+    vscode.commands.registerCommand('deployAgent.setAnthropicApiKey', () => load().setAnthropicApiKey()),
+    vscode.commands.registerCommand('deployAgent.clearAnthropicApiKey', () => load().clearAnthropicApiKey()),
+    vscode.commands.registerCommand('deployAgent.checkModelProviders', () => load().checkModelProviders()),
   );
 
   performance.mark('deploy-agent:activate:end');

@@ -11,12 +11,19 @@ import { DiagnosticsPanel } from './diagnostics-panel';
 import { AnalysisCache } from '../core/analysis/cache';
 import { createAnalysisWatcher } from './analysis-watcher';
 import { explicitEditorSettings } from './editor-settings';
+import { ANTHROPIC_KEY_SECRET, checkModelProviders, promptForAnthropicKey } from './model-providers';
 import { requireTrust } from './trust';
 
 export interface ExtensionServices {
   showDiagnostics(): Promise<Diagnostics>;
   computeDiagnostics(): Promise<Diagnostics>;
   deployRecommendation(): Promise<void>;
+  /** Prompts for the Anthropic API key and keeps it in SecretStorage. */
+  setAnthropicApiKey(): Promise<void>;
+  storeAnthropicApiKey(key: string): Promise<void>;
+  clearAnthropicApiKey(): Promise<void>;
+  /** Checks the model providers with the stored key and writes the result to the output channel. */
+  checkModelProviders(): Promise<Awaited<ReturnType<typeof checkModelProviders>>>;
   readonly historyDbPath: string;
 }
 
@@ -69,6 +76,34 @@ export function createServices(context: vscode.ExtensionContext, output: vscode.
         context.subscriptions.push(panel);
       }
       return panel.show();
+    },
+    async setAnthropicApiKey() {
+      if (await promptForAnthropicKey(context.secrets)) {
+        output.info('Anthropic API key stored in secret storage.');
+        void vscode.window.showInformationMessage('Deploy Agent: the Anthropic API key is stored in VS Code’s secret storage.');
+      }
+    },
+    async storeAnthropicApiKey(key: string) {
+      await context.secrets.store(ANTHROPIC_KEY_SECRET, key);
+    },
+    async clearAnthropicApiKey() {
+      await context.secrets.delete(ANTHROPIC_KEY_SECRET);
+      output.info('Anthropic API key removed from secret storage.');
+    },
+    async checkModelProviders() {
+      const dir = workspaceDir();
+      const config = resolveConfig({ workspaceDir: dir, editor: explicitEditorSettings() });
+      const result = await checkModelProviders({ secrets: context.secrets, config, store: openStore(), ...(dir ? { repoKey: dir } : {}) });
+      for (const p of result.providers) {
+        const phases = Object.entries(p.phases).map(([phase, s]) => `${phase}: ${s.model}${s.ready ? '' : ` (${s.problem ?? 'not ready'})`}`).join(', ');
+        const line = `${p.provider}: ${p.reachable ? 'reachable' : `not usable — ${p.reason ?? 'unreachable'}`}${p.hint ? ` → ${p.hint}` : ''}; ${phases}`;
+        if (p.reachable) output.info(line);
+        else output.warn(line);
+      }
+      const summary = result.ok ? 'Deploy Agent: a model is ready for every phase.' : 'Deploy Agent: no provider can serve every phase — see the "Deploy Agent" output.';
+      void (result.ok ? vscode.window.showInformationMessage(summary) : vscode.window.showWarningMessage(summary));
+      output.show(true);
+      return result;
     },
     async deployRecommendation() {
       if (!requireTrust('deploy a recommendation (it runs the repository’s tests and writes files)')) return;

@@ -6,6 +6,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import type { DeployAgentApi } from '../../src/extension/main';
 import { extras, USER_DATA_ENV } from './results';
+import { FakeAnthropic } from '../support/fake-anthropic';
 
 const EXTENSION_ID = 'deploy-agent.deploy-agent';
 /** Sanity bound only; the real target (50 ms) lives in bench/activation.bench.ts. */
@@ -125,4 +126,37 @@ describe('Deploy Agent in the VS Code extension host', () => {
     const log = await waitForOutput('not available');
     assert.match(log, /Deploying a recommendation is not available/);
   });
+
+  it('keeps the Anthropic API key in SecretStorage and the model router uses it (real SDK against a local Messages API)', async function () {
+    this.timeout(30000);
+    const key = 'sk-ant-e2e-secret-storage-key-123456';
+    const fake = new FakeAnthropic({ apiKey: key });
+    const saved = { base: process.env.ANTHROPIC_BASE_URL, key: process.env.ANTHROPIC_API_KEY };
+    process.env.ANTHROPIC_BASE_URL = await fake.listen();
+    delete process.env.ANTHROPIC_API_KEY;
+    try {
+      for (const id of ['deployAgent.setAnthropicApiKey', 'deployAgent.clearAnthropicApiKey', 'deployAgent.checkModelProviders']) {
+        assert.ok((await vscode.commands.getCommands(true)).includes(id), `${id} is not registered`);
+      }
+      const services = api.services();
+      await services.clearAnthropicApiKey();
+      const without = (await services.checkModelProviders()).providers.find((p) => p.provider === 'anthropic');
+      assert.ok(without, 'anthropic is one of the providers');
+      assert.equal(without.configured, false, 'no key yet: not configured');
+
+      await services.storeAnthropicApiKey(key);
+      const withKey = (await services.checkModelProviders()).providers.find((p) => p.provider === 'anthropic')!;
+      assert.equal(withKey.reachable, true, withKey.reason);
+      assert.ok(fake.http.requests.some((r) => r.headers['x-api-key'] === key || r.headers.authorization === `Bearer ${key}`), 'the stored key reached the API');
+      const log = await waitForOutput('anthropic: reachable');
+      assert.ok(!log.includes(key), 'the key never reaches the output channel');
+    } finally {
+      await api.services().clearAnthropicApiKey();
+      if (saved.base === undefined) delete process.env.ANTHROPIC_BASE_URL;
+      else process.env.ANTHROPIC_BASE_URL = saved.base;
+      if (saved.key !== undefined) process.env.ANTHROPIC_API_KEY = saved.key;
+      await fake.close();
+    }
+  });
 });
+
