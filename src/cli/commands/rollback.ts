@@ -13,6 +13,6 @@ export function registerRollback(program: Command, ctx: CliContext): void {
       const { store } = ctx.openStore();
       const result = await rollbackDeployment({ db: store.db, deploymentId: id, env: ctx.env });
       if (options.json) return printJson(result);
-      process.stdout.write(`Rolled back ${id}: revert commit ${result.revertCommit.slice(0, 12)} on ${result.branch}${result.pushedTo ? `, pushed to ${result.pushedTo}` : ''}.\n`);
+      process.stdout.write(`Rolled back ${id}: revert commit ${result.revertCommit.slice(0, 12)} on ${result.branch}${result.pushedTo ? `, pushed to ${result.pushedTo}` : ''}${result.prUrl ? `, pull request ${result.prUrl}` : ''}.\n`);
     });
 }

@@ -6,6 +6,7 @@ import { DeployAgentError } from '../errors';
 import { DeploymentsRepository } from '../store/deployments';
 import { EventsRepository } from '../store/steps';
 import { git } from './interim/git';
+import { createPullRequest } from './interim/pull-request';
 import { slugOf } from './interim/sandbox';
 
 export interface RollbackResult {
@@ -13,8 +14,10 @@ export interface RollbackResult {
   revertedCommit: string;
   branch: string;
   revertCommit: string;
-  /** Set when the revert branch was pushed (full-pr deployments with a remote). */
+  /** Set when the revert branch was pushed (full-pr deployments). */
   pushedTo: string | null;
+  /** The pull request of the revert (full-pr deployments). */
+  prUrl: string | null;
   durationMs: number;
 }
 
@@ -70,8 +73,19 @@ export async function rollbackDeployment(input: { db: Database.Database; deploym
   }
   await git(repo, ['worktree', 'remove', '--force', worktree], { env });
 
+  let prUrl: string | null = null;
+  if (pushedTo) {
+    const body = [
+      `Reverts ${sha} of Deploy Agent deployment \`${row.id}\` ("${row.title}")${row.prUrl ? `, shipped in ${row.prUrl}` : ''}.`,
+      '',
+      `Created by \`deploy-agent rollback ${row.id}\`.`,
+    ].join('\n');
+    const pr = await createPullRequest(repo, { branch, title: `Revert: ${row.title}`, body, draft: false, deploymentId: row.id, resumeHint: `open a pull request for ${branch} by hand` }, env);
+    prUrl = pr.url;
+  }
+
   const finished = now();
-  const result: RollbackResult = { deploymentId: row.id, revertedCommit: sha, branch, revertCommit, pushedTo, durationMs: finished - started };
+  const result: RollbackResult = { deploymentId: row.id, revertedCommit: sha, branch, revertCommit, pushedTo, prUrl, durationMs: finished - started };
   input.db.transaction(() => {
     deployments.update(row.id, { status: 'rolled_back' });
     input.db

@@ -98,4 +98,23 @@ describe('deploy-agent deploy --mode full-pr (built CLI, bare origin, GitHub RES
     }
     assert.equal(github!.pulls.length, 2, 'one pull request per deployment, none twice');
   });
+
+  it('rollback of a full-pr deployment pushes a revert branch and opens its pull request', async () => {
+    h = await createHarness('node');
+    scriptPlantedFailure(h.ollama, 'node');
+    const deployed = parseJson(await h.cli(['deploy', h.recommendation, '--workspace', h.repo.dir, '--mode', 'full-pr', '--strategy', 'balanced', '--json'], ghEnv));
+    assert.equal(deployed.status, 'succeeded');
+    const before = userState(h.repo.dir).digest;
+    const result = await h.cli(['rollback', String(deployed.id), '--json'], ghEnv);
+    assert.equal(result.code, 0, result.stderr);
+    const out = parseJson(result);
+    const branch = String(out.branch);
+    assert.equal(git(h.repo.origin, 'rev-parse', `refs/heads/${branch}`), out.revertCommit, 'the revert is on origin');
+    assert.equal(out.prUrl, 'https://github.example/acme/calc/pull/2');
+    assert.equal(github!.pulls.length, 2);
+    assert.equal(github!.pulls[1]!.title, 'Revert: Add multiplication');
+    assert.equal(github!.pulls[1]!.head, branch);
+    assert.equal(userState(h.repo.dir).digest, before, 'the user working tree is untouched');
+  });
 });
+

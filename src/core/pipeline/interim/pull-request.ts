@@ -16,9 +16,23 @@ export async function openPullRequest(
   input: { sandbox: SandboxInfo; recommendation: Recommendation; draft: boolean; body: PullRequestFacts; signal: AbortSignal; deploymentId: string },
   env: NodeJS.ProcessEnv,
 ): Promise<ShipPullRequest> {
-  const kept = `The commit is kept on the branch ${input.sandbox.branch} (pushed).`;
+  return createPullRequest(
+    repoRoot,
+    { branch: input.sandbox.branch, title: input.recommendation.title, body: renderBody(input.recommendation, input.body), draft: input.draft, signal: input.signal, deploymentId: input.deploymentId },
+    env,
+  );
+}
+
+/** Opens (or finds the open) pull request of `branch` against the repository's current branch, with retries on transient failures. */
+export async function createPullRequest(
+  repoRoot: string,
+  input: { branch: string; title: string; body: string; draft: boolean; signal?: AbortSignal; deploymentId: string; resumeHint?: string },
+  env: NodeJS.ProcessEnv,
+): Promise<ShipPullRequest> {
+  const kept = `The commit is kept on the branch ${input.branch} (pushed).`;
+  const again = input.resumeHint ?? `run \`deploy-agent resume ${input.deploymentId}\``;
   const token = env.GITHUB_TOKEN;
-  if (!token) throw new DeployAgentError('GITHUB_TOKEN_MISSING', 'No GitHub token: the pull request cannot be opened.', `Set GITHUB_TOKEN and run \`deploy-agent resume ${input.deploymentId}\`. ${kept}`);
+  if (!token) throw new DeployAgentError('GITHUB_TOKEN_MISSING', 'No GitHub token: the pull request cannot be opened.', `Set GITHUB_TOKEN and ${again}. ${kept}`);
   const { owner, repo } = await repositoryName(repoRoot, env);
   const base = (await git(repoRoot, ['symbolic-ref', '--short', '-q', 'HEAD']).catch(() => '')) || 'main';
   const octokit = new Octokit({ auth: token, baseUrl: env.GITHUB_API_URL || 'https://api.github.com', request: { signal: input.signal }, retry: { enabled: false }, log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} } });
@@ -40,18 +54,16 @@ export async function openPullRequest(
       },
     });
   try {
-    const existing = await call(() => octokit.pulls.list({ owner, repo, head: `${owner}:${input.sandbox.branch}`, state: 'open' }));
+    const existing = await call(() => octokit.pulls.list({ owner, repo, head: `${owner}:${input.branch}`, state: 'open' }));
     const found = existing.data[0];
     if (found) return { url: found.html_url, number: found.number, draft: Boolean(found.draft) };
-    const created = await call(() =>
-      octokit.pulls.create({ owner, repo, head: input.sandbox.branch, base, title: input.recommendation.title, body: renderBody(input.recommendation, input.body), draft: input.draft }),
-    );
+    const created = await call(() => octokit.pulls.create({ owner, repo, head: input.branch, base, title: input.title, body: input.body, draft: input.draft }));
     return { url: created.data.html_url, number: created.data.number, draft: Boolean(created.data.draft) };
   } catch (error) {
     if (error instanceof DeployAgentError) throw error;
     const status = (error as { status?: number }).status;
     const why = status === 401 ? 'GitHub refused the token (401)' : status === 404 ? `GitHub does not know ${owner}/${repo} or the token cannot see it (404)` : status === 422 ? `GitHub refused the pull request: ${(error as Error).message}` : `GitHub could not be reached: ${(error as Error).message}`;
-    throw new DeployAgentError('PULL_REQUEST_FAILED', `${why}.`, `${kept} Fix the cause and run \`deploy-agent resume ${input.deploymentId}\`, or open the pull request by hand.`, { cause: error });
+    throw new DeployAgentError('PULL_REQUEST_FAILED', `${why}.`, `${kept} Fix the cause and ${again}, or open the pull request by hand.`, { cause: error });
   }
 }
 
