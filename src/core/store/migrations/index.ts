@@ -5,12 +5,13 @@ import { aiTables } from './003-ai';
 import { strategyTables } from './004-strategy';
 import { pipelineTables } from './005-pipeline';
 import { shippingTables } from './006-shipping';
+import { learningTables } from './007-learning';
 
 /**
  * Every schema version in order. A migration, once released, is never edited: add a new
  * one at the end. `user_version` on disk is the number of the last one applied.
  */
-export const migrations: readonly Migration[] = [historyTables, analysisTables, aiTables, strategyTables, pipelineTables, shippingTables];
+export const migrations: readonly Migration[] = [historyTables, analysisTables, aiTables, strategyTables, pipelineTables, shippingTables, learningTables];
 
 export const latestSchemaVersion = migrations[migrations.length - 1]!.version;
 
