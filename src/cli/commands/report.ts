@@ -11,7 +11,7 @@ export function registerReport(program: Command, ctx: CliContext): void {
     .option('--json', 'print the report as one JSON object')
     .option('--markdown', 'print the report as Markdown (the default)')
     .action(async (id: string, options: { json?: boolean; markdown?: boolean }) => {
-      const [{ writeReport }, { DeployAgentError }] = await Promise.all([import('../../core/pipeline/interim/report'), import('../../core/errors')]);
+      const [{ writeReport }, { DeployAgentError }] = await Promise.all([import('../../core/report/write-report'), import('../../core/errors')]);
       const { store } = ctx.openStore();
       const files = writeReport(store.db, store.path, id);
       if (!files) {

@@ -9,15 +9,15 @@ import { checkCircuitBreaker as interimBreaker, decideStrategy as interimStrateg
 import { matchErrorPattern } from '../recovery/error-patterns';
 import { EventsRepository } from '../store/steps';
 import { runHooks, type HookRun, type HookStage } from './hooks';
-import { acquireRepositoryLock } from './interim/lock';
-import { openPullRequest as interimPullRequest } from './interim/pull-request';
+import { acquireRepositoryLock } from './lock';
+import { openPullRequest } from '../git/pull-request';
 import { loadRecommendation } from '../recommendation/load';
-import { writeReport as interimReport } from './interim/report';
-import { snapshotRepoState as interimSnapshot } from './interim/repo-state';
-import * as interimSandbox from './interim/sandbox';
-import { commit as interimCommit, push as interimPush, review as interimReview } from './interim/ship';
+import { writeReport } from '../report/write-report';
+import { snapshotRepoState } from '../sandbox/repo-state';
+import * as sandboxWorktree from '../sandbox/worktree';
+import { commit as commitChanges, push as pushBranch, review as reviewChanges } from '../git/ship';
 import { runTests as interimRunTests } from './interim/test-runner';
-import { discardPartialSandbox, restoreSandboxTree, sandboxHead, snapshotSandboxTree } from './sandbox-state';
+import { discardPartialSandbox, restoreSandboxTree, sandboxHead, snapshotSandboxTree } from '../sandbox/sandbox-state';
 
 const run = promisify(execFile);
 
@@ -95,7 +95,7 @@ export function createRealPorts(options: RealPortsOptions): PipelinePorts {
       }
       return root;
     },
-    snapshotRepoState: (repoRoot) => interimSnapshot(repoRoot),
+    snapshotRepoState: (repoRoot) => snapshotRepoState(repoRoot),
     acquireLock: (repoRoot, deploymentId, o) => acquireRepositoryLock(repoRoot, deploymentId, o),
     checkCircuitBreaker: async (repoRoot, input) => interimBreaker(options.store.db, repoRoot, input),
     preflightModels: async (workspaceDir, signal) => {
@@ -131,11 +131,11 @@ export function createRealPorts(options: RealPortsOptions): PipelinePorts {
       return context;
     },
     decideStrategy: async (input) => interimStrategy(options.store.db, input),
-    createSandbox: (repoRoot, input) => interimSandbox.createSandbox(repoRoot, input),
-    sandboxExists: (repoRoot, sandbox) => interimSandbox.sandboxExists(repoRoot, sandbox),
+    createSandbox: (repoRoot, input) => sandboxWorktree.createSandbox(repoRoot, input),
+    sandboxExists: (repoRoot, sandbox) => sandboxWorktree.sandboxExists(repoRoot, sandbox),
     snapshotSandbox: (sandbox) => snapshotSandboxTree(sandbox.path),
     restoreSandbox: (sandbox, tree) => restoreSandboxTree(sandbox.path, tree),
-    removeSandbox: (repoRoot, sandbox, o) => interimSandbox.removeSandbox(repoRoot, sandbox, o),
+    removeSandbox: (repoRoot, sandbox, o) => sandboxWorktree.removeSandbox(repoRoot, sandbox, o),
     discardPartialSandbox: (repoRoot, deploymentId) => discardPartialSandbox(repoRoot, deploymentId),
     sandboxHead: (sandbox) => sandboxHead(sandbox.path),
     runPhase: async (input: PhaseInput): Promise<PhaseOutcome> => {
@@ -178,12 +178,12 @@ export function createRealPorts(options: RealPortsOptions): PipelinePorts {
       const { router } = routerFor(repoRoot);
       return router.escalation && router.providerOrder().some((p) => p !== from.provider);
     },
-    review: (repoRoot, sandbox, before) => interimReview(repoRoot, sandbox, before),
-    commit: (sandbox, input) => interimCommit(sandbox, input),
-    push: (repoRoot, sandbox, signal) => interimPush(repoRoot, sandbox, signal),
-    openPullRequest: (repoRoot, input) => interimPullRequest(repoRoot, input, options.env),
+    review: (repoRoot, sandbox, before) => reviewChanges(repoRoot, sandbox, before),
+    commit: (sandbox, input) => commitChanges(sandbox, input),
+    push: (repoRoot, sandbox, signal) => pushBranch(repoRoot, sandbox, signal),
+    openPullRequest: (repoRoot, input) => openPullRequest(repoRoot, input, options.env),
     recordOutcome: async () => undefined,
-    writeReport: async (deploymentId) => interimReport(options.store.db, options.store.path, deploymentId),
+    writeReport: async (deploymentId) => writeReport(options.store.db, options.store.path, deploymentId),
   };
 }
 

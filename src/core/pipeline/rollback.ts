@@ -5,9 +5,9 @@ import type Database from 'better-sqlite3';
 import { DeployAgentError } from '../errors';
 import { DeploymentsRepository } from '../store/deployments';
 import { EventsRepository } from '../store/steps';
-import { git } from './interim/git';
-import { createPullRequest } from './interim/pull-request';
-import { slugOf } from './interim/sandbox';
+import { git } from '../git/run';
+import { createPullRequest } from '../git/pull-request';
+import { slugOf } from '../sandbox/worktree';
 
 export interface RollbackResult {
   deploymentId: string;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { discardPartialSandbox, restoreSandboxTree, sandboxHead, snapshotSandboxTree } from '../../../src/core/pipeline/sandbox-state';
+import { discardPartialSandbox, restoreSandboxTree, sandboxHead, snapshotSandboxTree } from '../../../src/core/sandbox/sandbox-state';
 import { tempDir } from '../../support/temp';
 import { createFixtureRepo, git } from '../../integration/pipeline/repos';
 

@@ -1,12 +1,12 @@
 import { Octokit } from '@octokit/rest';
-import { DeployAgentError } from '../../errors';
-import type { Recommendation } from '../../recommendation/types';
-import { parseRetryAfter, retry } from '../../recovery/retry';
-import type { PullRequestFacts, SandboxInfo, ShipPullRequest } from '../ports';
-import { git } from './git';
+import { DeployAgentError } from '../errors';
+import type { Recommendation } from '../recommendation/types';
+import { parseRetryAfter, retry } from '../recovery/retry';
+import type { PullRequestFacts, SandboxInfo, ShipPullRequest } from '../pipeline/ports';
+import { git } from './run';
 
 /**
- * Interim pull request (until src/core/git lands): Octokit against GITHUB_API_URL (GitHub
+ * Pull requests: Octokit against GITHUB_API_URL (GitHub
  * Enterprise) or api.github.com with GITHUB_TOKEN, the repository from GITHUB_REPOSITORY or the
  * remote's URL; transient failures retried with backoff (rate limits honour their reset); an
  * existing pull request for the branch is returned, not duplicated (resume).

@@ -1,12 +1,12 @@
-import { DeployAgentError } from '../../errors';
-import type { Recommendation } from '../../recommendation/types';
-import type { RepoSnapshot, ReviewFindings, SandboxInfo, ShipPush } from '../ports';
-import { snapshotSandboxTree } from '../sandbox-state';
-import { git } from './git';
-import { changedPaths, snapshotRepoState } from './repo-state';
+import { DeployAgentError } from '../errors';
+import type { Recommendation } from '../recommendation/types';
+import type { RepoSnapshot, ReviewFindings, SandboxInfo, ShipPush } from '../pipeline/ports';
+import { snapshotSandboxTree } from '../sandbox/sandbox-state';
+import { git } from './run';
+import { changedPaths, snapshotRepoState } from '../sandbox/repo-state';
 
 /**
- * Interim review, commit and push (until src/core/pipeline/secrets-scan.ts and src/core/git land).
+ * Review (secrets and writes outside the sandbox), commit and push.
  */
 const SECRET_PATTERNS: { kind: string; regex: RegExp }[] = [
   { kind: 'aws-access-key', regex: /\bAKIA[0-9A-Z]{16}\b/ },

@@ -1,12 +1,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
-import { DeploymentsRepository } from '../../store/deployments';
-import { EventsRepository, StepsRepository, TestRunsRepository } from '../../store/steps';
-import type { HookRun } from '../hooks';
+import { DeploymentsRepository } from '../store/deployments';
+import { EventsRepository, StepsRepository, TestRunsRepository } from '../store/steps';
+import type { HookRun } from '../pipeline/hooks';
 
 /**
- * Interim deployment report (until src/core/report lands): JSON and Markdown next to the
+ * The deployment report: JSON and Markdown next to the
  * history database — the outcome, every step with its duration, the decisions, the test runs,
  * performance against the median of earlier deployments of the repository.
  */

@@ -1,14 +1,14 @@
 import { hostname } from 'node:os';
 import { open, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { DeployAgentError } from '../../errors';
-import { abortableSleep } from '../../recovery/retry';
-import type { LockHandle } from '../ports';
-import { ownerAlive } from '../owner';
-import { git } from './git';
+import { DeployAgentError } from '../errors';
+import { abortableSleep } from '../recovery/retry';
+import type { LockHandle } from './ports';
+import { ownerAlive } from './owner';
+import { git } from '../git/run';
 
 /**
- * Interim repository lock (until src/core/pipeline/lock.ts lands): one file in the
+ * The repository lock: one file in the
  * repository's git folder, created exclusively, naming the deployment and its process. A
  * holder whose process is gone is replaced; otherwise the caller waits (polling, cancellable)
  * or is refused at once.

@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
 import { lstat, readFile, readlink } from 'node:fs/promises';
 import path from 'node:path';
-import type { RepoSnapshot } from '../ports';
-import { git } from './git';
+import type { RepoSnapshot } from '../pipeline/ports';
+import { git } from '../git/run';
 
 /** git must never refresh (rewrite) the user's index while we look at it. */
 const READ_ONLY_GIT = { ...process.env, GIT_OPTIONAL_LOCKS: '0' };
 
 /**
- * Interim repository snapshot (until src/core/sandbox's snapshotRepoState lands): HEAD, the
+ * Repository snapshot: HEAD, the
  * index (bytes), the stash, and the content of every file git reports as changed or untracked
  * (unchanged tracked files are what HEAD and the index say). Never writes to the repository.
  */

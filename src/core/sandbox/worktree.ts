@@ -3,12 +3,12 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { rmdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { DeployAgentError } from '../../errors';
-import type { SandboxInfo } from '../ports';
-import { git } from './git';
+import { DeployAgentError } from '../errors';
+import type { SandboxInfo } from '../pipeline/ports';
+import { git } from '../git/run';
 
 /**
- * Interim sandbox (until src/core/sandbox lands): `git worktree add` on a new branch
+ * The sandbox: `git worktree add` on a new branch
  * `deploy-agent/<slug>-<id>` from HEAD, in a folder outside the user's working tree.
  */
 export function slugOf(title: string): string {
