@@ -398,6 +398,7 @@ export class Orchestrator {
         let rounds = state.testRounds;
         while (needsRepair(tests) && repairs < limit) {
           const pattern = ports.matchErrorPattern(tests.output || tests.error || '');
+          const roundStarted = this.now();
           ctx.progress(`repair round ${repairs + 1} of ${limit}${pattern ? ` (pattern ${pattern.id})` : ''}`);
           const outcome = await ports.runPhase({
             phase: 'fix',
@@ -416,17 +417,19 @@ export class Orchestrator {
           usage = addUsage(usage, outcome);
           filesWritten = union(filesWritten, outcome.filesWritten);
           if (!outcome.ok) {
-            ports.recordRecovery?.({ deploymentId: state.id, patternId: pattern?.id, succeeded: false });
+            ports.recordRecovery?.({ deploymentId: state.id, patternId: pattern?.id, action: 'fix', automatic: true, round: repairs, succeeded: false, durationMs: this.now() - roundStarted });
             throw phaseFailed('fix', outcome);
           }
           tests = await this.testRound(state, ctx, rounds);
           rounds++;
-          ports.recordRecovery?.({ deploymentId: state.id, patternId: pattern?.id, succeeded: !needsRepair(tests) });
+          ports.recordRecovery?.({ deploymentId: state.id, patternId: pattern?.id, action: 'fix', automatic: true, round: repairs, succeeded: !needsRepair(tests), durationMs: this.now() - roundStarted });
         }
         // Escalation: the rounds on one model left the tests failing; one more round on the next provider.
         const last = { provider: usage.provider, model: usage.model };
         if (needsRepair(tests) && repairs > 0 && last.provider && last.model && ports.canEscalate(state.repoRoot!, { provider: last.provider, model: last.model })) {
           const from = { provider: last.provider, model: last.model };
+          const escalationStarted = this.now();
+          const escalationPattern = ports.matchErrorPattern(tests.output || tests.error || '');
           ctx.progress(`escalating the repair from ${from.provider} (${from.model}) to the next provider`);
           const outcome = await ports.runPhase({
             phase: 'fix',
@@ -436,7 +439,7 @@ export class Orchestrator {
             sandbox: state.sandbox!,
             context: state.context!,
             failingOutput: tests.output || tests.error,
-            errorPattern: ports.matchErrorPattern(tests.output || tests.error || ''),
+            errorPattern: escalationPattern,
             escalateFrom: from,
             signal: ctx.signal,
             onText: (text) => this.emit({ type: 'model.output', deploymentId: state.id, ts: this.now(), phase: 'fix', text }),
@@ -448,6 +451,7 @@ export class Orchestrator {
             filesWritten = union(filesWritten, outcome.filesWritten);
             tests = await this.testRound(state, ctx, rounds);
             rounds++;
+            ports.recordRecovery?.({ deploymentId: state.id, patternId: escalationPattern?.id, action: 'escalate', automatic: true, round: repairs, succeeded: !needsRepair(tests), durationMs: this.now() - escalationStarted });
           } else {
             ctx.log('warn', `Escalation was not possible: ${outcome.summary}`);
           }

@@ -182,7 +182,8 @@ export interface PipelinePorts {
   matchErrorPattern(output: string): ErrorPatternMatch | undefined;
   /** Whether another provider could take over a phase that `from` could not finish (escalation is on and one is configured). */
   canEscalate(repoRoot: string, from: { provider: string; model: string }): boolean;
-  recordRecovery?(input: { deploymentId: string; patternId: string | undefined; succeeded: boolean }): void;
+  /** One repair round: which error pattern it answered, which recovery ran, whether the tests then passed, how long it took. */
+  recordRecovery?(input: RecoveryRecord): void;
   review(repoRoot: string, sandbox: SandboxInfo, before: RepoSnapshot): Promise<ReviewFindings>;
   commit(sandbox: SandboxInfo, input: { recommendation: Recommendation; deploymentId: string; summary: string }): Promise<ShipCommit>;
   push(repoRoot: string, sandbox: SandboxInfo, signal: AbortSignal): Promise<ShipPush>;
@@ -199,4 +200,18 @@ export interface PullRequestFacts {
   strategy: StrategyLevers;
   filesWritten: string[];
   model?: { provider?: string; model?: string; inputTokens: number; outputTokens: number; costUsd: number };
+}
+
+/** A repair attempt, as the learner sees it (`recovery` events; rollback-scenarios read them). */
+export interface RecoveryRecord {
+  deploymentId: string;
+  patternId: string | undefined;
+  /** What was tried: `fix` (a repair round on the same provider) or `escalate` (one round on the next provider). */
+  action: 'fix' | 'escalate';
+  /** Repairs run by the pipeline itself are automatic; a resumed deployment after a manual fix is not. */
+  automatic: boolean;
+  round: number;
+  succeeded: boolean;
+  /** From the failing test run to the end of this round. */
+  durationMs: number;
 }

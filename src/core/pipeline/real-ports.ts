@@ -174,6 +174,11 @@ export function createRealPorts(options: RealPortsOptions): PipelinePorts {
     },
     runTests: (sandbox, input) => interimRunTests(sandbox.path, { levers: input.levers, filesWritten: input.filesWritten, signal: input.signal, env: options.env }),
     matchErrorPattern: (output) => matchErrorPattern(output),
+    // Which recovery worked for which error pattern: one `recovery` event per repair round.
+    recordRecovery: (record) => {
+      const { deploymentId, ...payload } = record;
+      new EventsRepository(options.store.db).insert(deploymentId, Date.now(), 'recovery', payload);
+    },
     canEscalate: (repoRoot, from) => {
       const { router } = routerFor(repoRoot);
       return router.escalation && router.providerOrder().some((p) => p !== from.provider);

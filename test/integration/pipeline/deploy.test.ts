@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { openHistoryStore } from '../../../src/core/store/database';
-import { StepsRepository } from '../../../src/core/store/steps';
+import { EventsRepository, StepsRepository } from '../../../src/core/store/steps';
 import { CLI_PATH } from '../../support/cli';
 import { createHarness, parseJson, RECOMMENDATION, scriptPlantedFailure, userState, type Harness } from './harness';
 import { git } from './repos';
@@ -11,6 +11,16 @@ function steps(h: Harness, id: string): string[] {
   const store = openHistoryStore(h.db);
   try {
     return new StepsRepository(store.db).list(id).map((s) => `${s.name}:${s.status}`);
+  } finally {
+    store.close();
+  }
+}
+
+/** The `recovery` events of a deployment: which error pattern each repair round answered and whether it worked. */
+function recoveries(h: Harness, id: string): { patternId?: string; action: string; automatic: boolean; succeeded: boolean; round: number; durationMs: number }[] {
+  const store = openHistoryStore(h.db);
+  try {
+    return new EventsRepository(store.db).list(id, 'recovery').map((e) => e.payload as ReturnType<typeof recoveries>[number]);
   } finally {
     store.close();
   }
@@ -54,6 +64,12 @@ describe('deploy-agent deploy (built CLI, real git repositories, fake model)', f
       assert.equal(git(h.repo.dir, 'branch', '--list', 'deploy-agent/*'), '');
       assert.equal(userState(h.repo.dir).digest, before.digest, 'the user working tree, index and stash are byte-identical');
       assert.equal(h.ollama.remaining(), 0, 'the whole script was used: implement, tests, fix');
+      const recovered = recoveries(h, String(out.id));
+      assert.equal(recovered.length, 1, 'one repair round recorded');
+      assert.equal(recovered[0]!.action, 'fix');
+      assert.equal(recovered[0]!.automatic, true);
+      assert.equal(recovered[0]!.succeeded, true, 'the recorded recovery worked');
+      assert.ok(recovered[0]!.patternId, 'the failure was matched to an error pattern');
       assert.deepEqual(
         steps(h, String(out.id)),
         ['validate', 'safety', 'context', 'strategy', 'sandbox', 'implement', 'write-tests', 'run-tests', 'repair', 'review', 'learn'].map((s) => `${s}:succeeded`),
@@ -141,6 +157,9 @@ describe('deploy-agent deploy (built CLI, real git repositories, fake model)', f
     assert.equal((out.error as { code: string }).code, 'TESTS_FAILED');
     assert.match((out.error as { message: string }).message, /mul\(2, 3\) returns 6/);
     assert.ok(Number(out.repairs) >= 1);
+    const recovered = recoveries(h, String(out.id));
+    assert.ok(recovered.length >= 1);
+    assert.ok(recovered.every((r) => !r.succeeded), 'no recorded recovery claims to have worked');
     assert.equal(out.commit, null);
     assert.equal(git(h.repo.dir, 'branch', '--list', 'deploy-agent/*'), '', 'no branch left: nothing was committed');
     assert.deepEqual(deployAgentWorktrees(h.repo.dir), []);
