@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { DeployAgentError } from '../errors';
+import type { OmittedPart } from '../recommendation/fit';
 import type { Recommendation } from '../recommendation/types';
 import { isCancellation, throwIfAborted } from '../recovery/retry';
 import { DeploymentsRepository, type DeploymentRow } from '../store/deployments';
@@ -66,6 +67,8 @@ interface DeploymentState {
   id: string;
   request: DeployRequest;
   recommendation?: Recommendation;
+  /** Parts of a large recommendation left out of the prompts (stated in the report). */
+  omitted?: OmittedPart[];
   warnings: string[];
   repoRoot?: string;
   before?: RepoSnapshot;
@@ -291,14 +294,14 @@ export class Orchestrator {
     const request = state.request;
     switch (name) {
       case 'validate': {
-        const { recommendation, warnings } = await ports.loadRecommendation(request.recommendationFile, ctx.signal);
+        const { recommendation, warnings, omitted } = await ports.loadRecommendation(request.recommendationFile, ctx.signal);
         this.deployments.update(state.id, {
           title: recommendation.title,
           category: recommendation.category ?? null,
           recommendation: JSON.stringify(recommendation),
         });
         for (const warning of warnings) ctx.log('warn', warning);
-        return { recommendation, warnings: [...state.warnings, ...warnings] };
+        return { recommendation, warnings: [...state.warnings, ...warnings], ...(omitted?.length ? { omitted } : {}) };
       }
       case 'safety': {
         const repoRoot = await ports.repositoryRoot(request.workspaceDir);

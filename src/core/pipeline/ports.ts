@@ -1,6 +1,7 @@
 import type { EnvironmentDetection } from '../strategy/types';
 import type { Recommendation } from '../recommendation/types';
 import type { TestCounts } from './events';
+import type { OmittedPart } from '../recommendation/fit';
 
 /**
  * What the orchestrator needs from the other areas, in the orchestrator's own terms. The real
@@ -152,7 +153,8 @@ export interface OutcomeRecord {
 }
 
 export interface PipelinePorts {
-  loadRecommendation(file: string, signal: AbortSignal): Promise<{ recommendation: Recommendation; warnings: string[] }>;
+  /** Validated and fitted into the prompt budget; `omitted` says what the prompts will not carry. */
+  loadRecommendation(file: string, signal: AbortSignal): Promise<{ recommendation: Recommendation; warnings: string[]; omitted?: OmittedPart[] }>;
   /** The git repository root of `workspaceDir`; throws NOT_A_GIT_REPO / NO_COMMITS. */
   repositoryRoot(workspaceDir: string): Promise<string>;
   snapshotRepoState(repoRoot: string): Promise<RepoSnapshot>;

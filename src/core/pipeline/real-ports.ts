@@ -12,6 +12,7 @@ import { runHooks, type HookRun, type HookStage } from './hooks';
 import { acquireRepositoryLock } from './lock';
 import { openPullRequest } from '../git/pull-request';
 import { loadRecommendation } from '../recommendation/load';
+import { describeOmitted, fitRecommendation, RECOMMENDATION_PROMPT_CHARS } from '../recommendation/fit';
 import { writeReport } from '../report/write-report';
 import { snapshotRepoState } from '../sandbox/repo-state';
 import * as sandboxWorktree from '../sandbox/worktree';
@@ -78,7 +79,14 @@ export function createRealPorts(options: RealPortsOptions): PipelinePorts {
   };
 
   return {
-    loadRecommendation: (file) => loadRecommendation(file),
+    loadRecommendation: async (file) => {
+      const loaded = await loadRecommendation(file);
+      const fitted = fitRecommendation(loaded.recommendation);
+      const warnings = fitted.omitted.length
+        ? [...loaded.warnings, `The recommendation is larger than the prompt budget (${RECOMMENDATION_PROMPT_CHARS.toLocaleString('en-US')} characters); left out: ${describeOmitted(fitted.omitted).join('; ')}.`]
+        : loaded.warnings;
+      return { recommendation: fitted.recommendation, warnings, omitted: fitted.omitted };
+    },
     runPreHooks: (sandbox, env, signal) => hookRunner('before-deploy', sandbox.path, env, signal),
     runPostHooks: (sandbox, env, stage, signal) => hookRunner(stage, sandbox.path, env, signal),
     repositoryRoot: async (workspaceDir) => {
