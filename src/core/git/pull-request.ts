@@ -4,6 +4,7 @@ import type { Recommendation } from '../recommendation/types';
 import { parseRetryAfter, retry } from '../recovery/retry';
 import type { PullRequestFacts, SandboxInfo, ShipPullRequest } from '../pipeline/ports';
 import { git } from './run';
+import { isTestFile, renderRequirementTable, requirementRows } from '../report/requirements';
 
 /**
  * Pull requests: Octokit against GITHUB_API_URL (GitHub
@@ -16,11 +17,33 @@ export async function openPullRequest(
   input: { sandbox: SandboxInfo; recommendation: Recommendation; draft: boolean; body: PullRequestFacts; signal: AbortSignal; deploymentId: string },
   env: NodeJS.ProcessEnv,
 ): Promise<ShipPullRequest> {
+  const diffStat = await diffStatOf(input.sandbox);
   return createPullRequest(
     repoRoot,
-    { branch: input.sandbox.branch, title: input.recommendation.title, body: renderBody(input.recommendation, input.body), draft: input.draft, signal: input.signal, deploymentId: input.deploymentId },
+    { branch: input.sandbox.branch, title: input.recommendation.title, body: renderBody(input.recommendation, input.body, diffStat), draft: input.draft, signal: input.signal, deploymentId: input.deploymentId },
     env,
   );
+}
+
+export interface DiffStat {
+  files: number;
+  insertions: number;
+  deletions: number;
+  perFile: { file: string; insertions: number; deletions: number }[];
+}
+
+/** Lines added and removed per file between the sandbox's base and its branch. */
+export async function diffStatOf(sandbox: SandboxInfo): Promise<DiffStat | undefined> {
+  const out = await git(sandbox.path, ['diff', '--numstat', `${sandbox.baseSha}..HEAD`]).catch(() => undefined);
+  if (out === undefined) return undefined;
+  const perFile = out
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const [added, removed, ...name] = line.split('\t');
+      return { file: name.join('\t'), insertions: Number(added) || 0, deletions: Number(removed) || 0 }; // binary files show "-"
+    });
+  return { files: perFile.length, insertions: perFile.reduce((n, f) => n + f.insertions, 0), deletions: perFile.reduce((n, f) => n + f.deletions, 0), perFile };
 }
 
 /** Opens (or finds the open) pull request of `branch` against the repository's current branch, with retries on transient failures. */
@@ -78,11 +101,8 @@ async function repositoryName(repoRoot: string, env: NodeJS.ProcessEnv): Promise
   return { owner: m[1]!, repo: m[2]! };
 }
 
-export function renderBody(rec: Recommendation, facts: PullRequestFacts): string {
-  const criteria = rec.acceptanceCriteria?.length ? rec.acceptanceCriteria : [rec.title];
-  const result = facts.tests.failed === 0 && facts.tests.passed > 0 ? '✅ passing' : '❌ failing';
-  const code = facts.filesWritten.filter((f) => !/(^|\/)(tests?|__tests__)\/|\.test\.|\.spec\.|(^|\/)test_/.test(f));
-  const tests = facts.filesWritten.filter((f) => !code.includes(f));
+export function renderBody(rec: Recommendation, facts: PullRequestFacts, diffStat?: DiffStat): string {
+  const testFiles = facts.filesWritten.filter(isTestFile);
   const lines = [
     `## Summary`,
     '',
@@ -90,15 +110,19 @@ export function renderBody(rec: Recommendation, facts: PullRequestFacts): string
     '',
     `Recommendation${rec.id ? ` \`${rec.id}\`` : ''}: ${rec.description}`,
     '',
-    '## Requirements → files → tests',
+    '## Requirements → files → tests → result',
     '',
-    '| Requirement | Files | Tests | Result |',
-    '| --- | --- | --- | --- |',
-    ...criteria.map((c) => `| ${c.replace(/\|/g, '\\|')} | ${code.map((f) => `\`${f}\``).join(', ') || '—'} | ${tests.map((f) => `\`${f}\``).join(', ') || '—'} | ${result} |`),
+    ...renderRequirementTable(requirementRows(rec, facts.filesWritten, facts.tests)),
     '',
     '## Tests',
     '',
     `${facts.tests.passed} passed, ${facts.tests.failed} failed, ${facts.tests.skipped} skipped; ${facts.repairs} repair round(s).`,
+    '',
+    '## Changes',
+    '',
+    ...(diffStat
+      ? [`${diffStat.files} file(s), +${diffStat.insertions} −${diffStat.deletions}`, '', ...diffStat.perFile.slice(0, 50).map((f) => `- \`${f.file}\` +${f.insertions} −${f.deletions}`), ...(diffStat.perFile.length > 50 ? [`- … and ${diffStat.perFile.length - 50} more`] : [])]
+      : ['(diff statistics unavailable)']),
     '',
     '## Model',
     '',
@@ -107,6 +131,10 @@ export function renderBody(rec: Recommendation, facts: PullRequestFacts): string
     '## Strategy',
     '',
     `${facts.strategy.name}: tests ${facts.strategy.testScope}, up to ${facts.strategy.repairRounds} repair round(s). ${facts.strategy.reasons.join('; ')}`,
+    '',
+    '## Risks',
+    '',
+    ...risksOf(rec, facts, testFiles, diffStat).map((r) => `- ${r}`),
     '',
     '## Checklist',
     '',
@@ -117,4 +145,18 @@ export function renderBody(rec: Recommendation, facts: PullRequestFacts): string
     '_Opened by Deploy Agent._',
   ];
   return lines.join('\n');
+}
+
+/** What a reviewer should look at twice, from facts the pipeline knows (never a guess). */
+export function risksOf(rec: Recommendation, facts: PullRequestFacts, testFiles: readonly string[], diffStat?: DiffStat): string[] {
+  const risks: string[] = [];
+  if (facts.repairs > 0) risks.push(`The first test run failed; ${facts.repairs} repair round(s) were needed.`);
+  if (!testFiles.length) risks.push('No test file was written: the change is checked only by existing tests.');
+  const targets = rec.targetFiles ?? [];
+  const outside = targets.length ? facts.filesWritten.filter((f) => !isTestFile(f) && !targets.some((t) => f === t || f.startsWith(t.replace(/\/?$/, '/')))) : [];
+  if (outside.length) risks.push(`Files changed outside the recommendation's target files: ${outside.map((f) => `\`${f}\``).join(', ')}.`);
+  if (facts.strategy.testScope === 'generated') risks.push('Only the generated tests ran (the strategy did not run the existing suite).');
+  if (facts.strategy.name === 'aggressive') risks.push('The aggressive strategy was used: fewer gates than usual.');
+  if (diffStat && diffStat.insertions + diffStat.deletions > 500) risks.push(`A large change: ${diffStat.insertions + diffStat.deletions} lines.`);
+  return risks.length ? risks : ['None found by the pipeline.'];
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { DeployAgentError } from '../errors';
 import type { OmittedPart } from '../recommendation/fit';
+import { startImpactProbe, type ImpactProbe } from '../report/system-impact';
 import type { Recommendation } from '../recommendation/types';
 import { isCancellation, throwIfAborted } from '../recovery/retry';
 import { DeploymentsRepository, type DeploymentRow } from '../store/deployments';
@@ -223,6 +224,7 @@ export class Orchestrator {
 
   private async run(state: DeploymentState, plan: StepName[], from: number, signal: AbortSignal, resumedFrom: StepName | null): Promise<DeploymentOutcome> {
     const startedAt = this.now();
+    const impact = startImpactProbe();
     this.emit({ type: 'deployment.started', deploymentId: state.id, ts: startedAt, mode: state.request.mode, resumed: resumedFrom !== null, fromStep: plan[from] ?? 'learn' });
     let lock: LockHandle | undefined;
     let failure: unknown;
@@ -245,7 +247,7 @@ export class Orchestrator {
     } catch (error) {
       failure = error;
     }
-    return this.finish(state, failure, signal, lock, resumedFrom);
+    return this.finish(state, failure, signal, lock, resumedFrom, impact);
   }
 
   private async runStep(
@@ -566,7 +568,7 @@ export class Orchestrator {
   }
 
   /** The `learn` step: ends every deployment, whatever happened before. */
-  private async finish(state: DeploymentState, failure: unknown, signal: AbortSignal, lock: LockHandle | undefined, resumedFrom: StepName | null): Promise<DeploymentOutcome> {
+  private async finish(state: DeploymentState, failure: unknown, signal: AbortSignal, lock: LockHandle | undefined, resumedFrom: StepName | null, impact: ImpactProbe): Promise<DeploymentOutcome> {
     const ports = this.options.ports;
     const cancelled = failure !== undefined && (isCancellation(failure) || signal.aborted);
     let status: FinalStatus = failure === undefined ? 'succeeded' : cancelled ? 'cancelled' : 'failed';
@@ -622,6 +624,8 @@ export class Orchestrator {
       errorMessage: error?.message ?? null,
     });
 
+    // One record per run (a resumed deployment has one per process that worked on it).
+    this.eventLog.insert(state.id, finishedAt, 'system.impact', impact.stop());
     try {
       await ports.recordOutcome({ deploymentId: state.id, status, goalReached: status === 'succeeded' });
     } catch (learnError) {

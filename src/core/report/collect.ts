@@ -1,0 +1,129 @@
+import type Database from 'better-sqlite3';
+import type { OmittedPart } from '../recommendation/fit';
+import type { Recommendation } from '../recommendation/types';
+import { DeploymentsRepository } from '../store/deployments';
+import { EventsRepository, StepsRepository, TestRunsRepository } from '../store/steps';
+import type { HookRun } from '../pipeline/hooks';
+import type { RecoveryRecord } from '../pipeline/ports';
+import { requirementRows, type RequirementRow } from './requirements';
+import type { SystemImpact } from './system-impact';
+
+/** Everything the report says about one deployment, read from the history database. */
+export interface DeploymentReport {
+  id: string;
+  title: string;
+  status: string;
+  mode: string | null;
+  strategy: string | null;
+  environment: string | null;
+  branch: string | null;
+  commit: string | null;
+  prUrl: string | null;
+  durationMs: number | null;
+  error: { code: string; message: string | null } | null;
+  recommendation: { id?: string; category?: string; acceptanceCriteria: number; omitted: OmittedPart[] } | null;
+  requirements: RequirementRow[];
+  steps: { name: string; status: string; durationMs: number | null; error: { code: string; message: string | null } | null }[];
+  decisions: { kind: string; chosen: string; reason: string; probabilities: Record<string, number> | null; at: number }[];
+  modelCalls: { phase: string | null; provider: string; model: string; calls: number; errors: number; cached: number; inputTokens: number; outputTokens: number; costUsd: number; durationMs: number }[];
+  modelTotals: { calls: number; inputTokens: number; outputTokens: number; costUsd: number; durationMs: number };
+  tests: { framework: string | null; command: string | null; passed: number; failed: number; skipped: number; durationMs: number | null; coverage: number | null }[];
+  repairs: Omit<RecoveryRecord, 'deploymentId'>[];
+  filesWritten: string[];
+  performance: { medianOfEarlierMs: number | null; earlierCount: number; ratio: number | null };
+  systemImpact: SystemImpact[];
+  hooks: HookRun[];
+  warnings: string[];
+}
+
+export function collectReport(db: Database.Database, deploymentId: string): DeploymentReport | undefined {
+  const row = new DeploymentsRepository(db).get(deploymentId);
+  if (!row) return undefined;
+  const stepRows = new StepsRepository(db).list(deploymentId);
+  const events = new EventsRepository(db);
+
+  // What later steps learnt overrides earlier ones (the same merge the orchestrator does on resume).
+  const state: { filesWritten?: string[]; omitted?: OmittedPart[] } = {};
+  for (const step of stepRows) if (step.artifacts && typeof step.artifacts === 'object') Object.assign(state, step.artifacts);
+  const filesWritten = state.filesWritten ?? [];
+
+  const tests = new TestRunsRepository(db).list(deploymentId).map((t) => ({ framework: t.framework, command: t.command, passed: t.passed, failed: t.failed, skipped: t.skipped, durationMs: t.durationMs, coverage: t.coverage }));
+  const lastTests = tests.at(-1) ?? null;
+  const recommendation = parseRecommendation(row.recommendation);
+
+  const modelCalls = db
+    .prepare(
+      `SELECT phase, provider, model, count(*) AS calls, sum(status = 'error') AS errors, sum(cached) AS cached, sum(input_tokens) AS inputTokens,
+              sum(output_tokens) AS outputTokens, round(sum(cost_usd), 6) AS costUsd, sum(duration_ms) AS durationMs
+         FROM ai_model_calls WHERE deployment_id = ? GROUP BY phase, provider, model ORDER BY min(id)`,
+    )
+    .all(deploymentId) as DeploymentReport['modelCalls'];
+  const modelTotals = modelCalls.reduce(
+    (t, c) => ({ calls: t.calls + c.calls, inputTokens: t.inputTokens + c.inputTokens, outputTokens: t.outputTokens + c.outputTokens, costUsd: Math.round((t.costUsd + c.costUsd) * 1e6) / 1e6, durationMs: t.durationMs + c.durationMs }),
+    { calls: 0, inputTokens: 0, outputTokens: 0, costUsd: 0, durationMs: 0 },
+  );
+
+  const earlier = (
+    db
+      .prepare(`SELECT duration_ms AS d FROM deployments WHERE repo_path = ? AND id != ? AND status = 'succeeded' AND duration_ms IS NOT NULL AND created_at < ? ORDER BY created_at DESC LIMIT 20`)
+      .all(row.repoPath, deploymentId, row.createdAt) as { d: number }[]
+  )
+    .map((r) => r.d)
+    .sort((a, b) => a - b);
+  const median = earlier.length ? (earlier.length % 2 ? earlier[(earlier.length - 1) / 2]! : Math.round((earlier[earlier.length / 2 - 1]! + earlier[earlier.length / 2]!) / 2)) : null;
+
+  return {
+    id: row.id,
+    title: row.title,
+    status: row.status,
+    mode: row.mode,
+    strategy: row.strategy,
+    environment: row.environment,
+    branch: row.branch,
+    commit: row.commitSha,
+    prUrl: row.prUrl,
+    durationMs: row.durationMs,
+    error: row.errorCode ? { code: row.errorCode, message: row.errorMessage } : null,
+    recommendation: recommendation
+      ? { ...(recommendation.id ? { id: recommendation.id } : {}), ...(recommendation.category ? { category: recommendation.category } : {}), acceptanceCriteria: recommendation.acceptanceCriteria?.length ?? 0, omitted: state.omitted ?? [] }
+      : null,
+    requirements: recommendation ? requirementRows(recommendation, filesWritten, lastTests) : [],
+    steps: stepRows.map((s) => ({ name: s.name, status: s.status, durationMs: s.finishedAt === null ? null : s.finishedAt - s.startedAt, error: s.errorCode ? { code: s.errorCode, message: s.errorMessage } : null })),
+    decisions: (db.prepare(`SELECT kind, chosen, reason, probabilities, created_at AS at FROM decisions WHERE deployment_id = ? ORDER BY id`).all(deploymentId) as { kind: string; chosen: string; reason: string; probabilities: string | null; at: number }[]).map((d) => ({
+      ...d,
+      probabilities: parseProbabilities(d.probabilities),
+    })),
+    modelCalls,
+    modelTotals,
+    tests,
+    repairs: events.list(deploymentId, 'recovery').map((e) => e.payload as Omit<RecoveryRecord, 'deploymentId'>),
+    filesWritten,
+    performance: { medianOfEarlierMs: median, earlierCount: earlier.length, ratio: median && row.durationMs ? Math.round((row.durationMs / median) * 100) / 100 : null },
+    systemImpact: events.list(deploymentId, 'system.impact').map((e) => e.payload as SystemImpact),
+    hooks: events.list(deploymentId, 'hook.run').map((e) => e.payload as HookRun),
+    warnings: events
+      .list(deploymentId, 'log')
+      .map((e) => e.payload as { level?: string; message?: string })
+      .filter((p) => p.level === 'warn' && p.message)
+      .map((p) => p.message!),
+  };
+}
+
+function parseRecommendation(json: string | null): Recommendation | null {
+  if (!json) return null;
+  try {
+    return JSON.parse(json) as Recommendation;
+  } catch {
+    return null;
+  }
+}
+
+function parseProbabilities(json: string | null): Record<string, number> | null {
+  if (!json) return null;
+  try {
+    const value = JSON.parse(json) as Record<string, number>;
+    return Object.keys(value).length ? value : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,68 @@
+import { describeOmitted } from '../recommendation/fit';
+import type { DeploymentReport } from './collect';
+import { renderRequirementTable } from './requirements';
+
+const seconds = (ms: number | null) => (ms === null ? '—' : `${(ms / 1000).toFixed(1)} s`);
+
+/** The Markdown form of a deployment report (the JSON form is the DeploymentReport itself). */
+export function renderReportMarkdown(r: DeploymentReport): string {
+  const lines: string[] = [
+    `# Deployment ${r.id}: ${r.title}`,
+    '',
+    `**${r.status}** — mode ${r.mode ?? '—'}, strategy ${r.strategy ?? '—'}, environment ${r.environment ?? '—'}, ${seconds(r.durationMs)}` +
+      (r.performance.medianOfEarlierMs !== null ? ` (median of ${r.performance.earlierCount} earlier: ${seconds(r.performance.medianOfEarlierMs)}, ratio ${r.performance.ratio ?? '—'})` : ' (no earlier deployment to compare with)'),
+    '',
+  ];
+  if (r.branch) lines.push(`Branch \`${r.branch}\`${r.commit ? `, commit \`${r.commit.slice(0, 12)}\`` : ''}${r.prUrl ? `, pull request ${r.prUrl}` : ''}`, '');
+  if (r.error) lines.push(`Error \`${r.error.code}\`: ${r.error.message ?? ''}`, '');
+
+  if (r.requirements.length) lines.push('## Requirements → files → tests → result', '', ...renderRequirementTable(r.requirements), '');
+  if (r.recommendation?.omitted.length) {
+    lines.push('## Left out of the prompts', '', 'The recommendation was larger than the prompt budget; the model did not see:', '', ...describeOmitted(r.recommendation.omitted).map((d) => `- ${d}`), '');
+  }
+
+  lines.push('## Decisions', '');
+  if (!r.decisions.length) lines.push('- none recorded');
+  for (const d of r.decisions) {
+    const p = d.probabilities ? ` (P(success): ${Object.entries(d.probabilities).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')})` : '';
+    lines.push(`- **${d.kind}**: ${d.chosen}${p} — ${d.reason}`);
+  }
+  lines.push('', '## Steps', '', '| Step | Status | Duration |', '| --- | --- | --- |');
+  for (const s of r.steps) lines.push(`| ${s.name} | ${s.status}${s.error ? ` (${s.error.code})` : ''} | ${s.durationMs === null ? '—' : `${s.durationMs} ms`} |`);
+
+  lines.push('', '## Model calls', '');
+  if (!r.modelCalls.length) lines.push('- none');
+  else {
+    lines.push('| Phase | Provider | Model | Calls | Input tokens | Output tokens | Cost | Time |', '| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |');
+    for (const c of r.modelCalls) lines.push(`| ${c.phase ?? '—'} | ${c.provider} | ${c.model} | ${c.calls}${c.errors ? ` (${c.errors} failed)` : ''}${c.cached ? ` (${c.cached} cached)` : ''} | ${c.inputTokens} | ${c.outputTokens} | $${c.costUsd.toFixed(4)} | ${seconds(c.durationMs)} |`);
+    const t = r.modelTotals;
+    lines.push(`| **total** | | | ${t.calls} | ${t.inputTokens} | ${t.outputTokens} | $${t.costUsd.toFixed(4)} | ${seconds(t.durationMs)} |`);
+  }
+
+  lines.push('', '## Tests', '');
+  if (!r.tests.length) lines.push('- no test run');
+  r.tests.forEach((t, i) => lines.push(`- run ${i + 1}: ${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped${t.coverage !== null ? `, coverage ${t.coverage.toFixed(1)}%` : ''} (${t.command ?? t.framework ?? '?'}, ${t.durationMs ?? '—'} ms)`));
+
+  lines.push('', '## Repairs', '');
+  if (!r.repairs.length) lines.push('- none needed');
+  for (const rep of r.repairs) lines.push(`- round ${rep.round} (${rep.action}${rep.automatic ? ', automatic' : ''}): error pattern ${rep.patternId ?? 'not matched'} — ${rep.succeeded ? 'tests passed afterwards' : 'tests still failing'} (${seconds(rep.durationMs)})`);
+
+  if (r.systemImpact.length) {
+    lines.push('', '## System impact', '');
+    for (const s of r.systemImpact) {
+      lines.push(
+        `- ${seconds(s.wallMs)} wall; CPU: agent ${seconds(s.agentCpuMs)}, child processes ${s.childCpuMs === null ? 'not reported' : seconds(s.childCpuMs)} (${s.coresUsed} of ${s.machine.cores} cores on average); peak memory of the agent ${s.peakRssMb} MB`,
+        `- machine during the run: load average ${s.machine.loadAverage1.start} → max ${s.machine.loadAverage1.max}; memory used ${s.machine.memoryUsedPercent.start}% → max ${s.machine.memoryUsedPercent.max}% (${s.machine.samples} samples)`,
+      );
+    }
+  }
+  if (r.hooks.length) {
+    lines.push('', '## Hooks', '');
+    for (const h of r.hooks) {
+      lines.push(`- ${h.stage} \`${h.command}\`: ${h.timedOut ? 'timed out' : `exit ${h.exitCode}`} (${h.durationMs} ms)`);
+      if (h.output.trim()) lines.push('', '  ```', ...h.output.trim().split('\n').slice(-20).map((l) => `  ${l}`), '  ```', '');
+    }
+  }
+  if (r.warnings.length) lines.push('', '## Warnings', '', ...r.warnings.map((w) => `- ${w}`));
+  return lines.join('\n') + '\n';
+}
