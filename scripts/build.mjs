@@ -39,7 +39,8 @@ const builds = [
   },
   {
     ...common,
-    entryPoints: { cli: 'src/cli/main.ts' },
+    // retrain-worker: the outcome model's training thread (src/core/strategy/retrain.ts finds it beside cli.mjs).
+    entryPoints: { cli: 'src/cli/main.ts', 'retrain-worker': 'src/core/strategy/retrain-worker.ts' },
     outdir: path.join(dist, 'cli'),
     outExtension: { '.js': '.mjs' },
     platform: 'node',

@@ -10,7 +10,8 @@ import { registerReport } from './report';
 import { registerResume } from './resume';
 import { registerRollback } from './rollback';
 import { registerStrategy } from './strategy';
+import { registerHistory } from './history';
 import { registerSync } from './sync';
 
 /** Every CLI command, in help order. Each area adds its own register function here. */
-export const commandRegistrations: ((program: Command, ctx: CliContext) => void)[] = [registerDiagnostics, registerDeploy, registerList, registerResume, registerRollback, registerReport, registerClean, registerAi, registerAnalyze, registerStrategy, registerSync];
+export const commandRegistrations: ((program: Command, ctx: CliContext) => void)[] = [registerDiagnostics, registerDeploy, registerList, registerResume, registerRollback, registerReport, registerClean, registerAi, registerAnalyze, registerStrategy, registerSync, registerHistory];

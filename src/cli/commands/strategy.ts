@@ -11,7 +11,7 @@ export function registerStrategy(program: Command, ctx: CliContext): void {
     .option('--strategy <strategy>', 'what the deployment would ask for', 'auto')
     .option('--json', 'print one JSON object')
     .action(async (options: { workspace: string; strategy: string; json?: boolean }) => {
-      const [{ execFileSync }, { decideStrategy, detectEnvironment }, { readSystemSnapshot }, { DeployAgentError }] = await Promise.all([
+      const [{ execFileSync }, { decideForDeployment, detectEnvironment, latestModelMeta }, { readSystemSnapshot }, { DeployAgentError }] = await Promise.all([
         import('node:child_process'),
         import('../../core/strategy'),
         import('../../core/diagnostics/system-snapshot'),
@@ -28,7 +28,7 @@ export function registerStrategy(program: Command, ctx: CliContext): void {
         branch = undefined; // not a repository: the branch is simply no evidence
       }
       const { store } = ctx.openStore();
-      const samples = (store.db.prepare(`SELECT count(*) AS n FROM deployments WHERE status IN ('succeeded','failed','rolled_back')`).get() as { n: number }).n;
+      const successBar = ctx.config(workspace).get<number>('strategy.successBar');
       const snapshot = await readSystemSnapshot(workspace);
       const metrics = {
         cpuLoadPercent: snapshot.cpuLoadPercent,
@@ -38,14 +38,22 @@ export function registerStrategy(program: Command, ctx: CliContext): void {
         loadAverage1: snapshot.loadAverage[0],
       };
       const environment = detectEnvironment({ env: ctx.env, branch: branch && branch !== 'HEAD' ? branch : undefined });
-      const decision = decideStrategy({ requested: options.strategy as 'auto', environment, metrics, samples });
-      if (options.json) return printJson(decision);
+      // A preview: the same decision the pipeline would take for this repository, not logged.
+      const decision = decideForDeployment(store, { repoPath: workspace, requested: options.strategy as 'auto', environment, metrics, successBar });
+      const model = latestModelMeta(store.db);
+      const modelInfo = model
+        ? { version: model.version, createdAt: model.createdAt, trainingSize: model.trainingSize, deploymentRows: model.deploymentRows, historyRows: model.historyRows, evaluation: model.evaluation }
+        : null;
+      if (options.json) return printJson({ ...decision, successBar, model: modelInfo });
+      const probabilities = Object.entries(decision.probabilities);
       const lines = [
         `Strategy: ${decision.strategy} (${decision.basis})${decision.blocked ? ' — BLOCKED' : ''}`,
         `Environment: ${environment.environment} (confidence ${environment.confidence})`,
         ...environment.evidence.map((e) => `  evidence: ${e.value} → ${e.suggests}`),
         `Machine: CPU ${metrics.cpuLoadPercent}%, memory ${metrics.memoryUsedPercent}% used`,
-        `Recorded outcomes: ${samples}`,
+        `Samples (outcomes and imported CI builds): ${decision.samples}`,
+        model ? `Outcome model: v${model.version}, trained on ${model.trainingSize} rows${describeEvaluation(model.evaluation)}` : 'Outcome model: none trained yet',
+        ...(probabilities.length ? [`P(success): ${probabilities.map(([name, p]) => `${name} ${p!.toFixed(2)}`).join(', ')} (bar ${successBar})`] : []),
         'Reasons:',
         ...decision.reasons.map((r) => `  - ${r}`),
         'Levers:',
@@ -53,4 +61,10 @@ export function registerStrategy(program: Command, ctx: CliContext): void {
       ];
       process.stdout.write(lines.join('\n') + '\n');
     });
+}
+
+function describeEvaluation(e: import('../../core/strategy/outcome-model').ModelEvaluation | null): string {
+  if (!e) return '';
+  if (e.method === 'none') return ` (not evaluated: ${e.reason})`;
+  return ` (temporal holdout of ${e.test} rows: F1 failed ${e.f1Failed}, AUC ${e.auc ?? 'n/a'}; previous-outcome baseline F1 ${e.baseline.f1Failed})`;
 }

@@ -8,15 +8,18 @@ import type { TrainingSet } from './outcome-model';
 import { COST_ORDER } from './strategies';
 import type { StrategyName } from './types';
 
-/** Deployment statuses that are an outcome the model learns from (failed and rolled back are failures). */
-export const OUTCOME_STATUSES = ['succeeded', 'failed', 'rolled_back'] as const;
-const OUTCOME_SQL = `status IN ('succeeded','failed','rolled_back')`;
+/**
+ * Labelled deployments come from the `deployment_outcomes` view (migration 006): GitHub's final
+ * label after shipping wins (a PR that failed CI or was reverted is a failure), else the local
+ * status (succeeded → success; failed, rolled back → failure; anything else is no outcome).
+ */
+const LABELLED = `JOIN deployment_outcomes o ON o.deployment_id = d.id WHERE o.label IS NOT NULL`;
 
 /** Default cap on training rows: training time grows with rows, the most recent matter most. */
 export const DEFAULT_MAX_TRAINING_ROWS = 3000;
 
 export function countOutcomes(db: Database.Database): number {
-  return (db.prepare(`SELECT count(*) AS n FROM deployments WHERE ${OUTCOME_SQL}`).get() as { n: number }).n;
+  return (db.prepare(`SELECT count(*) AS n FROM deployments d ${LABELLED}`).get() as { n: number }).n;
 }
 
 export function countHistoryBuilds(db: Database.Database): number {
@@ -26,7 +29,7 @@ export function countHistoryBuilds(db: Database.Database): number {
 interface DeploymentOutcomeRow {
   id: string;
   repoPath: string;
-  status: string;
+  label: 'success' | 'failure';
   strategy: string | null;
   environment: string | null;
   category: string | null;
@@ -38,9 +41,9 @@ interface DeploymentOutcomeRow {
 function readDeploymentOutcomes(db: Database.Database, repoPath?: string): DeploymentOutcomeRow[] {
   return db
     .prepare(
-      `SELECT d.id, d.repo_path AS repoPath, d.status, d.strategy, d.environment, d.category, d.recommendation, d.created_at AS createdAt,
+      `SELECT d.id, d.repo_path AS repoPath, o.label, d.strategy, d.environment, d.category, d.recommendation, d.created_at AS createdAt,
               (SELECT inputs FROM decisions WHERE deployment_id = d.id AND kind = 'strategy' ORDER BY id DESC LIMIT 1) AS decisionInputs
-       FROM deployments d WHERE ${OUTCOME_SQL}${repoPath !== undefined ? ' AND d.repo_path = ?' : ''} ORDER BY d.created_at, d.rowid`,
+       FROM deployments d ${LABELLED}${repoPath !== undefined ? ' AND d.repo_path = ?' : ''} ORDER BY d.created_at, d.rowid`,
     )
     .all(...(repoPath !== undefined ? [repoPath] : [])) as DeploymentOutcomeRow[];
 }
@@ -74,7 +77,7 @@ function pastBaseFeatures(row: DeploymentOutcomeRow): BaseFeatures {
 function deploymentTimeline(rows: readonly DeploymentOutcomeRow[]): (TimedOutcome & { row: DeploymentOutcomeRow })[] {
   return rows.map((row) => ({
     ts: row.createdAt,
-    failed: row.status !== 'succeeded',
+    failed: row.label === 'failure',
     group: patternKey({ environment: row.environment, strategy: row.strategy, category: row.category }),
     row,
   }));
