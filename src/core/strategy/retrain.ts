@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { openHistoryStore, type HistoryStore } from '../store/database';
+import { DEPLOYMENT_FEATURE_NAMES } from './deployment-features';
 import { insertModel, latestModelMeta } from './model-store';
 import type { ModelEvaluation, TrainedOutcomeModel } from './outcome-model';
 import { runTrainingJob, type TrainingJobOptions, type TrainingJobReply, type TrainingJobRequest } from './retrain-job';
@@ -75,7 +76,9 @@ async function retrainOnce(store: HistoryStore, options: RetrainOptions): Promis
   const outcomes = countOutcomes(store.db);
   const last = latestModelMeta(store.db);
   const since = outcomes - (last?.outcomesAtTraining ?? 0);
-  if (trigger === 'cadence' && since < every) {
+  // A model from a build that computed other features cannot be used: replace it now.
+  const stale = last !== undefined && JSON.stringify(last.featureNames) !== JSON.stringify(DEPLOYMENT_FEATURE_NAMES);
+  if (trigger === 'cadence' && since < every && !stale) {
     return { retrained: false, reason: `${since} new outcome(s) since ${last ? `model v${last.version}` : 'the start'}; retraining every ${every}`, outcomes };
   }
   const rows = outcomes + countHistoryBuilds(store.db);
@@ -109,7 +112,12 @@ async function retrainOnce(store: HistoryStore, options: RetrainOptions): Promis
   const version = insertModel(store.db, { model, trigger, runner, outcomesAtTraining: outcomes, createdAt: options.now ?? Date.now() });
   return {
     retrained: true,
-    reason: trigger === 'cadence' ? `${since} new outcomes since ${last ? `model v${last.version}` : 'the start'}` : `${trigger} retraining`,
+    reason:
+      trigger !== 'cadence'
+        ? `${trigger} retraining`
+        : stale && since < every
+          ? `model v${last!.version} was trained on other features than this build computes`
+          : `${since} new outcomes since ${last ? `model v${last.version}` : 'the start'}`,
     version,
     runner,
     ...(workerError ? { workerError } : {}),
