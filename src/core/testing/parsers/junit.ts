@@ -1,0 +1,82 @@
+import { XMLParser } from 'fast-xml-parser';
+import type { ParsedResults, TestFailure } from '../types';
+import { firstLines } from './text';
+
+/**
+ * JUnit XML (pytest `--junitxml`, node `--test-reporter=junit`): counted from the test cases
+ * themselves rather than the suites' attributes, which not every writer fills in. Node's
+ * writer escapes some entities twice, so text is decoded once more where it still has them.
+ */
+interface XmlNode {
+  [key: string]: unknown;
+}
+
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@_',
+  textNodeName: '#text',
+  isArray: (name, _path, _leaf, isAttribute) => !isAttribute && ['testsuite', 'testcase', 'failure', 'error', 'skipped'].includes(name),
+  parseTagValue: false,
+  parseAttributeValue: false,
+  processEntities: true,
+  htmlEntities: true,
+  trimValues: false,
+});
+
+export function parseJunit(xml: string): ParsedResults {
+  const counts = { passed: 0, failed: 0, skipped: 0 };
+  const failures: TestFailure[] = [];
+  if (!xml.trim()) return { counts, failures };
+  const root = parser.parse(xml) as XmlNode;
+  const visit = (node: XmlNode, suites: string[]) => {
+    for (const testcase of asArray(node.testcase)) {
+      const outcome = failureOf(testcase);
+      if (outcome) {
+        counts.failed++;
+        failures.push({ name: nameOf(testcase, suites), message: outcome });
+      } else if (asArray(testcase.skipped).length) counts.skipped++;
+      else counts.passed++;
+    }
+    for (const suite of asArray(node.testsuite)) {
+      const name = attr(suite, 'name');
+      // pytest names its single suite "pytest"; node nests describe() blocks as suites.
+      visit(suite, name && name !== 'pytest' ? [...suites, name] : suites);
+    }
+  };
+  visit((root.testsuites as XmlNode | undefined) ?? root, []);
+  return { counts, failures };
+}
+
+function failureOf(testcase: XmlNode): string | undefined {
+  const problem = asArray(testcase.failure)[0] ?? asArray(testcase.error)[0];
+  if (problem === undefined) return undefined;
+  if (typeof problem === 'string') return firstLines(decode(problem)) || 'failed';
+  const message = decode(attr(problem, 'message') ?? '');
+  const body = decode(String(problem['#text'] ?? ''));
+  // node's writer squeezes a multi-line message into the attribute ("three squared9 !== 10"); its body has it whole.
+  const nodeBody = /^\s*\[?Error \[ERR_TEST_FAILURE\]: ([\s\S]*?)(?:\n\]? \{|\n\s+at )/.exec(body);
+  if (nodeBody) return firstLines(nodeBody[1]!) || 'failed';
+  return firstLines(message || body) || 'failed';
+}
+
+function nameOf(testcase: XmlNode, suites: string[]): string {
+  const name = decode(attr(testcase, 'name') ?? '(unnamed)');
+  const classname = attr(testcase, 'classname');
+  // pytest: classname "tests.test_calc" or "tests.test_calc.TestCalc"; node: classname "test" (meaningless).
+  if (classname && classname !== 'test') return `${decode(classname)}::${name}`;
+  return [...suites, name].join(' > ');
+}
+
+function attr(node: XmlNode, name: string): string | undefined {
+  const value = node[`@_${name}`];
+  return value === undefined ? undefined : String(value);
+}
+
+function asArray(value: unknown): XmlNode[] {
+  if (value === undefined || value === null) return [];
+  return (Array.isArray(value) ? value : [value]) as XmlNode[];
+}
+
+function decode(text: string): string {
+  return text.replace(/&(quot|apos|lt|gt|amp|#10|#13);/g, (_m, e: string) => ({ quot: '"', apos: "'", lt: '<', gt: '>', amp: '&', '#10': '\n', '#13': '' })[e] ?? '');
+}
