@@ -35,6 +35,8 @@ export interface RetrainResult {
   deploymentRows?: number;
   historyRows?: number;
   trainMs?: number;
+  /** Reading the training rows from the database. */
+  readMs?: number;
   /** Wall time of the whole run (read, evaluate, fit, store). */
   totalMs?: number;
   evaluation?: ModelEvaluation;
@@ -87,22 +89,23 @@ async function retrainOnce(store: HistoryStore, options: RetrainOptions): Promis
   const started = performance.now();
   const job: TrainingJobRequest = { dbPath: store.path, maxRows: options.maxRows, forest: options.forest };
   let model: TrainedOutcomeModel;
+  let readMs: number;
   let runner: TrainingRunner;
   let workerError: string | undefined;
   try {
     if ((options.runner ?? 'auto') === 'in-process') {
-      ({ model } = runTrainingJob(store.db, job));
+      ({ model, readMs } = runTrainingJob(store.db, job));
       runner = 'in-process';
     } else {
       const attempt = await trainInWorker(job);
       if (attempt.kind === 'trained') {
-        model = attempt.model;
+        ({ model, readMs } = attempt);
         runner = 'worker';
       } else if (options.runner === 'worker') {
         return { retrained: false, reason: `the training worker could not start: ${attempt.error}`, workerError: attempt.error, outcomes };
       } else {
         workerError = attempt.error;
-        ({ model } = runTrainingJob(store.db, job));
+        ({ model, readMs } = runTrainingJob(store.db, job));
         runner = 'in-process';
       }
     }
@@ -125,13 +128,14 @@ async function retrainOnce(store: HistoryStore, options: RetrainOptions): Promis
     deploymentRows: model.deploymentRows,
     historyRows: model.historyRows,
     trainMs: model.trainMs,
+    readMs,
     totalMs: Math.round(performance.now() - started),
     evaluation: model.evaluation,
     outcomes,
   };
 }
 
-type WorkerAttempt = { kind: 'trained'; model: TrainedOutcomeModel } | { kind: 'unavailable'; error: string };
+type WorkerAttempt = { kind: 'trained'; model: TrainedOutcomeModel; readMs: number } | { kind: 'unavailable'; error: string };
 
 /**
  * Runs the training job in a worker thread. A failure inside the job rejects; a worker that
@@ -151,7 +155,7 @@ function trainInWorker(job: TrainingJobRequest): Promise<WorkerAttempt> {
     let settled = false;
     worker.once('message', (reply: TrainingJobReply) => {
       settled = true;
-      if (reply.ok) resolve({ kind: 'trained', model: reply.model });
+      if (reply.ok) resolve({ kind: 'trained', model: reply.model, readMs: reply.readMs });
       else reject(new Error(reply.error));
     });
     worker.once('error', (error) => {

@@ -187,7 +187,14 @@ export function candidateRows(db: Database.Database, input: CandidateInput): { b
        WHERE d.repo_path = ? AND t.created_at <= ? ORDER BY t.created_at DESC, t.id DESC LIMIT 1`,
     )
     .get(input.repoPath, input.now) as { n: number } | undefined;
-  const past = sortByTime(deploymentTimeline(readDeploymentOutcomes(db, input.repoPath).filter((r) => r.createdAt <= input.now)));
+  // Only what the history features need, oldest first (the SQL order is the time order).
+  const past = (
+    db
+      .prepare(
+        `SELECT d.created_at AS ts, o.label, d.environment, d.strategy, d.category FROM deployments d ${LABELLED} AND d.repo_path = ? AND d.created_at <= ? ORDER BY d.created_at, d.rowid`,
+      )
+      .all(input.repoPath, input.now) as { ts: number; label: string; environment: string | null; strategy: string | null; category: string | null }[]
+  ).map((r) => ({ ts: r.ts, failed: r.label === 'failure', group: patternKey(r) }));
   const rows = {} as Record<StrategyName, number[]>;
   let base: BaseFeatures | undefined;
   for (const strategy of COST_ORDER) {
