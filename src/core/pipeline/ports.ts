@@ -1,4 +1,4 @@
-import type { EnvironmentDetection } from '../strategy/types';
+import type { EnvironmentDetection, MetricsReading } from '../strategy/types';
 import type { Recommendation } from '../recommendation/types';
 import type { TestCounts } from './events';
 import type { OmittedPart } from '../recommendation/fit';
@@ -87,7 +87,8 @@ export interface ContextInfo {
   environment: string;
   /** How the environment was told, with its evidence (src/core/strategy). */
   environmentDetection?: EnvironmentDetection;
-  metrics?: { cpuLoad?: number; memoryUsedPercent?: number };
+  /** One reading of the machine when the context was gathered (the strategy's safety overrides use it). */
+  metrics?: MetricsReading;
   profile?: Record<string, unknown>;
   integration?: Record<string, unknown>;
   /** Missing tables/fields the recommendation asks for, reported before any model call. */

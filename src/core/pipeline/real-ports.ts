@@ -5,7 +5,9 @@ import { analyzeIntegration, analyzeWorkspace, checkDataRequirements } from '../
 import { DeployAgentError } from '../errors';
 import type { HistoryStore } from '../store/database';
 import type { ContextInfo, PhaseInput, PhaseOutcome, PipelinePorts } from './ports';
-import { checkCircuitBreaker as interimBreaker, decideStrategy as interimStrategy, gatherContext as interimContext } from './interim/gates';
+import { checkCircuitBreaker, circuitSettingsFrom } from './circuit-breaker';
+import { baseContext } from './context';
+import { decideStrategyForDeployment } from './strategy-step';
 import { matchErrorPattern } from '../recovery/error-patterns';
 import { EventsRepository } from '../store/steps';
 import { runHooks, type HookRun, type HookStage } from './hooks';
@@ -105,7 +107,7 @@ export function createRealPorts(options: RealPortsOptions): PipelinePorts {
     },
     snapshotRepoState: (repoRoot) => snapshotRepoState(repoRoot),
     acquireLock: (repoRoot, deploymentId, o) => acquireRepositoryLock(repoRoot, deploymentId, o),
-    checkCircuitBreaker: async (repoRoot, input) => interimBreaker(options.store.db, repoRoot, input),
+    checkCircuitBreaker: async (repoRoot, input) => checkCircuitBreaker(options.store.db, repoRoot, input, circuitSettingsFrom(options.config(repoRoot))),
     preflightModels: async (workspaceDir, signal) => {
       const { router } = routerFor(workspaceDir);
       const check = await checkProviders(router, { signal });
@@ -118,7 +120,7 @@ export function createRealPorts(options: RealPortsOptions): PipelinePorts {
       return { provider: ready.provider, model: ready.phases.implement.model };
     },
     gatherContext: async (repoRoot, recommendation, signal, onProgress) => {
-      const context = interimContext(repoRoot, options.env);
+      const context = baseContext(repoRoot, options.env, options.config(repoRoot));
       onProgress('mapping the workspace');
       const profile = await analyzeWorkspace(repoRoot, { store: options.store, signal });
       context.profile = profile as unknown as Record<string, unknown>;
@@ -138,7 +140,7 @@ export function createRealPorts(options: RealPortsOptions): PipelinePorts {
       }
       return context;
     },
-    decideStrategy: async (input) => interimStrategy(options.store.db, input),
+    decideStrategy: async (input) => decideStrategyForDeployment(options.store, options.config(input.repoRoot), input),
     createSandbox: (repoRoot, input) => sandboxWorktree.createSandbox(repoRoot, input),
     sandboxExists: (repoRoot, sandbox) => sandboxWorktree.sandboxExists(repoRoot, sandbox),
     snapshotSandbox: (sandbox) => snapshotSandboxTree(sandbox.path),

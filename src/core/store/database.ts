@@ -109,10 +109,14 @@ function readUserVersion(db: Database.Database): number {
   return Number(db.pragma('user_version', { simple: true }));
 }
 
-function migrate(db: Database.Database, list: readonly Migration[], from: number): void {
+/** Applies the migrations after `from` (exported for the race test). */
+export function migrate(db: Database.Database, list: readonly Migration[], from: number): void {
   for (const migration of list) {
     if (migration.version <= from) continue;
     db.transaction(() => {
+      // Another process may have opened the same new file at the same moment and applied this
+      // version first: the version is read again under the write lock that IMMEDIATE takes.
+      if (readUserVersion(db) >= migration.version) return;
       migration.up(db);
       db.pragma(`user_version = ${migration.version}`);
     }).immediate();

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { openHistoryStore } from '../../../src/core/store/database';
+import { migrate, openHistoryStore } from '../../../src/core/store/database';
 import { migrations, latestSchemaVersion } from '../../../src/core/store/migrations';
 import { DeploymentsRepository } from '../../../src/core/store/deployments';
 import { DeployAgentError } from '../../../src/core/errors';
@@ -44,6 +44,18 @@ describe('history store', () => {
       assert.equal(row?.status, 'succeeded');
     } finally {
       upgraded.close();
+    }
+  });
+
+  it('two processes migrating the same new file at once: the second finds the versions applied and skips them', () => {
+    const file = path.join(dir.path, 'race.db');
+    const first = openHistoryStore(file);
+    try {
+      // The second opener read user_version 0 before the first committed; it must not run CREATE TABLE again.
+      assert.doesNotThrow(() => migrate(first.db, migrations, 0));
+      assert.equal(first.db.pragma('user_version', { simple: true }), latestSchemaVersion);
+    } finally {
+      first.close();
     }
   });
 

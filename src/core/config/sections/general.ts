@@ -12,4 +12,25 @@ export const generalSettings: SettingSpec[] = [
       description: 'How much Deploy Agent writes to its output channel (VS Code) or stderr (CLI).',
     },
   },
+  {
+    key: 'environment',
+    schema: {
+      type: 'string',
+      default: 'auto',
+      description: 'The deployment environment (production, staging, development, …). `auto` detects it from DEPLOYMENT_ENVIRONMENT, the git branch, the host name, CI variables and container markers; the evidence is shown with every strategy decision.',
+    },
+  },
+  {
+    key: 'environmentPatterns',
+    schema: {
+      type: 'object',
+      default: {},
+      description: 'Extra patterns for environment detection: `{ "branches": { "production": ["^live$"] }, "hostnames": { "staging": ["-stg\\d+$"] } }` (case-insensitive regular expressions, added to the built-in ones).',
+      properties: {
+        branches: { type: 'object', additionalProperties: { type: 'array', items: { type: 'string' } } },
+        hostnames: { type: 'object', additionalProperties: { type: 'array', items: { type: 'string' } } },
+      },
+      additionalProperties: false,
+    },
+  },
 ];

@@ -44,4 +44,20 @@ export const pipelineSettings: SettingSpec[] = [
     env: 'DEPLOY_AGENT_HOOK_TIMEOUT_MS',
     schema: { type: 'integer', minimum: 1000, default: 300000, description: 'Time limit of each hook command; the whole process tree is killed when it runs out.' },
   },
+  {
+    key: 'pipeline.circuitBreaker.window',
+    schema: { type: 'integer', minimum: 1, maximum: 1000, default: 10, description: 'The circuit breaker looks at this many of the repository\'s last finished deployments.' },
+  },
+  {
+    key: 'pipeline.circuitBreaker.minSamples',
+    schema: { type: 'integer', minimum: 1, maximum: 1000, default: 5, description: 'The circuit breaker never opens with fewer finished deployments than this in its window.' },
+  },
+  {
+    key: 'pipeline.circuitBreaker.failureRate',
+    schema: { type: 'number', minimum: 0.05, maximum: 1, default: 0.6, description: 'The circuit breaker opens when this share of the deployments in its window failed or were rolled back.' },
+  },
+  {
+    key: 'pipeline.circuitBreaker.cooldownMinutes',
+    schema: { type: 'integer', minimum: 0, maximum: 10080, default: 30, description: 'After the last failure an open circuit breaker refuses deployments for this long, then lets the next one through (one more failure opens it again). `--force --reason` overrides it and records the reason.' },
+  },
 ];

@@ -1,0 +1,32 @@
+import { DeployAgentError } from '../errors';
+import type { HistoryStore } from '../store/database';
+import { decideForDeployment } from '../strategy/model-decision';
+import { detectEnvironment } from '../strategy/environment';
+import { readMachineNow } from './context';
+import type { ContextInfo, DeployMode, StrategyChoice, StrategyLevers } from './ports';
+import type { Recommendation } from '../recommendation/types';
+
+/**
+ * The pipeline's `strategy` step through src/core/strategy: environment and machine reading feed
+ * the blocks and safety overrides, the outcome model (when trained) scores each candidate, and
+ * the decision is logged with its inputs, probabilities and reasons (decisions table).
+ */
+export function decideStrategyForDeployment(
+  store: HistoryStore,
+  config: { get<T>(key: string): T },
+  input: { deploymentId: string; repoRoot: string; choice: StrategyChoice; mode: DeployMode; context: ContextInfo; recommendation: Recommendation },
+): StrategyLevers {
+  const decision = decideForDeployment(store, {
+    repoPath: input.repoRoot,
+    requested: input.choice,
+    environment: input.context.environmentDetection ?? detectEnvironment(),
+    metrics: input.context.metrics ?? readMachineNow(input.repoRoot),
+    recommendation: input.recommendation,
+    successBar: config.get<number>('strategy.successBar'),
+    deploymentId: input.deploymentId,
+    context: { choice: input.choice, mode: input.mode },
+  });
+  if (decision.blocked) throw new DeployAgentError('RESOURCES_CRITICAL', decision.blocked.message, 'Free what the message names, then run the deployment again.');
+  const { testScope, repairRounds, draftPr, timeLimitMs } = decision.levers;
+  return { name: decision.strategy, testScope, repairRounds, draftPr, timeLimitMs, reasons: decision.reasons };
+}
