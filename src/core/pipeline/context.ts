@@ -21,7 +21,7 @@ export function readMachineNow(dir: string): MetricsReading {
   const load1 = os.loadavg()[0]!;
   const total = os.totalmem();
   const free = os.freemem();
-  let diskFreeBytes: number | null = null;
+  let diskFreeBytes: number | null;
   try {
     const fs = statfsSync(dir);
     diskFreeBytes = fs.bavail * fs.bsize;
