@@ -145,7 +145,7 @@ export function buildTrainingSet(db: Database.Database, options: { maxRows?: num
     const perProject = Math.ceil(budget / Math.max(1, byProject.size));
     const historyRows: TimedRow[] = [];
     for (const list of byProject.values()) {
-      const history = computeHistoryFeatures(list.map((b) => ({ ts: b.startedAt, failed: b.failed === 1, group: b.isPr ? 'pr' : (b.branch ?? 'push') })));
+      const history = computeHistoryFeatures(list.map((b) => ({ ts: b.startedAt, failed: b.failed === 1, group: b.isPr ? 'pr' : (b.branch ?? 'push'), size: b.linesChanged ?? undefined })));
       for (let i = Math.max(0, list.length - perProject); i < list.length; i++) {
         const b = list[i]!;
         const base = importedBaseFeatures({ filesChanged: b.filesChanged, linesChanged: b.linesChanged, numeric: parseJson<Record<string, number>>(b.features) });
