@@ -60,7 +60,10 @@ export async function prepareNodeDependencies(input: {
   const declared = Object.keys({ ...manifest.dependencies, ...manifest.devDependencies, ...manifest.optionalDependencies }).length;
   const lock = findLockfile(input.projectDir, input.sandboxRoot);
   if (!declared && !manifest.workspaces && !lock) return done('none needed (no dependencies declared)');
-  if (isRealDir(path.join(input.projectDir, 'node_modules'))) return done('already installed in the sandbox');
+  const own = path.join(input.projectDir, 'node_modules');
+  const userOwn = input.userProjectDir ? path.join(input.userProjectDir, 'node_modules') : undefined;
+  // Installed by an earlier round, or put there by the user's setup; a link of ours left by a killed run is taken over below.
+  if (existsSync(own) && !(userOwn && linksTo(own, userOwn))) return done('already installed in the sandbox');
 
   // Folders from the project up to the sandbox root that the user has node_modules in (a workspace hoists to its root).
   if (input.userProjectDir && input.userRoot) {
@@ -154,14 +157,6 @@ function sameManifests(sandboxDir: string, userDir: string): boolean {
 function sameFile(a: string, b: string): boolean {
   try {
     return readFileSync(a).equals(readFileSync(b));
-  } catch {
-    return false;
-  }
-}
-
-function isRealDir(p: string): boolean {
-  try {
-    return lstatSync(p).isDirectory();
   } catch {
     return false;
   }

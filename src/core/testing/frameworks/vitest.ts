@@ -24,7 +24,7 @@ export const vitest: FrameworkAdapter = {
     let coverageNote: string | undefined;
     if (ctx.coverage) {
       const provider = findPackageDir(ctx.projectDir, '@vitest/coverage-v8') ? 'v8' : findPackageDir(ctx.projectDir, '@vitest/coverage-istanbul') ? 'istanbul' : undefined;
-      if (provider) coverage = ['--coverage.enabled=true', `--coverage.provider=${provider}`, '--coverage.reporter=json-summary', `--coverage.reportsDirectory=${covDir}`];
+      if (provider) coverage = ['--coverage.enabled=true', `--coverage.provider=${provider}`, '--coverage.reporter=json-summary', '--coverage.reportOnFailure=true', `--coverage.reportsDirectory=${covDir}`];
       else coverageNote = 'the project has neither @vitest/coverage-v8 nor @vitest/coverage-istanbul';
     }
     return {

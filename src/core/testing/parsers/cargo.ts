@@ -34,10 +34,12 @@ function blockOf(text: string, name: string): string {
   if (start < 0) return 'failed';
   const body = text.slice(start + header.length);
   const end = body.search(/^(---- \S+ stdout ----|failures:|test result:)/m);
+  // The backtrace (RUST_BACKTRACE set) says nothing the panic location does not.
   const block = (end < 0 ? body : body.slice(0, end))
+    .split(/^stack backtrace:$/m)[0]!
     .split('\n')
-    .filter((l) => !/^note: run with `RUST_BACKTRACE/.test(l))
+    .filter((l) => !/^note: (run with `RUST_BACKTRACE|Some details are omitted)/.test(l))
     .join('\n');
   // "thread 'x' panicked at src/lib.rs:9:5:\nassertion `left == right` failed …": the panic message is what matters.
-  return firstLines(block.replace(/^thread '[^']*' panicked at /m, 'panicked at '), 8) || 'failed';
+  return firstLines(block.replace(/^thread '[^']*'(?: \(\d+\))? panicked at /m, 'panicked at '), 8) || 'failed';
 }

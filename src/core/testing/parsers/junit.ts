@@ -55,7 +55,7 @@ function failureOf(testcase: XmlNode): string | undefined {
   const body = decode(String(problem['#text'] ?? ''));
   // node's writer squeezes a multi-line message into the attribute ("three squared9 !== 10"); its body has it whole.
   const nodeBody = /^\s*\[?Error \[ERR_TEST_FAILURE\]: ([\s\S]*?)(?:\n\]? \{|\n\s+at )/.exec(body);
-  if (nodeBody) return firstLines(nodeBody[1]!) || 'failed';
+  if (nodeBody) return firstLines(`${nodeBody[1]!}\n${body.split('\n').filter((l) => /^\s+at\s/.test(l)).join('\n')}`) || 'failed';
   return firstLines(message || body) || 'failed';
 }
 

@@ -18,7 +18,8 @@ export function parseMochaJson(json: string): ParsedResults {
   const report = JSON.parse(json) as MochaReport;
   const failures: TestFailure[] = (report.failures ?? []).map((t) => ({
     name: t.fullTitle || t.title || '(unnamed)',
-    message: firstLines(t.err?.message || t.err?.stack || '') || 'failed',
+    // The stack starts with the message and has the test's own frame.
+    message: firstLines(t.err?.stack?.includes(t.err.message ?? '') ? t.err.stack : t.err?.message || t.err?.stack || '') || 'failed',
   }));
   return {
     counts: { passed: report.stats?.passes ?? 0, failed: report.stats?.failures ?? failures.length, skipped: report.stats?.pending ?? 0 },

@@ -7,15 +7,26 @@ export function stripAnsi(text: string): string {
   return text.replace(ANSI, '');
 }
 
-/** A message for a person: the first lines, without a stack trace. */
+/**
+ * A message for a person: the first non-blank lines, without a stack trace but with the first
+ * frame in the project's own code (`at test/calc.test.js:6:33`), which tells the fix phase where.
+ */
 export function firstLines(text: string, maxLines = 6, maxChars = 600): string {
+  const all = stripAnsi(text).replace(/\r/g, '').split('\n');
   const lines: string[] = [];
-  for (const line of stripAnsi(text).replace(/\r/g, '').split('\n')) {
+  let i = 0;
+  for (; i < all.length; i++) {
+    const line = all[i]!;
     if (/^\s+at\s/.test(line) && lines.length) break;
-    if (!line.trim() && !lines.length) continue;
+    if (!line.trim()) continue;
     lines.push(line.trimEnd());
     if (lines.length >= maxLines) break;
   }
-  const joined = lines.join('\n').trim();
-  return joined.length > maxChars ? `${joined.slice(0, maxChars)}…` : joined;
+  const frame = all
+    .slice(i)
+    .map((l) => /^\s+at\s+(?:.*\()?([^()\s]+:\d+:\d+)\)?\s*$/.exec(l)?.[1])
+    .find((loc) => loc && !loc.startsWith('node:') && !/node_modules|internal\//.test(loc));
+  let joined = lines.join('\n').trim();
+  if (joined.length > maxChars) joined = `${joined.slice(0, maxChars)}…`;
+  return frame ? `${joined}\n    at ${frame}` : joined;
 }
