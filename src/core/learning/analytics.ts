@@ -1,0 +1,241 @@
+import type Database from 'better-sqlite3';
+import { changeFailureRateTier, deploymentFrequencyTier, leadTimeTier, timeToRestoreTier, type DoraTier } from './dora';
+import { hasShippingOutcomes } from './outcome';
+import { DURATIONS, exactPercentiles, LEAD_TIMES, RESTORE_TIMES } from './percentiles';
+import { catchUpLearning, type LearningStore } from './record';
+import { DAY_MS, dayOf } from './rollup';
+import { sql } from './statements';
+
+export interface AnalyticsOptions {
+  environment?: string;
+  /** The last N UTC days including today; undefined: all history. */
+  days?: number;
+  now?: number;
+  /** Learn what changed first (default true; the bench turns it off to time the query alone). */
+  catchUp?: boolean;
+}
+
+export interface DoraKey<T extends object> {
+  tier: DoraTier | null;
+  /** Why there is no tier, when there is none. */
+  note?: string;
+  value: T;
+}
+
+export interface Analytics {
+  window: { environment: string | null; days: number | null; from: string | null; to: string; activeDays: number };
+  /** Where outcomes come from: the local status, plus GitHub's labels once `deploy-agent sync` has run. */
+  outcomeSource: 'local' | 'local+github';
+  deployments: { total: number; finished: number; succeeded: number; failed: number; rolledBack: number; cancelled: number; interrupted: number; shipped: number };
+  /** Over finished deployments (those with an outcome). */
+  rates: { success: number | null; failure: number | null; rollback: number | null };
+  durationMs: { n: number; p50: number | null; p90: number | null; p99: number | null; mean: number | null };
+  trend: {
+    bucket: 'day' | 'week' | 'month';
+    points: { start: string; deployments: number; finished: number; successRate: number | null; meanDurationMs: number | null }[];
+    /** Second half of the window against the first: success-rate change in points (0.1 = +10 points), mean-duration change as a ratio (0.1 = 10% slower). */
+    successRateChange: number | null;
+    meanDurationChange: number | null;
+    direction: 'improving' | 'worsening' | 'mixed' | 'steady' | 'not enough data';
+  };
+  strategyMix: { strategy: string; deployments: number; share: number; successRate: number | null }[];
+  repairsPerDeployment: number | null;
+  dora: {
+    deploymentFrequency: DoraKey<{ shipped: number; perDay: number; perWeek: number }>;
+    leadTimeForChanges: DoraKey<{ n: number; medianMs: number | null; meanMs: number | null }>;
+    changeFailureRate: DoraKey<{ shipped: number; failed: number; rate: number | null }>;
+    timeToRestore: DoraKey<{ episodes: number; restored: number; open: number; medianMs: number | null }>;
+  };
+  learning: { caughtUp: number };
+}
+
+/**
+ * Deployment analytics over a window, from the figures the learning keeps: learning_daily for
+ * every count, rate, mean and the trend (a few thousand rows, whatever the history's size),
+ * value-ordered indexes for the exact percentiles and medians, learning_restores for time to
+ * restore. Definitions (docs/learning.md): finished = has an outcome (succeeded, failed, rolled
+ * back); shipped = committed by a local-commit or full-pr deployment; lead time = request → commit
+ * or pull request (→ merge once synced); time to restore = a failure episode's first failure →
+ * the next success in the same repository and environment, or the rollback.
+ */
+export function computeAnalytics(store: LearningStore, options: AnalyticsOptions = {}): Analytics {
+  const db = store.db;
+  const now = options.now ?? Date.now();
+  const caughtUp = options.catchUp === false ? 0 : catchUpLearning(store, { now }).recorded;
+  const env = options.environment;
+  const envWhere = env !== undefined ? ' AND environment = @environment' : '';
+  const toDay = dayOf(now) + 1;
+  const firstDay = sql(db, `SELECT min(day) FROM learning_daily ${env !== undefined ? 'WHERE environment = ?' : ''}`).pluck().get(...(env !== undefined ? [env] : [])) as number | null;
+  const fromDay = options.days !== undefined ? toDay - options.days : firstDay ?? toDay - 1;
+  const activeDays = Math.max(1, toDay - Math.max(fromDay, firstDay ?? fromDay));
+  const window = { from: fromDay * DAY_MS, to: toDay * DAY_MS, ...(env !== undefined ? { environment: env } : {}) };
+
+  const buckets = readBuckets(db, fromDay, toDay, env);
+  const sum = (key: keyof Bucket) => buckets.reduce((total, b) => total + b[key], 0);
+  const deployments = {
+    total: sum('n'),
+    finished: sum('finished'),
+    succeeded: sum('ok'),
+    failed: sum('failed'),
+    rolledBack: sum('rolledBack'),
+    cancelled: sum('cancelled'),
+    interrupted: sum('interrupted'),
+    shipped: sum('shipped'),
+  };
+  const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
+
+  const durationCount = sum('durationCount');
+  const durations = exactPercentiles(db, DURATIONS, window, [50, 90, 99], durationCount);
+  const leadCount = sum('leadCount');
+  const lead = exactPercentiles(db, LEAD_TIMES, window, [50], leadCount);
+
+  const shippedFinished = sum('shippedFinished');
+  const shippedFailed = sum('shippedFailed');
+  const shippedOk = sum('shippedOk');
+  const perDay = shippedOk / activeDays;
+
+  const restores = sql(
+    db,
+    `SELECT count(*) AS episodes, count(restore_ms) AS restored FROM learning_restores INDEXED BY ${env !== undefined ? 'learning_restores_env_window' : 'learning_restores_window'}
+      WHERE failed_at >= @from AND failed_at < @to${envWhere}`,
+  ).get(window) as { episodes: number; restored: number };
+  const restore = exactPercentiles(db, RESTORE_TIMES, window, [50], restores.restored);
+
+  const cfr = ratio(shippedFailed, shippedFinished);
+  return {
+    window: {
+      environment: env ?? null,
+      days: options.days ?? null,
+      from: firstDay === null && options.days === undefined ? null : new Date(fromDay * DAY_MS).toISOString(),
+      to: new Date(toDay * DAY_MS).toISOString(),
+      activeDays,
+    },
+    outcomeSource: hasShippingOutcomes(db) ? 'local+github' : 'local',
+    deployments,
+    rates: {
+      success: ratio(deployments.succeeded, deployments.finished),
+      failure: ratio(deployments.finished - deployments.succeeded, deployments.finished),
+      rollback: ratio(deployments.rolledBack, deployments.finished),
+    },
+    durationMs: { n: durations.n, p50: durations.values[0]!, p90: durations.values[1]!, p99: durations.values[2]!, mean: durationCount ? Math.round(sum('durationSum') / durationCount) : null },
+    trend: trendOf(buckets, fromDay, toDay),
+    strategyMix: strategyMixOf(db, fromDay, toDay, env, deployments.total),
+    repairsPerDeployment: ratio(sum('repairs'), deployments.finished),
+    dora: {
+      deploymentFrequency: {
+        tier: deploymentFrequencyTier(perDay),
+        value: { shipped: shippedOk, perDay, perWeek: perDay * 7 },
+      },
+      leadTimeForChanges: {
+        tier: lead.values[0] === null ? null : leadTimeTier(lead.values[0]!),
+        ...(lead.values[0] === null ? { note: 'no shipped deployment succeeded in the window' } : {}),
+        value: { n: leadCount, medianMs: lead.values[0]!, meanMs: leadCount ? Math.round(sum('leadSum') / leadCount) : null },
+      },
+      changeFailureRate: {
+        tier: cfr === null ? null : changeFailureRateTier(cfr),
+        ...(cfr === null ? { note: 'nothing was shipped in the window' } : {}),
+        value: { shipped: shippedFinished, failed: shippedFailed, rate: cfr },
+      },
+      timeToRestore: {
+        tier: restore.values[0] === null ? null : timeToRestoreTier(restore.values[0]!),
+        ...(restore.values[0] === null ? { note: restores.episodes ? 'no failure in the window has been restored yet' : 'no failure in the window' } : {}),
+        value: { episodes: restores.episodes, restored: restores.restored, open: restores.episodes - restores.restored, medianMs: restore.values[0]! },
+      },
+    },
+    learning: { caughtUp },
+  };
+}
+
+function strategyMixOf(db: Database.Database, fromDay: number, toDay: number, env: string | undefined, total: number): Analytics['strategyMix'] {
+  const rows = sql(
+    db,
+    `SELECT strategy, sum(deployments) AS n, sum(CASE WHEN outcome = 1 THEN deployments ELSE 0 END) AS ok, sum(CASE WHEN outcome != -1 THEN deployments ELSE 0 END) AS finished
+       FROM learning_daily WHERE day >= @fromDay AND day < @toDay${env !== undefined ? ' AND environment = @environment' : ''}
+      GROUP BY strategy ORDER BY n DESC, strategy`,
+  ).all({ fromDay, toDay, ...(env !== undefined ? { environment: env } : {}) }) as { strategy: string; n: number; ok: number; finished: number }[];
+  return rows.map((r) => ({ strategy: r.strategy, deployments: r.n, share: total ? r.n / total : 0, successRate: r.finished ? r.ok / r.finished : null }));
+}
+
+/** The trend: buckets ending at the window's end (the newest one is whole), and the newer half of the buckets against the older half. */
+function trendOf(buckets: Bucket[], fromDay: number, toDay: number): Analytics['trend'] {
+  const size = bucketDays(toDay - fromDay);
+  const ordered = [...buckets].sort((a, b) => b.back - a.back);
+  const points = ordered.map((b) => ({
+    start: new Date((toDay - (b.back + 1) * size) * DAY_MS).toISOString().slice(0, 10),
+    deployments: b.n,
+    finished: b.finished,
+    successRate: b.finished ? b.ok / b.finished : null,
+    meanDurationMs: b.durationCount ? Math.round(b.durationSum / b.durationCount) : null,
+  }));
+  const half = (list: Bucket[]) =>
+    list.reduce((acc, b) => ({ finished: acc.finished + b.finished, ok: acc.ok + b.ok, durationSum: acc.durationSum + b.durationSum, durationCount: acc.durationCount + b.durationCount }), {
+      finished: 0,
+      ok: 0,
+      durationSum: 0,
+      durationCount: 0,
+    });
+  const early = half(ordered.slice(0, Math.floor(ordered.length / 2)));
+  const late = half(ordered.slice(Math.ceil(ordered.length / 2)));
+  const successRateChange = early.finished && late.finished ? late.ok / late.finished - early.ok / early.finished : null;
+  const meanDurationChange = early.durationCount && late.durationCount ? late.durationSum / late.durationCount / (early.durationSum / early.durationCount) - 1 : null;
+  return { bucket: size === 1 ? 'day' : size === 7 ? 'week' : 'month', points, successRateChange, meanDurationChange, direction: directionOf(successRateChange, meanDurationChange) };
+}
+
+/** A day, a week or 30 days: whichever keeps the trend at a readable length. */
+function bucketDays(span: number): number {
+  return span <= 14 ? 1 : span <= 7 * 16 ? 7 : 30;
+}
+
+/** The figures of one trend bucket (`back` buckets before the newest). */
+interface Bucket {
+  back: number;
+  n: number;
+  finished: number;
+  ok: number;
+  failed: number;
+  rolledBack: number;
+  cancelled: number;
+  interrupted: number;
+  shipped: number;
+  shippedFinished: number;
+  shippedFailed: number;
+  shippedOk: number;
+  durationSum: number;
+  durationCount: number;
+  leadSum: number;
+  leadCount: number;
+  /** Of finished deployments. */
+  repairs: number;
+}
+
+/**
+ * Every count, sum and the trend in one aggregate over learning_daily (never over the
+ * deployments), grouped only by trend bucket: grouping by few keys is what keeps it at a few
+ * milliseconds for a year of history.
+ */
+function readBuckets(db: Database.Database, fromDay: number, toDay: number, env: string | undefined): Bucket[] {
+  const when = (condition: string) => `sum(CASE WHEN ${condition} THEN deployments ELSE 0 END)`;
+  return sql(
+    db,
+    `SELECT (@toDay - 1 - day) / @size AS back, sum(deployments) AS n,
+            ${when('outcome != -1')} AS finished, ${when('outcome = 1')} AS ok, ${when("outcome = 0 AND status != 'rolled_back'")} AS failed,
+            ${when("status = 'rolled_back'")} AS rolledBack, ${when("status = 'cancelled'")} AS cancelled, ${when("status = 'interrupted'")} AS interrupted,
+            ${when('shipped = 1')} AS shipped, ${when('shipped = 1 AND outcome != -1')} AS shippedFinished, ${when('shipped = 1 AND outcome = 0')} AS shippedFailed,
+            ${when('shipped = 1 AND outcome = 1')} AS shippedOk,
+            sum(duration_sum) AS durationSum, sum(duration_count) AS durationCount, sum(lead_sum) AS leadSum, sum(lead_count) AS leadCount,
+            sum(CASE WHEN outcome != -1 THEN repairs_sum ELSE 0 END) AS repairs
+       FROM learning_daily WHERE day >= @fromDay AND day < @toDay${env !== undefined ? ' AND environment = @environment' : ''}
+      GROUP BY back`,
+  ).all({ fromDay, toDay, size: bucketDays(toDay - fromDay), ...(env !== undefined ? { environment: env } : {}) }) as Bucket[];
+}
+
+/** A change under 5 points of success rate or 10% of duration counts as steady. */
+function directionOf(rate: number | null, duration: number | null): Analytics['trend']['direction'] {
+  if (rate === null && duration === null) return 'not enough data';
+  const r = rate === null || Math.abs(rate) < 0.05 ? 0 : Math.sign(rate);
+  const d = duration === null || Math.abs(duration) < 0.1 ? 0 : -Math.sign(duration);
+  if (r === 0 && d === 0) return 'steady';
+  if (r >= 0 && d >= 0) return 'improving';
+  if (r <= 0 && d <= 0) return 'worsening';
+  return 'mixed';
+}

@@ -1,0 +1,152 @@
+import type Database from 'better-sqlite3';
+import { SECONDARY_LANGUAGES } from '../analysis/classify';
+import { matchErrorPattern } from '../recovery/error-patterns';
+import { sql } from './statements';
+import { outcomeOf, readShippingOutcome, SETTLED_STATUSES, type Outcome } from './outcome';
+
+/** What is learnt from one settled deployment (a row of learning_deployments). */
+export interface DeploymentFact {
+  deploymentId: string;
+  repoPath: string;
+  environment: string;
+  strategy: string;
+  category: string;
+  stack: string;
+  status: string;
+  success: Outcome;
+  shipped: 0 | 1;
+  createdAt: number;
+  finishedAt: number | null;
+  durationMs: number | null;
+  leadMs: number | null;
+  repairs: number;
+  failingStep: string | null;
+  errorCode: string | null;
+  errorPattern: string | null;
+}
+
+export const UNKNOWN = 'unknown';
+export const UNCATEGORIZED = 'uncategorized';
+
+interface DeploymentRowLite {
+  id: string;
+  repoPath: string;
+  environment: string | null;
+  strategy: string | null;
+  category: string | null;
+  status: string;
+  mode: string | null;
+  commitSha: string | null;
+  createdAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  durationMs: number | null;
+  errorCode: string | null;
+  errorMessage: string | null;
+}
+
+/**
+ * Reads the fact of deployment `id` from the history tables; undefined when it does not exist or
+ * has not settled (pending, running: nothing to learn yet).
+ */
+export function readFact(db: Database.Database, id: string): DeploymentFact | undefined {
+  const row = sql(
+    db,
+    
+      `SELECT id, repo_path AS repoPath, environment, strategy, category, status, mode, commit_sha AS commitSha, created_at AS createdAt,
+              started_at AS startedAt, finished_at AS finishedAt, duration_ms AS durationMs, error_code AS errorCode, error_message AS errorMessage
+         FROM deployments WHERE id = ?`,
+    )
+    .get(id) as DeploymentRowLite | undefined;
+  if (!row || !(SETTLED_STATUSES as readonly string[]).includes(row.status)) return undefined;
+
+  const shipping = readShippingOutcome(db, id);
+  const success = outcomeOf(row.status, shipping?.label);
+  const shipped = row.commitSha && row.mode !== 'dry-run' ? 1 : 0;
+  const finishedAt = row.finishedAt;
+  const durationMs = success === null ? null : row.durationMs ?? (finishedAt !== null && row.startedAt !== null ? finishedAt - row.startedAt : null);
+  // Lead time for changes: from the request to the change being shipped (its pull request merged, once synced).
+  const shippedAt = shipping?.mergedAt ?? finishedAt;
+  const leadMs = success === 1 && shipped && shippedAt !== null ? Math.max(0, shippedAt - row.createdAt) : null;
+
+  let failingStep: string | null = null;
+  let errorPattern: string | null = null;
+  if (success === 0) {
+    failingStep =
+      (sql(db, `SELECT name FROM deployment_steps WHERE deployment_id = ? AND status = 'failed' ORDER BY id DESC LIMIT 1`).pluck().get(id) as string | undefined) ??
+      (row.status === 'rolled_back' ? 'after-ship' : shipping?.label === 'failure' ? 'after-ship' : null);
+    const lastOutput = sql(db, `SELECT output FROM test_runs WHERE deployment_id = ? ORDER BY id DESC LIMIT 1`).pluck().get(id) as string | null | undefined;
+    errorPattern = matchErrorPattern(`${row.errorMessage ?? ''}\n${lastOutput ?? ''}`)?.id ?? null;
+  }
+
+  return {
+    deploymentId: id,
+    repoPath: row.repoPath,
+    environment: row.environment || UNKNOWN,
+    strategy: row.strategy || UNKNOWN,
+    category: row.category || UNCATEGORIZED,
+    stack: stackOf(db, id, row.repoPath),
+    status: row.status,
+    success,
+    shipped,
+    createdAt: row.createdAt,
+    finishedAt,
+    durationMs,
+    leadMs,
+    repairs: repairsOf(db, id),
+    failingStep,
+    errorCode: success === 0 ? row.errorCode ?? (shipping?.label === 'failure' ? 'FAILED_AFTER_SHIPPING' : row.status === 'rolled_back' ? 'ROLLED_BACK' : null) : null,
+    errorPattern,
+  };
+}
+
+/**
+ * The stack of a deployment: the primary language and the most certain framework of the project
+ * profile its `context` step recorded (e.g. `typescript/express`, `python/flask`, `go`). Older
+ * deployments without that profile fall back to the most common source language in the analysis
+ * cache of the repository; `unknown` when neither exists (imported history).
+ */
+export function stackOf(db: Database.Database, deploymentId: string, repoPath: string): string {
+  const profile = sql(
+    db,
+    
+      `SELECT json_extract(artifacts, '$.context.profile.primaryLanguage') AS language,
+              json_extract(artifacts, '$.context.profile.frameworks[0].name') AS framework
+         FROM deployment_steps
+        WHERE deployment_id = ? AND name = 'context' AND status = 'succeeded' AND json_valid(artifacts)
+        ORDER BY id DESC LIMIT 1`,
+    )
+    .get(deploymentId) as { language: unknown; framework: unknown } | undefined;
+  if (profile && typeof profile.language === 'string' && profile.language) {
+    return typeof profile.framework === 'string' && profile.framework ? `${profile.language}/${profile.framework}`.toLowerCase() : profile.language.toLowerCase();
+  }
+  const languages = sql(
+    db,
+    `SELECT language FROM analysis_files WHERE root = ? AND kind = 'source' AND language IS NOT NULL GROUP BY language ORDER BY count(*) DESC LIMIT 5`)
+    .pluck()
+    .all(repoPath) as string[];
+  const primary = languages.find((l) => !SECONDARY_LANGUAGES.has(l)) ?? languages[0];
+  return primary ? primary.toLowerCase() : UNKNOWN;
+}
+
+/** Repair rounds: what the repair step recorded, else one per test run after the first. */
+function repairsOf(db: Database.Database, deploymentId: string): number {
+  const recorded = sql(
+    db,
+    `SELECT json_extract(artifacts, '$.repairs') FROM deployment_steps WHERE deployment_id = ? AND name = 'repair' AND status = 'succeeded' AND json_valid(artifacts) ORDER BY id DESC LIMIT 1`)
+    .pluck()
+    .get(deploymentId);
+  if (typeof recorded === 'number') return recorded;
+  const runs = sql(db, `SELECT count(*) FROM test_runs WHERE deployment_id = ?`).pluck().get(deploymentId) as number;
+  return Math.max(0, runs - 1);
+}
+
+/** The pattern a fact counts towards: only deployments that chose a strategy and have an outcome. */
+export function patternKeyOf(fact: DeploymentFact): { environment: string; stack: string; strategy: string; category: string } | undefined {
+  if (fact.success === null || fact.strategy === UNKNOWN || fact.strategy === 'auto') return undefined;
+  return { environment: fact.environment, stack: fact.stack, strategy: fact.strategy, category: fact.category };
+}
+
+export function sameFact(a: DeploymentFact, b: DeploymentFact): boolean {
+  return (Object.keys(a) as (keyof DeploymentFact)[]).every((key) => a[key] === b[key]);
+}

@@ -1,0 +1,8 @@
+/** Public API of src/core/learning: pattern learning, recoveries, analytics (docs/learning.md). */
+export { recordOutcome, rebuildLearning, catchUpLearning, type LearningStore, type RecordResult, type RebuildResult } from './record';
+export { recordRecovery, type RecoveryInput } from './recoveries';
+export { effectiveOutcome, outcomeOf, type Outcome } from './outcome';
+export { wilsonLowerBound, wilsonInterval, Z_95 } from './wilson';
+export { DORA_2023, deploymentFrequencyTier, leadTimeTier, changeFailureRateTier, timeToRestoreTier, type DoraTier } from './dora';
+export { computeAnalytics, type Analytics, type AnalyticsOptions } from './analytics';
+export { listPatterns, similarPatterns, type PatternRow, type PatternKey } from './patterns';

@@ -1,0 +1,219 @@
+import type Database from 'better-sqlite3';
+import { patternKeyOf, readFact, sameFact, type DeploymentFact } from './facts';
+import { hasShippingOutcomes } from './outcome';
+import { ensurePattern, refreshPattern } from './patterns';
+import { deriveRecoveries } from './recoveries';
+import { refreshRestores, type Neighbourhood } from './restores';
+import { applyToDaily } from './rollup';
+import { sql } from './statements';
+
+/** Anything with the history database: a HistoryStore, or `{ db }`. */
+export interface LearningStore {
+  db: Database.Database;
+}
+
+export interface RecordResult {
+  deploymentId: string;
+  /** The deployment is in the learning now (false: unknown, or not settled yet). */
+  recorded: boolean;
+  /** Something the learning knew about it changed (false when it was recorded exactly so before). */
+  changed: boolean;
+  /** The pattern it counts towards (null: no strategy was chosen, or no outcome — cancelled, interrupted). */
+  patternId: number | null;
+  reason?: string;
+}
+
+interface StoredFact extends DeploymentFact {
+  patternId: number | null;
+}
+
+const STORED_COLUMNS = `deployment_id AS deploymentId, repo_path AS repoPath, environment, strategy, category, stack, status, success, shipped, created_at AS createdAt,
+  finished_at AS finishedAt, duration_ms AS durationMs, lead_ms AS leadMs, repairs, failing_step AS failingStep, error_code AS errorCode, error_pattern AS errorPattern, pattern_id AS patternId`;
+
+/**
+ * Learns deployments one by one and then, in `flush`, refreshes what depends on several of them
+ * (pattern figures and links, failure episodes). Batching that part is what lets a rebuild of
+ * 100,000 deployments take seconds instead of recomputing every pattern 100,000 times.
+ */
+class Learner {
+  private readonly dirtyPatterns = new Set<number>();
+  private readonly areas = new Map<string, Neighbourhood>();
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly now: number,
+  ) {}
+
+  record(deploymentId: string): RecordResult {
+    const db = this.db;
+    const fact = readFact(db, deploymentId);
+    const old = sql(db, `SELECT ${STORED_COLUMNS} FROM learning_deployments WHERE deployment_id = ?`).get(deploymentId) as StoredFact | undefined;
+    if (!fact && !old) {
+      const exists = sql(db, `SELECT status FROM deployments WHERE id = ?`).pluck().get(deploymentId) as string | undefined;
+      return { deploymentId, recorded: false, changed: false, patternId: null, reason: exists ? `it has not finished (status ${exists})` : 'there is no such deployment' };
+    }
+    if (fact && old && sameFact(fact, old)) {
+      return { deploymentId, recorded: true, changed: false, patternId: old.patternId };
+    }
+    if (old) {
+      applyToDaily(db, old, -1);
+      if (old.patternId !== null) this.dirtyPatterns.add(old.patternId);
+      this.touch(old);
+    }
+    let patternId: number | null = null;
+    if (fact) {
+      const key = patternKeyOf(fact);
+      patternId = key ? ensurePattern(db, key, this.now) : null;
+      sql(
+        db,
+        `INSERT OR REPLACE INTO learning_deployments (deployment_id, repo_path, environment, strategy, category, stack, status, success, shipped, created_at, finished_at, duration_ms, lead_ms,
+                                                      repairs, failing_step, error_code, error_pattern, pattern_id, recorded_at)
+         VALUES (@deploymentId, @repoPath, @environment, @strategy, @category, @stack, @status, @success, @shipped, @createdAt, @finishedAt, @durationMs, @leadMs,
+                 @repairs, @failingStep, @errorCode, @errorPattern, @patternId, @now)`,
+      ).run({ ...fact, patternId, now: this.now });
+      applyToDaily(db, fact, 1);
+      if (patternId !== null) this.dirtyPatterns.add(patternId);
+      this.touch(fact);
+    } else {
+      sql(db, `DELETE FROM learning_deployments WHERE deployment_id = ?`).run(deploymentId);
+    }
+    deriveRecoveries(db, deploymentId, fact, this.now);
+    return { deploymentId, recorded: Boolean(fact), changed: true, patternId, ...(fact ? {} : { reason: 'it is running again; it will be learnt when it ends' }) };
+  }
+
+  flush(): void {
+    for (const id of this.dirtyPatterns) refreshPattern(this.db, id, this.now);
+    this.dirtyPatterns.clear();
+    for (const area of this.areas.values()) refreshRestores(this.db, area, this.now);
+    this.areas.clear();
+  }
+
+  private touch(fact: DeploymentFact): void {
+    const key = `${fact.repoPath}\u0000${fact.environment}`;
+    const area = this.areas.get(key);
+    if (!area) {
+      this.areas.set(key, { repoPath: fact.repoPath, environment: fact.environment, from: fact.createdAt, to: fact.createdAt, ids: new Set([fact.deploymentId]) });
+      return;
+    }
+    area.from = Math.min(area.from, fact.createdAt);
+    area.to = Math.max(area.to, fact.createdAt);
+    area.ids.add(fact.deploymentId);
+  }
+}
+
+/**
+ * Learns one deployment that ended: its pattern (executions, successes, confidence, median
+ * duration), the daily analytics figures, failure episodes and the recoveries its history shows.
+ * Idempotent: recording the same deployment again changes nothing; recording it after its
+ * outcome changed (rolled back, or a GitHub label from `deploy-agent sync`) moves it, never
+ * counting it twice. The pipeline calls this in its learn step.
+ */
+export function recordOutcome(store: LearningStore, deploymentId: string, options: { now?: number } = {}): RecordResult {
+  const learner = new Learner(store.db, options.now ?? Date.now());
+  return store.db.transaction(() => {
+    const result = learner.record(deploymentId);
+    learner.flush();
+    return result;
+  }).immediate();
+}
+
+export interface RebuildResult {
+  deployments: number;
+  patterns: number;
+  durationMs: number;
+}
+
+/**
+ * Forgets everything learnt and learns the whole history again, oldest first, in one transaction.
+ * Recoveries reported by the pipeline are kept (they are not in the history tables).
+ */
+export function rebuildLearning(store: LearningStore, options: { now?: number } = {}): RebuildResult {
+  const started = performance.now();
+  const db = store.db;
+  const now = options.now ?? Date.now();
+  const learner = new Learner(db, now);
+  let deployments = 0;
+  db.transaction(() => {
+    db.exec(`
+      DELETE FROM learning_deployments;
+      DELETE FROM learning_daily;
+      DELETE FROM learning_restores;
+      DELETE FROM learning_pattern_links;
+      DELETE FROM learning_patterns;
+      DELETE FROM learning_recoveries WHERE source = 'history';
+      DELETE FROM learning_state;
+    `);
+    const ids = db.prepare(`SELECT id FROM deployments ORDER BY created_at, id`).pluck().all() as string[];
+    for (const id of ids) if (learner.record(id).recorded) deployments++;
+    // Sets the watermarks, so that the next catch-up starts from here.
+    catchUp(db, learner, now);
+    learner.flush();
+  }).immediate();
+  const patterns = db.prepare(`SELECT count(*) FROM learning_patterns`).pluck().get() as number;
+  return { deployments, patterns, durationMs: Math.round(performance.now() - started) };
+}
+
+/** A running deployment younger than this holds the catch-up watermark back (it will end soon). */
+const RUNNING_HOLD_MS = 2 * 86_400_000;
+
+/**
+ * Learns what changed in the history without passing through `recordOutcome`: deployments
+ * added since the last catch-up (an import, an older Deploy Agent), deployments rolled back
+ * (`deploy-agent rollback`) and outcomes synced from GitHub. Reads only what is newer than its
+ * watermarks, so when nothing changed it costs a few index look-ups. Every learning command
+ * calls it first.
+ */
+export function catchUpLearning(store: LearningStore, options: { now?: number } = {}): { recorded: number } {
+  const now = options.now ?? Date.now();
+  const learner = new Learner(store.db, now);
+  return store.db.transaction(() => {
+    const recorded = catchUp(store.db, learner, now);
+    learner.flush();
+    return { recorded };
+  }).immediate();
+}
+
+function catchUp(db: Database.Database, learner: Learner, now: number): number {
+  const get = (key: string) => (sql(db, `SELECT value FROM learning_state WHERE key = ?`).pluck().get(key) as number | undefined) ?? 0;
+  const set = (key: string, value: number) => sql(db, `INSERT INTO learning_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`).run(key, value);
+  let recorded = 0;
+
+  // New deployments, by rowid. A VACUUM can renumber rowids downwards: then start over (recording is idempotent).
+  let mark = get('deployments_rowid');
+  const maxRowid = (sql(db, `SELECT max(rowid) FROM deployments`).pluck().get() as number | null) ?? 0;
+  if (maxRowid < mark) mark = 0;
+  if (maxRowid > mark) {
+    const rows = sql(
+      db,
+      `SELECT d.rowid AS rowid, d.id AS id, d.status AS status, d.created_at AS createdAt, l.status AS learnt
+         FROM deployments d LEFT JOIN learning_deployments l ON l.deployment_id = d.id
+        WHERE d.rowid > ? ORDER BY d.rowid`,
+    ).all(mark) as { rowid: number; id: string; status: string; createdAt: number; learnt: string | null }[];
+    let held = false;
+    for (const row of rows) {
+      const inFlight = row.status === 'running' || row.status === 'pending';
+      if (!inFlight && row.learnt !== row.status && learner.record(row.id).changed) recorded++;
+      if (inFlight && now - row.createdAt < RUNNING_HOLD_MS) held = true;
+      if (!held) mark = row.rowid;
+    }
+    set('deployments_rowid', mark);
+  }
+
+  // Rollbacks of deployments learnt earlier.
+  const rollbackMark = get('rollback_decision_id');
+  const rollbacks = sql(db, `SELECT id, deployment_id AS deploymentId FROM decisions WHERE id > ? AND kind = 'rollback' ORDER BY id`).all(rollbackMark) as { id: number; deploymentId: string | null }[];
+  for (const r of rollbacks) if (r.deploymentId && learner.record(r.deploymentId).changed) recorded++;
+  if (rollbacks.length) set('rollback_decision_id', rollbacks[rollbacks.length - 1]!.id);
+
+  // Outcomes GitHub gave later (deploy-agent sync).
+  if (hasShippingOutcomes(db)) {
+    const syncMark = get('shipping_synced_at');
+    const synced = sql(db, `SELECT deployment_id AS deploymentId, synced_at AS syncedAt FROM shipping_outcomes WHERE synced_at > ? ORDER BY synced_at`).all(syncMark) as {
+      deploymentId: string;
+      syncedAt: number;
+    }[];
+    for (const s of synced) if (learner.record(s.deploymentId).changed) recorded++;
+    if (synced.length) set('shipping_synced_at', synced[synced.length - 1]!.syncedAt);
+  }
+  return recorded;
+}
