@@ -1,6 +1,3 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { openHistoryStore, type HistoryStore } from '../store/database';
 import { DEPLOYMENT_FEATURE_NAMES } from './deployment-features';
@@ -21,6 +18,8 @@ export interface RetrainOptions extends TrainingJobOptions {
   /** auto (default): a worker thread, in-process only when no worker can start. */
   runner?: 'auto' | TrainingRunner;
   every?: number;
+  /** Tests: another worker script (e.g. one that cannot load, to exercise the fallback). */
+  workerScript?: { file: string; execArgv?: string[] };
 }
 
 export interface RetrainResult {
@@ -97,7 +96,7 @@ async function retrainOnce(store: HistoryStore, options: RetrainOptions): Promis
       ({ model, readMs } = runTrainingJob(store.db, job));
       runner = 'in-process';
     } else {
-      const attempt = await trainInWorker(job);
+      const attempt = await trainInWorker(job, options.workerScript ?? workerScript());
       if (attempt.kind === 'trained') {
         ({ model, readMs } = attempt);
         runner = 'worker';
@@ -141,8 +140,7 @@ type WorkerAttempt = { kind: 'trained'; model: TrainedOutcomeModel; readMs: numb
  * Runs the training job in a worker thread. A failure inside the job rejects; a worker that
  * cannot start (no script, no worker support) resolves as unavailable so the caller may fall back.
  */
-function trainInWorker(job: TrainingJobRequest): Promise<WorkerAttempt> {
-  const script = workerScript();
+function trainInWorker(job: TrainingJobRequest, script: { file: string; execArgv?: string[] } | undefined): Promise<WorkerAttempt> {
   if (!script) return Promise.resolve({ kind: 'unavailable', error: 'retrain-worker script not found next to this build' });
   return new Promise((resolve, reject) => {
     let worker: Worker;
@@ -171,21 +169,24 @@ function trainInWorker(job: TrainingJobRequest): Promise<WorkerAttempt> {
 }
 
 /**
- * Where the worker script is: under tsx (tests, scripts) the .ts source beside this file; in
- * the built CLI dist/cli/retrain-worker.mjs, seen from dist/cli/ or its chunks/ folder; from
- * the extension bundle in dist/, the same file under cli/.
+ * Where the worker script is, resolved relative to the file this code runs from: in the built
+ * CLI dist/cli/retrain-worker.mjs seen from dist/cli/ or its chunks/ folder (the bundle's
+ * banner gives every chunk a `require` of its own), from the extension bundle in dist/ the same
+ * file under cli/, and under tsx (tests, scripts) the .ts source beside this file. No
+ * `import.meta`, so the CommonJS extension bundle builds without warnings.
  */
 export function workerScript(): { file: string; execArgv?: string[] } | undefined {
-  const here = typeof __filename === 'string' ? __filename : fileURLToPath(import.meta.url);
-  const dir = path.dirname(here);
-  if (here.endsWith('.ts')) {
-    const file = path.join(dir, 'retrain-worker.ts');
-    if (!existsSync(file)) return undefined;
+  if (typeof require !== 'function') return undefined;
+  for (const candidate of ['./retrain-worker.mjs', '../retrain-worker.mjs', './cli/retrain-worker.mjs', './retrain-worker.ts']) {
+    let file: string;
+    try {
+      file = require.resolve(candidate);
+    } catch {
+      continue;
+    }
+    if (!file.endsWith('.ts')) return { file };
     const hasTsx = process.execArgv.some((a) => a.includes('tsx'));
     return { file, execArgv: hasTsx ? process.execArgv : [...process.execArgv, '--import', 'tsx'] };
-  }
-  for (const candidate of [path.join(dir, 'retrain-worker.mjs'), path.join(dir, '..', 'retrain-worker.mjs'), path.join(dir, 'cli', 'retrain-worker.mjs')]) {
-    if (existsSync(candidate)) return { file: candidate };
   }
   return undefined;
 }

@@ -96,6 +96,17 @@ describe('outcome model retraining: every 10 outcomes, in a worker thread', func
     }
   });
 
+  it('a worker that cannot start: trained in-process instead, and the result and the stored row say so', async () => {
+    outcomes(10);
+    const result = await maybeRetrain(store, { workerScript: { file: path.join(dir.path, 'missing-worker.mjs') } });
+    assert.equal(result.retrained, true, result.reason);
+    assert.equal(result.runner, 'in-process');
+    assert.match(result.workerError ?? '', /missing-worker|Cannot find/);
+    assert.equal(listModels(store.db)[0]!.runner, 'in-process');
+    const strict = await maybeRetrain(store, { trigger: 'manual', runner: 'worker', workerScript: { file: path.join(dir.path, 'missing-worker.mjs') } });
+    assert.equal(strict.retrained, false, 'runner worker does not fall back');
+  });
+
   it('the worker script is the TypeScript source under tsx', () => {
     const script = workerScript();
     assert.ok(script?.file.endsWith(path.join('strategy', 'retrain-worker.ts')), script?.file);
