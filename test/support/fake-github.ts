@@ -109,9 +109,13 @@ export class FakeGithub {
   private budgetEnabled = false;
   private nextRunId = 1000;
 
-  constructor(options: { token?: string; pathPrefix?: string } = {}) {
+  private readonly autoCreateRepos: boolean;
+
+  /** `autoCreateRepos`: any owner/repo exists (empty) on first use instead of answering 404. */
+  constructor(options: { token?: string; pathPrefix?: string; autoCreateRepos?: boolean } = {}) {
     this.token = options.token ?? 'ghs_fake_github_token';
     this.prefix = options.pathPrefix ?? '';
+    this.autoCreateRepos = options.autoCreateRepos ?? false;
     this.routes();
   }
 
@@ -340,7 +344,8 @@ export class FakeGithub {
       }
       this.budget.remaining--;
     }
-    const repo = req.params.owner && req.params.repo ? this.repos.get(`${req.params.owner}/${req.params.repo}`.toLowerCase()) : undefined;
+    const fullName = `${req.params.owner}/${req.params.repo}`;
+    const repo = req.params.owner && req.params.repo ? (this.autoCreateRepos ? this.repo(fullName) : this.repos.get(fullName.toLowerCase())) : undefined;
     if (req.params.owner && !repo) return this.notFound(res);
     handler(req, res, repo!);
   }
