@@ -1,85 +1,190 @@
 import { RandomForestClassifier } from 'ml-random-forest';
 
 /**
- * The outcome model: ml-random-forest 2.1.0, configured for speed. Its own
- * `predictProbability` miscounts the first tree's vote, so the votes are counted here from
- * `predictionValues`. Its split search grows with (distinct values × rows) per feature, so the
- * features are first binned into at most `bins` quantile bins (edges kept with the model), and
- * the forest is trained on the most recent `maxSamples` rows (the library's own `maxSamples`
- * takes the FIRST rows, which for time-ordered history are the oldest, so it is not used).
+ * The outcome model: a random forest built from ml-random-forest 2.1.0 trees, configured for
+ * speed (measured in bench/strategy-model.bench.ts; the reasons are in docs/strategy.md).
+ *
+ * What the library does and why it is driven this way:
+ * - Its CART split search (ml-cart TreeNode.featureSplit) proposes a cut at every LABEL CHANGE
+ *   along the sorted feature and re-splits all rows for each one, so a node costs
+ *   ~(label changes × rows) per feature — quadratic in the rows. Two things keep it small:
+ *   every tree is trained on its own random sample of `sampleSize` rows (drawn by us; the
+ *   library's `maxSamples` takes the FIRST rows and its bagging draws full size), and the
+ *   rows are handed over grouped by label over quantile-binned features, so its (stable) sort
+ *   yields at most about two label changes per distinct bin value instead of one per row.
+ * - Its `predictProbability` miscounts the first tree's vote, so votes are counted here from
+ *   `predictionValues`.
+ * - Each tree sees a balanced sample (as many failed as succeeded builds, when `balanced`),
+ *   so on rare failures the trees still vote 1 where failures concentrate; P(failed) is then
+ *   a score whose decision threshold is chosen on training data (see evaluate.ts).
  */
 export interface ForestOptions {
+  /** Trees in the forest. */
   nEstimators: number;
+  /** Only the most recent `maxSamples` rows are eligible for training (history drifts). */
   maxSamples: number;
+  /** Rows drawn (without replacement where possible) for each tree. */
+  sampleSize: number;
+  /** Draw as many failed as succeeded rows per tree. */
+  balanced: boolean;
+  /** Quantile bins per feature. */
   bins: number;
   maxDepth: number;
-  /** Share of the features each tree sees. */
+  /** Share of the features each tree sees (0 < share ≤ 1). */
   maxFeatures: number;
+  /** A node with this many rows or fewer becomes a leaf. */
   minNumSamples: number;
+  /** Minimum Gini gain for a split (the library's default 0.01 stops too early on rare failures). */
+  gainThreshold: number;
   seed: number;
 }
 
 export const DEFAULT_FOREST_OPTIONS: ForestOptions = {
-  nEstimators: 40,
-  maxSamples: 3000,
-  bins: 24,
-  maxDepth: 8,
-  maxFeatures: 0.6,
+  nEstimators: 60,
+  maxSamples: 10_000,
+  sampleSize: 600,
+  balanced: true,
+  bins: 16,
+  maxDepth: 6,
+  maxFeatures: 0.5,
   minNumSamples: 5,
+  gainThreshold: 0.0005,
   seed: 42,
 };
 
 export interface TrainedForest {
-  forest: RandomForestClassifier;
+  /** One library forest of one tree per sample (each tree needs its own rows). */
+  trees: RandomForestClassifier[];
   /** Per feature: ascending bin edges (a value's bin is the number of edges ≤ it). */
   edges: number[][];
   options: ForestOptions;
   featureCount: number;
+  /** Rows the model was trained on (after the recency window). */
+  trainingRows: number;
 }
 
-/** Trains on `x` (rows × features) with labels `y` (1 = failed, 0 = succeeded). */
+/** Trains on `x` (rows × features) with labels `y` (1 = failed, 0 = succeeded), rows in time order. */
 export function trainForest(x: number[][], y: number[], options: Partial<ForestOptions> = {}): TrainedForest {
   const o = { ...DEFAULT_FOREST_OPTIONS, ...options };
-  if (x.length < 2) throw new RangeError('trainForest: at least two rows are needed');
+  if (x.length < 2 || x.length !== y.length) throw new RangeError('trainForest: at least two rows, one label per row');
   const featureCount = x[0]!.length;
   const start = Math.max(0, x.length - o.maxSamples);
   const rows = x.slice(start);
   const labels = y.slice(start);
   const edges = binEdges(rows, o.bins);
   const binned = rows.map((row) => binRow(row, edges));
-  const forest = new RandomForestClassifier({
-    nEstimators: o.nEstimators,
-    maxFeatures: Math.max(1, Math.round(featureCount * o.maxFeatures)),
-    replacement: false,
-    seed: o.seed,
-    useSampleBagging: true,
-    noOOB: true,
-    treeOptions: { maxDepth: o.maxDepth, minNumSamples: o.minNumSamples },
-    isClassifier: true,
-  });
-  forest.train(binned, labels);
-  return { forest, edges, options: o, featureCount };
+  const failed: number[] = [];
+  const passed: number[] = [];
+  labels.forEach((label, i) => (label === 1 ? failed : passed).push(i));
+  const random = mulberry32(o.seed);
+  const trees: RandomForestClassifier[] = [];
+  const features = Math.min(featureCount, Math.max(1, Math.round(featureCount * o.maxFeatures)));
+  for (let t = 0; t < o.nEstimators; t++) {
+    const sample = drawSample(failed, passed, o.sampleSize, o.balanced, random);
+    if ((o as unknown as { shuffle?: boolean }).shuffle) shuffleInPlace(sample, random);
+    // Grouped by label (succeeded first): see the class comment for why the order matters.
+    const tx = sample.map((i) => binned[i]!);
+    const ty = sample.map((i) => labels[i]!);
+    const tree = new RandomForestClassifier({
+      nEstimators: 1,
+      // An integer count, except 1, which the library would read as the share 100 %.
+      maxFeatures: features === 1 && featureCount > 1 ? 1.5 / featureCount : features,
+      replacement: false,
+      seed: Math.floor(random() * 2 ** 31),
+      useSampleBagging: false,
+      noOOB: true,
+      treeOptions: { maxDepth: o.maxDepth, minNumSamples: o.minNumSamples, gainThreshold: o.gainThreshold },
+      isClassifier: true,
+    });
+    tree.train(tx, ty);
+    trees.push(tree);
+  }
+  return { trees, edges, options: o, featureCount, trainingRows: rows.length };
 }
 
 /** P(failed) per row: the share of trees that vote 1. */
 export function predictFailure(model: TrainedForest, x: number[][]): number[] {
-  const values = model.forest.predictionValues(x.map((row) => binRow(row, model.edges))) as unknown as { rows: number; columns: number; get(r: number, c: number): number };
-  const out = new Array<number>(values.rows);
-  for (let r = 0; r < values.rows; r++) {
-    let votes = 0;
-    for (let c = 0; c < values.columns; c++) if (values.get(r, c) === 1) votes++;
-    out[r] = votes / values.columns;
+  if (!x.length) return [];
+  const binned = x.map((row) => binRow(row, model.edges));
+  const votes = new Array<number>(x.length).fill(0);
+  for (const tree of model.trees) {
+    const values = tree.predictionValues(binned) as unknown as { rows: number; columns: number; get(r: number, c: number): number };
+    for (let r = 0; r < values.rows; r++) for (let c = 0; c < values.columns; c++) if (values.get(r, c) === 1) votes[r]!++;
   }
-  return out;
+  return votes.map((v) => v / model.trees.length);
 }
 
 export function serializeForest(model: TrainedForest): string {
-  return JSON.stringify({ forest: model.forest.toJSON(), edges: model.edges, options: model.options, featureCount: model.featureCount });
+  return JSON.stringify({
+    format: 'deploy-agent-forest/2',
+    trees: model.trees.map((t) => t.toJSON()),
+    edges: model.edges,
+    options: model.options,
+    featureCount: model.featureCount,
+    trainingRows: model.trainingRows,
+  });
 }
 
 export function loadForest(json: string): TrainedForest {
-  const parsed = JSON.parse(json) as { forest: unknown; edges: number[][]; options: ForestOptions; featureCount: number };
-  return { forest: RandomForestClassifier.load(parsed.forest as Parameters<typeof RandomForestClassifier.load>[0]), edges: parsed.edges, options: parsed.options, featureCount: parsed.featureCount };
+  const parsed = JSON.parse(json) as { format?: string; trees: unknown[]; edges: number[][]; options: ForestOptions; featureCount: number; trainingRows: number };
+  if (parsed.format !== 'deploy-agent-forest/2' || !Array.isArray(parsed.trees)) throw new RangeError('loadForest: not a serialized deploy-agent forest (format 2)');
+  return {
+    trees: parsed.trees.map((t) => RandomForestClassifier.load(t as Parameters<typeof RandomForestClassifier.load>[0])),
+    edges: parsed.edges,
+    options: parsed.options,
+    featureCount: parsed.featureCount,
+    trainingRows: parsed.trainingRows,
+  };
+}
+
+/**
+ * Row indices for one tree, succeeded rows first then failed rows. Balanced: half from each
+ * class (with replacement only when a class has fewer rows than its half).
+ */
+function drawSample(failed: readonly number[], passed: readonly number[], size: number, balanced: boolean, random: () => number): number[] {
+  const total = failed.length + passed.length;
+  let nFailed: number;
+  if (!failed.length || !passed.length) nFailed = failed.length ? Math.min(size, total) : 0;
+  else if (balanced) nFailed = Math.round(Math.min(size, total) / 2);
+  else nFailed = Math.round((Math.min(size, total) * failed.length) / total);
+  const nPassed = Math.min(size, total) - nFailed;
+  return [...pick(passed, nPassed, random), ...pick(failed, nFailed, random)];
+}
+
+function shuffleInPlace(a: number[], random: () => number): void {
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [a[i], a[j]] = [a[j]!, a[i]!];
+  }
+}
+
+function pick(pool: readonly number[], n: number, random: () => number): number[] {
+  if (n <= 0 || !pool.length) return [];
+  if (n >= pool.length) {
+    // Everything once, the rest with replacement.
+    const out = [...pool];
+    while (out.length < n) out.push(pool[Math.floor(random() * pool.length)]!);
+    return out;
+  }
+  // Partial Fisher–Yates on a copy: n distinct rows.
+  const copy = [...pool];
+  for (let i = 0; i < n; i++) {
+    const j = i + Math.floor(random() * (copy.length - i));
+    [copy[i], copy[j]] = [copy[j]!, copy[i]!];
+  }
+  return copy.slice(0, n).sort((a, b) => a - b);
+}
+
+/** A small seeded PRNG (mulberry32): the same seed gives the same forest. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
 /** Quantile bin edges per feature (distinct, ascending). */

@@ -67,3 +67,43 @@ export function bestThreshold(actualFailed: readonly number[], scores: readonly 
 function round(n: number): number {
   return Math.round(n * 10000) / 10000;
 }
+
+/** Candidate thresholds on P(failed): a fine grid, plus 1.01 ("never predict failed"). */
+export const THRESHOLD_GRID: readonly number[] = [...Array.from({ length: 101 }, (_, i) => i / 100), 1.01];
+
+/**
+ * Two thresholds on P(failed), one for the rows after a failure (`after[i] === 1`) and one for
+ * the rows after a success, chosen together to maximize the failed-class F1 on the given
+ * (training-side) rows. The pair (0, 1.01) reproduces "ends like the previous one", so the
+ * rule can only fit the rows it is chosen on at least as well as that baseline.
+ */
+export function bestThresholdPair(actualFailed: readonly number[], scores: readonly number[], after: readonly number[]): { afterFailure: number; afterSuccess: number; f1: number } {
+  const grid = THRESHOLD_GRID;
+  const count = (stratum: number) => {
+    const tp = new Array<number>(grid.length).fill(0);
+    const fp = new Array<number>(grid.length).fill(0);
+    for (let i = 0; i < scores.length; i++) {
+      if ((after[i] === 1 ? 1 : 0) !== stratum) continue;
+      for (let g = 0; g < grid.length; g++) {
+        if (scores[i]! < grid[g]!) break; // grid is ascending: no higher threshold is met either
+        if (actualFailed[i] === 1) tp[g]!++;
+        else fp[g]!++;
+      }
+    }
+    return { tp, fp };
+  };
+  const a = count(1);
+  const b = count(0);
+  const positives = actualFailed.reduce((s, v) => s + (v === 1 ? 1 : 0), 0);
+  let best = { afterFailure: 0, afterSuccess: 1.01, f1: -1 };
+  for (let i = 0; i < grid.length; i++) {
+    for (let j = 0; j < grid.length; j++) {
+      const tp = a.tp[i]! + b.tp[j]!;
+      const fp = a.fp[i]! + b.fp[j]!;
+      const denominator = 2 * tp + fp + (positives - tp);
+      const f1 = denominator ? (2 * tp) / denominator : 0;
+      if (f1 > best.f1 + 1e-12) best = { afterFailure: grid[i]!, afterSuccess: grid[j]!, f1 };
+    }
+  }
+  return { ...best, f1: round(best.f1) };
+}
