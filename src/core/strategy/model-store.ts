@@ -42,6 +42,9 @@ export interface NewModelRecord {
   createdAt: number;
 }
 
+/** How many of the newest versions keep their serialized forest. */
+export const KEEP_FORESTS = 5;
+
 /** Stores a trained model as the next version (in one transaction, so concurrent writers cannot share a version). */
 export function insertModel(db: Database.Database, record: NewModelRecord): number {
   return db.transaction(() => {
@@ -63,6 +66,8 @@ export function insertModel(db: Database.Database, record: NewModelRecord): numb
       record.model.trainMs,
       record.model.serialized,
     );
+    // About 1 MB per forest: older versions keep their figures, not their forest.
+    db.prepare(`UPDATE outcome_models SET model = '' WHERE version <= ? AND model != ''`).run(version - KEEP_FORESTS);
     return version;
   }).immediate();
 }

@@ -70,6 +70,14 @@ describe('outcome model retraining: every 10 outcomes, in a worker thread', func
     assert.deepEqual(listModels(store.db).map((m) => [m.version, m.trainingSize, m.trigger]), [[1, 10, 'cadence'], [2, 20, 'cadence'], [3, 20, 'manual']]);
   });
 
+  it('only the five newest versions keep their forest; older rows keep their figures', async () => {
+    outcomes(10);
+    for (let i = 0; i < 7; i++) await maybeRetrain(store, { trigger: 'manual', runner: 'in-process' });
+    const sizes = store.db.prepare('SELECT version, length(model) > 0 AS kept, training_size AS n FROM outcome_models ORDER BY version').all() as { version: number; kept: number; n: number }[];
+    assert.deepEqual(sizes.map((r) => r.kept), [0, 0, 1, 1, 1, 1, 1]);
+    assert.ok(sizes.every((r) => r.n === 10));
+  });
+
   it('a stored model with other features than this build computes is replaced without waiting for the cadence', async () => {
     outcomes(10);
     await maybeRetrain(store, { runner: 'in-process' });
