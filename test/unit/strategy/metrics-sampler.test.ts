@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -127,6 +128,17 @@ describe('MetricsSampler', () => {
     assert.ok(r.memoryUsedPercent > 0 && r.memoryUsedPercent <= 100);
     assert.ok(typeof r.diskFreeBytes === 'number' && r.diskFreeBytes > 0);
     assert.ok(r.memoryAvailableBytes! > 0 && r.memoryAvailableBytes! <= os.totalmem());
+  });
+
+  it('a started, never stopped sampler does not keep the process alive (real timers)', function () {
+    this.timeout(20000);
+    const script = `import { MetricsSampler } from ${JSON.stringify(require.resolve('../../../src/core/strategy/metrics-sampler'))};
+      const s = new MetricsSampler({ repoPath: process.cwd(), intervalMs: 1000 });
+      s.start().then((r) => console.log(r ? 'sampled' : 'none'));`;
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 15000 });
+    assert.equal(child.signal, null, 'the process had to be killed: something kept it alive');
+    assert.equal(child.status, 0, child.stderr);
+    assert.equal(child.stdout.trim(), 'sampled');
   });
 
   describe('latency', () => {
