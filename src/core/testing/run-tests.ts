@@ -12,6 +12,7 @@ import { mocha } from './frameworks/mocha';
 import { nodeTest } from './frameworks/node-test';
 import { pytest } from './frameworks/pytest';
 import { vitest } from './frameworks/vitest';
+import { removeNewUntracked, untrackedFiles } from './leftovers';
 import { prepareNodeDependencies, type PreparedDependencies } from './node-deps';
 import { CappedOutput, DEFAULT_OUTPUT_CAP, runProcess } from './run-process';
 import { selectTests } from './scope';
@@ -45,6 +46,7 @@ export async function runTests(request: RunTestsRequest): Promise<RunTestsResult
   const notes: string[] = [`framework ${choice.id} (${choice.source === 'profile' ? `project profile, confidence ${choice.confidence}` : choice.source === 'files' ? 'detected from the files' : 'requested'})${choice.projectPath === '.' ? '' : ` in ${choice.projectPath}`}`];
   if (selection.note) notes.push(selection.note);
   let deps: PreparedDependencies | undefined;
+  let untracked: Set<string> | undefined;
   const base = { framework: choice.id };
   try {
     if (NODE_FRAMEWORKS.has(choice.id)) {
@@ -70,6 +72,7 @@ export async function runTests(request: RunTestsRequest): Promise<RunTestsResult
       ...(request.limits.memoryLimitMb ? { memoryLimitMb: request.limits.memoryLimitMb } : {}),
       env,
     });
+    untracked = untrackedFiles(request.dir);
     const setup = setupMs();
     request.onProgress?.(`running ${plan.display}`);
     const result = await runProcess({
@@ -82,6 +85,9 @@ export async function runTests(request: RunTestsRequest): Promise<RunTestsResult
       ...(request.signal ? { signal: request.signal } : {}),
       ...(plan.wholeStdout ? { keepStdout: true } : {}),
     });
+    const created = removeNewUntracked(request.dir, untracked);
+    untracked = undefined;
+    if (created.length) notes.push(`removed what the test run created in the sandbox (it is not part of the change): ${created.slice(0, 10).join(', ')}${created.length > 10 ? ` and ${created.length - 10} more` : ''}`);
     const common = { ...base, command: plan.display, setupMs: setup, durationMs: result.durationMs, ...(deps ? { dependencies: deps.how } : {}) };
     if (result.timedOut || result.memoryExceeded) {
       const why = result.timedOut
@@ -110,6 +116,8 @@ export async function runTests(request: RunTestsRequest): Promise<RunTestsResult
     const said = typeof error.details?.output === 'string' ? `\n${error.details.output}` : '';
     return { ...empty, ...base, setupMs: setupMs(), output: render(notes, `${error.message} ${error.hint}${said}`), error: error.message, ...(deps ? { dependencies: deps.how } : {}) };
   } finally {
+    // Cancelled or failed half-way: still leave nothing behind.
+    if (untracked) removeNewUntracked(request.dir, untracked);
     deps?.cleanup();
     rmSync(scratch, { recursive: true, force: true });
   }

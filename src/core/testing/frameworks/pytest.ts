@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { coverageFromCoveragePy } from '../parsers/coverage';
+import { coverageFromCobertura } from '../parsers/coverage';
 import { parseJunit } from '../parsers/junit';
 import { choosePython, sandboxPythonPath } from '../python-env';
 import { probe } from '../tools';
@@ -9,7 +9,7 @@ import { display, readReport, toolMissing } from './common';
 
 /**
  * `python -m pytest` with `--junitxml` into a private folder, no cache folder, no bytecode,
- * the sandbox's code first on PYTHONPATH, and coverage through pytest-cov (coverage.py's JSON
+ * the sandbox's code first on PYTHONPATH, and coverage through pytest-cov (its Cobertura XML
  * report) when the chosen Python has it. The Python is the user's virtualenv when there is one.
  */
 export const pytest: FrameworkAdapter = {
@@ -21,7 +21,7 @@ export const pytest: FrameworkAdapter = {
       throw toolMissing('pytest', `pytest is not installed for ${choice.python} (${choice.source})`, `Install it there (\`${choice.python} -m pip install pytest\`), then deploy again.`);
     }
     const junit = path.join(ctx.scratch, 'junit.xml');
-    const covJson = path.join(ctx.scratch, 'coverage.json');
+    const covXml = path.join(ctx.scratch, 'coverage.xml');
     let coverage: string[] = [];
     let coverageNote: string | undefined;
     if (ctx.coverage) {
@@ -29,7 +29,7 @@ export const pytest: FrameworkAdapter = {
         // Tests themselves are left out of the percentage, as the other tools do by default.
         const rc = path.join(ctx.scratch, 'coveragerc');
         writeFileSync(rc, '[run]\nomit =\n    */test_*.py\n    */*_test.py\n    */conftest.py\n    */tests/*\n    */test/*\n');
-        coverage = ['--cov=.', `--cov-config=${rc}`, `--cov-report=json:${covJson}`];
+        coverage = ['--cov=.', `--cov-config=${rc}`, `--cov-report=xml:${covXml}`];
       } else coverageNote = `pytest-cov is not installed for ${choice.python}`;
     }
     // pytest-xdist, when the strategy allows parallel workers and the virtualenv has it.
@@ -44,8 +44,8 @@ export const pytest: FrameworkAdapter = {
         const xml = readReport(junit);
         if (!xml) return { counts: { passed: 0, failed: 0, skipped: 0 }, failures: [], noReport: true };
         const results = parseJunit(xml);
-        const json = coverage.length ? readReport(covJson) : undefined;
-        const cov = json ? coverageFromCoveragePy(json) : undefined;
+        const report = coverage.length ? readReport(covXml) : undefined;
+        const cov = report ? coverageFromCobertura(report) : undefined;
         // Exit code 5: no test was collected (not a failure of the run itself).
         return { ...results, ...(cov !== undefined ? { coverage: cov } : {}), ...(coverage.length && cov === undefined && finished.code !== 5 ? { coverageNote: 'pytest-cov wrote no report' } : {}) };
       },

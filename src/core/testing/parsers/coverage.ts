@@ -1,6 +1,6 @@
 /**
  * Line coverage in percent from the reports the frameworks write: istanbul's `json-summary`
- * (c8, nyc, jest, vitest), lcov (node --test), Go's cover profile and coverage.py's JSON.
+ * (c8, nyc, jest, vitest), lcov (node --test), Go's cover profile and coverage.py's Cobertura XML.
  * Undefined when the report has no lines to count.
  */
 
@@ -45,8 +45,17 @@ export function coverageFromGoProfile(profile: string): number | undefined {
   return total ? round((100 * covered) / total) : undefined;
 }
 
-export function coverageFromCoveragePy(json: string): number | undefined {
-  const totals = (JSON.parse(json) as { totals?: { num_statements?: number; covered_lines?: number; percent_covered?: number } }).totals;
-  if (!totals?.num_statements) return undefined;
-  return round(totals.percent_covered ?? (100 * (totals.covered_lines ?? 0)) / totals.num_statements);
+/** Cobertura XML (pytest-cov's `--cov-report=xml`, which every pytest-cov version writes): lines-covered over lines-valid. */
+export function coverageFromCobertura(xml: string): number | undefined {
+  const root = /<coverage\b[^>]*>/.exec(xml)?.[0];
+  if (!root) return undefined;
+  const attr = (name: string) => {
+    const value = new RegExp(`\\b${name}="([\\d.]+)"`).exec(root)?.[1];
+    return value === undefined ? undefined : Number(value);
+  };
+  const valid = attr('lines-valid');
+  const covered = attr('lines-covered');
+  if (valid !== undefined && covered !== undefined) return valid ? round((100 * covered) / valid) : undefined;
+  const rate = attr('line-rate');
+  return rate === undefined ? undefined : round(rate * 100);
 }
