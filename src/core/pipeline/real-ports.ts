@@ -197,7 +197,12 @@ export function createRealPorts(options: RealPortsOptions): PipelinePorts {
     commit: (sandbox, input) => commitChanges(sandbox, input),
     push: (repoRoot, sandbox, signal) => pushBranch(repoRoot, sandbox, signal),
     openPullRequest: (repoRoot, input) => openPullRequest(repoRoot, input, options.env),
-    recordOutcome: async () => undefined,
+    // Every 10th outcome retrains the outcome model in a worker thread (the event loop stays free).
+    recordOutcome: async (outcome) => {
+      const { maybeRetrain } = await import('../strategy/retrain');
+      const result = await maybeRetrain(options.store);
+      if (result.retrained || result.workerError) new EventsRepository(options.store.db).insert(outcome.deploymentId, Date.now(), 'model.retrain', result);
+    },
     writeReport: async (deploymentId) => writeReport(options.store.db, options.store.path, deploymentId),
   };
 }
