@@ -37,7 +37,8 @@ export function registerStrategy(program: Command, ctx: CliContext): void {
         diskFreeBytes: snapshot.disk?.freeBytes ?? null,
         loadAverage1: snapshot.loadAverage[0],
       };
-      const environment = detectEnvironment({ env: ctx.env, branch: branch && branch !== 'HEAD' ? branch : undefined });
+      const { environmentSettings } = await import('../../core/pipeline/context');
+      const environment = detectEnvironment({ env: ctx.env, branch: branch && branch !== 'HEAD' ? branch : undefined, ...environmentSettings(ctx.config(workspace)) });
       // A preview: the same decision the pipeline would take for this repository, not logged.
       const decision = decideForDeployment(store, { repoPath: workspace, requested: options.strategy as 'auto', environment, metrics, successBar });
       const model = latestModelMeta(store.db);
