@@ -10,8 +10,9 @@ import { registerReport } from './report';
 import { registerResume } from './resume';
 import { registerRollback } from './rollback';
 import { registerStrategy } from './strategy';
+import { registerLearning } from './learning';
 import { registerHistory } from './history';
 import { registerSync } from './sync';
 
 /** Every CLI command, in help order. Each area adds its own register function here. */
-export const commandRegistrations: ((program: Command, ctx: CliContext) => void)[] = [registerDiagnostics, registerDeploy, registerList, registerResume, registerRollback, registerReport, registerClean, registerAi, registerAnalyze, registerStrategy, registerSync, registerHistory];
+export const commandRegistrations: ((program: Command, ctx: CliContext) => void)[] = [registerDiagnostics, registerDeploy, registerList, registerResume, registerRollback, registerReport, registerClean, registerAi, registerAnalyze, registerStrategy, registerSync, registerHistory, registerLearning];

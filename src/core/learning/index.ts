@@ -6,3 +6,7 @@ export { wilsonLowerBound, wilsonInterval, Z_95 } from './wilson';
 export { DORA_2023, deploymentFrequencyTier, leadTimeTier, changeFailureRateTier, timeToRestoreTier, type DoraTier } from './dora';
 export { computeAnalytics, type Analytics, type AnalyticsOptions } from './analytics';
 export { listPatterns, similarPatterns, type PatternRow, type PatternKey } from './patterns';
+export { recommendPatterns, adviceFor, MIN_EXECUTIONS, FOLLOW_LOWER_BOUND, type Recommendations, type PatternRecommendation, type Advice } from './recommendations';
+export { environmentAdaptations, LEVERS, type Adaptations, type LeverComparison, type Lever } from './adaptations';
+export { rollbackScenarios, type RollbackScenarios, type RollbackScenario, type RecoveryStats } from './rollback-scenarios';
+export { formatDuration, formatPercent } from './format';
