@@ -41,6 +41,10 @@ export interface StrategyLevers {
   timeLimitMs: number;
   /** Minimum line coverage (percent) when configured. */
   coverageThreshold?: number;
+  /** Parallel test workers, the share of the cores and the memory (MB) a test run may use (absent: no limit of that kind). */
+  testConcurrency?: number;
+  cpuLimit?: number;
+  memoryLimitMb?: number;
   reasons: string[];
 }
 

@@ -19,8 +19,8 @@ import { writeReport } from '../report/write-report';
 import { snapshotRepoState } from '../sandbox/repo-state';
 import * as sandboxWorktree from '../sandbox/worktree';
 import { commit as commitChanges, push as pushBranch, review as reviewChanges } from '../git/ship';
-import { runTests as interimRunTests } from './interim/test-runner';
 import { discardPartialSandbox, restoreSandboxTree, sandboxHead, snapshotSandboxTree } from '../sandbox/sandbox-state';
+import { runSandboxTests } from '../testing/pipeline-port';
 
 const run = promisify(execFile);
 
@@ -182,7 +182,7 @@ export function createRealPorts(options: RealPortsOptions): PipelinePorts {
         costUsd: result.usage.costUsd,
       };
     },
-    runTests: (sandbox, input) => interimRunTests(sandbox.path, { levers: input.levers, filesWritten: input.filesWritten, signal: input.signal, env: options.env }),
+    runTests: (sandbox, input) => runSandboxTests(sandbox.path, { ...input, env: options.env }),
     matchErrorPattern: (output) => matchErrorPattern(output),
     // Which recovery worked for which error pattern: one `recovery` event per repair round.
     recordRecovery: (record) => {

@@ -27,6 +27,8 @@ export function decideStrategyForDeployment(
     context: { choice: input.choice, mode: input.mode },
   });
   if (decision.blocked) throw new DeployAgentError('RESOURCES_CRITICAL', decision.blocked.message, 'Free what the message names, then run the deployment again.');
-  const { testScope, repairRounds, draftPr, timeLimitMs } = decision.levers;
-  return { name: decision.strategy, testScope, repairRounds, draftPr, timeLimitMs, reasons: decision.reasons };
+  const { testScope, repairRounds, draftPr, timeLimitMs, testConcurrency, cpuLimit, memoryLimitMb } = decision.levers;
+  // The coverage gate is a setting, not a strategy lever: 0 (the default) leaves it off.
+  const coverageThreshold = config.get<number>('pipeline.coverageThreshold');
+  return { name: decision.strategy, testScope, repairRounds, draftPr, timeLimitMs, testConcurrency, cpuLimit, memoryLimitMb, ...(coverageThreshold > 0 ? { coverageThreshold } : {}), reasons: decision.reasons };
 }

@@ -5,3 +5,4 @@ export { scrubEnv, testEnv, isSecretVariable } from './env';
 export { isTestFile, selectTests } from './scope';
 export { runProcess, type ProcessResult } from './run-process';
 export type * from './types';
+export { runSandboxTests } from './pipeline-port';

@@ -28,6 +28,18 @@ export const pipelineSettings: SettingSpec[] = [
     },
   },
   {
+    key: 'pipeline.coverageThreshold',
+    env: 'DEPLOY_AGENT_COVERAGE_THRESHOLD',
+    schema: {
+      type: 'number',
+      minimum: 0,
+      maximum: 100,
+      default: 0,
+      description:
+        'Minimum line coverage (percent) the tests must reach before a change is committed; 0 turns the gate off. Coverage is measured with the project\'s own tool: c8 or nyc (mocha), jest, @vitest/coverage-v8, node --test, pytest-cov, go test -cover; cargo test has none on a stable toolchain.',
+    },
+  },
+  {
     key: 'hooks.beforeDeploy',
     schema: { type: 'array', items: { type: 'string' }, default: [], description: 'Shell commands run in the worktree before the agent starts (for example a database backup). A failing one stops the deployment.' },
   },
