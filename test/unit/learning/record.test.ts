@@ -100,7 +100,7 @@ describe('learning: recordOutcome', () => {
     const b = addDeployment(store.db, { stack: ['TypeScript'], strategy: 'balanced' });
     const c = addDeployment(store.db, { stack: ['TypeScript'], strategy: 'balanced', environment: 'development' });
     const d = addDeployment(store.db, { stack: ['Python'], strategy: 'aggressive', environment: 'development', category: 'bugfix' });
-    const [pa, pb, pc, pd] = [a, b, c, d].map((id) => recordOutcome(store, id, { now: NOW }).patternId!);
+    const [pa, pb, pc, pd] = [a, b, c, d].map((id) => recordOutcome(store, id, { now: NOW }).patternId!) as [number, number, number, number];
     const links = (id: number) => similarPatterns(store.db, id).map((s) => [s.id, s.differsIn]).sort();
     assert.deepEqual(links(pa), [[pb, 'strategy']]);
     assert.deepEqual(links(pb), [[pa, 'strategy'], [pc, 'environment']].sort());
