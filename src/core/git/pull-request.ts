@@ -1,9 +1,8 @@
-import { Octokit } from '@octokit/rest';
 import { DeployAgentError } from '../errors';
 import type { Recommendation } from '../recommendation/types';
-import { parseRetryAfter, retry } from '../recovery/retry';
 import type { PullRequestFacts, SandboxInfo, ShipPullRequest } from '../pipeline/ports';
 import { git } from './run';
+import { githubClient } from './github-client';
 import { isTestFile, renderRequirementTable, requirementRows } from '../report/requirements';
 
 /**
@@ -58,32 +57,20 @@ export async function createPullRequest(
   if (!token) throw new DeployAgentError('GITHUB_TOKEN_MISSING', 'No GitHub token: the pull request cannot be opened.', `Set GITHUB_TOKEN and ${again}. ${kept}`);
   const { owner, repo } = await repositoryName(repoRoot, env);
   const base = (await git(repoRoot, ['symbolic-ref', '--short', '-q', 'HEAD']).catch(() => '')) || 'main';
-  const octokit = new Octokit({ auth: token, baseUrl: env.GITHUB_API_URL || 'https://api.github.com', request: { signal: input.signal }, retry: { enabled: false }, log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} } });
-  const call = <T>(op: () => Promise<T>) =>
-    retry(op, {
-      retries: 4,
-      baseDelayMs: 300,
-      maxDelayMs: 10_000,
-      signal: input.signal,
-      isTransient: (e) => {
-        const status = (e as { status?: number }).status;
-        return status === undefined || status >= 500 || status === 429 || (status === 403 && /rate limit/i.test((e as Error).message));
-      },
-      requestedDelayMs: (e) => {
-        const headers = (e as { response?: { headers?: Record<string, string> } }).response?.headers ?? {};
-        if (headers['retry-after']) return parseRetryAfter(headers['retry-after']);
-        if (headers['x-ratelimit-reset']) return Math.max(0, Number(headers['x-ratelimit-reset']) * 1000 - Date.now());
-        return undefined;
-      },
-    });
+  // The shared GitHub client: GITHUB_API_URL for Enterprise, transient failures retried with
+  // backoff, rate limits waited out up to their reset; the errors below keep the pipeline's wording.
+  const { octokit, call: callWithRetries } = githubClient({ token, baseUrl: env.GITHUB_API_URL, signal: input.signal, maxRateLimitWaitMs: 10 * 60_000 });
+  const call = <T>(op: () => Promise<T>) => callWithRetries(`the pull requests of ${owner}/${repo}`, op);
   try {
     const existing = await call(() => octokit.pulls.list({ owner, repo, head: `${owner}:${input.branch}`, state: 'open' }));
     const found = existing.data[0];
     if (found) return { url: found.html_url, number: found.number, draft: Boolean(found.draft) };
     const created = await call(() => octokit.pulls.create({ owner, repo, head: input.branch, base, title: input.title, body: input.body, draft: input.draft }));
     return { url: created.data.html_url, number: created.data.number, draft: Boolean(created.data.draft) };
-  } catch (error) {
-    if (error instanceof DeployAgentError) throw error;
+  } catch (thrown) {
+    // The client explains GitHub failures as GITHUB_* errors; a cancellation or other error passes through.
+    if (thrown instanceof DeployAgentError && !thrown.code.startsWith('GITHUB_')) throw thrown;
+    const error = thrown instanceof DeployAgentError ? (thrown.cause ?? thrown) : thrown;
     const status = (error as { status?: number }).status;
     const why = status === 401 ? 'GitHub refused the token (401)' : status === 404 ? `GitHub does not know ${owner}/${repo} or the token cannot see it (404)` : status === 422 ? `GitHub refused the pull request: ${(error as Error).message}` : `GitHub could not be reached: ${(error as Error).message}`;
     throw new DeployAgentError('PULL_REQUEST_FAILED', `${why}.`, `${kept} Fix the cause and ${again}, or open the pull request by hand.`, { cause: error });

@@ -1,6 +1,6 @@
 import { DeployAgentError } from '../errors';
-import { githubClient, type GithubClient, type GithubClientOptions } from './github-client';
-import { hasNext } from './github-pages';
+import { githubClient, type GithubClient, type GithubClientOptions } from '../git/github-client';
+import { hasNext } from '../git/github-pages';
 import type { HistoryBuild } from './travistorrent';
 
 /**

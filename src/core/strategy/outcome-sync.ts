@@ -1,8 +1,8 @@
 import type Database from 'better-sqlite3';
 import { DeployAgentError } from '../errors';
 import { EventsRepository } from '../store/steps';
-import { githubClient, type GithubClient, type GithubClientOptions } from './github-client';
-import { collectPages } from './github-pages';
+import { githubClient, type GithubClient, type GithubClientOptions } from '../git/github-client';
+import { collectPages } from '../git/github-pages';
 import { combineChecks, isRevertOf, labelFor, type ChecksConclusion, type OutcomeLabel } from './outcome-label';
 
 /**

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { openHistoryStore, type HistoryStore } from '../../../src/core/store/database';
 import { DeploymentsRepository } from '../../../src/core/store/deployments';
 import { EventsRepository } from '../../../src/core/store/steps';
-import { githubClient } from '../../../src/core/strategy/github-client';
+import { githubClient } from '../../../src/core/git/github-client';
 import { effectiveOutcomeLabel } from '../../../src/core/strategy/outcome-label';
 import { readDeploymentOutcomes, ShippingOutcomes, syncShippedOutcomes } from '../../../src/core/strategy/outcome-sync';
 import { FakeGithub } from '../../support/fake-github';
