@@ -34,7 +34,14 @@ const READ_AND_SORT_MAX = 4000;
  * (LIMIT 1 OFFSET k), so p99 of 100,000 values reads about 1,000 index entries. `count` is the
  * number of values in the window when the caller knows it (analytics has it from learning_daily).
  */
-export function exactPercentiles(db: Database.Database, source: PercentileSource, filter: PercentileFilter, percentiles: readonly number[], count?: number): { n: number; values: (number | null)[] } {
+export function exactPercentiles(
+  db: Database.Database,
+  source: PercentileSource,
+  filter: PercentileFilter,
+  percentiles: readonly number[],
+  count?: number,
+  readAndSortMax = READ_AND_SORT_MAX,
+): { n: number; values: (number | null)[] } {
   const env = filter.environment !== undefined;
   const where = `${source.value} IS NOT NULL AND ${source.time} >= @from AND ${source.time} < @to${env ? ' AND environment = @environment' : ''}`;
   const params = env ? { from: filter.from, to: filter.to, environment: filter.environment } : { from: filter.from, to: filter.to };
@@ -43,7 +50,7 @@ export function exactPercentiles(db: Database.Database, source: PercentileSource
   if (n === 0) return { n, values: percentiles.map(() => null) };
   const ranks = percentiles.map((p) => Math.min(n, Math.max(1, Math.ceil((p / 100) * n))));
 
-  if (n <= READ_AND_SORT_MAX) {
+  if (n <= readAndSortMax) {
     const values = Float64Array.from(sql(db, `SELECT ${source.value} FROM ${source.table} INDEXED BY ${windowIndex} WHERE ${where}`).pluck().all(params) as number[]).sort();
     return { n: values.length, values: ranks.map((r) => values[Math.min(values.length, r) - 1] ?? null) };
   }
