@@ -96,12 +96,13 @@ export async function runTests(request: RunTestsRequest): Promise<RunTestsResult
       return { ...common, counts: empty.counts, failures: [], output: render(notes, result.output), error: why };
     }
     const parsed = plan.parse({ code: result.code, output: result.output, stderr: result.stderr, ...(result.stdout !== undefined ? { stdout: result.stdout } : {}) });
+    const coverageNote = request.coverage && parsed.coverage === undefined ? (parsed.coverageNote ?? plan.coverageNote ?? 'no coverage was reported') : undefined;
+    if (coverageNote) notes.push(`coverage not measured: ${coverageNote}`);
     const output = render(notes, parsed.output ?? result.output, parsed);
     const ran = parsed.counts.passed + parsed.counts.failed + parsed.counts.skipped;
     if (parsed.noReport || (!ran && result.code !== 0 && !(choice.id === 'pytest' && result.code === 5))) {
       return { ...common, counts: parsed.counts, failures: parsed.failures, output, error: `the test command exited with ${result.code ?? result.signal} before reporting results` };
     }
-    const coverageNote = request.coverage && parsed.coverage === undefined ? (parsed.coverageNote ?? plan.coverageNote ?? 'no coverage was reported') : undefined;
     return {
       ...common,
       counts: parsed.counts,
