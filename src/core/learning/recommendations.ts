@@ -27,7 +27,7 @@ export interface PatternRecommendation {
   medianDurationMs: number | null;
   advice: Advice;
   why: string;
-  similar: { id: number; differsIn: KeyPart; value: string; executions: number; successRate: number; confidence: number }[];
+  similar: { id: number; differsIn: KeyPart; value: string; executions: number; successes: number; successRate: number; confidence: number }[];
 }
 
 export interface Recommendations {
@@ -52,6 +52,7 @@ export function recommendPatterns(store: LearningStore, options: { environment?:
         differsIn: s.differsIn,
         value: s[s.differsIn],
         executions: s.executions,
+        successes: s.successes,
         successRate: s.executions ? s.successes / s.executions : 0,
         confidence: s.confidence,
       }));
@@ -91,11 +92,15 @@ function whyOf(p: PatternRow, advice: Advice, similar: PatternRecommendation['si
   const record = `${p.successes} of ${p.executions} succeeded (${formatPercent(p.successes / p.executions)}); with 95% confidence at least ${formatPercent(p.confidence)} will`;
   const duration = p.medianDurationMs !== null ? `, in ${formatDuration(p.medianDurationMs)} (median)` : '';
   const rival = similar.filter((s) => s.differsIn === 'strategy' && s.executions >= MIN_EXECUTIONS).sort((a, b) => b.confidence - a.confidence)[0];
-  const comparison = rival
-    ? rival.confidence > p.confidence
+  // "Better" only when the 95% intervals do not overlap; otherwise the evidence cannot tell them apart.
+  const upper = wilsonInterval(p.successes, p.executions).upper;
+  const comparison = !rival
+    ? ''
+    : rival.confidence > upper
       ? ` The ${rival.value} strategy does better here (at least ${formatPercent(rival.confidence)}).`
-      : ` Better than ${rival.value} here (at least ${formatPercent(rival.confidence)}).`
-    : '';
+      : p.confidence > wilsonInterval(rival.successes, rival.executions).upper
+        ? ` Better than ${rival.value} here (${rival.successes} of ${rival.executions}).`
+        : ` About as good as ${rival.value} here (${rival.successes} of ${rival.executions}, at least ${formatPercent(rival.confidence)}).`;
   const verdict = advice === 'follow' ? 'Follow it.' : advice === 'avoid' ? 'Avoid it: most of these fail.' : `Not enough evidence yet (fewer than ${MIN_EXECUTIONS} runs, or too mixed).`;
   return `${what}: ${record}${duration}. ${verdict}${comparison}`;
 }

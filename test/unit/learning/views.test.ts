@@ -29,7 +29,7 @@ describe('learning: recommendations, adaptations, rollback scenarios', () => {
     );
     const best = all.patterns[0]!;
     assert.ok(Math.abs(best.confidence - 0.763865) < 1e-4);
-    assert.match(best.why, /^conservative for feature changes on typescript\/express in production: 19 of 20 succeeded \(95%\); with 95% confidence at least 76% will, in 10 min \(median\)\. Follow it\. Better than balanced here/);
+    assert.match(best.why, /^conservative for feature changes on typescript\/express in production: 19 of 20 succeeded \(95%\); with 95% confidence at least 76% will, in 10 min \(median\)\. Follow it\. Better than balanced here \(0 of 4\)\./);
     assert.deepEqual(best.similar.map((s) => [s.differsIn, s.value]).sort(), [['strategy', 'aggressive'], ['strategy', 'balanced']]);
     assert.deepEqual(recommendPatterns(t.store, { environment: 'development', now: NOW }).patterns.map((p) => p.stack), ['python']);
   });
