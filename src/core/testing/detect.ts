@@ -92,7 +92,7 @@ export function detectFromFiles(dir: string): Omit<FrameworkChoice, 'projectPath
         if (new RegExp(`\\b${id}\\b`).test(script) && deps[id]) return { id, confidence: 0.95, evidence: ['package.json'] };
       }
       for (const id of ['vitest', 'jest', 'mocha'] as const) if (deps[id]) return { id, confidence: 0.8, evidence: ['package.json'] };
-      if (/\bnode\s+(--?[\w-]+(=\S+)?\s+)*--test\b/.test(script)) return { id: 'node-test', confidence: 0.9, evidence: ['package.json'] };
+      if (/(^|\s)node\s(.*\s)?--test\b/.test(script)) return { id: 'node-test', confidence: 0.9, evidence: ['package.json'] };
     } catch {
       // an unreadable package.json: look at the other ecosystems
     }

@@ -14,7 +14,7 @@ const ASKPASS = /(^|_)ASKPASS(_|$)|^VSCODE_GIT_IPC_HANDLE$/i;
 /** Set by a test runner for its own children: inherited, they make the child report to the wrong parent. */
 const RUNNER_STATE = /^(NODE_TEST_CONTEXT|NODE_V8_COVERAGE|JEST_WORKER_ID|VITEST|VITEST_.+|PYTEST_CURRENT_TEST|PYTEST_XDIST_.+|MOCHA_.+)$/;
 /** A connection string with a password in it (postgres://user:secret@host/db). */
-const URL_WITH_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^@\s]+@/i;
+const URL_WITH_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:[^@\s]+@/i;
 
 export function isSecretVariable(name: string, value = ''): boolean {
   return SECRET_NAMES.has(name.toUpperCase()) || SECRET_SEGMENT.test(name) || NPM_AUTH.test(name) || ASKPASS.test(name) || URL_WITH_PASSWORD.test(value);

@@ -21,6 +21,9 @@ export function parseGoTestJson(stream: string, stderr = ''): ParsedResults & { 
   for (const line of stream.split('\n')) {
     if (!line.startsWith('{')) {
       if (line.trim()) text.push(line);
+      // Go before 1.24 reports a package that did not build as a plain line, the compiler's words on stderr.
+      const broken = /^FAIL\s+(\S+)\s+\[(build|setup) failed\]/.exec(line);
+      if (broken) packages.set(broken[1]!, { action: 'fail', output: [] });
       continue;
     }
     let event: GoEvent;

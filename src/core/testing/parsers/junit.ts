@@ -56,6 +56,14 @@ function failureOf(testcase: XmlNode): string | undefined {
   // node's writer squeezes a multi-line message into the attribute ("three squared9 !== 10"); its body has it whole.
   const nodeBody = /^\s*\[?Error \[ERR_TEST_FAILURE\]: ([\s\S]*?)(?:\n\]? \{|\n\s+at )/.exec(body);
   if (nodeBody) return firstLines(`${nodeBody[1]!}\n${body.split('\n').filter((l) => /^\s+at\s/.test(l)).join('\n')}`) || 'failed';
+  // pytest: the body's `E   ` lines say what happened ("collection failure" alone does not).
+  const raw = body
+    .split('\n')
+    .filter((l) => /^E\s{3}/.test(l))
+    .map((l) => l.slice(1));
+  const indent = Math.min(...raw.filter((l) => l.trim()).map((l) => l.length - l.trimStart().length));
+  const said = raw.map((l) => l.slice(Number.isFinite(indent) ? indent : 0));
+  if (said.length) return firstLines(said.some((l) => message && l.includes(message.split('\n')[0]!)) || !message ? said.join('\n') : `${message}: ${said.join('\n')}`);
   return firstLines(message || body) || 'failed';
 }
 
