@@ -49,7 +49,7 @@ interface DeploymentRowLite {
  * Reads the fact of deployment `id` from the history tables; undefined when it does not exist or
  * has not settled (pending, running: nothing to learn yet).
  */
-export function readFact(db: Database.Database, id: string): DeploymentFact | undefined {
+export function readFact(db: Database.Database, id: string, repoStacks: Map<string, string> = new Map()): DeploymentFact | undefined {
   const row = sql(
     db,
     
@@ -85,7 +85,7 @@ export function readFact(db: Database.Database, id: string): DeploymentFact | un
     environment: row.environment || UNKNOWN,
     strategy: row.strategy || UNKNOWN,
     category: row.category || UNCATEGORIZED,
-    stack: stackOf(db, id, row.repoPath),
+    stack: stackOf(db, id, row.repoPath, repoStacks),
     status: row.status,
     success,
     shipped,
@@ -104,9 +104,10 @@ export function readFact(db: Database.Database, id: string): DeploymentFact | un
  * The stack of a deployment: the primary language and the most certain framework of the project
  * profile its `context` step recorded (e.g. `typescript/express`, `python/flask`, `go`). Older
  * deployments without that profile fall back to the most common source language in the analysis
- * cache of the repository; `unknown` when neither exists (imported history).
+ * cache of the repository (read once per repository and learning pass); `unknown` when neither
+ * exists (imported history).
  */
-export function stackOf(db: Database.Database, deploymentId: string, repoPath: string): string {
+export function stackOf(db: Database.Database, deploymentId: string, repoPath: string, repoStacks: Map<string, string> = new Map()): string {
   const profile = sql(
     db,
     
@@ -120,13 +121,17 @@ export function stackOf(db: Database.Database, deploymentId: string, repoPath: s
   if (profile && typeof profile.language === 'string' && profile.language) {
     return typeof profile.framework === 'string' && profile.framework ? `${profile.language}/${profile.framework}`.toLowerCase() : profile.language.toLowerCase();
   }
+  const known = repoStacks.get(repoPath);
+  if (known !== undefined) return known;
   const languages = sql(
     db,
     `SELECT language FROM analysis_files WHERE root = ? AND kind = 'source' AND language IS NOT NULL GROUP BY language ORDER BY count(*) DESC LIMIT 5`)
     .pluck()
     .all(repoPath) as string[];
   const primary = languages.find((l) => !SECONDARY_LANGUAGES.has(l)) ?? languages[0];
-  return primary ? primary.toLowerCase() : UNKNOWN;
+  const stack = primary ? primary.toLowerCase() : UNKNOWN;
+  repoStacks.set(repoPath, stack);
+  return stack;
 }
 
 /** Repair rounds: what the repair step recorded, else one per test run after the first. */

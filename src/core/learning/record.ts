@@ -38,6 +38,8 @@ const STORED_COLUMNS = `deployment_id AS deploymentId, repo_path AS repoPath, en
 class Learner {
   private readonly dirtyPatterns = new Set<number>();
   private readonly areas = new Map<string, Neighbourhood>();
+  /** The stack of repositories whose deployments recorded no profile, read once per pass. */
+  private readonly repoStacks = new Map<string, string>();
 
   constructor(
     private readonly db: Database.Database,
@@ -46,7 +48,7 @@ class Learner {
 
   record(deploymentId: string): RecordResult {
     const db = this.db;
-    const fact = readFact(db, deploymentId);
+    const fact = readFact(db, deploymentId, this.repoStacks);
     const old = sql(db, `SELECT ${STORED_COLUMNS} FROM learning_deployments WHERE deployment_id = ?`).get(deploymentId) as StoredFact | undefined;
     if (!fact && !old) {
       const exists = sql(db, `SELECT status FROM deployments WHERE id = ?`).pluck().get(deploymentId) as string | undefined;
