@@ -167,6 +167,8 @@ const RUNNING_HOLD_MS = 2 * 86_400_000;
  */
 export function catchUpLearning(store: LearningStore, options: { now?: number } = {}): { recorded: number } {
   const now = options.now ?? Date.now();
+  // Reads first: when nothing changed, no write transaction (and no wait for another writer).
+  if (!somethingNew(store.db)) return { recorded: 0 };
   const learner = new Learner(store.db, now);
   return store.db.transaction(() => {
     const recorded = catchUp(store.db, learner, now);
@@ -175,8 +177,19 @@ export function catchUpLearning(store: LearningStore, options: { now?: number } 
   }).immediate();
 }
 
+function watermark(db: Database.Database, key: string): number {
+  return (sql(db, `SELECT value FROM learning_state WHERE key = ?`).pluck().get(key) as number | undefined) ?? 0;
+}
+
+function somethingNew(db: Database.Database): boolean {
+  const maxRowid = (sql(db, `SELECT max(rowid) FROM deployments`).pluck().get() as number | null) ?? 0;
+  if (maxRowid !== watermark(db, 'deployments_rowid')) return true;
+  if (sql(db, `SELECT 1 FROM decisions WHERE id > ? AND kind = 'rollback' LIMIT 1`).get(watermark(db, 'rollback_decision_id'))) return true;
+  return hasShippingOutcomes(db) && Boolean(sql(db, `SELECT 1 FROM shipping_outcomes WHERE synced_at > ? LIMIT 1`).get(watermark(db, 'shipping_synced_at')));
+}
+
 function catchUp(db: Database.Database, learner: Learner, now: number): number {
-  const get = (key: string) => (sql(db, `SELECT value FROM learning_state WHERE key = ?`).pluck().get(key) as number | undefined) ?? 0;
+  const get = (key: string) => watermark(db, key);
   const set = (key: string, value: number) => sql(db, `INSERT INTO learning_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`).run(key, value);
   let recorded = 0;
 
@@ -205,7 +218,9 @@ function catchUp(db: Database.Database, learner: Learner, now: number): number {
   const rollbackMark = get('rollback_decision_id');
   const rollbacks = sql(db, `SELECT id, deployment_id AS deploymentId FROM decisions WHERE id > ? AND kind = 'rollback' ORDER BY id`).all(rollbackMark) as { id: number; deploymentId: string | null }[];
   for (const r of rollbacks) if (r.deploymentId && learner.record(r.deploymentId).changed) recorded++;
-  if (rollbacks.length) set('rollback_decision_id', rollbacks[rollbacks.length - 1]!.id);
+  // Past every decision read, not just the last rollback: the next look starts from here.
+  const lastDecision = (sql(db, `SELECT max(id) FROM decisions`).pluck().get() as number | null) ?? 0;
+  if (lastDecision !== rollbackMark) set('rollback_decision_id', lastDecision);
 
   // Outcomes GitHub gave later (deploy-agent sync).
   if (hasShippingOutcomes(db)) {
