@@ -113,7 +113,7 @@ function valuesOf(row: Row, lever: Lever): string[] {
     case 'mode':
       return one(row.mode);
     case 'requested':
-      return one(inputs.choice);
+      return one(inputs.requested ?? inputs.choice);
     case 'basis':
       return one(inputs.basis);
     case 'environmentEvidence': {
