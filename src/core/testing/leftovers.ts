@@ -1,11 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
 /**
- * Files a test run created in the sandbox that git would commit (untracked and not ignored:
- * a Cargo.lock cargo wrote for a library, a report a test left behind). The run must not
- * change the change, so they are removed afterwards and named in the output.
+ * What a test run wrote into the sandbox. Files a test writes stay: they are in the sandbox
+ * like the change and go through the same review (a credential a test wrote is refused there).
+ * They are only named in the output. A tool's own by-product that did not exist before the run
+ * (cargo's Cargo.lock for a library that does not commit one) is removed, as it is no part of
+ * the change.
  */
 export function untrackedFiles(dir: string): Set<string> | undefined {
   try {
@@ -16,11 +18,19 @@ export function untrackedFiles(dir: string): Set<string> | undefined {
   }
 }
 
-export function removeNewUntracked(dir: string, before: Set<string> | undefined): string[] {
+export function newUntracked(dir: string, before: Set<string> | undefined): string[] {
   if (!before) return [];
   const after = untrackedFiles(dir);
-  if (!after) return [];
-  const created = [...after].filter((f) => !before.has(f));
-  for (const file of created) rmSync(path.join(dir, file), { force: true });
-  return created;
+  return after ? [...after].filter((f) => !before.has(f)) : [];
+}
+
+/** The by-products (project-relative) that do not exist yet: remove these after the run. */
+export function absentByproducts(projectDir: string, byproducts: string[] = []): string[] {
+  return byproducts.filter((f) => !existsSync(path.join(projectDir, f)));
+}
+
+export function removeByproducts(projectDir: string, absent: string[]): string[] {
+  const removed = absent.filter((f) => existsSync(path.join(projectDir, f)));
+  for (const f of removed) rmSync(path.join(projectDir, f), { force: true });
+  return removed;
 }

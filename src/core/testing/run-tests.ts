@@ -12,7 +12,7 @@ import { mocha } from './frameworks/mocha';
 import { nodeTest } from './frameworks/node-test';
 import { pytest } from './frameworks/pytest';
 import { vitest } from './frameworks/vitest';
-import { removeNewUntracked, untrackedFiles } from './leftovers';
+import { absentByproducts, newUntracked, removeByproducts, untrackedFiles } from './leftovers';
 import { prepareNodeDependencies, type PreparedDependencies } from './node-deps';
 import { CappedOutput, DEFAULT_OUTPUT_CAP, runProcess } from './run-process';
 import { selectTests } from './scope';
@@ -47,6 +47,7 @@ export async function runTests(request: RunTestsRequest): Promise<RunTestsResult
   if (selection.note) notes.push(selection.note);
   let deps: PreparedDependencies | undefined;
   let untracked: Set<string> | undefined;
+  let byproducts: string[] = [];
   const base = { framework: choice.id };
   try {
     if (NODE_FRAMEWORKS.has(choice.id)) {
@@ -73,6 +74,7 @@ export async function runTests(request: RunTestsRequest): Promise<RunTestsResult
       env,
     });
     untracked = untrackedFiles(request.dir);
+    byproducts = absentByproducts(projectDir, plan.byproducts);
     const setup = setupMs();
     request.onProgress?.(`running ${plan.display}`);
     const result = await runProcess({
@@ -85,9 +87,11 @@ export async function runTests(request: RunTestsRequest): Promise<RunTestsResult
       ...(request.signal ? { signal: request.signal } : {}),
       ...(plan.wholeStdout ? { keepStdout: true } : {}),
     });
-    const created = removeNewUntracked(request.dir, untracked);
-    untracked = undefined;
-    if (created.length) notes.push(`removed what the test run created in the sandbox (it is not part of the change): ${created.slice(0, 10).join(', ')}${created.length > 10 ? ` and ${created.length - 10} more` : ''}`);
+    const removed = removeByproducts(projectDir, byproducts);
+    byproducts = [];
+    if (removed.length) notes.push(`removed what ${choice.id} generated in the sandbox (no part of the change): ${removed.join(', ')}`);
+    const created = newUntracked(request.dir, untracked);
+    if (created.length) notes.push(`the test run wrote ${created.slice(0, 10).join(', ')}${created.length > 10 ? ` and ${created.length - 10} more` : ''} into the sandbox (reviewed with the change)`);
     const common = { ...base, command: plan.display, setupMs: setup, durationMs: result.durationMs, ...(deps ? { dependencies: deps.how } : {}) };
     if (result.timedOut || result.memoryExceeded) {
       const why = result.timedOut
@@ -117,8 +121,8 @@ export async function runTests(request: RunTestsRequest): Promise<RunTestsResult
     const said = typeof error.details?.output === 'string' ? `\n${error.details.output}` : '';
     return { ...empty, ...base, setupMs: setupMs(), output: render(notes, `${error.message} ${error.hint}${said}`), error: error.message, ...(deps ? { dependencies: deps.how } : {}) };
   } finally {
-    // Cancelled or failed half-way: still leave nothing behind.
-    if (untracked) removeNewUntracked(request.dir, untracked);
+    // Cancelled or failed half-way: the tool's by-products still go.
+    removeByproducts(projectDir, byproducts);
     deps?.cleanup();
     rmSync(scratch, { recursive: true, force: true });
   }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { runTests } from '../../../src/core/testing';
@@ -136,6 +137,25 @@ test('sees no secret', () => {
     const result = await runTests({ dir: temp.path, scope: 'full', filesWritten: [], framework: 'node-test', limits: { timeLimitMs: 30_000 }, env });
     assert.equal(result.error, undefined, result.output);
     assert.deepEqual(result.counts, { passed: 1, failed: 0, skipped: 0 }, result.output);
+  });
+
+  it('names what a test wrote into the sandbox and leaves it there for the review', async () => {
+    writeFiles(
+      temp.path,
+      nodeProject(`
+const test = require('node:test');
+const fs = require('node:fs');
+test('writes a file', () => {
+  fs.mkdirSync('out', { recursive: true });
+  fs.writeFileSync('out/report.txt', 'written by a test');
+});
+`),
+    );
+    execFileSync('git', ['init', '-q'], { cwd: temp.path });
+    const result = await runTests({ dir: temp.path, scope: 'full', filesWritten: [], framework: 'node-test', limits: { timeLimitMs: 30_000 } });
+    assert.deepEqual(result.counts, { passed: 1, failed: 0, skipped: 0 });
+    assert.match(result.output, /the test run wrote out\/report\.txt into the sandbox \(reviewed with the change\)/);
+    assert.equal(readFileSync(path.join(temp.path, 'out', 'report.txt'), 'utf8'), 'written by a test');
   });
 
   it('caps the output it keeps, with the end of it intact', async () => {

@@ -41,6 +41,8 @@ export interface CommandPlan {
   wholeStdout?: boolean;
   /** Why coverage will be missing although it was asked for. */
   coverageNote?: string;
+  /** Project-relative files the tool itself writes (Cargo.lock): removed after the run when they did not exist before. */
+  byproducts?: string[];
   parse(finished: FinishedCommand): ParsedOutcome;
 }
 

@@ -30,6 +30,7 @@ export const cargoTest: FrameworkAdapter = {
       env: { CARGO_TARGET_DIR: targetDir, CARGO_TERM_COLOR: 'never' },
       display: display(['cargo', ...args]),
       wholeStdout: true,
+      byproducts: ['Cargo.lock'],
       ...(ctx.coverage ? { coverageNote: 'cargo test measures no coverage on a stable toolchain (cargo-llvm-cov or tarpaulin would)' } : {}),
       parse: (finished) => parseCargoTest(finished.stdout ?? finished.output, finished.code, finished.stderr),
     };
