@@ -10,6 +10,7 @@ import { baseContext } from './context';
 import { decideStrategyForDeployment } from './strategy-step';
 import { matchErrorPattern } from '../recovery/error-patterns';
 import { EventsRepository } from '../store/steps';
+import { recordOutcome as recordLearnedOutcome, recordRecovery as recordLearnedRecovery } from '../learning';
 import { runHooks, type HookRun, type HookStage } from './hooks';
 import { acquireRepositoryLock } from './lock';
 import { openPullRequest } from '../git/pull-request';
@@ -188,6 +189,15 @@ export function createRealPorts(options: RealPortsOptions): PipelinePorts {
     recordRecovery: (record) => {
       const { deploymentId, ...payload } = record;
       new EventsRepository(options.store.db).insert(deploymentId, Date.now(), 'recovery', payload);
+      recordLearnedRecovery(options.store, {
+        deploymentId,
+        patternId: record.patternId ?? null,
+        action: record.action === 'escalate' ? 'escalated-repair' : 'repair',
+        automatic: record.automatic,
+        recoveredMs: record.succeeded ? record.durationMs : null,
+        worked: record.succeeded,
+        detail: { round: record.round },
+      });
     },
     canEscalate: (repoRoot, from) => {
       const { router } = routerFor(repoRoot);
@@ -199,6 +209,8 @@ export function createRealPorts(options: RealPortsOptions): PipelinePorts {
     openPullRequest: (repoRoot, input) => openPullRequest(repoRoot, input, options.env),
     // Every 10th outcome retrains the outcome model in a worker thread (the event loop stays free).
     recordOutcome: async (outcome) => {
+      // The pattern learner first (synchronous, idempotent), then the model's retraining cadence.
+      recordLearnedOutcome(options.store, outcome.deploymentId);
       const { maybeRetrain } = await import('../strategy/retrain');
       const result = await maybeRetrain(options.store);
       if (result.retrained || result.workerError) new EventsRepository(options.store.db).insert(outcome.deploymentId, Date.now(), 'model.retrain', result);

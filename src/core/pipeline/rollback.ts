@@ -8,6 +8,7 @@ import { EventsRepository } from '../store/steps';
 import { git } from '../git/run';
 import { createPullRequest } from '../git/pull-request';
 import { slugOf } from '../sandbox/worktree';
+import { recordOutcome } from '../learning';
 
 export interface RollbackResult {
   deploymentId: string;
@@ -93,6 +94,8 @@ export async function rollbackDeployment(input: { db: Database.Database; deploym
       .run(row.id, JSON.stringify({ base, branch }), `revert of ${sha.slice(0, 12)} on ${branch}`, finished);
     new EventsRepository(input.db).insert(row.id, finished, 'rollback', result);
   })();
+  // The pattern learner counts a rolled-back deployment as a failure, and the rollback as a recovery.
+  recordOutcome({ db: input.db }, row.id);
   return result;
 }
 

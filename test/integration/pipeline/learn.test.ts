@@ -16,7 +16,7 @@ describe('deploy-agent deploy: the learn step (built CLI)', function () {
     h = undefined;
   });
 
-  it('the tenth outcome retrains the outcome model in a worker; the ninth does not', async () => {
+  it('every outcome reaches the pattern learner (with its recoveries); the tenth retrains the outcome model in a worker, the ninth does not', async () => {
     h = await createHarness('node');
     const seeded = openHistoryStore(h.db);
     try {
@@ -54,6 +54,11 @@ describe('deploy-agent deploy: the learn step (built CLI)', function () {
       const event = new EventsRepository(store.db).list(String(tenth.id), 'model.retrain')[0];
       assert.ok(event, 'the retraining is recorded on the deployment that triggered it');
       assert.equal((event.payload as { version: number }).version, 1);
+      // The pattern learner recorded both deployments, and the repair round that worked.
+      const learnt = store.db.prepare(`SELECT count(*) AS n FROM learning_deployments WHERE deployment_id IN (?, ?)`).get(String(ninth.id), String(tenth.id)) as { n: number };
+      assert.equal(learnt.n, 2);
+      const recoveries = store.db.prepare(`SELECT action, automatic, worked, source FROM learning_recoveries WHERE deployment_id = ?`).all(String(tenth.id));
+      assert.deepEqual(recoveries, [{ action: 'repair', automatic: 1, worked: 1, source: 'pipeline' }]);
     } finally {
       store.close();
     }
