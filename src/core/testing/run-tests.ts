@@ -81,7 +81,7 @@ export async function runTests(request: RunTestsRequest): Promise<RunTestsResult
       command: plan.command,
       args: plan.args,
       cwd: projectDir,
-      env: { ...env, ...plan.env },
+      env: { ...env, ...(NODE_FRAMEWORKS.has(choice.id) ? nodeCacheEnv(scratch) : {}), ...plan.env },
       timeLimitMs: request.limits.timeLimitMs,
       ...(request.limits.memoryLimitMb ? { memoryLimitMb: request.limits.memoryLimitMb } : {}),
       ...(request.signal ? { signal: request.signal } : {}),
@@ -126,6 +126,15 @@ export async function runTests(request: RunTestsRequest): Promise<RunTestsResult
     deps?.cleanup();
     rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/**
+ * Tools that cache under node_modules/.cache (nyc, babel-loader, ava through find-cache-dir;
+ * @babel/register) would write through a linked node_modules into the user's folder: their
+ * caches go to the run's scratch folder instead.
+ */
+function nodeCacheEnv(scratch: string): Record<string, string> {
+  return { CACHE_DIR: path.join(scratch, 'cache'), BABEL_DISABLE_CACHE: '1' };
 }
 
 /** Workers: the strategy's concurrency, capped by its share of the cores; at least one. */

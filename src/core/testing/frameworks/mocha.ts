@@ -37,7 +37,7 @@ export const mocha: FrameworkAdapter = {
         args = [c8, '--reporter=json-summary', `--reports-dir=${covDir}`, `--temp-directory=${path.join(ctx.scratch, 'c8')}`, node.command, ...mochaArgs];
         shown.unshift('c8');
       } else if (nyc) {
-        args = [nyc, '--reporter=json-summary', `--report-dir=${covDir}`, `--temp-dir=${path.join(ctx.scratch, 'nyc')}`, '--silent', node.command, ...mochaArgs];
+        args = [nyc, '--reporter=json-summary', `--report-dir=${covDir}`, `--temp-dir=${path.join(ctx.scratch, 'nyc')}`, '--no-cache', '--silent', node.command, ...mochaArgs];
         shown.unshift('nyc');
       } else {
         coverageNote = 'the project has neither c8 nor nyc, which mocha needs for coverage';
