@@ -7,19 +7,7 @@ import { printError } from './output';
 
 /** Builds the program and runs it; resolves to the exit code instead of exiting, so tests can call it. */
 export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const program = new Command('deploy-agent')
-    .description('Deploys a recommendation into a repository as tested code, and learns from every deployment.')
-    .version(DEPLOY_AGENT_VERSION, '-V, --version', 'print the version')
-    .option('--db <path>', 'history database (default: DEPLOY_AGENT_DB, else the platform data directory)')
-    .option('--config <file>', 'settings file applied over .deploy-agent/config.json')
-    .showHelpAfterError('(run with --help for usage)')
-    .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
-
-  const ctx = new CliContext(program, env);
-  for (const register of commandRegistrations) register(program, ctx);
-  for (const command of program.commands) command.exitOverride();
-
+  const { program, ctx } = buildProgram(env);
   const wantsJson = argv.includes('--json');
   try {
     await program.parseAsync(argv, { from: 'user' });
@@ -35,6 +23,23 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
   } finally {
     ctx.dispose();
   }
+}
+
+/** The program with every command registered (also walked by scripts/sync-readme.ts for the CLI reference). */
+export function buildProgram(env: NodeJS.ProcessEnv = process.env): { program: Command; ctx: CliContext } {
+  const program = new Command('deploy-agent')
+    .description('Deploys a recommendation into a repository as tested code, and learns from every deployment.')
+    .version(DEPLOY_AGENT_VERSION, '-V, --version', 'print the version')
+    .option('--db <path>', 'history database (default: DEPLOY_AGENT_DB, else the platform data directory)')
+    .option('--config <file>', 'settings file applied over .deploy-agent/config.json')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
+
+  const ctx = new CliContext(program, env);
+  for (const register of commandRegistrations) register(program, ctx);
+  for (const command of program.commands) command.exitOverride();
+  return { program, ctx };
 }
 
 /** Thrown by a command that has already reported its outcome and wants a specific exit code. */
