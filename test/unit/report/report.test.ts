@@ -1,57 +1,46 @@
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { collectReport } from '../../../src/core/report/collect';
 import { renderReportMarkdown } from '../../../src/core/report/markdown';
 import { startImpactProbe } from '../../../src/core/report/system-impact';
-import { openHistoryStore, type HistoryStore } from '../../../src/core/store/database';
 import { DeploymentsRepository } from '../../../src/core/store/deployments';
 import { EventsRepository, StepsRepository, TestRunsRepository } from '../../../src/core/store/steps';
-import { tempDir } from '../../support/temp';
+import { useTempStore } from '../../support/temp-store';
 
 describe('deployment report', () => {
-  let dir: ReturnType<typeof tempDir>;
-  let store: HistoryStore;
-  beforeEach(() => {
-    dir = tempDir();
-    store = openHistoryStore(path.join(dir.path, 'h.db'));
-  });
-  afterEach(() => {
-    store.close();
-    dir.cleanup();
-  });
+  const temp = useTempStore();
 
   function seed(): void {
-    const deployments = new DeploymentsRepository(store.db);
+    const deployments = new DeploymentsRepository(temp.store.db);
     deployments.insert({ id: 'e1', repoPath: '/r', title: 'earlier', createdAt: 1, status: 'succeeded', durationMs: 4000 });
     deployments.insert({ id: 'e2', repoPath: '/r', title: 'earlier', createdAt: 2, status: 'succeeded', durationMs: 2000 });
     deployments.insert({ id: 'later', repoPath: '/r', title: 'later', createdAt: 99, status: 'succeeded', durationMs: 100 });
     const recommendation = { title: 'Add mul', description: 'd', id: 'rec-mul', category: 'feature', acceptanceCriteria: ['mul(2, 3) returns 6', 'mul(0, 5) returns 0'] };
     deployments.insert({ id: 'd1', repoPath: '/r', title: 'Add mul', createdAt: 10, status: 'succeeded', mode: 'dry-run', strategy: 'balanced', durationMs: 6000, recommendation: JSON.stringify(recommendation) });
-    const steps = new StepsRepository(store.db);
+    const steps = new StepsRepository(temp.store.db);
     const omitted = [{ field: 'description', kept: 5000, total: 10_000_000, unit: 'characters' }];
     steps.finish(steps.start('d1', 'validate', 10), { status: 'succeeded', at: 11, artifacts: { recommendation, omitted } });
     steps.finish(steps.start('d1', 'implement', 11), { status: 'succeeded', at: 20, artifacts: { filesWritten: ['src/mul.js'] } });
     steps.finish(steps.start('d1', 'write-tests', 20), { status: 'succeeded', at: 30, artifacts: { filesWritten: ['src/mul.js', 'test/mul.test.js'] } });
-    const runs = new TestRunsRepository(store.db);
+    const runs = new TestRunsRepository(temp.store.db);
     runs.insert({ deploymentId: 'd1', stepId: null, framework: 'node:test', command: 'node --test', passed: 3, failed: 1, skipped: 0, durationMs: 50, coverage: null, output: '', createdAt: 31 });
     runs.insert({ deploymentId: 'd1', stepId: null, framework: 'node:test', command: 'node --test', passed: 4, failed: 0, skipped: 0, durationMs: 40, coverage: 87.5, output: '', createdAt: 40 });
-    const call = store.db.prepare(`INSERT INTO ai_model_calls (deployment_id, phase, provider, model, input_tokens, output_tokens, cost_usd, duration_ms, cached, attempts, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 1, ?, ?)`);
+    const call = temp.store.db.prepare(`INSERT INTO ai_model_calls (deployment_id, phase, provider, model, input_tokens, output_tokens, cost_usd, duration_ms, cached, attempts, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 1, ?, ?)`);
     call.run('d1', 'implement', 'ollama', 'qwen', 1000, 200, 0, 900, 'ok', 12);
     call.run('d1', 'implement', 'ollama', 'qwen', 1500, 300, 0, 1100, 'ok', 13);
     call.run('d1', 'fix', 'anthropic', 'claude', 2000, 100, 0.0075, 700, 'ok', 35);
     call.run('other', 'fix', 'anthropic', 'claude', 9999, 9999, 9, 9, 'ok', 35);
-    const events = new EventsRepository(store.db);
+    const events = new EventsRepository(temp.store.db);
     events.insert('d1', 36, 'recovery', { patternId: 'test-assertion', action: 'fix', automatic: true, round: 1, succeeded: true, durationMs: 1200 });
     events.insert('d1', 37, 'log', { level: 'warn', message: 'The recommendation is larger than the prompt budget' });
     events.insert('d1', 38, 'log', { level: 'info', message: 'not a warning' });
     const probe = startImpactProbe();
     events.insert('d1', 39, 'system.impact', probe.stop());
-    store.db.prepare(`INSERT INTO decisions (deployment_id, kind, chosen, probabilities, reason, created_at) VALUES ('d1', 'strategy', 'balanced', ?, 'the model: balanced clears the bar', 12)`).run(JSON.stringify({ aggressive: 0.55, balanced: 0.81 }));
+    temp.store.db.prepare(`INSERT INTO decisions (deployment_id, kind, chosen, probabilities, reason, created_at) VALUES ('d1', 'strategy', 'balanced', ?, 'the model: balanced clears the bar', 12)`).run(JSON.stringify({ aggressive: 0.55, balanced: 0.81 }));
   }
 
   it('collects model calls with tokens and cost per phase, repairs, the requirement table, omitted parts, system impact and warnings', () => {
     seed();
-    const r = collectReport(store.db, 'd1')!;
+    const r = collectReport(temp.store.db, 'd1')!;
     assert.deepEqual(
       r.modelCalls.map((c) => [c.phase, c.provider, c.calls, c.inputTokens, c.outputTokens, c.costUsd]),
       [
@@ -90,13 +79,13 @@ describe('deployment report', () => {
   });
 
   it('a deployment without tests says "not run" in the requirement table, and nothing is invented', () => {
-    new DeploymentsRepository(store.db).insert({ id: 'd2', repoPath: '/r', title: 'T', createdAt: 1, status: 'failed', recommendation: JSON.stringify({ title: 'T', description: 'd' }) });
-    const r = collectReport(store.db, 'd2')!;
+    new DeploymentsRepository(temp.store.db).insert({ id: 'd2', repoPath: '/r', title: 'T', createdAt: 1, status: 'failed', recommendation: JSON.stringify({ title: 'T', description: 'd' }) });
+    const r = collectReport(temp.store.db, 'd2')!;
     assert.deepEqual(r.requirements, [{ requirement: 'T', files: [], tests: [], result: 'not run' }]);
     assert.deepEqual(r.modelCalls, []);
     assert.equal(r.performance.medianOfEarlierMs, null);
     assert.match(renderReportMarkdown(r), /no earlier deployment to compare with/);
-    assert.equal(collectReport(store.db, 'missing'), undefined);
+    assert.equal(collectReport(temp.store.db, 'missing'), undefined);
   });
 
   it('the impact probe counts the CPU of waited-for child processes', async () => {

@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
-import path from 'node:path';
-import { openHistoryStore, type HistoryStore } from '../../../src/core/store/database';
+import type { HistoryStore } from '../../../src/core/store/database';
 import { DeploymentsRepository } from '../../../src/core/store/deployments';
 import { decideStrategy } from '../../../src/core/strategy/decide';
 import { detectEnvironment } from '../../../src/core/strategy/environment';
 import { decideForDeployment } from '../../../src/core/strategy/model-decision';
 import { maybeRetrain } from '../../../src/core/strategy/retrain';
 import type { MetricsReading, StrategyName } from '../../../src/core/strategy/types';
-import { tempDir } from '../../support/temp';
+import { useTempStore } from '../../support/temp-store';
 
 const dev = detectEnvironment({ env: {}, branch: 'feature/x', hostname: 'x', fileExists: () => false });
 const prod = detectEnvironment({ env: {}, branch: 'main', hostname: 'x', fileExists: () => false });
@@ -79,32 +78,23 @@ describe('strategy decisions with the outcome model (pure rules)', () => {
 
 describe('decideForDeployment: the stored model scores each candidate strategy', function () {
   this.timeout(60000);
-  let dir: ReturnType<typeof tempDir>;
-  let store: HistoryStore;
-  beforeEach(() => {
-    dir = tempDir();
-    store = openHistoryStore(path.join(dir.path, 'h.db'));
-  });
-  afterEach(() => {
-    store.close();
-    dir.cleanup();
-  });
+  const temp = useTempStore();
 
   it('a model trained on only successes predicts high success, yet production and high CPU still get conservative', async () => {
-    seed(store, Array.from({ length: 24 }, () => ({ strategy: 'aggressive' as const, ok: true })));
-    const trained = await maybeRetrain(store, { trigger: 'manual', runner: 'in-process', now: 1 });
+    seed(temp.store, Array.from({ length: 24 }, () => ({ strategy: 'aggressive' as const, ok: true })));
+    const trained = await maybeRetrain(temp.store, { trigger: 'manual', runner: 'in-process', now: 1 });
     assert.equal(trained.retrained, true, trained.reason);
-    const free = decideForDeployment(store, { repoPath: REPO, requested: 'auto', environment: dev, metrics: calm, now: 1_800_000_000_000 });
+    const free = decideForDeployment(temp.store, { repoPath: REPO, requested: 'auto', environment: dev, metrics: calm, now: 1_800_000_000_000 });
     assert.equal(free.basis, 'model');
     assert.equal(free.strategy, 'aggressive');
     assert.ok(free.probabilities.aggressive! >= 0.9, JSON.stringify(free.probabilities));
     assert.equal(free.modelVersion, trained.version);
 
-    const inProd = decideForDeployment(store, { repoPath: REPO, requested: 'auto', environment: prod, metrics: calm, now: 1_800_000_000_000 });
+    const inProd = decideForDeployment(temp.store, { repoPath: REPO, requested: 'auto', environment: prod, metrics: calm, now: 1_800_000_000_000 });
     assert.equal(inProd.strategy, 'conservative');
     assert.equal(inProd.basis, 'override');
     assert.ok(inProd.probabilities.aggressive! >= 0.9);
-    const busy = decideForDeployment(store, { repoPath: REPO, requested: 'auto', environment: dev, metrics: { ...calm, cpuLoadPercent: 90 }, now: 1_800_000_000_000 });
+    const busy = decideForDeployment(temp.store, { repoPath: REPO, requested: 'auto', environment: dev, metrics: { ...calm, cpuLoadPercent: 90 }, now: 1_800_000_000_000 });
     assert.equal(busy.strategy, 'conservative');
     assert.equal(busy.basis, 'override');
   });
@@ -113,30 +103,30 @@ describe('decideForDeployment: the stored model scores each candidate strategy',
     // Strategies in a scrambled order, so that only the strategy (not the previous outcome) tells the result.
     let r = 7;
     const next = () => (r = (r * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-    seed(store, Array.from({ length: 60 }, () => (next() < 0.5 ? { strategy: 'balanced' as const, ok: true } : { strategy: 'aggressive' as const, ok: false })));
-    await maybeRetrain(store, { trigger: 'manual', runner: 'in-process' });
-    const d = decideForDeployment(store, { repoPath: REPO, requested: 'auto', environment: dev, metrics: calm, recommendation: { title: 't', description: 'd', category: 'feature' }, now: 1_800_000_000_000 });
+    seed(temp.store, Array.from({ length: 60 }, () => (next() < 0.5 ? { strategy: 'balanced' as const, ok: true } : { strategy: 'aggressive' as const, ok: false })));
+    await maybeRetrain(temp.store, { trigger: 'manual', runner: 'in-process' });
+    const d = decideForDeployment(temp.store, { repoPath: REPO, requested: 'auto', environment: dev, metrics: calm, recommendation: { title: 't', description: 'd', category: 'feature' }, now: 1_800_000_000_000 });
     assert.ok(d.probabilities.aggressive! < 0.7, JSON.stringify(d.probabilities));
     assert.ok(d.probabilities.balanced! >= 0.7, JSON.stringify(d.probabilities));
     assert.equal(d.strategy, 'balanced');
   });
 
   it('below 20 samples: the rules, not the model, even when one is stored', async () => {
-    seed(store, Array.from({ length: 12 }, () => ({ strategy: 'aggressive' as const, ok: true })));
-    await maybeRetrain(store, { trigger: 'manual', runner: 'in-process' });
-    const d = decideForDeployment(store, { repoPath: REPO, requested: 'auto', environment: dev, metrics: calm });
+    seed(temp.store, Array.from({ length: 12 }, () => ({ strategy: 'aggressive' as const, ok: true })));
+    await maybeRetrain(temp.store, { trigger: 'manual', runner: 'in-process' });
+    const d = decideForDeployment(temp.store, { repoPath: REPO, requested: 'auto', environment: dev, metrics: calm });
     assert.equal(d.basis, 'cold-start-rules');
     assert.equal(d.strategy, 'balanced');
     assert.equal(d.samples, 12);
   });
 
   it('logs the decision with its inputs (known-before features), probabilities and reasons; a preview is not logged', async () => {
-    seed(store, Array.from({ length: 22 }, (_, i) => ({ strategy: 'balanced' as const, ok: i % 4 !== 0 })));
-    await maybeRetrain(store, { trigger: 'manual', runner: 'in-process' });
-    new DeploymentsRepository(store.db).insert({ id: 'now', repoPath: REPO, title: 'next', createdAt: 1_800_000_000_000, status: 'running' });
-    decideForDeployment(store, { repoPath: REPO, requested: 'auto', environment: dev, metrics: calm, now: 1_800_000_000_000 });
-    assert.equal((store.db.prepare('SELECT count(*) AS n FROM decisions').get() as { n: number }).n, 0, 'a preview is not logged');
-    const d = decideForDeployment(store, {
+    seed(temp.store, Array.from({ length: 22 }, (_, i) => ({ strategy: 'balanced' as const, ok: i % 4 !== 0 })));
+    await maybeRetrain(temp.store, { trigger: 'manual', runner: 'in-process' });
+    new DeploymentsRepository(temp.store.db).insert({ id: 'now', repoPath: REPO, title: 'next', createdAt: 1_800_000_000_000, status: 'running' });
+    decideForDeployment(temp.store, { repoPath: REPO, requested: 'auto', environment: dev, metrics: calm, now: 1_800_000_000_000 });
+    assert.equal((temp.store.db.prepare('SELECT count(*) AS n FROM decisions').get() as { n: number }).n, 0, 'a preview is not logged');
+    const d = decideForDeployment(temp.store, {
       repoPath: REPO,
       deploymentId: 'now',
       requested: 'auto',
@@ -146,7 +136,7 @@ describe('decideForDeployment: the stored model scores each candidate strategy',
       context: { mode: 'local-commit' },
       now: 1_800_000_000_000,
     });
-    const row = store.db.prepare(`SELECT chosen, inputs, probabilities, reason FROM decisions WHERE deployment_id = 'now' AND kind = 'strategy'`).get() as { chosen: string; inputs: string; probabilities: string; reason: string };
+    const row = temp.store.db.prepare(`SELECT chosen, inputs, probabilities, reason FROM decisions WHERE deployment_id = 'now' AND kind = 'strategy'`).get() as { chosen: string; inputs: string; probabilities: string; reason: string };
     assert.equal(row.chosen, d.strategy);
     const inputs = JSON.parse(row.inputs);
     assert.equal(inputs.basis, 'model');
