@@ -481,6 +481,14 @@ export class Orchestrator {
           throw new DeployAgentError('NO_TESTS_RAN', 'No test passed: the generated tests were not found or not run.', 'Check the test framework the project profile detected (`deploy-agent analyze`).');
         }
         const threshold = state.levers?.coverageThreshold;
+        if (threshold !== undefined && threshold > 0 && tests.coverage === undefined) {
+          // A gate that cannot measure must not pass silently.
+          throw new DeployAgentError(
+            'COVERAGE_NOT_MEASURED',
+            `A coverage threshold of ${threshold}% is configured, but coverage could not be measured: ${tests.coverageNote ?? 'the test run reported none'}.`,
+            'Add the coverage tool the note names to the project (for example c8 for mocha, pytest-cov for pytest), or set deployAgent.pipeline.coverageThreshold to 0.',
+          );
+        }
         if (threshold !== undefined && tests.coverage !== undefined && tests.coverage < threshold) {
           throw new DeployAgentError('COVERAGE_BELOW_THRESHOLD', `Line coverage ${tests.coverage.toFixed(1)}% is below the required ${threshold}%.`, 'Lower the coverage threshold in the settings, or ask for more tests in the recommendation.');
         }

@@ -72,6 +72,8 @@ export interface TestRunOutcome {
   framework?: string;
   command?: string;
   coverage?: number;
+  /** Why coverage was not measured although it was asked for (no tool for the framework, …). */
+  coverageNote?: string;
   failures: { name: string; message: string }[];
   /** Capped output, for the fix phase and the report. */
   output: string;

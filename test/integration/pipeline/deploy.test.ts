@@ -3,8 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { openHistoryStore } from '../../../src/core/store/database';
 import { EventsRepository, StepsRepository } from '../../../src/core/store/steps';
-import { CLI_PATH } from '../../support/cli';
-import { createHarness, parseJson, RECOMMENDATION, scriptPlantedFailure, userState, type Harness } from './harness';
+import { useHarnesses, parseJson, RECOMMENDATION, scriptPlantedFailure, userState, type Harness } from './harness';
 import { git } from './repos';
 
 function steps(h: Harness, id: string): string[] {
@@ -34,19 +33,11 @@ function deployAgentWorktrees(repo: string): string[] {
 
 describe('deploy-agent deploy (built CLI, real git repositories, fake model)', function () {
   this.timeout(240_000);
-  let h: Harness | undefined;
-
-  before(() => {
-    if (!existsSync(CLI_PATH)) throw new Error('dist/cli/cli.mjs is missing: run `npm run build` first');
-  });
-  afterEach(async () => {
-    await h?.close();
-    h = undefined;
-  });
+  const harnesses = useHarnesses();
 
   for (const kind of ['node', 'python'] as const) {
     it(`${kind}: a dry run implements, tests, repairs the planted failure once, then removes its worktree and branch`, async () => {
-      h = await createHarness(kind);
+      const h = await harnesses.create(kind);
       scriptPlantedFailure(h.ollama, kind);
       const before = userState(h.repo.dir);
 
@@ -78,7 +69,7 @@ describe('deploy-agent deploy (built CLI, real git repositories, fake model)', f
   }
 
   it('local-commit: the change is committed on its own branch (kept), nothing is pushed, the worktree is removed', async () => {
-    h = await createHarness('node');
+    const h = await harnesses.create('node');
     scriptPlantedFailure(h.ollama, 'node');
     const before = userState(h.repo.dir);
     const result = await h.cli(['deploy', h.recommendation, '--workspace', h.repo.dir, '--mode', 'local-commit', '--json']);
@@ -102,7 +93,7 @@ describe('deploy-agent deploy (built CLI, real git repositories, fake model)', f
   });
 
   it('missing data the recommendation needs is reported before any model call', async () => {
-    h = await createHarness('node', { recommendation: { ...RECOMMENDATION, dataRequirements: { tables: ['orders'], features: [] } } });
+    const h = await harnesses.create('node', { recommendation: { ...RECOMMENDATION, dataRequirements: { tables: ['orders'], features: [] } } });
     scriptPlantedFailure(h.ollama, 'node');
     const result = await h.cli(['deploy', h.recommendation, '--workspace', h.repo.dir, '--mode', 'dry-run', '--json']);
     const out = parseJson(result);
@@ -120,7 +111,7 @@ describe('deploy-agent deploy (built CLI, real git repositories, fake model)', f
   });
 
   it('--keep-worktree keeps the sandbox for inspection; `clean` removes it afterwards', async () => {
-    h = await createHarness('node');
+    const h = await harnesses.create('node');
     scriptPlantedFailure(h.ollama, 'node');
     const result = await h.cli(['deploy', h.recommendation, '--workspace', h.repo.dir, '--mode', 'dry-run', '--keep-worktree', '--json']);
     const out = parseJson(result);
@@ -135,7 +126,7 @@ describe('deploy-agent deploy (built CLI, real git repositories, fake model)', f
   });
 
   it('prints live progress as plain lines on stderr when not a terminal, and the summary on stdout', async () => {
-    h = await createHarness('node');
+    const h = await harnesses.create('node');
     scriptPlantedFailure(h.ollama, 'node');
     const result = await h.cli(['deploy', h.recommendation, '--workspace', h.repo.dir, '--mode', 'dry-run']);
     assert.equal(result.code, 0, result.stderr);
@@ -147,7 +138,7 @@ describe('deploy-agent deploy (built CLI, real git repositories, fake model)', f
   });
 
   it('exits 1 with the failing test named when the repair rounds do not fix it, and ships nothing', async () => {
-    h = await createHarness('node');
+    const h = await harnesses.create('node');
     scriptPlantedFailure(h.ollama, 'node', { repair: false }); // every fix phase just finishes: the planted failure stays
     const before = userState(h.repo.dir);
     const result = await h.cli(['deploy', h.recommendation, '--workspace', h.repo.dir, '--mode', 'local-commit', '--json']);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { openHistoryStore } from '../../../src/core/store/database';
 import { DeploymentsRepository } from '../../../src/core/store/deployments';
 import { CLI_PATH } from '../../support/cli';
-import { createHarness, parseJson, scriptPlantedFailure, userState, type Harness } from './harness';
+import { useHarnesses, parseJson, scriptPlantedFailure, userState } from './harness';
 import { git } from './repos';
 
 const errorCode = (out: Record<string, unknown>) => (out.error as { code?: string } | null)?.code;
@@ -29,18 +29,10 @@ async function waitForStep(db: string, step: string, timeoutMs = 20_000): Promis
 
 describe('deploy-agent deploy: safety gates refuse what they should (built CLI)', function () {
   this.timeout(240_000);
-  let h: Harness | undefined;
-
-  before(() => {
-    if (!existsSync(CLI_PATH)) throw new Error('dist/cli/cli.mjs is missing: run `npm run build` first');
-  });
-  afterEach(async () => {
-    await h?.close();
-    h = undefined;
-  });
+  const harnesses = useHarnesses();
 
   it('an invalid recommendation is refused with the field named, before any model call', async () => {
-    h = await createHarness('node', { recommendation: { title: 'No description', priority: 'urgent' } });
+    const h = await harnesses.create('node', { recommendation: { title: 'No description', priority: 'urgent' } });
     const result = await h.cli(['deploy', h.recommendation, '--workspace', h.repo.dir, '--json']);
     const out = parseJson(result);
     assert.equal(result.code, 1);
@@ -51,7 +43,7 @@ describe('deploy-agent deploy: safety gates refuse what they should (built CLI)'
   });
 
   it('a folder that is not a git repository, and a repository without a commit, are refused', async () => {
-    h = await createHarness('node');
+    const h = await harnesses.create('node');
     const plain = path.join(h.root, 'plain');
     mkdirSync(plain);
     const a = parseJson(await h.cli(['deploy', h.recommendation, '--workspace', plain, '--json']));
@@ -66,7 +58,7 @@ describe('deploy-agent deploy: safety gates refuse what they should (built CLI)'
   });
 
   it('no reachable model: refused before the sandbox is made', async () => {
-    h = await createHarness('node');
+    const h = await harnesses.create('node');
     const before = userState(h.repo.dir).digest;
     const result = await h.cli(['deploy', h.recommendation, '--workspace', h.repo.dir, '--json'], { OLLAMA_HOST: 'http://127.0.0.1:9' });
     const out = parseJson(result);
@@ -77,7 +69,7 @@ describe('deploy-agent deploy: safety gates refuse what they should (built CLI)'
   });
 
   it('an open circuit breaker refuses; --force --reason overrides it and records the reason; --force alone is a usage error', async () => {
-    h = await createHarness('node');
+    const h = await harnesses.create('node');
     const root = git(h.repo.dir, 'rev-parse', '--show-toplevel');
     const store = openHistoryStore(h.db);
     try {
@@ -112,7 +104,7 @@ describe('deploy-agent deploy: safety gates refuse what they should (built CLI)'
   });
 
   it('a second deployment on the same repository is refused with --no-wait, and queues behind the first without it', async () => {
-    h = await createHarness('node');
+    const h = await harnesses.create('node');
     scriptPlantedFailure(h.ollama, 'node');
     scriptPlantedFailure(h.ollama, 'node'); // the queued one (its first answers may come from the response cache)
     h.ollama.fail({ kind: 'delay', ms: 8000 }, 'implement'); // long enough for the second CLI to start on a loaded machine
@@ -141,7 +133,7 @@ describe('deploy-agent deploy: safety gates refuse what they should (built CLI)'
   });
 
   it('Ctrl-C cancels cleanly: exit 130, status cancelled, worktree and branch removed, lock released, user tree untouched', async () => {
-    h = await createHarness('node');
+    const h = await harnesses.create('node');
     scriptPlantedFailure(h.ollama, 'node');
     h.ollama.fail({ kind: 'delay', ms: 15_000 }, 'implement');
     const before = userState(h.repo.dir).digest;
@@ -165,7 +157,7 @@ describe('deploy-agent deploy: safety gates refuse what they should (built CLI)'
   });
 
   it('credentials that reach the sandbox (here: written by a generated test when it runs) are refused at review; nothing is committed', async () => {
-    h = await createHarness('node');
+    const h = await harnesses.create('node');
     const finish = { toolCalls: [{ name: 'finish', arguments: { summary: 'done' } }] };
     h.ollama.script('implement', { toolCalls: [{ name: 'write_file', arguments: { path: 'src/mul.js', content: 'module.exports = (a, b) => a * b;\n' } }] }, finish);
     // The agent's own write checks would block a literal key, so the test builds it at run time and writes it to disk.

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, lstatSync, readlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, lstatSync, readlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { FakeOllama } from '../../support/fake-ollama';
-import { runBuiltCli, type CliResult } from '../../support/cli';
+import { CLI_PATH, runBuiltCli, type CliResult } from '../../support/cli';
 import { tempDir } from '../../support/temp';
 import { createFixtureRepo, git, type FixtureRepo } from './repos';
 
@@ -172,4 +172,25 @@ export function parseJson(result: CliResult): Record<string, unknown> {
   } catch {
     throw new Error(`stdout is not one JSON object (exit ${result.code}):\n${result.stdout}\n--- stderr ---\n${result.stderr}`);
   }
+}
+
+/**
+ * The per-test lifecycle of harnesses, registered on the calling `describe`: the built CLI must
+ * exist, and every harness made with `create` is closed after its test.
+ */
+export function useHarnesses(): { create(kind?: 'node' | 'python', options?: { recommendation?: unknown }): Promise<Harness> } {
+  const open: Harness[] = [];
+  before(() => {
+    if (!existsSync(CLI_PATH)) throw new Error('dist/cli/cli.mjs is missing: run `npm run build` first');
+  });
+  afterEach(async () => {
+    for (const h of open.splice(0)) await h.close();
+  });
+  return {
+    async create(kind = 'node', options = {}) {
+      const h = await createHarness(kind, options);
+      open.push(h);
+      return h;
+    },
+  };
 }

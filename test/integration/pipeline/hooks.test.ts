@@ -1,20 +1,11 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { CLI_PATH } from '../../support/cli';
-import { createHarness, parseJson, scriptPlantedFailure, userState, type Harness } from './harness';
+import { useHarnesses, parseJson, scriptPlantedFailure, userState, type Harness } from './harness';
 
 describe('deployment hooks (built CLI, real git repository, fake model)', function () {
   this.timeout(240_000);
-  let h: Harness | undefined;
-
-  before(() => {
-    if (!existsSync(CLI_PATH)) throw new Error('dist/cli/cli.mjs is missing: run `npm run build` first');
-  });
-  afterEach(async () => {
-    await h?.close();
-    h = undefined;
-  });
+  const harnesses = useHarnesses();
 
   const configure = (harness: Harness, hooks: Record<string, string[]>) => {
     const file = path.join(harness.root, 'hooks.json');
@@ -23,7 +14,7 @@ describe('deployment hooks (built CLI, real git repository, fake model)', functi
   };
 
   it('runs before, after-deploy and after-ship hooks in the worktree with the deployment in their environment; a failing post-hook is reported, not fatal; output is in the report', async () => {
-    h = await createHarness('node');
+    const h = await harnesses.create('node');
     scriptPlantedFailure(h.ollama, 'node');
     const log = path.join(h.root, 'hooks.log');
     const config = configure(h, {
@@ -54,7 +45,7 @@ describe('deployment hooks (built CLI, real git repository, fake model)', functi
   });
 
   it('a failing before-deploy hook stops the deployment before any model call', async () => {
-    h = await createHarness('node');
+    const h = await harnesses.create('node');
     scriptPlantedFailure(h.ollama, 'node');
     const config = configure(h, { 'hooks.beforeDeploy': ['echo "backup failed: disk busy" >&2; exit 1'] });
     const result = await h.cli(['--config', config, 'deploy', h.recommendation, '--workspace', h.repo.dir, '--mode', 'local-commit', '--strategy', 'balanced', '--json']);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { openHistoryStore } from '../../../src/core/store/database';
 import { DeploymentsRepository } from '../../../src/core/store/deployments';
 import { EventsRepository } from '../../../src/core/store/steps';
-import { createHarness, parseJson, scriptPlantedFailure, type Harness } from './harness';
+import { useHarnesses, parseJson, scriptPlantedFailure } from './harness';
 
 /**
  * The learn step closes the loop: every outcome is counted, and the tenth since the last model
@@ -10,14 +10,10 @@ import { createHarness, parseJson, scriptPlantedFailure, type Harness } from './
  */
 describe('deploy-agent deploy: the learn step (built CLI)', function () {
   this.timeout(240_000);
-  let h: Harness | undefined;
-  afterEach(async () => {
-    await h?.close();
-    h = undefined;
-  });
+  const harnesses = useHarnesses();
 
   it('every outcome reaches the pattern learner (with its recoveries); the tenth retrains the outcome model in a worker, the ninth does not', async () => {
-    h = await createHarness('node');
+    const h = await harnesses.create('node');
     const seeded = openHistoryStore(h.db);
     try {
       const deployments = new DeploymentsRepository(seeded.db);
@@ -29,7 +25,7 @@ describe('deploy-agent deploy: the learn step (built CLI)', function () {
     }
 
     const models = () => {
-      const store = openHistoryStore(h!.db);
+      const store = openHistoryStore(h.db);
       try {
         return store.db.prepare(`SELECT version, runner, training_size AS trainingSize FROM outcome_models ORDER BY version`).all() as { version: number; runner: string; trainingSize: number }[];
       } finally {

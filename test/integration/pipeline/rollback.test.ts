@@ -1,23 +1,13 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { CLI_PATH } from '../../support/cli';
-import { createHarness, parseJson, scriptPlantedFailure, userState, type Harness } from './harness';
+import { useHarnesses, parseJson, scriptPlantedFailure, userState } from './harness';
 import { git } from './repos';
 
 describe('deploy-agent rollback (built CLI, real git repository)', function () {
   this.timeout(240_000);
-  let h: Harness | undefined;
-
-  before(() => {
-    if (!existsSync(CLI_PATH)) throw new Error('dist/cli/cli.mjs is missing: run `npm run build` first');
-  });
-  afterEach(async () => {
-    await h?.close();
-    h = undefined;
-  });
+  const harnesses = useHarnesses();
 
   it('reverts a committed deployment on a new branch, records it, and refuses a second time', async () => {
-    h = await createHarness('node');
+    const h = await harnesses.create('node');
     scriptPlantedFailure(h.ollama, 'node');
     const deployed = parseJson(await h.cli(['deploy', h.recommendation, '--workspace', h.repo.dir, '--mode', 'local-commit', '--strategy', 'balanced', '--json']));
     assert.equal(deployed.status, 'succeeded');
@@ -42,7 +32,7 @@ describe('deploy-agent rollback (built CLI, real git repository)', function () {
   });
 
   it('refuses a deployment that never committed, and an unknown id', async () => {
-    h = await createHarness('node');
+    const h = await harnesses.create('node');
     scriptPlantedFailure(h.ollama, 'node');
     const dry = parseJson(await h.cli(['deploy', h.recommendation, '--workspace', h.repo.dir, '--mode', 'dry-run', '--strategy', 'balanced', '--json']));
     const refused = await h.cli(['rollback', String(dry.id), '--json']);

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { openHistoryStore } from '../../../src/core/store/database';
-import { CLI_PATH } from '../../support/cli';
-import { createHarness, parseJson, scriptPlantedFailure, type Harness } from '../pipeline/harness';
+import { parseJson, scriptPlantedFailure, useHarnesses } from '../pipeline/harness';
 import { git } from '../pipeline/repos';
 
 /**
@@ -13,15 +12,7 @@ import { git } from '../pipeline/repos';
  */
 describe('deploy-agent deploy: the coverage gate (built CLI)', function () {
   this.timeout(240_000);
-  let h: Harness | undefined;
-
-  before(() => {
-    if (!existsSync(CLI_PATH)) throw new Error('dist/cli/cli.mjs is missing: run `npm run build` first');
-  });
-  afterEach(async () => {
-    await h?.close();
-    h = undefined;
-  });
+  const harnesses = useHarnesses();
 
   /** A module the existing tests load but do not exercise: coverage stays below 100 %. */
   function addUncoveredCode(repo: string): void {
@@ -44,7 +35,7 @@ describe('deploy-agent deploy: the coverage gate (built CLI)', function () {
   }
 
   it('refuses a change whose tests cover less than the threshold, naming both figures', async () => {
-    h = await createHarness('node');
+    const h = await harnesses.create('node');
     addUncoveredCode(h.repo.dir);
     scriptPlantedFailure(h.ollama, 'node');
     const result = await h.cli(['deploy', h.recommendation, '--workspace', h.repo.dir, '--mode', 'local-commit', '--strategy', 'balanced', '--json'], { DEPLOY_AGENT_COVERAGE_THRESHOLD: '99' });
@@ -59,7 +50,7 @@ describe('deploy-agent deploy: the coverage gate (built CLI)', function () {
   });
 
   it('lets the change through when the coverage reaches the threshold', async () => {
-    h = await createHarness('node');
+    const h = await harnesses.create('node');
     addUncoveredCode(h.repo.dir);
     scriptPlantedFailure(h.ollama, 'node');
     const result = await h.cli(['deploy', h.recommendation, '--workspace', h.repo.dir, '--mode', 'dry-run', '--strategy', 'balanced', '--json'], { DEPLOY_AGENT_COVERAGE_THRESHOLD: '50' });
@@ -70,7 +61,7 @@ describe('deploy-agent deploy: the coverage gate (built CLI)', function () {
   });
 
   it('measures no coverage when no threshold is configured (the default)', async () => {
-    h = await createHarness('node');
+    const h = await harnesses.create('node');
     scriptPlantedFailure(h.ollama, 'node');
     const result = await h.cli(['deploy', h.recommendation, '--workspace', h.repo.dir, '--mode', 'dry-run', '--strategy', 'balanced', '--json']);
     const out = parseJson(result);

@@ -105,6 +105,18 @@ describe('pipeline orchestrator', () => {
     assert.equal(review.errorCode, 'TESTS_FAILED');
   });
 
+  it('a configured coverage threshold that cannot be measured refuses the change instead of passing silently', async () => {
+    const ports = scriptedPorts({
+      testRuns: [{ ...passing(), coverageNote: 'cargo test on stable reports no coverage' }],
+      decideStrategy: async () => ({ name: 'balanced', testScope: 'generated', repairRounds: 2, draftPr: false, timeLimitMs: 60000, coverageThreshold: 80, reasons: ['default'] }),
+    });
+    const outcome = await new Orchestrator({ db: store.db, ports }).deploy(request({ mode: 'local-commit' }), new AbortController().signal);
+    assert.equal(outcome.status, 'failed');
+    assert.equal(outcome.error?.code, 'COVERAGE_NOT_MEASURED');
+    assert.match(outcome.error!.message, /80%.*cargo test on stable reports no coverage/);
+    assert.ok(!ports.calls.includes('commit'));
+  });
+
   it('escalates one more repair round to the next provider when the rounds on the first left the tests failing', async () => {
     const escalated: unknown[] = [];
     const ports = scriptedPorts({
