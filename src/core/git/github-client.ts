@@ -3,7 +3,7 @@ import { DeployAgentError } from '../errors';
 import { parseRetryAfter, retry } from '../recovery/retry';
 
 /**
- * Octokit as the pipeline builds it (src/core/pipeline/interim/pull-request.ts): GITHUB_API_URL
+ * One Octokit for every GitHub call (pull requests, sync, history import): GITHUB_API_URL
  * for GitHub Enterprise, Octokit's own retries off, ours on — transient failures (5xx, connection
  * errors, 429, 403 rate limits) retried with backoff, and a rate limit waits for its reset
  * (retry-after or x-ratelimit-reset) as long as that is under `maxRateLimitWaitMs`.
