@@ -6,6 +6,7 @@ import { registerDiagnostics } from './diagnostics';
 import { registerClean } from './clean';
 import { registerDeploy } from './deploy';
 import { registerList } from './list';
+import { registerModel } from './model';
 import { registerReport } from './report';
 import { registerResume } from './resume';
 import { registerRollback } from './rollback';
@@ -15,4 +16,4 @@ import { registerHistory } from './history';
 import { registerSync } from './sync';
 
 /** Every CLI command, in help order. Each area adds its own register function here. */
-export const commandRegistrations: ((program: Command, ctx: CliContext) => void)[] = [registerDiagnostics, registerDeploy, registerList, registerResume, registerRollback, registerReport, registerClean, registerAi, registerAnalyze, registerStrategy, registerSync, registerHistory, registerLearning];
+export const commandRegistrations: ((program: Command, ctx: CliContext) => void)[] = [registerDiagnostics, registerDeploy, registerList, registerResume, registerRollback, registerReport, registerClean, registerAi, registerAnalyze, registerStrategy, registerSync, registerHistory, registerLearning, registerModel];

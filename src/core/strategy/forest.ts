@@ -42,11 +42,11 @@ export interface ForestOptions {
 export const DEFAULT_FOREST_OPTIONS: ForestOptions = {
   nEstimators: 60,
   maxSamples: 10_000,
-  sampleSize: 600,
+  sampleSize: 300,
   balanced: true,
   bins: 16,
   maxDepth: 6,
-  maxFeatures: 0.5,
+  maxFeatures: 1,
   minNumSamples: 5,
   gainThreshold: 0.0005,
   seed: 42,
@@ -81,7 +81,6 @@ export function trainForest(x: number[][], y: number[], options: Partial<ForestO
   const features = Math.min(featureCount, Math.max(1, Math.round(featureCount * o.maxFeatures)));
   for (let t = 0; t < o.nEstimators; t++) {
     const sample = drawSample(failed, passed, o.sampleSize, o.balanced, random);
-    if ((o as unknown as { shuffle?: boolean }).shuffle) shuffleInPlace(sample, random);
     // Grouped by label (succeeded first): see the class comment for why the order matters.
     const tx = sample.map((i) => binned[i]!);
     const ty = sample.map((i) => labels[i]!);
@@ -149,13 +148,6 @@ function drawSample(failed: readonly number[], passed: readonly number[], size: 
   else nFailed = Math.round((Math.min(size, total) * failed.length) / total);
   const nPassed = Math.min(size, total) - nFailed;
   return [...pick(passed, nPassed, random), ...pick(failed, nFailed, random)];
-}
-
-function shuffleInPlace(a: number[], random: () => number): void {
-  for (let i = a.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [a[i], a[j]] = [a[j]!, a[i]!];
-  }
 }
 
 function pick(pool: readonly number[], n: number, random: () => number): number[] {

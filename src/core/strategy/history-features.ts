@@ -25,6 +25,12 @@ export interface HistoryFeatureValues {
   consecutiveSuccesses: number;
   /** Hours since the last failure (capped at 90 days), -1 when none yet. */
   hoursSinceLastFailure: number;
+  /** Hours since the last success (capped at 90 days), -1 when none yet. */
+  hoursSinceLastSuccess: number;
+  /** Failure share of the last 100 rows (the slowly moving level; 0.5 when none). */
+  failureRatio100: number;
+  /** Failure streak length within the same group (0 when the group's last row succeeded). */
+  groupConsecutiveFailures: number;
   /** Hours since the previous row started (capped at 90 days), -1 for the first row. */
   hoursSincePrevious: number;
   /** Previous outcome within the same group (1, 0, or 0.5 when the group is new). */
@@ -38,8 +44,8 @@ export interface HistoryFeatureValues {
 }
 
 export const HISTORY_FEATURE_NAMES = [
-  'prevFailed', 'prev2Failed', 'failureRatio5', 'failureRatio20', 'consecutiveFailures', 'consecutiveSuccesses', 'hoursSinceLastFailure',
-  'hoursSincePrevious', 'groupPrevFailed', 'groupSuccessRate', 'prevSize', 'priorCount',
+  'prevFailed', 'prev2Failed', 'failureRatio5', 'failureRatio20', 'failureRatio100', 'consecutiveFailures', 'consecutiveSuccesses', 'hoursSinceLastFailure',
+  'hoursSinceLastSuccess', 'hoursSincePrevious', 'groupPrevFailed', 'groupConsecutiveFailures', 'groupSuccessRate', 'prevSize', 'priorCount',
 ] as const satisfies readonly (keyof HistoryFeatureValues)[];
 
 const CAP_HOURS = 24 * 90;
@@ -47,13 +53,14 @@ const CAP_HOURS = 24 * 90;
 /** `rows` must be sorted by `ts` ascending (use `sortByTime`). Returns one entry per row, same order. */
 export function computeHistoryFeatures(rows: readonly TimedOutcome[]): HistoryFeatureValues[] {
   const out: HistoryFeatureValues[] = new Array(rows.length);
-  const recent: number[] = []; // the last 20 outcomes (1 = failed), chronological
+  const recent: number[] = []; // the last 100 outcomes (1 = failed), chronological
   let seen = 0;
   let consecutiveFailures = 0;
   let consecutiveSuccesses = 0;
   let lastFailureTs: number | undefined;
+  let lastSuccessTs: number | undefined;
   let previous: TimedOutcome | undefined;
-  const groups = new Map<string, { n: number; ok: number; lastFailed: boolean }>();
+  const groups = new Map<string, { n: number; ok: number; lastFailed: boolean; streak: number }>();
   let i = 0;
   while (i < rows.length) {
     // The block of rows that share a start time: features first (from state before the block),
@@ -72,6 +79,9 @@ export function computeHistoryFeatures(rows: readonly TimedOutcome[]): HistoryFe
         consecutiveFailures,
         consecutiveSuccesses,
         hoursSinceLastFailure: lastFailureTs === undefined ? -1 : Math.min(CAP_HOURS, (row.ts - lastFailureTs) / 3_600_000),
+        hoursSinceLastSuccess: lastSuccessTs === undefined ? -1 : Math.min(CAP_HOURS, (row.ts - lastSuccessTs) / 3_600_000),
+        failureRatio100: ratio(recent, 100),
+        groupConsecutiveFailures: g?.streak ?? 0,
         hoursSincePrevious: previous === undefined ? -1 : Math.min(CAP_HOURS, (row.ts - previous.ts) / 3_600_000),
         groupPrevFailed: g ? (g.lastFailed ? 1 : 0) : 0.5,
         groupSuccessRate: g ? (g.ok + 1) / (g.n + 2) : 0.5,
@@ -82,14 +92,16 @@ export function computeHistoryFeatures(rows: readonly TimedOutcome[]): HistoryFe
     for (let r = i; r < j; r++) {
       const row = rows[r]!;
       recent.push(row.failed ? 1 : 0);
-      if (recent.length > 20) recent.shift();
+      if (recent.length > 100) recent.shift();
       seen++;
       consecutiveFailures = row.failed ? consecutiveFailures + 1 : 0;
       consecutiveSuccesses = row.failed ? 0 : consecutiveSuccesses + 1;
       if (row.failed) lastFailureTs = row.ts;
+      else lastSuccessTs = row.ts;
       previous = row;
       if (row.group !== undefined) {
-        const g = groups.get(row.group) ?? { n: 0, ok: 0, lastFailed: false };
+        const g = groups.get(row.group) ?? { n: 0, ok: 0, lastFailed: false, streak: 0 };
+        g.streak = row.failed ? g.streak + 1 : 0;
         g.n++;
         if (!row.failed) g.ok++;
         g.lastFailed = row.failed;
