@@ -13,11 +13,15 @@ import { createAnalysisWatcher } from './analysis-watcher';
 import { explicitEditorSettings } from './editor-settings';
 import { ANTHROPIC_KEY_SECRET, checkModelProviders, promptForAnthropicKey } from './model-providers';
 import { requireTrust } from './trust';
+import { deployRecommendationCommand } from './deploy-command';
+import type { DeploymentOutcome } from '../core/pipeline/orchestrator';
+import type { DeployMode } from '../core/pipeline/ports';
 
 export interface ExtensionServices {
   showDiagnostics(): Promise<Diagnostics>;
   computeDiagnostics(): Promise<Diagnostics>;
-  deployRecommendation(): Promise<void>;
+  /** Asks for what it is not given (the file, the mode), runs the pipeline with progress, offers the report. */
+  deployRecommendation(options?: { recommendationFile?: string; mode?: DeployMode; workspaceDir?: string }): Promise<DeploymentOutcome | undefined>;
   /** Prompts for the Anthropic API key and keeps it in SecretStorage. */
   setAnthropicApiKey(): Promise<void>;
   storeAnthropicApiKey(key: string): Promise<void>;
@@ -105,11 +109,14 @@ export function createServices(context: vscode.ExtensionContext, output: vscode.
       output.show(true);
       return result;
     },
-    async deployRecommendation() {
-      if (!requireTrust('deploy a recommendation (it runs the repository’s tests and writes files)')) return;
-      const message = 'Deploying a recommendation is not available in this version of Deploy Agent yet: the pipeline has not landed. Show Diagnostics works.';
-      output.warn(message);
-      void vscode.window.showInformationMessage(message);
+    async deployRecommendation(options = {}) {
+      if (!requireTrust('deploy a recommendation (it runs the repository’s tests and writes files)')) return undefined;
+      const dir = options.workspaceDir ?? workspaceDir();
+      if (!dir) {
+        void vscode.window.showWarningMessage('Deploy Agent: open the repository folder first — a recommendation is deployed into the open workspace.');
+        return undefined;
+      }
+      return deployRecommendationCommand({ store: openStore(), secrets: context.secrets, output, workspaceDir: dir, ...options });
     },
   };
 }

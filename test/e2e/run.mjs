@@ -4,7 +4,7 @@
 //   2. install the VSIX into a fresh extensions folder, start code-server on 127.0.0.1
 //   3. (a) the extension-host mocha suite (test/vscode-suite) through the `payload` URL
 //      (b) the UI: command palette → "Deploy Agent: Show Diagnostics" → the panel shows what the
-//          extension host computed; "Deploy Recommendation" says it is not available
+//          extension host computed; "Deploy Recommendation" asks for the recommendation file
 // Everything it starts is stopped at the end, also on failure or Ctrl-C. Screenshots go to
 // screenshots/, the run's figures to test-results/e2e/last-run.json (read by the benchmarks).
 import { execFileSync } from 'node:child_process';
@@ -17,7 +17,7 @@ import { installExtension, startCodeServer } from '../../scripts/code-server/ser
 import { logger, repoRoot, sleep } from '../../scripts/code-server/util.mjs';
 import { packageExtension } from '../../scripts/package.mjs';
 import { buildVscodeSuite } from '../../scripts/build-vscode-suite.mjs';
-import { notificationText, runCommand, waitForWorkbench, webviewContent } from './workbench.mjs';
+import { runCommand, waitForWorkbench, webviewContent } from './workbench.mjs';
 
 const log = logger('e2e');
 const SUITE_TIMEOUT_MS = Number(process.env.DEPLOY_AGENT_E2E_SUITE_TIMEOUT_MS || 180000);
@@ -265,12 +265,13 @@ async function main() {
       });
       log(`panel: SQLite ${shown.sqlite}, schema ${shown.schema}, Node ${shown.node}, Node-API ${shown.napi}, VS Code ${shown.vscode}`);
       await screenshot(page, 'diagnostics-panel.png');
-      await check('"Deploy Agent: Deploy Recommendation" says plainly that it is not available yet', async () => {
+      await check('"Deploy Agent: Deploy Recommendation" asks for the recommendation file (and Escape leaves everything as it was)', async () => {
         await runCommand(page, 'Deploy Agent: Deploy Recommendation');
-        const text = await notificationText(page, 'not available');
-        if (!/Deploying a recommendation is not available/.test(text)) throw new Error(`notification says "${text}"`);
-        await sleep(800); // let the toast finish sliding in
-        await screenshot(page, 'deploy-recommendation-not-available.png');
+        const prompt = page.locator('.quick-input-widget', { hasText: 'choose the recommendation' });
+        await prompt.waitFor({ state: 'visible', timeout: 15000 });
+        await screenshot(page, 'deploy-recommendation-asks-for-file.png');
+        await page.keyboard.press('Escape');
+        await prompt.waitFor({ state: 'hidden', timeout: 5000 });
       });
       if (checks.some((c) => !c.ok)) await screenshot(page, 'ui-failure.png');
     } finally {

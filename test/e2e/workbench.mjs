@@ -1,3 +1,4 @@
+/* global document, getComputedStyle, HTMLInputElement -- the waitForFunction callbacks run in the page */
 // Driving the VS Code workbench (code-server in Chromium) with playwright-core: waiting for
 // it, running a command from the command palette, reaching into a webview's nested iframes.
 
@@ -24,8 +25,17 @@ export async function runCommand(page, title, timeoutMs = 30000) {
       await input.fill(`>${title}`);
       const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: title }).first();
       await row.waitFor({ state: 'visible', timeout: 10000 });
-      await row.click();
-      await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 5000 });
+      await row.click({ timeout: 5000 }); // short, so a palette closed by a late welcome page is retried, not waited on
+      // The palette closes, or the command opens its own quick input (the input no longer holds ">title").
+      await page.waitForFunction(
+        () => {
+          const widget = document.querySelector('.quick-input-widget');
+          const box = widget?.querySelector('.quick-input-box input');
+          return !widget || getComputedStyle(widget).display === 'none' || !(box instanceof HTMLInputElement) || !box.value.startsWith('>');
+        },
+        null,
+        { timeout: 5000 },
+      );
       return;
     } catch (error) {
       await page.keyboard.press('Escape').catch(() => {});

@@ -1,12 +1,16 @@
 // Runs inside the VS Code extension host (code-server in the e2e run, or VS Code through
 // @vscode/test-electron) and exercises Deploy Agent through the real `vscode` API.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { DeployAgentApi } from '../../src/extension/main';
 import { extras, USER_DATA_ENV } from './results';
 import { FakeAnthropic } from '../support/fake-anthropic';
+import { FakeOllama } from '../support/fake-ollama';
+import { RECOMMENDATION, scriptPlantedFailure } from '../integration/pipeline/harness';
+import { createFixtureRepo, git } from '../integration/pipeline/repos';
 
 const EXTENSION_ID = 'deploy-agent.deploy-agent';
 /** Sanity bound only; the real target (50 ms) lives in bench/activation.bench.ts. */
@@ -121,10 +125,36 @@ describe('Deploy Agent in the VS Code extension host', () => {
     assert.match(log, /Deploy Agent activated in \d+(\.\d+)? ms/);
   });
 
-  it('says plainly that deploying is not available yet (no fake flow)', async () => {
-    await vscode.commands.executeCommand('deployAgent.deployRecommendation');
-    const log = await waitForOutput('not available');
-    assert.match(log, /Deploying a recommendation is not available/);
+  it('Deploy Recommendation runs the real pipeline from the extension host: a dry run implemented, tested, repaired once, report offered (local Ollama API)', async function () {
+    this.timeout(120000);
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'deploy-agent-vscode-deploy-'));
+    const ollama = new FakeOllama();
+    try {
+      const url = await ollama.listen();
+      const repo = createFixtureRepo(tmp, 'node');
+      // The workspace's own settings file points the extension at the local Ollama API (env vars are a CLI layer).
+      mkdirSync(path.join(repo.dir, '.deploy-agent'), { recursive: true });
+      writeFileSync(path.join(repo.dir, '.deploy-agent', 'config.json'), JSON.stringify({ 'ollama.host': url, 'ai.providers': ['ollama'], 'ai.cacheTtlSeconds': 0 }));
+      git(repo.dir, 'add', '.deploy-agent/config.json');
+      git(repo.dir, 'commit', '-qm', 'deploy-agent settings');
+      const recommendationFile = path.join(tmp, 'recommendation.json');
+      writeFileSync(recommendationFile, JSON.stringify(RECOMMENDATION));
+      scriptPlantedFailure(ollama, 'node');
+
+      const outcome = await api.services().deployRecommendation({ recommendationFile, mode: 'dry-run', workspaceDir: repo.dir });
+      assert.ok(outcome, 'the command returned no outcome');
+      assert.equal(outcome.status, 'succeeded', JSON.stringify(outcome.error));
+      assert.equal(outcome.repairs, 1);
+      assert.equal(outcome.tests.failed, 0);
+      assert.ok(outcome.report?.markdown && existsSync(outcome.report.markdown), 'the report was written');
+      assert.match(readFileSync(outcome.report.markdown, 'utf8'), /\| mul\(2, 3\) returns 6 \|/);
+      assert.equal(git(repo.dir, 'branch', '--list', 'deploy-agent/*'), '', 'a dry run keeps no branch');
+      const log = await waitForOutput('run-tests: succeeded');
+      assert.match(log, /repair: succeeded/);
+    } finally {
+      await ollama.close();
+      rmSync(tmp, { recursive: true, force: true });
+    }
   });
 
   it('keeps the Anthropic API key in SecretStorage and the model router uses it (real SDK against a local Messages API)', async function () {
