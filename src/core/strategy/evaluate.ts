@@ -180,7 +180,8 @@ export function readEvaluationProjects(dataPath: string, project?: string): Eval
   } else files = [dataPath];
   const byProject = new Map<string, EvaluationProject>();
   for (const file of files) {
-    for (const build of readTravisTorrentCsv(file, project ? { project } : {})) {
+    // Read without `project`: the reader would otherwise NAME a one-project file after it.
+    for (const build of readTravisTorrentCsv(file)) {
       let entry = byProject.get(build.project);
       if (!entry) byProject.set(build.project, (entry = { project: build.project, file, builds: [] }));
       entry.builds.push(build);

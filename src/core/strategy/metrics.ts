@@ -49,19 +49,18 @@ export function rocAuc(actualFailed: readonly number[], scores: readonly number[
   return round((sumPos - (pos * (pos + 1)) / 2) / (pos * neg));
 }
 
-/** The threshold on P(failed) that maximizes the failed-class F1 on the given (training-side) rows. */
+/** The single threshold on P(failed) (from THRESHOLD_GRID) that maximizes the failed-class F1 on the given (training-side) rows. */
 export function bestThreshold(actualFailed: readonly number[], scores: readonly number[]): number {
   let best = 0.5;
   let bestF1 = -1;
-  for (let t = 0.05; t <= 0.951; t += 0.025) {
-    const predicted = scores.map((s) => (s >= t ? 1 : 0));
-    const f = figures(actualFailed, predicted).f1Failed;
+  for (const t of THRESHOLD_GRID) {
+    const f = figures(actualFailed, scores.map((s) => (s >= t ? 1 : 0))).f1Failed;
     if (f > bestF1) {
       bestF1 = f;
       best = t;
     }
   }
-  return Math.round(best * 1000) / 1000;
+  return best;
 }
 
 function round(n: number): number {

@@ -102,10 +102,13 @@ export function readTravisTorrentCsv(file: string, options: { project?: string }
     const project = iProject >= 0 && cells[iProject] ? cells[iProject]! : defaultProject;
     if (options.project && iProject >= 0 && project !== options.project) continue;
     let failed: boolean | undefined;
-    if (iFailed >= 0) failed = /^(1|true)$/i.test(cells[iFailed]!.trim());
-    else if (iSuccessful >= 0) failed = !/^(1|true)$/i.test(cells[iSuccessful]!.trim());
-    else {
-      const status = cells[iStatus]!.trim().toLowerCase();
+    if (iFailed >= 0 || iSuccessful >= 0) {
+      const cell = (cells[iFailed >= 0 ? iFailed : iSuccessful] ?? '').trim();
+      if (!/^(0|1|true|false)$/i.test(cell)) continue; // no outcome recorded
+      const yes = /^(1|true)$/i.test(cell);
+      failed = iFailed >= 0 ? yes : !yes;
+    } else {
+      const status = (cells[iStatus] ?? '').trim().toLowerCase();
       if (status === 'passed') failed = false;
       else if (status === 'failed' || status === 'errored') failed = true;
       else continue; // canceled / started: no outcome
@@ -132,7 +135,7 @@ export function readTravisTorrentCsv(file: string, options: { project?: string }
       failed,
       durationMs: iDuration >= 0 && cells[iDuration] ? Number(cells[iDuration]) * 1000 || undefined : undefined,
       branch: iBranch >= 0 ? cells[iBranch] || undefined : undefined,
-      isPr: iPr >= 0 ? /^(1|true)$/i.test(cells[iPr]!.trim()) : undefined,
+      isPr: iPr >= 0 ? /^(1|true)$/i.test((cells[iPr] ?? '').trim()) : undefined,
       filesChanged: files,
       linesChanged: (numeric.git_diff_src_churn ?? 0) + (numeric.git_diff_test_churn ?? 0),
       testsChanged: (numeric.gh_diff_tests_added ?? 0) + (numeric.gh_diff_tests_deleted ?? 0),

@@ -1,0 +1,130 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { DeployAgentError } from '../../../src/core/errors';
+import {
+  buildMatrix, DEFAULT_EXCLUDED_FEATURES, evaluateProject, readEvaluationProjects, summarize, type ProjectEvaluation,
+} from '../../../src/core/strategy/evaluate';
+import { mulberry32 } from '../../../src/core/strategy/forest';
+import { figures } from '../../../src/core/strategy/metrics';
+import type { HistoryBuild } from '../../../src/core/strategy/travistorrent';
+import { tempDir } from '../../support/temp';
+
+const FAST = { forest: { nEstimators: 10, sampleSize: 80 } };
+
+/** Streaky builds: a failure tends to follow a failure; big changes fail more often. */
+function builds(n: number, seed: number): HistoryBuild[] {
+  const random = mulberry32(seed);
+  const out: HistoryBuild[] = [];
+  let failed = false;
+  for (let i = 0; i < n; i++) {
+    const churn = Math.floor(random() * 400);
+    failed = random() < (failed ? 0.6 : 0.1 + churn / 2000);
+    out.push({
+      project: 'demo', externalId: String(i), startedAt: Date.UTC(2014, 0, 1) + i * 3_600_000, failed, isPr: random() < 0.2,
+      linesChanged: churn, numeric: { git_diff_src_churn: churn, gh_sloc: 1000 + i, gh_is_pr: 0 },
+    });
+  }
+  return out;
+}
+
+describe('temporal evaluation of the outcome model', () => {
+  it('splits in time: the later testFraction is the test part', () => {
+    const r = evaluateProject('demo', builds(200, 1), { ...FAST, testFraction: 0.3 });
+    assert.equal(r.rows, 200);
+    assert.equal(r.train, 140);
+    assert.equal(r.test, 60);
+  });
+
+  it('the decision thresholds are chosen without the test rows: changing every test label leaves them unchanged', () => {
+    const original = builds(300, 2);
+    const nTrain = Math.floor(300 * 0.7);
+    const flipped = original.map((b, i) => (i >= nTrain ? { ...b, failed: !b.failed } : b));
+    const a = evaluateProject('demo', original, FAST);
+    const b = evaluateProject('demo', flipped, FAST);
+    assert.deepEqual(b.thresholds, a.thresholds);
+    // …while the figures, which are computed on the test rows, do change.
+    assert.notEqual(b.f1Failed, a.f1Failed);
+    assert.notDeepEqual(b.baseline, a.baseline);
+  });
+
+  it('a training label does reach the thresholds (the check above is not vacuous)', () => {
+    const original = builds(300, 3);
+    const results = new Set<string>();
+    for (const seed of [4, 5, 6]) {
+      // Relabel the training part differently each time.
+      const random = mulberry32(seed);
+      const relabeled = original.map((b, i) => (i < 210 ? { ...b, failed: random() < 0.5 } : b));
+      results.add(JSON.stringify(evaluateProject('demo', relabeled, FAST).thresholds));
+    }
+    results.add(JSON.stringify(evaluateProject('demo', original, FAST).thresholds));
+    assert.ok(results.size > 1, 'different training labels should lead to different thresholds');
+  });
+
+  it('the baseline is "ends like the previous build", scored on the same test rows', () => {
+    const list = builds(200, 7);
+    const r = evaluateProject('demo', list, FAST);
+    const test = list.slice(r.train);
+    const actual = test.map((b) => (b.failed ? 1 : 0));
+    const previous = test.map((_, i) => (list[r.train + i - 1]!.failed ? 1 : 0));
+    assert.deepEqual(r.baseline, figures(actual, previous, previous));
+    assert.equal(r.beatsBaseline, r.f1Failed > r.baseline.f1Failed);
+  });
+
+  it('refuses too few builds and a test fraction outside (0, 1)', () => {
+    assert.throws(() => evaluateProject('tiny', builds(20, 1), FAST), /too few builds/);
+    assert.throws(() => evaluateProject('demo', builds(100, 1), { ...FAST, testFraction: 1 }), /testFraction/);
+  });
+
+  it('feature matrix: project-state columns and priorCount left out by default; builds must be in time order', () => {
+    const m = buildMatrix(builds(30, 1));
+    for (const name of DEFAULT_EXCLUDED_FEATURES) assert.equal(m.names.includes(name), false, name);
+    assert.ok(m.names.includes('git_diff_src_churn') && m.names.includes('prevFailed'));
+    assert.equal(m.x[0]!.length, m.names.length);
+    const all = buildMatrix(builds(30, 1), []);
+    assert.ok(all.names.includes('gh_sloc') && all.names.includes('priorCount'));
+    const shuffled = builds(30, 1).reverse();
+    assert.throws(() => buildMatrix(shuffled), /time order/);
+  });
+
+  it('summary counts the projects that beat the baseline', () => {
+    const r = (f1: number, base: number, auc: number | null) => ({ f1Failed: f1, auc, baseline: { f1Failed: base, auc: 0.5 }, beatsBaseline: f1 > base }) as ProjectEvaluation;
+    assert.deepEqual(summarize([r(0.5, 0.4, 0.7), r(0.3, 0.4, null), r(0.4, 0.4, 0.6)]), {
+      projects: 3, beatsBaseline: 1, meanF1Failed: 0.4, meanBaselineF1Failed: 0.4, meanAuc: 0.65, meanBaselineAuc: 0.5,
+    });
+  });
+
+  describe('reading the projects to evaluate', () => {
+    let dir: ReturnType<typeof tempDir>;
+    beforeEach(() => (dir = tempDir()));
+    afterEach(() => dir.cleanup());
+    const csv = (file: string, rows: number) => {
+      const lines = ['build_Failed,git_diff_src_churn,tr_build_id,gh_build_started_at'];
+      for (let i = 0; i < rows; i++) lines.push(`${i % 3 === 0 ? 1 : 0},${i},${i},2015-01-0${1 + (i % 9)}T10:00:00`);
+      writeFileSync(file, lines.join('\n'));
+    };
+
+    it('a folder: one project per CSV, by file name; --project keeps one; unknown names list the known ones', () => {
+      const folder = path.join(dir.path, 'data');
+      mkdirSync(folder);
+      csv(path.join(folder, 'alpha.csv'), 12);
+      csv(path.join(folder, 'beta.csv'), 5);
+      writeFileSync(path.join(folder, 'notes.txt'), 'not a csv');
+      const all = readEvaluationProjects(folder);
+      assert.deepEqual(all.map((p) => [p.project, p.builds.length]), [['alpha', 12], ['beta', 5]]);
+      assert.ok(all[0]!.builds.every((b, i, list) => i === 0 || list[i - 1]!.startedAt <= b.startedAt));
+      assert.deepEqual(readEvaluationProjects(folder, 'beta').map((p) => p.project), ['beta']);
+      assert.throws(() => readEvaluationProjects(folder, 'gamma'), (e: unknown) => e instanceof DeployAgentError && e.code === 'EVALUATION_PROJECT_UNKNOWN' && /alpha, beta/.test(e.hint));
+    });
+
+    it('a single file, a missing path, an empty folder', () => {
+      const file = path.join(dir.path, 'one.csv');
+      csv(file, 7);
+      assert.deepEqual(readEvaluationProjects(file).map((p) => p.project), ['one']);
+      assert.throws(() => readEvaluationProjects(path.join(dir.path, 'nope')), (e: unknown) => e instanceof DeployAgentError && e.code === 'EVALUATION_DATA_MISSING');
+      const empty = path.join(dir.path, 'empty');
+      mkdirSync(empty);
+      assert.throws(() => readEvaluationProjects(empty), (e: unknown) => e instanceof DeployAgentError && e.code === 'EVALUATION_DATA_MISSING');
+    });
+  });
+});
