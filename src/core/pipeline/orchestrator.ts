@@ -492,6 +492,7 @@ export class Orchestrator {
         if (threshold !== undefined && tests.coverage !== undefined && tests.coverage < threshold) {
           throw new DeployAgentError('COVERAGE_BELOW_THRESHOLD', `Line coverage ${tests.coverage.toFixed(1)}% is below the required ${threshold}%.`, 'Lower the coverage threshold in the settings, or ask for more tests in the recommendation.');
         }
+        await this.qualityGates(state, ctx);
         const review = await ports.review(state.repoRoot!, state.sandbox!, state.before!);
         if (review.secrets.length) {
           throw new DeployAgentError(
@@ -707,6 +708,30 @@ export class Orchestrator {
       warnings: state.warnings,
       error,
     };
+  }
+
+  /** The strategy's type-check and lint gates, after the tests passed and before the review. */
+  private async qualityGates(state: DeploymentState, ctx: StepContext): Promise<void> {
+    const ports = this.options.ports;
+    const gates = { typecheck: Boolean(state.levers?.typecheckGate), lint: Boolean(state.levers?.lintGate) };
+    if (!ports.runQualityGates || (!gates.typecheck && !gates.lint)) return;
+    ctx.progress(`running the ${[gates.typecheck && 'type check', gates.lint && 'linter'].filter(Boolean).join(' and ')} on the change`);
+    const results = await ports.runQualityGates(state.sandbox!, { repoRoot: state.repoRoot!, gates, filesWritten: state.filesWritten, timeLimitMs: state.levers?.timeLimitMs ?? 600_000, signal: ctx.signal });
+    for (const r of results) {
+      const { output, ...summary } = r;
+      this.eventLog.insert(state.id, this.now(), 'quality.gate', { ...summary, output: output.slice(-4000) });
+      if (r.skipped) ctx.log('info', `${r.gate} gate skipped: ${r.skipped}.`);
+      else if (r.preexisting) ctx.log('warn', `${r.command}: ${r.preexisting} problem(s) in files this deployment did not touch (not held against it).`);
+    }
+    const failed = results.filter((r) => !r.ok);
+    if (failed.length) {
+      throw new DeployAgentError(
+        'QUALITY_GATE_FAILED',
+        failed.map((r) => `${r.command} found ${r.problems.length} problem(s) in the change: ${r.problems.slice(0, 5).join('; ')}`).join('. '),
+        `Keep the worktree (--keep-worktree) and fix them, or turn the gate off for the strategy (deployAgent.strategy.levers: { "${state.levers?.name}": { "${failed[0]!.gate}Gate": false } }).`,
+        { details: { gates: failed.map(({ output: _output, ...rest }) => rest) } },
+      );
+    }
   }
 
   private hookEnv(state: DeploymentState, sandbox: SandboxInfo, status: string): Record<string, string> {

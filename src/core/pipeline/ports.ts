@@ -2,6 +2,7 @@ import type { EnvironmentDetection, MetricsReading } from '../strategy/types';
 import type { Recommendation } from '../recommendation/types';
 import type { TestCounts } from './events';
 import type { OmittedPart } from '../recommendation/fit';
+import type { GateResult } from '../testing/quality-gates';
 
 /**
  * What the orchestrator needs from the other areas, in the orchestrator's own terms. The real
@@ -45,6 +46,9 @@ export interface StrategyLevers {
   testConcurrency?: number;
   cpuLimit?: number;
   memoryLimitMb?: number;
+  /** Run the project's type check / linter on the change before it is committed (when the project has one). */
+  typecheckGate?: boolean;
+  lintGate?: boolean;
   reasons: string[];
 }
 
@@ -191,6 +195,8 @@ export interface PipelinePorts {
   matchErrorPattern(output: string): ErrorPatternMatch | undefined;
   /** Whether another provider could take over a phase that `from` could not finish (escalation is on and one is configured). */
   canEscalate(repoRoot: string, from: { provider: string; model: string }): boolean;
+  /** The strategy's type-check and lint gates on the change (skipped ones say why). */
+  runQualityGates?(sandbox: SandboxInfo, input: { repoRoot: string; gates: { typecheck: boolean; lint: boolean }; filesWritten: string[]; timeLimitMs: number; signal: AbortSignal }): Promise<GateResult[]>;
   /** One repair round: which error pattern it answered, which recovery ran, whether the tests then passed, how long it took. */
   recordRecovery?(input: RecoveryRecord): void;
   review(repoRoot: string, sandbox: SandboxInfo, before: RepoSnapshot): Promise<ReviewFindings>;

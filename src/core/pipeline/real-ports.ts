@@ -22,6 +22,7 @@ import * as sandboxWorktree from '../sandbox/worktree';
 import { commit as commitChanges, push as pushBranch, review as reviewChanges } from '../git/ship';
 import { discardPartialSandbox, restoreSandboxTree, sandboxHead, snapshotSandboxTree } from '../sandbox/sandbox-state';
 import { runSandboxTests } from '../testing/pipeline-port';
+import { runQualityGates } from '../testing/quality-gates';
 
 const run = promisify(execFile);
 
@@ -184,6 +185,7 @@ export function createRealPorts(options: RealPortsOptions): PipelinePorts {
       };
     },
     runTests: (sandbox, input) => runSandboxTests(sandbox.path, { ...input, env: options.env }),
+    runQualityGates: (sandbox, input) => runQualityGates({ sandboxDir: sandbox.path, repoRoot: input.repoRoot, gates: input.gates, filesWritten: input.filesWritten, env: options.env, timeLimitMs: input.timeLimitMs, signal: input.signal }),
     matchErrorPattern: (output) => matchErrorPattern(output),
     // Which recovery worked for which error pattern: one `recovery` event per repair round.
     recordRecovery: (record) => {

@@ -5,6 +5,7 @@ import { detectEnvironment } from '../strategy/environment';
 import { readMachineNow } from './context';
 import type { ContextInfo, DeployMode, StrategyChoice, StrategyLevers } from './ports';
 import type { Recommendation } from '../recommendation/types';
+import type { StrategyLevers as StrategyLeverSet, StrategyName } from '../strategy/types';
 
 /**
  * The pipeline's `strategy` step through src/core/strategy: environment and machine reading feed
@@ -25,10 +26,11 @@ export function decideStrategyForDeployment(
     successBar: config.get<number>('strategy.successBar'),
     deploymentId: input.deploymentId,
     context: { choice: input.choice, mode: input.mode },
+    overrides: config.get<Partial<Record<StrategyName, Partial<StrategyLeverSet>>>>('strategy.levers'),
   });
   if (decision.blocked) throw new DeployAgentError('RESOURCES_CRITICAL', decision.blocked.message, 'Free what the message names, then run the deployment again.');
-  const { testScope, repairRounds, draftPr, timeLimitMs, testConcurrency, cpuLimit, memoryLimitMb } = decision.levers;
+  const { testScope, repairRounds, draftPr, timeLimitMs, testConcurrency, cpuLimit, memoryLimitMb, typecheckGate, lintGate } = decision.levers;
   // The coverage gate is a setting, not a strategy lever: 0 (the default) leaves it off.
   const coverageThreshold = config.get<number>('pipeline.coverageThreshold');
-  return { name: decision.strategy, testScope, repairRounds, draftPr, timeLimitMs, testConcurrency, cpuLimit, memoryLimitMb, ...(coverageThreshold > 0 ? { coverageThreshold } : {}), reasons: decision.reasons };
+  return { name: decision.strategy, testScope, repairRounds, draftPr, timeLimitMs, testConcurrency, cpuLimit, memoryLimitMb, typecheckGate, lintGate, ...(coverageThreshold > 0 ? { coverageThreshold } : {}), reasons: decision.reasons };
 }

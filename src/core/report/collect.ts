@@ -7,6 +7,7 @@ import type { HookRun } from '../pipeline/hooks';
 import type { RecoveryRecord } from '../pipeline/ports';
 import { requirementRows, type RequirementRow } from './requirements';
 import type { SystemImpact } from './system-impact';
+import type { GateResult } from '../testing/quality-gates';
 
 /** Everything the report says about one deployment, read from the history database. */
 export interface DeploymentReport {
@@ -32,6 +33,8 @@ export interface DeploymentReport {
   filesWritten: string[];
   performance: { medianOfEarlierMs: number | null; earlierCount: number; ratio: number | null };
   systemImpact: SystemImpact[];
+  /** The strategy's type-check and lint gates (skipped ones with their reason). */
+  qualityGates: Omit<GateResult, 'output'>[];
   hooks: HookRun[];
   warnings: string[];
 }
@@ -100,6 +103,10 @@ export function collectReport(db: Database.Database, deploymentId: string): Depl
     filesWritten,
     performance: { medianOfEarlierMs: median, earlierCount: earlier.length, ratio: median && row.durationMs ? Math.round((row.durationMs / median) * 100) / 100 : null },
     systemImpact: events.list(deploymentId, 'system.impact').map((e) => e.payload as SystemImpact),
+    qualityGates: events.list(deploymentId, 'quality.gate').map((e) => {
+      const { output: _output, ...gate } = e.payload as GateResult;
+      return gate;
+    }),
     hooks: events.list(deploymentId, 'hook.run').map((e) => e.payload as HookRun),
     warnings: events
       .list(deploymentId, 'log')

@@ -43,6 +43,14 @@ export function renderReportMarkdown(r: DeploymentReport): string {
   if (!r.tests.length) lines.push('- no test run');
   r.tests.forEach((t, i) => lines.push(`- run ${i + 1}: ${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped${t.coverage !== null ? `, coverage ${t.coverage.toFixed(1)}%` : ''} (${t.command ?? t.framework ?? '?'}, ${t.durationMs ?? '—'} ms)`));
 
+  if (r.qualityGates.length) {
+    lines.push('', '## Quality gates', '');
+    for (const g of r.qualityGates) {
+      if (g.skipped) lines.push(`- ${g.gate}: skipped — ${g.skipped}`);
+      else lines.push(`- ${g.gate} (\`${g.command}\`): ${g.ok ? 'passed' : `**failed** — ${g.problems.slice(0, 5).join('; ')}`}${g.preexisting ? ` (${g.preexisting} older problem(s) elsewhere, not held against the change)` : ''}`);
+    }
+  }
+
   lines.push('', '## Repairs', '');
   if (!r.repairs.length) lines.push('- none needed');
   for (const rep of r.repairs) lines.push(`- round ${rep.round} (${rep.action}${rep.automatic ? ', automatic' : ''}): error pattern ${rep.patternId ?? 'not matched'} — ${rep.succeeded ? 'tests passed afterwards' : 'tests still failing'} (${seconds(rep.durationMs)})`);

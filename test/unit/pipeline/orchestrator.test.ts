@@ -117,6 +117,29 @@ describe('pipeline orchestrator', () => {
     assert.ok(!ports.calls.includes('commit'));
   });
 
+  it('the strategy\'s type-check gate refuses a change with type errors in its files; a skipped gate says why and lets it through', async () => {
+    const levers = { name: 'balanced', testScope: 'generated' as const, repairRounds: 2, draftPr: false, timeLimitMs: 60000, typecheckGate: true, lintGate: true, reasons: ['default'] };
+    const gateFails = scriptedPorts({
+      decideStrategy: async () => levers,
+      runQualityGates: async () => [
+        { gate: 'typecheck', command: 'tsc --noEmit', ok: false, problems: ["src/mul.ts(2,3): error TS2322: Type 'string' is not assignable to type 'number'."], preexisting: 2, durationMs: 5, output: '' },
+        { gate: 'lint', command: null, ok: true, skipped: 'no ESLint configuration with a local eslint', problems: [], preexisting: 0, durationMs: 0, output: '' },
+      ],
+    });
+    const refused = await new Orchestrator({ db: store.db, ports: gateFails }).deploy(request({ mode: 'local-commit' }), new AbortController().signal);
+    assert.equal(refused.status, 'failed');
+    assert.equal(refused.error?.code, 'QUALITY_GATE_FAILED');
+    assert.match(refused.error!.message, /tsc --noEmit found 1 problem\(s\) in the change: src\/mul\.ts\(2,3\)/);
+    assert.ok(!gateFails.calls.includes('commit'));
+    const recorded = new EventsRepository(store.db).list(refused.id, 'quality.gate').map((e) => e.payload as { gate: string; ok: boolean });
+    assert.deepEqual(recorded.map((r) => [r.gate, r.ok]), [['typecheck', false], ['lint', true]]);
+
+    const gateSkips = scriptedPorts({ decideStrategy: async () => levers, runQualityGates: async () => [{ gate: 'typecheck', command: null, ok: true, skipped: 'no tsconfig.json with a local TypeScript', problems: [], preexisting: 0, durationMs: 0, output: '' }] });
+    const shipped = await new Orchestrator({ db: store.db, ports: gateSkips }).deploy(request({ mode: 'local-commit' }), new AbortController().signal);
+    assert.equal(shipped.status, 'succeeded');
+    assert.ok(gateSkips.calls.includes('commit'));
+  });
+
   it('escalates one more repair round to the next provider when the rounds on the first left the tests failing', async () => {
     const escalated: unknown[] = [];
     const ports = scriptedPorts({

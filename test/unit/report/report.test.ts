@@ -30,6 +30,8 @@ describe('deployment report', () => {
     call.run('d1', 'fix', 'anthropic', 'claude', 2000, 100, 0.0075, 700, 'ok', 35);
     call.run('other', 'fix', 'anthropic', 'claude', 9999, 9999, 9, 9, 'ok', 35);
     const events = new EventsRepository(temp.store.db);
+    events.insert('d1', 35, 'quality.gate', { gate: 'typecheck', command: 'tsc --noEmit', ok: true, problems: [], preexisting: 2, durationMs: 900, output: 'long tool output' });
+    events.insert('d1', 35, 'quality.gate', { gate: 'lint', command: null, ok: true, skipped: 'no ESLint configuration with a local eslint', problems: [], preexisting: 0, durationMs: 0, output: '' });
     events.insert('d1', 36, 'recovery', { patternId: 'test-assertion', action: 'fix', automatic: true, round: 1, succeeded: true, durationMs: 1200 });
     events.insert('d1', 37, 'log', { level: 'warn', message: 'The recommendation is larger than the prompt budget' });
     events.insert('d1', 38, 'log', { level: 'info', message: 'not a warning' });
@@ -76,6 +78,9 @@ describe('deployment report', () => {
     assert.match(md, /P\(success\): aggressive 0\.55, balanced 0\.81/);
     assert.match(md, /coverage 87\.5%/);
     assert.match(md, /## System impact/);
+    assert.match(md, /- typecheck \(`tsc --noEmit`\): passed \(2 older problem\(s\) elsewhere, not held against the change\)/);
+    assert.match(md, /- lint: skipped — no ESLint configuration/);
+    assert.ok(!JSON.stringify(r.qualityGates).includes('long tool output'), 'tool output stays out of the report JSON');
   });
 
   it('a deployment without tests says "not run" in the requirement table, and nothing is invented', () => {

@@ -23,4 +23,33 @@ export const strategySettings: SettingSpec[] = [
       description: 'How often the background sampler reads CPU, memory and disk (in ms). Shorter follows load changes sooner and costs more; the default costs about 0.1% of one core.',
     },
   },
+  {
+    key: 'strategy.levers',
+    schema: {
+      type: 'object',
+      default: {},
+      description: 'Overrides of single levers per strategy, e.g. `{ "balanced": { "repairRounds": 3, "testScope": "full" } }`. Levers: testScope (generated / related / full), typecheckGate, lintGate, repairRounds, testConcurrency, cpuLimit (share of the cores), memoryLimitMb, draftPr, timeLimitMs.',
+      properties: Object.fromEntries(
+        ['conservative', 'balanced', 'aggressive'].map((name) => [
+          name,
+          {
+            type: 'object',
+            additionalProperties: false,
+            properties: {
+              testScope: { type: 'string', enum: ['generated', 'related', 'full'] },
+              typecheckGate: { type: 'boolean' },
+              lintGate: { type: 'boolean' },
+              repairRounds: { type: 'integer', minimum: 0, maximum: 10 },
+              testConcurrency: { type: 'integer', minimum: 1, maximum: 64 },
+              cpuLimit: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
+              memoryLimitMb: { type: 'integer', minimum: 64 },
+              draftPr: { type: 'boolean' },
+              timeLimitMs: { type: 'integer', minimum: 1000 },
+            },
+          },
+        ]),
+      ),
+      additionalProperties: false,
+    },
+  },
 ];
