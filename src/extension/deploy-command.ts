@@ -7,6 +7,7 @@ import { resolveConfig } from '../core/config/resolve';
 import type { DeploymentOutcome } from '../core/pipeline/orchestrator';
 import type { DeployMode } from '../core/pipeline/ports';
 import type { HistoryStore } from '../core/store/database';
+import type { MetricsReading } from '../core/strategy/types';
 import { explicitEditorSettings } from './editor-settings';
 import { ANTHROPIC_KEY_SECRET } from './model-providers';
 
@@ -15,6 +16,8 @@ export interface DeployCommandInput {
   secrets: vscode.SecretStorage;
   output: vscode.LogOutputChannel;
   workspaceDir: string;
+  /** The background sampler's newest reading (trend, latencies), when one runs. */
+  latestMetrics?(repoRoot: string): MetricsReading | undefined;
   /** Given by tests and by a future panel; otherwise the user is asked. */
   recommendationFile?: string;
   mode?: DeployMode;
@@ -39,7 +42,7 @@ export async function deployRecommendationCommand(input: DeployCommandInput): Pr
   const env = { ...process.env, ...(key ? { ANTHROPIC_API_KEY: key } : {}) };
   const orchestrator = new Orchestrator({
     db: input.store.db,
-    ports: createRealPorts({ store: input.store, env, config: (dir) => resolveConfig({ workspaceDir: dir, editor: explicitEditorSettings() }) }),
+    ports: createRealPorts({ store: input.store, env, config: (dir) => resolveConfig({ workspaceDir: dir, editor: explicitEditorSettings() }), ...(input.latestMetrics ? { latestMetrics: input.latestMetrics } : {}) }),
   });
 
   const outcome = await vscode.window.withProgress(

@@ -13,6 +13,7 @@ import { createAnalysisWatcher } from './analysis-watcher';
 import { explicitEditorSettings } from './editor-settings';
 import { ANTHROPIC_KEY_SECRET, checkModelProviders, promptForAnthropicKey } from './model-providers';
 import { requireTrust } from './trust';
+import { startBackgroundSampler } from './background-sampler';
 import { deployRecommendationCommand } from './deploy-command';
 import type { DeploymentOutcome } from '../core/pipeline/orchestrator';
 import type { DeployMode } from '../core/pipeline/ports';
@@ -54,6 +55,10 @@ export function createServices(context: vscode.ExtensionContext, output: vscode.
   };
 
   const workspaceDir = (): string | undefined => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+
+  // The machine sampled in the background for the open repository (interval: strategy.metricsIntervalMs),
+  // started the first time a command loads the services; the strategy reads its newest reading.
+  const sampler = startBackgroundSampler(context, output, workspaceDir());
 
   const computeDiagnostics = async (): Promise<Diagnostics> => {
     const opened = openStore();
@@ -116,7 +121,7 @@ export function createServices(context: vscode.ExtensionContext, output: vscode.
         void vscode.window.showWarningMessage('Deploy Agent: open the repository folder first — a recommendation is deployed into the open workspace.');
         return undefined;
       }
-      return deployRecommendationCommand({ store: openStore(), secrets: context.secrets, output, workspaceDir: dir, ...options });
+      return deployRecommendationCommand({ store: openStore(), secrets: context.secrets, output, workspaceDir: dir, latestMetrics: (root) => (root === sampler?.repoPath ? sampler.latest() : undefined), ...options });
     },
   };
 }

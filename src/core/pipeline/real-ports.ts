@@ -4,6 +4,7 @@ import { budgetFromConfig, checkProviders, createModelRouter, type DeploymentBud
 import { analyzeIntegration, analyzeWorkspace, checkDataRequirements } from '../analysis';
 import { DeployAgentError } from '../errors';
 import type { HistoryStore } from '../store/database';
+import type { MetricsReading } from '../strategy/types';
 import type { ContextInfo, PhaseInput, PhaseOutcome, PipelinePorts } from './ports';
 import { checkCircuitBreaker, circuitSettingsFrom } from './circuit-breaker';
 import { baseContext } from './context';
@@ -35,6 +36,8 @@ export interface RealPortsOptions {
   env: NodeJS.ProcessEnv;
   /** Settings for a workspace (CLI: ctx.config, extension: its resolver with the editor's values). */
   config(workspaceDir: string): ConfigReader;
+  /** The background sampler's newest reading for a repository (the extension runs one; the CLI reads the machine once). */
+  latestMetrics?(repoRoot: string): MetricsReading | undefined;
 }
 
 /**
@@ -123,6 +126,9 @@ export function createRealPorts(options: RealPortsOptions): PipelinePorts {
     },
     gatherContext: async (repoRoot, recommendation, signal, onProgress) => {
       const context = baseContext(repoRoot, options.env, options.config(repoRoot));
+      // A sampled reading adds the trend and the latencies to the model and the git remote.
+      const sampled = options.latestMetrics?.(repoRoot);
+      if (sampled) context.metrics = { ...context.metrics, ...sampled, diskFreeBytes: sampled.diskFreeBytes ?? context.metrics?.diskFreeBytes ?? null } as MetricsReading;
       onProgress('mapping the workspace');
       const profile = await analyzeWorkspace(repoRoot, { store: options.store, signal });
       context.profile = profile as unknown as Record<string, unknown>;
