@@ -30,7 +30,10 @@ export interface ForestOptions {
   /** Quantile bins per feature. */
   bins: number;
   maxDepth: number;
-  /** Share of the features each tree sees (0 < share ≤ 1). */
+  /**
+   * Share of the features each tree sees (0 < share ≤ 1). The library samples features per TREE,
+   * not per split, so below 1 many trees never see the previous outcome; 1 measured best.
+   */
   maxFeatures: number;
   /** A node with this many rows or fewer becomes a leaf. */
   minNumSamples: number;
