@@ -64,6 +64,9 @@ export interface TrainedForest {
   featureCount: number;
   /** Rows the model was trained on (after the recency window). */
   trainingRows: number;
+  /** Share of failed rows in that window, and in each tree's sample (0.5 when balanced): `calibratedFailure` corrects for the difference. */
+  failureRate?: number;
+  sampleFailureRate?: number;
 }
 
 /** Trains on `x` (rows × features) with labels `y` (1 = failed, 0 = succeeded), rows in time order. */
@@ -101,7 +104,25 @@ export function trainForest(x: number[][], y: number[], options: Partial<ForestO
     tree.train(tx, ty);
     trees.push(tree);
   }
-  return { trees, edges, options: o, featureCount, trainingRows: rows.length };
+  const failureRate = failed.length / labels.length;
+  const sampleFailureRate = !failed.length || !passed.length ? failureRate : o.balanced ? 0.5 : failureRate;
+  return { trees, edges, options: o, featureCount, trainingRows: rows.length, failureRate, sampleFailureRate };
+}
+
+/**
+ * P(failed) as a probability: the trees learnt on samples with `sampleFailureRate` failures
+ * (half, when balanced), so their vote share overstates rare failures. The prior correction for
+ * undersampling (Dal Pozzolo et al., "Calibrating Probability with Undersampling", 2015) scales
+ * the odds by (π / (1 − π)) / (β / (1 − β)), π the real failure share, β the sample's. The
+ * evaluation's thresholds work on the raw vote share; decisions that compare with a bar use this.
+ */
+export function calibratedFailure(model: TrainedForest, x: number[][]): number[] {
+  const raw = predictFailure(model, x);
+  const pi = model.failureRate;
+  const beta = model.sampleFailureRate;
+  if (pi === undefined || beta === undefined || pi === beta || pi <= 0 || pi >= 1 || beta <= 0 || beta >= 1) return raw;
+  const factor = (pi / (1 - pi)) / (beta / (1 - beta));
+  return raw.map((p) => (p >= 1 ? 1 : p <= 0 ? 0 : (p * factor) / (p * factor + (1 - p))));
 }
 
 /** P(failed) per row: the share of trees that vote 1. */
@@ -124,11 +145,13 @@ export function serializeForest(model: TrainedForest): string {
     options: model.options,
     featureCount: model.featureCount,
     trainingRows: model.trainingRows,
+    failureRate: model.failureRate,
+    sampleFailureRate: model.sampleFailureRate,
   });
 }
 
 export function loadForest(json: string): TrainedForest {
-  const parsed = JSON.parse(json) as { format?: string; trees: unknown[]; edges: number[][]; options: ForestOptions; featureCount: number; trainingRows: number };
+  const parsed = JSON.parse(json) as { format?: string; trees: unknown[]; edges: number[][]; options: ForestOptions; featureCount: number; trainingRows: number; failureRate?: number; sampleFailureRate?: number };
   if (parsed.format !== 'deploy-agent-forest/2' || !Array.isArray(parsed.trees)) throw new RangeError('loadForest: not a serialized deploy-agent forest (format 2)');
   return {
     trees: parsed.trees.map((t) => RandomForestClassifier.load(t as Parameters<typeof RandomForestClassifier.load>[0])),
@@ -136,6 +159,8 @@ export function loadForest(json: string): TrainedForest {
     options: parsed.options,
     featureCount: parsed.featureCount,
     trainingRows: parsed.trainingRows,
+    ...(parsed.failureRate !== undefined ? { failureRate: parsed.failureRate } : {}),
+    ...(parsed.sampleFailureRate !== undefined ? { sampleFailureRate: parsed.sampleFailureRate } : {}),
   };
 }
 

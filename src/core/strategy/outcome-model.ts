@@ -1,4 +1,4 @@
-import { DEFAULT_FOREST_OPTIONS, loadForest, predictFailure, serializeForest, trainForest, type ForestOptions, type TrainedForest } from './forest';
+import { calibratedFailure, DEFAULT_FOREST_OPTIONS, loadForest, serializeForest, trainForest, type ForestOptions, type TrainedForest } from './forest';
 import { figures, type ClassFigures } from './metrics';
 
 /** Rows for the outcome model, in time order (oldest first). y: 1 = failed. */
@@ -63,7 +63,8 @@ function evaluateHoldout(set: TrainingSet, options: ForestOptions): ModelEvaluat
   const fitted = trainForest(set.x.slice(0, nTrain), trainY, options);
   const testX = set.x.slice(nTrain);
   const testY = set.y.slice(nTrain);
-  const scores = predictFailure(fitted, testX);
+  // The figures describe what decisions see: calibrated probabilities, cut at 0.5.
+  const scores = calibratedFailure(fitted, testX);
   const threshold = 0.5;
   const prevIndex = set.featureNames.indexOf('prevFailed');
   const base = testX.map((row) => (prevIndex >= 0 && row[prevIndex] === 1 ? 1 : 0));
@@ -89,7 +90,7 @@ export function loadOutcomeModel(meta: { version: number; trainingSize: number; 
   return { ...meta, forest: loadForest(serialized) };
 }
 
-/** P(success) per row. */
+/** P(success) per row, calibrated to the real failure share (the trees learn on balanced samples). */
 export function predictSuccess(model: LoadedOutcomeModel, x: number[][]): number[] {
-  return predictFailure(model.forest, x).map((p) => Math.round((1 - p) * 1000) / 1000);
+  return calibratedFailure(model.forest, x).map((p) => Math.round((1 - p) * 1000) / 1000);
 }

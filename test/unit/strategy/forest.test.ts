@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { binEdges, binRow, loadForest, mulberry32, predictFailure, serializeForest, trainForest } from '../../../src/core/strategy/forest';
+import { binEdges, binRow, calibratedFailure, loadForest, mulberry32, predictFailure, serializeForest, trainForest } from '../../../src/core/strategy/forest';
 
 /** Two noisy features; failed exactly when feature 0 is above 5 (feature 1 is noise). */
 function separable(n: number, seed: number): { x: number[][]; y: number[] } {
@@ -38,6 +38,26 @@ describe('outcome forest (ml-random-forest, votes counted here)', () => {
       assert.equal(shares[r], votes / 9);
     });
     assert.ok(shares.some((s) => s > 0 && s < 1), `some rows should split the vote: ${shares.join(', ')}`);
+  });
+
+  it('calibrated P(failed) undoes the balanced sampling: on uninformative features it is near the real failure share, not near one half', () => {
+    const random = mulberry32(11);
+    // 10 % failures, features unrelated to the label.
+    const x = Array.from({ length: 2000 }, () => [random() * 10, random() * 10]);
+    const y = x.map(() => (random() < 0.1 ? 1 : 0));
+    const model = trainForest(x, y, SMALL);
+    const probe = Array.from({ length: 400 }, () => [random() * 10, random() * 10]);
+    const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+    const raw = mean(predictFailure(model, probe));
+    const calibrated = mean(calibratedFailure(model, probe));
+    assert.ok(raw > 0.3, `raw vote share ${raw} (the trees saw half failures)`);
+    assert.ok(Math.abs(calibrated - 0.1) < 0.06, `calibrated ${calibrated}`);
+    // The order of the rows is kept: calibration is monotone.
+    const r = predictFailure(model, probe.slice(0, 50));
+    const c = calibratedFailure(model, probe.slice(0, 50));
+    for (let i = 0; i < 50; i++) for (let j = 0; j < 50; j++) if (r[i]! < r[j]!) assert.ok(c[i]! <= c[j]!);
+    // Saved and loaded, the correction survives.
+    assert.deepEqual(calibratedFailure(loadForest(serializeForest(model)), probe.slice(0, 20)), calibratedFailure(model, probe.slice(0, 20)));
   });
 
   it('serialize → load gives identical predictions', () => {
