@@ -64,6 +64,8 @@ if (!existsSync(DATA)) {
         JSON.stringify({
           name: `strategy.retrain.${label}`,
           retrained: r.retrained,
+          reason: r.reason,
+          ...(r.workerError ? { workerError: r.workerError } : {}),
           runner: r.runner ?? null,
           trainingSize: r.trainingSize ?? null,
           totalMs: r.totalMs ?? null,

@@ -184,9 +184,10 @@ export function workerScript(): { file: string; execArgv?: string[] } | undefine
     } catch {
       continue;
     }
-    if (!file.endsWith('.ts')) return { file };
-    const hasTsx = process.execArgv.some((a) => a.includes('tsx'));
-    return { file, execArgv: hasTsx ? process.execArgv : [...process.execArgv, '--import', 'tsx'] };
+    // Explicit flags, never the parent's: a worker refuses process-wide ones (--expose-gc, the
+    // extension host's inspector flags), which would silently push training onto the caller's thread.
+    if (!file.endsWith('.ts')) return { file, execArgv: [] };
+    return { file, execArgv: ['--import', 'tsx'] };
   }
   return undefined;
 }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { openHistoryStore, type HistoryStore } from '../../../src/core/store/database';
 import { DeploymentsRepository } from '../../../src/core/store/deployments';
@@ -113,6 +114,16 @@ describe('outcome model retraining: every 10 outcomes, in a worker thread', func
     assert.equal(listModels(store.db)[0]!.runner, 'in-process');
     const strict = await maybeRetrain(store, { trigger: 'manual', runner: 'worker', workerScript: { file: path.join(dir.path, 'missing-worker.mjs') } });
     assert.equal(strict.retrained, false, 'runner worker does not fall back');
+  });
+
+  it('a process started with flags a worker refuses (--expose-gc, as the benchmarks and some hosts are) still trains in the worker', () => {
+    outcomes(10);
+    store.close();
+    const script = `import { maybeRetrain } from ${JSON.stringify(path.resolve(__dirname, '../../../src/core/strategy/retrain.ts'))};
+      maybeRetrain(${JSON.stringify(path.join(dir.path, 'h.db'))}, { trigger: 'manual', runner: 'worker' }).then((r) => console.log(JSON.stringify({ runner: r.runner ?? null, why: r.reason })));`;
+    const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+    assert.deepEqual(JSON.parse(out.trim().split('\n').at(-1)!), { runner: 'worker', why: 'manual retraining' });
+    store = openHistoryStore(path.join(dir.path, 'h.db'));
   });
 
   it('the worker script is the TypeScript source under tsx', () => {
