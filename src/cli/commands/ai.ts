@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { CliContext } from '../context';
 import { printJson } from '../output';
 import { CliExit } from '../program';
@@ -9,7 +9,7 @@ export function registerAi(program: Command, ctx: CliContext): void {
   ai.command('check')
     .description('Check each model provider: reachable or not and why, models available, which model each phase would use')
     .option('--json', 'print one JSON object')
-    .option('-w, --workspace <dir>', 'workspace whose .deploy-agent/config.json is read', process.cwd())
+    .addOption(new Option('-w, --workspace <dir>', 'workspace whose .deploy-agent/config.json is read').default(process.cwd(), 'the current folder'))
     .action(async (options: { json?: boolean; workspace: string }) => {
       const { createModelRouter, checkProviders } = await import('../../core/ai/index');
       const router = createModelRouter({ config: ctx.config(options.workspace), env: ctx.env, secrets: { anthropicApiKey: async () => ctx.env.ANTHROPIC_API_KEY || undefined } });

@@ -22,7 +22,7 @@ export function registerDeploy(program: Command, ctx: CliContext): void {
     .command('deploy')
     .description('Deploy a recommendation: implement it in a sandbox worktree, test, repair, then commit / push / open a pull request as the mode says')
     .argument('<file>', 'the recommendation (JSON)')
-    .option('-w, --workspace <dir>', 'the repository to deploy into', process.cwd())
+    .addOption(new Option('-w, --workspace <dir>', 'the repository to deploy into').default(process.cwd(), 'the current folder'))
     .addOption(new Option('--mode <mode>', 'how far to go (default: the pipeline.mode setting)').choices(MODES))
     .addOption(new Option('--strategy <strategy>', 'validation and repair effort (default: the pipeline.strategy setting)').choices(STRATEGIES))
     .option('--keep-worktree', 'keep the sandbox worktree and branch for inspection when the deployment ends')

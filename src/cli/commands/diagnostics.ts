@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { collectDiagnostics } from '../../core/diagnostics/collect';
 import { formatDiagnostics } from '../../core/diagnostics/format';
 import { DEPLOY_AGENT_VERSION } from '../../core/version';
@@ -10,7 +10,7 @@ export function registerDiagnostics(program: Command, ctx: CliContext): void {
     .command('diagnostics')
     .description('Show the runtime, database, environment, Ollama reachability, system metrics and the effective configuration')
     .option('--json', 'print one JSON object')
-    .option('-w, --workspace <dir>', 'workspace whose .deploy-agent/config.json is read', process.cwd())
+    .addOption(new Option('-w, --workspace <dir>', 'workspace whose .deploy-agent/config.json is read').default(process.cwd(), 'the current folder'))
     .action(async (options: { json?: boolean; workspace: string }) => {
       const { store, pathSource } = ctx.openStore();
       const diagnostics = await collectDiagnostics({

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import path from 'node:path';
 import type { CliContext } from '../context';
 import { printJson } from '../output';
@@ -7,7 +7,7 @@ export function registerStrategy(program: Command, ctx: CliContext): void {
   program
     .command('strategy')
     .description('Show the strategy decision the pipeline would take now: environment with evidence, machine load, reasons')
-    .option('-w, --workspace <dir>', 'the repository (its branch is evidence for the environment)', process.cwd())
+    .addOption(new Option('-w, --workspace <dir>', 'the repository (its branch is evidence for the environment)').default(process.cwd(), 'the current folder'))
     .option('--strategy <strategy>', 'what the deployment would ask for', 'auto')
     .option('--json', 'print one JSON object')
     .action(async (options: { workspace: string; strategy: string; json?: boolean }) => {

@@ -41,6 +41,8 @@ export async function createHarness(kind: 'node' | 'python' = 'node', options: {
     DEPLOY_AGENT_AI_PROVIDERS: 'ollama',
     ANTHROPIC_API_KEY: '',
     GITHUB_TOKEN: '',
+    // The environment comes from the fixture (its branch), not from the CI machine running the tests.
+    ...Object.fromEntries(['CI', 'GITHUB_ACTIONS', 'GITLAB_CI', 'CIRCLECI', 'TRAVIS', 'JENKINS_URL', 'BUILDKITE', 'TF_BUILD', 'TEAMCITY_VERSION', 'BITBUCKET_BUILD_NUMBER', 'DEPLOYMENT_ENVIRONMENT'].map((name) => [name, ''])),
     HOME: tmp.path,
     XDG_DATA_HOME: path.join(tmp.path, 'data'),
     XDG_CACHE_HOME: path.join(tmp.path, 'cache'),
