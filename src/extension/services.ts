@@ -14,6 +14,7 @@ import { explicitEditorSettings } from './editor-settings';
 import { ANTHROPIC_KEY_SECRET, checkModelProviders, promptForAnthropicKey } from './model-providers';
 import { requireTrust } from './trust';
 import { startBackgroundSampler } from './background-sampler';
+import { startPeriodicSync } from './periodic-sync';
 import { deployRecommendationCommand } from './deploy-command';
 import type { DeploymentOutcome } from '../core/pipeline/orchestrator';
 import type { DeployMode } from '../core/pipeline/ports';
@@ -29,6 +30,8 @@ export interface ExtensionServices {
   clearAnthropicApiKey(): Promise<void>;
   /** Checks the model providers with the stored key and writes the result to the output channel. */
   checkModelProviders(): Promise<Awaited<ReturnType<typeof checkModelProviders>>>;
+  /** The periodic sync with GitHub, now (tests, and a future "Sync now" button). */
+  syncOutcomesNow(): Promise<void>;
   readonly historyDbPath: string;
 }
 
@@ -59,6 +62,7 @@ export function createServices(context: vscode.ExtensionContext, output: vscode.
   // The machine sampled in the background for the open repository (interval: strategy.metricsIntervalMs),
   // started the first time a command loads the services; the strategy reads its newest reading.
   const sampler = startBackgroundSampler(context, output, workspaceDir());
+  const periodicSync = startPeriodicSync(context, output, openStore, workspaceDir());
 
   const computeDiagnostics = async (): Promise<Diagnostics> => {
     const opened = openStore();
@@ -79,6 +83,7 @@ export function createServices(context: vscode.ExtensionContext, output: vscode.
   return {
     historyDbPath,
     computeDiagnostics,
+    syncOutcomesNow: () => periodicSync.runNow(),
     async showDiagnostics() {
       if (!panel || panel.disposed) {
         panel = new DiagnosticsPanel(context.extensionUri, computeDiagnostics, output, activationMs);

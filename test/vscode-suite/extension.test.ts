@@ -9,6 +9,9 @@ import type { DeployAgentApi } from '../../src/extension/main';
 import { extras, USER_DATA_ENV } from './results';
 import { FakeAnthropic } from '../support/fake-anthropic';
 import { FakeOllama } from '../support/fake-ollama';
+import { FakeGithub } from '../support/fake-github';
+import { openHistoryStore } from '../../src/core/store/database';
+import { DeploymentsRepository } from '../../src/core/store/deployments';
 import { RECOMMENDATION, scriptPlantedFailure } from '../integration/pipeline/harness';
 import { createFixtureRepo, git } from '../integration/pipeline/repos';
 
@@ -154,6 +157,43 @@ describe('Deploy Agent in the VS Code extension host', () => {
     } finally {
       await ollama.close();
       rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
+  it('asks GitHub what became of shipped deployments (the periodic sync), and records the outcome (local GitHub REST API, real Octokit)', async function () {
+    this.timeout(30000);
+    const github = new FakeGithub();
+    const saved = { token: process.env.GITHUB_TOKEN, url: process.env.GITHUB_API_URL };
+    try {
+      process.env.GITHUB_API_URL = await github.listen();
+      process.env.GITHUB_TOKEN = github.token;
+      github.addCommit('acme/calc', 'main', { message: 'initial' });
+      const pull = github.addPull('acme/calc', { head: 'deploy-agent/add-mul-e2e', title: 'Add multiplication' });
+      github.setCheckRuns('acme/calc', pull.headSha, [{ conclusion: 'failure' }]);
+      github.merge('acme/calc', pull.number);
+      const services = api.services();
+      const store = openHistoryStore(services.historyDbPath);
+      try {
+        new DeploymentsRepository(store.db).insert({ id: 'vscode-sync-1', repoPath: '/repos/calc', title: 'Add multiplication', status: 'succeeded', mode: 'full-pr', prUrl: `https://github.com/acme/calc/pull/${pull.number}`, createdAt: Date.now() });
+      } finally {
+        store.close();
+      }
+      await services.syncOutcomesNow();
+      const log = await waitForOutput('deployment outcome(s) changed');
+      assert.match(log, /Sync with GitHub: \d+ deployment outcome\(s\) changed/);
+      const check = openHistoryStore(services.historyDbPath);
+      try {
+        const row = check.db.prepare(`SELECT label, checks, merged FROM shipping_outcomes WHERE deployment_id = 'vscode-sync-1'`).get();
+        assert.deepEqual(row, { label: 'failure', checks: 'failure', merged: 1 }, 'a merged pull request whose CI failed is a failure, whatever the local tests said');
+      } finally {
+        check.close();
+      }
+    } finally {
+      if (saved.token === undefined) delete process.env.GITHUB_TOKEN;
+      else process.env.GITHUB_TOKEN = saved.token;
+      if (saved.url === undefined) delete process.env.GITHUB_API_URL;
+      else process.env.GITHUB_API_URL = saved.url;
+      await github.close();
     }
   });
 

@@ -52,4 +52,14 @@ export const strategySettings: SettingSpec[] = [
       additionalProperties: false,
     },
   },
+  {
+    key: 'strategy.syncIntervalMinutes',
+    schema: {
+      type: 'integer',
+      minimum: 0,
+      maximum: 1440,
+      default: 30,
+      description: 'How often the extension asks GitHub what became of shipped deployments (pull request merged, CI checks, reverts) — the same as `deploy-agent sync`; needs GITHUB_TOKEN in the editor\'s environment. 0 turns it off.',
+    },
+  },
 ];
