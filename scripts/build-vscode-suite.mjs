@@ -20,7 +20,8 @@ export async function buildVscodeSuite() {
     target: 'node22',
     format: 'cjs',
     sourcemap: 'inline',
-    external: ['vscode'],
+    // better-sqlite3 stays a real require: its native binding is found from its own package folder.
+    external: ['vscode', 'better-sqlite3'],
     logLevel: 'warning',
     // Mocha's parallel mode (worker files found with require.resolve) is not used here.
     logOverride: { 'require-resolve-not-external': 'silent' },

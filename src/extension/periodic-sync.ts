@@ -4,29 +4,32 @@
 import type * as vscode from 'vscode';
 import { resolveConfig } from '../core/config/resolve';
 import type { HistoryStore } from '../core/store/database';
+import type { SyncResult } from '../core/strategy/outcome-sync';
 import { explicitEditorSettings } from './editor-settings';
 
-export function startPeriodicSync(context: vscode.ExtensionContext, output: vscode.LogOutputChannel, openStore: () => HistoryStore, workspaceDir: string | undefined): { runNow(): Promise<void> } {
+export function startPeriodicSync(context: vscode.ExtensionContext, output: vscode.LogOutputChannel, openStore: () => HistoryStore, workspaceDir: string | undefined): { runNow(): Promise<SyncResult | undefined> } {
   const minutes = resolveConfig({ workspaceDir, editor: explicitEditorSettings() }).get<number>('strategy.syncIntervalMinutes');
   let running = false;
   let lastProblem = '';
-  const run = async () => {
-    if (running || !process.env.GITHUB_TOKEN) return;
+  const run = async (): Promise<SyncResult | undefined> => {
+    if (running || !process.env.GITHUB_TOKEN) return undefined;
     running = true;
     try {
       const store = openStore();
       const shipped = (store.db.prepare(`SELECT count(*) AS n FROM deployments WHERE pr_url IS NOT NULL`).get() as { n: number }).n;
-      if (!shipped) return;
+      if (!shipped) return undefined;
       const { syncShippedOutcomes } = await import('../core/strategy/outcome-sync');
       const result = await syncShippedOutcomes({ db: store.db, env: process.env });
       if (result.updated) output.info(`Sync with GitHub: ${result.updated} deployment outcome(s) changed (${result.checked} checked).`);
       const problem = result.stopped ? `${result.stopped.code}: ${result.stopped.message}` : '';
       if (problem && problem !== lastProblem) output.warn(`Sync with GitHub stopped — ${result.stopped!.message} ${result.stopped!.hint}`);
       lastProblem = problem;
+      return result;
     } catch (error) {
       const problem = error instanceof Error ? error.message : String(error);
       if (problem !== lastProblem) output.warn(`Sync with GitHub failed: ${problem}`);
       lastProblem = problem;
+      return undefined;
     } finally {
       running = false;
     }

@@ -15,6 +15,7 @@ import { ANTHROPIC_KEY_SECRET, checkModelProviders, promptForAnthropicKey } from
 import { requireTrust } from './trust';
 import { startBackgroundSampler } from './background-sampler';
 import { startPeriodicSync } from './periodic-sync';
+import type { SyncResult } from '../core/strategy/outcome-sync';
 import { deployRecommendationCommand } from './deploy-command';
 import type { DeploymentOutcome } from '../core/pipeline/orchestrator';
 import type { DeployMode } from '../core/pipeline/ports';
@@ -31,7 +32,7 @@ export interface ExtensionServices {
   /** Checks the model providers with the stored key and writes the result to the output channel. */
   checkModelProviders(): Promise<Awaited<ReturnType<typeof checkModelProviders>>>;
   /** The periodic sync with GitHub, now (tests, and a future "Sync now" button). */
-  syncOutcomesNow(): Promise<void>;
+  syncOutcomesNow(): Promise<SyncResult | undefined>;
   readonly historyDbPath: string;
 }
 

@@ -10,8 +10,6 @@ import { extras, USER_DATA_ENV } from './results';
 import { FakeAnthropic } from '../support/fake-anthropic';
 import { FakeOllama } from '../support/fake-ollama';
 import { FakeGithub } from '../support/fake-github';
-import { openHistoryStore } from '../../src/core/store/database';
-import { DeploymentsRepository } from '../../src/core/store/deployments';
 import { RECOMMENDATION, scriptPlantedFailure } from '../integration/pipeline/harness';
 import { createFixtureRepo, git } from '../integration/pipeline/repos';
 
@@ -133,13 +131,7 @@ describe('Deploy Agent in the VS Code extension host', () => {
     const tmp = mkdtempSync(path.join(os.tmpdir(), 'deploy-agent-vscode-deploy-'));
     const ollama = new FakeOllama();
     try {
-      const url = await ollama.listen();
-      const repo = createFixtureRepo(tmp, 'node');
-      // The workspace's own settings file points the extension at the local Ollama API (env vars are a CLI layer).
-      mkdirSync(path.join(repo.dir, '.deploy-agent'), { recursive: true });
-      writeFileSync(path.join(repo.dir, '.deploy-agent', 'config.json'), JSON.stringify({ 'ollama.host': url, 'ai.providers': ['ollama'], 'ai.cacheTtlSeconds': 0 }));
-      git(repo.dir, 'add', '.deploy-agent/config.json');
-      git(repo.dir, 'commit', '-qm', 'deploy-agent settings');
+      const repo = await fixtureWithLocalOllama(tmp, await ollama.listen());
       const recommendationFile = path.join(tmp, 'recommendation.json');
       writeFileSync(recommendationFile, JSON.stringify(RECOMMENDATION));
       scriptPlantedFailure(ollama, 'node');
@@ -160,40 +152,44 @@ describe('Deploy Agent in the VS Code extension host', () => {
     }
   });
 
-  it('asks GitHub what became of shipped deployments (the periodic sync), and records the outcome (local GitHub REST API, real Octokit)', async function () {
-    this.timeout(30000);
-    const github = new FakeGithub();
-    const saved = { token: process.env.GITHUB_TOKEN, url: process.env.GITHUB_API_URL };
+  it('a full-pr deployment from VS Code opens its pull request; the periodic sync then learns that its CI failed (local Ollama and GitHub REST APIs, real clients)', async function () {
+    this.timeout(120000);
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'deploy-agent-vscode-sync-'));
+    const ollama = new FakeOllama();
+    const github = new FakeGithub({ autoCreateRepos: true });
+    const saved = { token: process.env.GITHUB_TOKEN, url: process.env.GITHUB_API_URL, repo: process.env.GITHUB_REPOSITORY };
     try {
+      const repo = await fixtureWithLocalOllama(tmp, await ollama.listen());
       process.env.GITHUB_API_URL = await github.listen();
       process.env.GITHUB_TOKEN = github.token;
-      github.addCommit('acme/calc', 'main', { message: 'initial' });
-      const pull = github.addPull('acme/calc', { head: 'deploy-agent/add-mul-e2e', title: 'Add multiplication' });
+      process.env.GITHUB_REPOSITORY = 'acme/calc';
+      const recommendationFile = path.join(tmp, 'recommendation.json');
+      writeFileSync(recommendationFile, JSON.stringify(RECOMMENDATION));
+      scriptPlantedFailure(ollama, 'node');
+
+      const services = api.services();
+      const outcome = await services.deployRecommendation({ recommendationFile, mode: 'full-pr', workspaceDir: repo.dir });
+      assert.ok(outcome?.prUrl, `no pull request: ${JSON.stringify(outcome?.error)}`);
+      assert.equal(outcome.status, 'succeeded');
+      const pull = github.repo('acme/calc').pulls.find((p) => outcome.prUrl!.endsWith(`/pull/${p.number}`));
+      assert.ok(pull, 'the pull request exists on the GitHub fake');
+      // After shipping: CI fails on the pull request's head, and it is merged anyway.
       github.setCheckRuns('acme/calc', pull.headSha, [{ conclusion: 'failure' }]);
       github.merge('acme/calc', pull.number);
-      const services = api.services();
-      const store = openHistoryStore(services.historyDbPath);
-      try {
-        new DeploymentsRepository(store.db).insert({ id: 'vscode-sync-1', repoPath: '/repos/calc', title: 'Add multiplication', status: 'succeeded', mode: 'full-pr', prUrl: `https://github.com/acme/calc/pull/${pull.number}`, createdAt: Date.now() });
-      } finally {
-        store.close();
-      }
-      await services.syncOutcomesNow();
-      const log = await waitForOutput('deployment outcome(s) changed');
-      assert.match(log, /Sync with GitHub: \d+ deployment outcome\(s\) changed/);
-      const check = openHistoryStore(services.historyDbPath);
-      try {
-        const row = check.db.prepare(`SELECT label, checks, merged FROM shipping_outcomes WHERE deployment_id = 'vscode-sync-1'`).get();
-        assert.deepEqual(row, { label: 'failure', checks: 'failure', merged: 1 }, 'a merged pull request whose CI failed is a failure, whatever the local tests said');
-      } finally {
-        check.close();
-      }
+
+      const result = await services.syncOutcomesNow();
+      const synced = result?.deployments.find((d) => d.id === outcome.id);
+      assert.ok(synced, `the sync did not read the deployment: ${JSON.stringify(result)}`);
+      assert.deepEqual([synced.label, synced.checks, synced.merged], ['failure', 'failure', true], 'a merged pull request whose CI failed is a failure, whatever the local tests said');
+      assert.match(await waitForOutput('deployment outcome(s) changed'), /Sync with GitHub: \d+ deployment outcome\(s\) changed/);
     } finally {
-      if (saved.token === undefined) delete process.env.GITHUB_TOKEN;
-      else process.env.GITHUB_TOKEN = saved.token;
-      if (saved.url === undefined) delete process.env.GITHUB_API_URL;
-      else process.env.GITHUB_API_URL = saved.url;
+      for (const [name, value] of [['GITHUB_TOKEN', saved.token], ['GITHUB_API_URL', saved.url], ['GITHUB_REPOSITORY', saved.repo]] as const) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
       await github.close();
+      await ollama.close();
+      rmSync(tmp, { recursive: true, force: true });
     }
   });
 
@@ -230,3 +226,12 @@ describe('Deploy Agent in the VS Code extension host', () => {
   });
 });
 
+/** The calc fixture (with a bare origin) whose own settings file points the extension at a local Ollama API (environment variables are a CLI layer). */
+async function fixtureWithLocalOllama(tmp: string, ollamaUrl: string): Promise<ReturnType<typeof createFixtureRepo>> {
+  const repo = createFixtureRepo(tmp, 'node');
+  mkdirSync(path.join(repo.dir, '.deploy-agent'), { recursive: true });
+  writeFileSync(path.join(repo.dir, '.deploy-agent', 'config.json'), JSON.stringify({ 'ollama.host': ollamaUrl, 'ai.providers': ['ollama'], 'ai.cacheTtlSeconds': 0 }));
+  git(repo.dir, 'add', '.deploy-agent/config.json');
+  git(repo.dir, 'commit', '-qm', 'deploy-agent settings');
+  return repo;
+}
