@@ -10,6 +10,7 @@ import { computeAnalytics, rebuildLearning } from '../src/core/learning';
 import { openHistoryStore } from '../src/core/store/database';
 import { DeploymentsRepository, type DeploymentStatus, type NewDeployment } from '../src/core/store/deployments';
 import { tempDir } from '../test/support/temp';
+import { median, time } from './support';
 
 const ROWS = 100_000;
 const RUNS = 15;
@@ -26,17 +27,6 @@ const RECOMMENDATION = JSON.stringify({
   data: { tables: ['orders', 'customers'], fields: ['orders.id', 'orders.total', 'orders.created_at'] },
   notes: 'Keep memory flat for large accounts: stream the rows. '.repeat(10),
 });
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
-
-function time<T>(fn: () => T): { ms: number; value: T } {
-  const started = process.hrtime.bigint();
-  const value = fn();
-  return { ms: Number(process.hrtime.bigint() - started) / 1e6, value };
-}
 
 /** Deterministic history: mostly successes; failures cluster a little per repository, as they do. */
 function* rows(count: number): Generator<NewDeployment> {

@@ -14,15 +14,11 @@ import { importHistoryFile } from '../src/core/strategy/history-import';
 import { decideForDeployment } from '../src/core/strategy/model-decision';
 import { maybeRetrain } from '../src/core/strategy/retrain';
 import { tempDir } from '../test/support/temp';
+import { median } from './support';
 
 const DATA = path.resolve(import.meta.dirname, '..', '..', 'shared', 'data', 'ci-builds', 'dl-cibuild');
 const LAG_TARGET_MS = 100;
 const DECISION_TARGET_MS = 20;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
 
 /** Runs `fn` while a 5 ms timer measures how late the event loop answers. */
 async function withLag<T>(fn: () => Promise<T>): Promise<{ value: T; maxLagMs: number }> {

@@ -7,23 +7,13 @@ import path from 'node:path';
 import { openHistoryStore } from '../src/core/store/database';
 import { DeploymentsRepository, type DeploymentStatus, type NewDeployment } from '../src/core/store/deployments';
 import { tempDir } from '../test/support/temp';
+import { median, time } from './support';
 
 const ROWS = 100_000;
 const INSERT_RUNS = 5;
 const QUERY_RUNS = 15;
 const INSERT_TARGET_MS = 3000;
 const QUERY_TARGET_MS = 250;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
-
-function time<T>(fn: () => T): { ms: number; value: T } {
-  const started = process.hrtime.bigint();
-  const value = fn();
-  return { ms: Number(process.hrtime.bigint() - started) / 1e6, value };
-}
 
 /** Deterministic, realistic-looking history: mostly successes, some failures and rollbacks. */
 function* rows(count: number): Generator<NewDeployment> {
