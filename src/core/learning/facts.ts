@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { SECONDARY_LANGUAGES } from '../analysis/classify';
 import { matchErrorPattern } from '../recovery/error-patterns';
+import type { DeploymentRow } from '../store/deployments';
 import { sql } from './statements';
 import { outcomeOf, readShippingOutcome, SETTLED_STATUSES, type Outcome } from './outcome';
 
@@ -28,22 +29,8 @@ export interface DeploymentFact {
 export const UNKNOWN = 'unknown';
 export const UNCATEGORIZED = 'uncategorized';
 
-interface DeploymentRowLite {
-  id: string;
-  repoPath: string;
-  environment: string | null;
-  strategy: string | null;
-  category: string | null;
-  status: string;
-  mode: string | null;
-  commitSha: string | null;
-  createdAt: number;
-  startedAt: number | null;
-  finishedAt: number | null;
-  durationMs: number | null;
-  errorCode: string | null;
-  errorMessage: string | null;
-}
+/** The columns of a deployment the learner reads. */
+type DeploymentRowLite = Pick<DeploymentRow, 'id' | 'repoPath' | 'environment' | 'strategy' | 'category' | 'status' | 'mode' | 'commitSha' | 'createdAt' | 'startedAt' | 'finishedAt' | 'durationMs' | 'errorCode' | 'errorMessage'>;
 
 /**
  * Reads the fact of deployment `id` from the history tables; undefined when it does not exist or
@@ -52,8 +39,7 @@ interface DeploymentRowLite {
 export function readFact(db: Database.Database, id: string, repoStacks: Map<string, string> = new Map()): DeploymentFact | undefined {
   const row = sql(
     db,
-    
-      `SELECT id, repo_path AS repoPath, environment, strategy, category, status, mode, commit_sha AS commitSha, created_at AS createdAt,
+    `SELECT id, repo_path AS repoPath, environment, strategy, category, status, mode, commit_sha AS commitSha, created_at AS createdAt,
               started_at AS startedAt, finished_at AS finishedAt, duration_ms AS durationMs, error_code AS errorCode, error_message AS errorMessage
          FROM deployments WHERE id = ?`,
     )
@@ -110,8 +96,7 @@ export function readFact(db: Database.Database, id: string, repoStacks: Map<stri
 export function stackOf(db: Database.Database, deploymentId: string, repoPath: string, repoStacks: Map<string, string> = new Map()): string {
   const profile = sql(
     db,
-    
-      `SELECT json_extract(artifacts, '$.context.profile.primaryLanguage') AS language,
+    `SELECT json_extract(artifacts, '$.context.profile.primaryLanguage') AS language,
               json_extract(artifacts, '$.context.profile.frameworks[0].name') AS framework
          FROM deployment_steps
         WHERE deployment_id = ? AND name = 'context' AND status = 'succeeded' AND json_valid(artifacts)

@@ -6,7 +6,7 @@ import { coverageFromIstanbulSummary } from '../parsers/coverage';
 import { extractMochaJson, parseMochaJson } from '../parsers/mocha-json';
 import { findPackageDir, nodeCommand, resolvePackageBin } from '../tools';
 import type { AdapterContext, CommandPlan, FrameworkAdapter } from './adapter';
-import { display, readReport, toolMissing } from './common';
+import { display, projectBin, readReport } from './common';
 
 const execFileAsync = promisify(execFile);
 
@@ -19,8 +19,7 @@ const execFileAsync = promisify(execFile);
 export const mocha: FrameworkAdapter = {
   id: 'mocha',
   async plan(ctx: AdapterContext): Promise<CommandPlan> {
-    const bin = resolvePackageBin(ctx.projectDir, 'mocha');
-    if (!bin) throw toolMissing('mocha', 'mocha is not installed in the project', 'Add mocha to the devDependencies and install them (`npm install`), then deploy again.');
+    const bin = projectBin('mocha', ctx.projectDir);
     const node = nodeCommand(ctx.env);
     const report = path.join(ctx.scratch, 'mocha.json');
     const config = ctx.files.length ? await configWithoutSpec(node.command, ctx) : undefined;

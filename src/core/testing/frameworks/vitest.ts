@@ -1,9 +1,7 @@
 import path from 'node:path';
-import { coverageFromIstanbulSummary } from '../parsers/coverage';
-import { parseJestJson } from '../parsers/jest-json';
-import { findPackageDir, nodeCommand, packageVersion, resolvePackageBin } from '../tools';
+import { findPackageDir, nodeCommand, packageVersion } from '../tools';
 import type { AdapterContext, CommandPlan, FrameworkAdapter } from './adapter';
-import { display, readReport, toolMissing } from './common';
+import { display, parseJestShapedRun, projectBin } from './common';
 
 /**
  * `vitest run` with two reporters: the default one for people, `json` (jest's shape) into a
@@ -13,8 +11,7 @@ import { display, readReport, toolMissing } from './common';
 export const vitest: FrameworkAdapter = {
   id: 'vitest',
   async plan(ctx: AdapterContext): Promise<CommandPlan> {
-    const bin = resolvePackageBin(ctx.projectDir, 'vitest');
-    if (!bin) throw toolMissing('vitest', 'vitest is not installed in the project', 'Add vitest to the devDependencies and install them (`npm install`), then deploy again.');
+    const bin = projectBin('vitest', ctx.projectDir);
     const node = nodeCommand(ctx.env);
     const report = path.join(ctx.scratch, 'vitest.json');
     const covDir = path.join(ctx.scratch, 'coverage');
@@ -33,14 +30,7 @@ export const vitest: FrameworkAdapter = {
       env: node.env,
       display: display(['vitest', 'run', '--reporter=json', ...workers, ...(coverage.length ? ['--coverage'] : []), ...ctx.files]),
       ...(coverageNote ? { coverageNote } : {}),
-      parse: () => {
-        const json = readReport(report);
-        if (!json) return { counts: { passed: 0, failed: 0, skipped: 0 }, failures: [], noReport: true };
-        const results = parseJestJson(json, ctx.projectDir);
-        const summary = coverage.length ? readReport(path.join(covDir, 'coverage-summary.json')) : undefined;
-        const cov = summary ? coverageFromIstanbulSummary(summary) : undefined;
-        return { ...results, ...(cov !== undefined ? { coverage: cov } : {}), ...(coverage.length && cov === undefined ? { coverageNote: 'vitest wrote no coverage summary' } : {}) };
-      },
+      parse: () => parseJestShapedRun({ tool: 'vitest', report, projectDir: ctx.projectDir, ...(coverage.length ? { coverageDir: covDir } : {}) }),
     };
   },
 };
