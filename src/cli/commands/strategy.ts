@@ -11,8 +11,8 @@ export function registerStrategy(program: Command, ctx: CliContext): void {
     .option('--strategy <strategy>', 'what the deployment would ask for', 'auto')
     .option('--json', 'print one JSON object')
     .action(async (options: { workspace: string; strategy: string; json?: boolean }) => {
-      const [{ execFileSync }, { decideForDeployment, detectEnvironment, latestModelMeta }, { readSystemSnapshot }, { DeployAgentError }] = await Promise.all([
-        import('node:child_process'),
+      const [{ baseContext }, { decideForDeployment, latestModelMeta }, { readSystemSnapshot }, { DeployAgentError }] = await Promise.all([
+        import('../../core/pipeline/context'),
         import('../../core/strategy'),
         import('../../core/diagnostics/system-snapshot'),
         import('../../core/errors'),
@@ -21,14 +21,9 @@ export function registerStrategy(program: Command, ctx: CliContext): void {
         throw new DeployAgentError('USAGE', `--strategy ${options.strategy} is not a strategy.`, 'Use auto, conservative, balanced or aggressive.');
       }
       const workspace = path.resolve(options.workspace);
-      let branch: string | undefined;
-      try {
-        branch = execFileSync('git', ['symbolic-ref', '--short', 'HEAD'], { cwd: workspace, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-      } catch {
-        branch = undefined; // not a repository: the branch is simply no evidence
-      }
+      const config = ctx.config(workspace);
+      const successBar = config.get<number>('strategy.successBar');
       const { store } = ctx.openStore();
-      const successBar = ctx.config(workspace).get<number>('strategy.successBar');
       const snapshot = await readSystemSnapshot(workspace);
       const metrics = {
         cpuLoadPercent: snapshot.cpuLoadPercent,
@@ -37,10 +32,17 @@ export function registerStrategy(program: Command, ctx: CliContext): void {
         diskFreeBytes: snapshot.disk?.freeBytes ?? null,
         loadAverage1: snapshot.loadAverage[0],
       };
-      const { environmentSettings } = await import('../../core/pipeline/context');
-      const environment = detectEnvironment({ env: ctx.env, branch: branch && branch !== 'HEAD' ? branch : undefined, ...environmentSettings(ctx.config(workspace)) });
+      // The environment as the pipeline's context step sees it (branch, settings, CI, host, container).
+      const environment = baseContext(workspace, ctx.env, config).environmentDetection!;
       // A preview: the same decision the pipeline would take for this repository, not logged.
-      const decision = decideForDeployment(store, { repoPath: workspace, requested: options.strategy as 'auto', environment, metrics, successBar });
+      const decision = decideForDeployment(store, {
+        repoPath: workspace,
+        requested: options.strategy as 'auto',
+        environment,
+        metrics,
+        successBar,
+        overrides: config.get('strategy.levers'),
+      });
       const model = latestModelMeta(store.db);
       const modelInfo = model
         ? { version: model.version, createdAt: model.createdAt, trainingSize: model.trainingSize, deploymentRows: model.deploymentRows, historyRows: model.historyRows, evaluation: model.evaluation }

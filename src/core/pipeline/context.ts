@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { statfsSync } from 'node:fs';
 import os from 'node:os';
-import { DEFAULT_ENVIRONMENT_PATTERNS, detectEnvironment, type EnvironmentPatterns } from '../strategy/environment';
+import { detectEnvironment, environmentSettings } from '../strategy/environment';
 import type { MetricsReading } from '../strategy/types';
 import type { ContextInfo } from './ports';
 
@@ -45,19 +45,4 @@ function currentBranch(repoRoot: string): string | undefined {
   } catch {
     return undefined; // detached HEAD: the branch is no evidence
   }
-}
-
-/** `deployAgent.environment` and `deployAgent.environmentPatterns` (added to the built-in patterns, checked first). */
-export function environmentSettings(config?: { get<T>(key: string): T }): { setting?: string; patterns?: EnvironmentPatterns } {
-  if (!config) return {};
-  const extra = config.get<Partial<EnvironmentPatterns>>('environmentPatterns') ?? {};
-  const merge = (defaults: Record<string, string[]>, added: Record<string, string[]> = {}) => {
-    const out: Record<string, string[]> = {};
-    for (const name of new Set([...Object.keys(added), ...Object.keys(defaults)])) out[name] = [...(added[name] ?? []), ...(defaults[name] ?? [])];
-    return out;
-  };
-  return {
-    setting: config.get<string>('environment'),
-    patterns: { branches: merge(DEFAULT_ENVIRONMENT_PATTERNS.branches, extra.branches), hostnames: merge(DEFAULT_ENVIRONMENT_PATTERNS.hostnames, extra.hostnames) },
-  };
 }

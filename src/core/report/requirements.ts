@@ -1,4 +1,5 @@
 import type { Recommendation } from '../recommendation/types';
+import { looksLikeTestFile } from '../testing/scope';
 
 /**
  * The recommendation is the spec: each acceptance criterion (or the title when there are none)
@@ -12,11 +13,8 @@ export interface RequirementRow {
   result: 'passing' | 'failing' | 'not run';
 }
 
-const TEST_FILE = /(^|\/)(tests?|__tests__|spec)\/|\.test\.|\.spec\.|(^|\/)test_[^/]*$|_test\.(go|py)$/;
-
-export function isTestFile(file: string): boolean {
-  return TEST_FILE.test(file);
-}
+/** The test runner's notion of a test file, for any framework. */
+export const isTestFile = looksLikeTestFile;
 
 export function requirementRows(rec: Pick<Recommendation, 'title' | 'acceptanceCriteria'>, filesWritten: readonly string[], tests: { passed: number; failed: number } | null): RequirementRow[] {
   const criteria = rec.acceptanceCriteria?.length ? rec.acceptanceCriteria : [rec.title];

@@ -137,3 +137,18 @@ function safeHostname(): string | undefined {
     return undefined;
   }
 }
+
+/** `deployAgent.environment` and `deployAgent.environmentPatterns` (added to the built-in patterns, checked first). */
+export function environmentSettings(config?: { get<T>(key: string): T }): { setting?: string; patterns?: EnvironmentPatterns } {
+  if (!config) return {};
+  const extra = config.get<Partial<EnvironmentPatterns>>('environmentPatterns') ?? {};
+  const merge = (defaults: Record<string, string[]>, added: Record<string, string[]> = {}) => {
+    const out: Record<string, string[]> = {};
+    for (const name of new Set([...Object.keys(added), ...Object.keys(defaults)])) out[name] = [...(added[name] ?? []), ...(defaults[name] ?? [])];
+    return out;
+  };
+  return {
+    setting: config.get<string>('environment'),
+    patterns: { branches: merge(DEFAULT_ENVIRONMENT_PATTERNS.branches, extra.branches), hostnames: merge(DEFAULT_ENVIRONMENT_PATTERNS.hostnames, extra.hostnames) },
+  };
+}

@@ -21,8 +21,16 @@ const TEST_FILES: Record<FrameworkId, RegExp[]> = {
   'cargo-test': [/(^|\/)tests\/[^/]+\.rs$/],
 };
 
+const NOT_TESTS = /(^|\/)(node_modules|fixtures?|support|helpers?)\//;
+const ANY_TEST_FILE = [...new Set(Object.values(TEST_FILES).flat())];
+
 export function isTestFile(framework: FrameworkId, file: string): boolean {
-  return TEST_FILES[framework].some((re) => re.test(file)) && !/(^|\/)(node_modules|fixtures?|support|helpers?)\//.test(file);
+  return TEST_FILES[framework].some((re) => re.test(file)) && !NOT_TESTS.test(file);
+}
+
+/** A test file of any supported framework (for reports, where the framework may not be known). */
+export function looksLikeTestFile(file: string): boolean {
+  return ANY_TEST_FILE.some((re) => re.test(file)) && !NOT_TESTS.test(file);
 }
 
 export interface Selection {
