@@ -62,6 +62,9 @@ export function createRealPorts(options: RealPortsOptions): PipelinePorts {
     return budget;
   };
 
+  // One prepared statement for every event the ports record (hook runs, recoveries, retraining).
+  const events = new EventsRepository(options.store.db);
+
   // Hooks come from the repository's configuration as committed (read in the worktree).
   const hookRunner = async (stage: HookStage, sandboxPath: string, env: Record<string, string>, signal: AbortSignal): Promise<HookRun[]> => {
     const config = options.config(sandboxPath);
@@ -69,7 +72,6 @@ export function createRealPorts(options: RealPortsOptions): PipelinePorts {
     const commands = config.get<string[]>(key);
     if (!commands.length) return [];
     const record = (runs: HookRun[]) => {
-      const events = new EventsRepository(options.store.db);
       for (const run of runs) events.insert(env.DEPLOY_AGENT_DEPLOYMENT_ID!, Date.now(), 'hook.run', run);
     };
     try {
@@ -196,7 +198,7 @@ export function createRealPorts(options: RealPortsOptions): PipelinePorts {
     // Which recovery worked for which error pattern: one `recovery` event per repair round.
     recordRecovery: (record) => {
       const { deploymentId, ...payload } = record;
-      new EventsRepository(options.store.db).insert(deploymentId, Date.now(), 'recovery', payload);
+      events.insert(deploymentId, Date.now(), 'recovery', payload);
       recordLearnedRecovery(options.store, {
         deploymentId,
         patternId: record.patternId ?? null,
@@ -221,7 +223,7 @@ export function createRealPorts(options: RealPortsOptions): PipelinePorts {
       recordLearnedOutcome(options.store, outcome.deploymentId);
       const { maybeRetrain } = await import('../strategy/retrain');
       const result = await maybeRetrain(options.store);
-      if (result.retrained || result.workerError) new EventsRepository(options.store.db).insert(outcome.deploymentId, Date.now(), 'model.retrain', result);
+      if (result.retrained || result.workerError) events.insert(outcome.deploymentId, Date.now(), 'model.retrain', result);
     },
     writeReport: async (deploymentId) => writeReport(options.store.db, options.store.path, deploymentId),
   };
