@@ -1,6 +1,8 @@
 /**
  * The four DORA keys' performance tiers, from the software delivery performance clusters of the
- * Accelerate State of DevOps Report 2023 (DORA / Google Cloud). The report describes each cluster
+ * Accelerate State of DevOps Report 2023 (DORA / Google Cloud; verified against the reproduction
+ * of its cluster table cited in docs/learning.md — not the 2022 clusters, whose low recovery time
+ * was one week to one month). The report describes each cluster
  * by a typical value; the boundaries below turn those descriptions into thresholds
  * (docs/learning.md explains each choice). Every comparison is written so that a value exactly
  * on a boundary lands in the better tier named by the report's wording ("between one day and one
@@ -35,7 +37,7 @@ export const DORA_2023 = {
     mediumAtMost: 0.15,
   },
   timeToRestoreMs: {
-    /** Less than one hour. */
+    /** Less than one hour. (Low: between one month and six months; a week to a month, which no cluster describes, is low too.) */
     eliteBelow: HOUR,
     /** Less than one day. */
     highBelow: DAY,

@@ -50,10 +50,12 @@ describe('learning: DORA 2023 tiers at their edges', () => {
     assert.equal(deploymentFrequencyTier(1 / 7 - 1e-9), 'medium');
     assert.equal(deploymentFrequencyTier(1 / 30), 'medium');
     assert.equal(deploymentFrequencyTier(1 / 30 - 1e-9), 'low');
+    assert.equal(deploymentFrequencyTier(1 / 180), 'low');
     assert.equal(deploymentFrequencyTier(0), 'low');
   });
 
   it('lead time: less than a day is elite; a day up to a week high; up to 30 days medium; longer low', () => {
+    assert.equal(leadTimeTier(0), 'elite');
     assert.equal(leadTimeTier(DAY - 1), 'elite');
     assert.equal(leadTimeTier(DAY), 'high');
     assert.equal(leadTimeTier(7 * DAY), 'high');
@@ -70,6 +72,8 @@ describe('learning: DORA 2023 tiers at their edges', () => {
     assert.equal(changeFailureRateTier(0.1 + 1e-9), 'medium');
     assert.equal(changeFailureRateTier(0.15), 'medium');
     assert.equal(changeFailureRateTier(0.15 + 1e-9), 'low');
+    assert.equal(changeFailureRateTier(0.64), 'low', "the 2023 low cluster's typical rate");
+    assert.equal(changeFailureRateTier(1), 'low');
   });
 
   it('time to restore: less than an hour elite, less than a day high, up to a week medium, longer low', () => {
@@ -78,6 +82,8 @@ describe('learning: DORA 2023 tiers at their edges', () => {
     assert.equal(timeToRestoreTier(DAY - 1), 'high');
     assert.equal(timeToRestoreTier(DAY), 'medium');
     assert.equal(timeToRestoreTier(7 * DAY), 'medium');
-    assert.equal(timeToRestoreTier(7 * DAY + 1), 'low');
+    assert.equal(timeToRestoreTier(7 * DAY + 1), 'low', 'a week to a month: no 2023 cluster, not medium');
+    assert.equal(timeToRestoreTier(30 * DAY), 'low', 'the 2023 low cluster: one month to six months');
+    assert.equal(timeToRestoreTier(180 * DAY), 'low');
   });
 });
