@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { formatPercent } from './format';
-import { catchUpLearning, type LearningStore } from './record';
+import { catchUpFirst, type CatchUpOptions, type LearningStore } from './record';
 
 /** The levers and settings a deployment recorded, by name (docs/learning.md lists their sources). */
 export const LEVERS = ['strategy', 'requested', 'basis', 'mode', 'testScope', 'repairRounds', 'timeLimitMs', 'draftPr', 'coverageThreshold', 'environmentEvidence'] as const;
@@ -58,8 +58,8 @@ interface Row {
  * seen in each environment with their success rates. Read from what every deployment recorded:
  * its strategy step's levers, its strategy decision's inputs and the deployment row.
  */
-export function environmentAdaptations(store: LearningStore, options: { source: string; target: string; now?: number; catchUp?: boolean }): Adaptations {
-  const caughtUp = options.catchUp === false ? 0 : catchUpLearning(store, options.now === undefined ? {} : { now: options.now }).recorded;
+export function environmentAdaptations(store: LearningStore, options: { source: string; target: string } & CatchUpOptions): Adaptations {
+  const caughtUp = catchUpFirst(store, options);
   const rows = readRows(store.db, [options.source, options.target]);
   const source = rows.filter((r) => r.environment === options.source);
   const target = rows.filter((r) => r.environment === options.target);

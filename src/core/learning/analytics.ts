@@ -2,17 +2,14 @@ import type Database from 'better-sqlite3';
 import { changeFailureRateTier, deploymentFrequencyTier, leadTimeTier, timeToRestoreTier, type DoraTier } from './dora';
 import { hasShippingOutcomes } from './outcome';
 import { DURATIONS, exactPercentiles, LEAD_TIMES, RESTORE_TIMES } from './percentiles';
-import { catchUpLearning, type LearningStore } from './record';
+import { catchUpFirst, type CatchUpOptions, type LearningStore } from './record';
 import { DAY_MS, dayOf } from './rollup';
 import { sql } from './statements';
 
-export interface AnalyticsOptions {
+export interface AnalyticsOptions extends CatchUpOptions {
   environment?: string;
   /** The last N UTC days including today; undefined: all history. */
   days?: number;
-  now?: number;
-  /** Learn what changed first (default true; the bench turns it off to time the query alone). */
-  catchUp?: boolean;
 }
 
 export interface DoraKey<T extends object> {
@@ -61,7 +58,7 @@ export interface Analytics {
 export function computeAnalytics(store: LearningStore, options: AnalyticsOptions = {}): Analytics {
   const db = store.db;
   const now = options.now ?? Date.now();
-  const caughtUp = options.catchUp === false ? 0 : catchUpLearning(store, { now }).recorded;
+  const caughtUp = catchUpFirst(store, { ...options, now });
   const env = options.environment;
   const envWhere = env !== undefined ? ' AND environment = @environment' : '';
   const toDay = dayOf(now) + 1;

@@ -1,5 +1,5 @@
 /** Public API of src/core/learning: pattern learning, recoveries, analytics (docs/learning.md). */
-export { recordOutcome, rebuildLearning, catchUpLearning, type LearningStore, type RecordResult, type RebuildResult } from './record';
+export { recordOutcome, rebuildLearning, catchUpLearning, type LearningStore, type RecordResult, type RebuildResult, type CatchUpOptions, type LearningProgress, type OnLearningProgress } from './record';
 export { recordRecovery, type RecoveryInput } from './recoveries';
 export { effectiveOutcome, outcomeOf, type Outcome } from './outcome';
 export { wilsonLowerBound, wilsonInterval, Z_95 } from './wilson';

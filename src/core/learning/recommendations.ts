@@ -1,6 +1,6 @@
 import { formatDuration, formatPercent } from './format';
 import { listPatterns, similarPatterns, type KeyPart, type PatternRow } from './patterns';
-import { catchUpLearning, type LearningStore } from './record';
+import { catchUpFirst, type CatchUpOptions, type LearningStore } from './record';
 import { wilsonInterval } from './wilson';
 
 /** Fewer executions than this say too little to follow or avoid a pattern. */
@@ -41,8 +41,8 @@ export interface Recommendations {
  * that 19 of 20 outranks 2 of 2. Each says why, and how its similar patterns (another strategy,
  * environment, stack or category) did.
  */
-export function recommendPatterns(store: LearningStore, options: { environment?: string; now?: number; catchUp?: boolean } = {}): Recommendations {
-  const caughtUp = options.catchUp === false ? 0 : catchUpLearning(store, options.now === undefined ? {} : { now: options.now }).recorded;
+export function recommendPatterns(store: LearningStore, options: { environment?: string } & CatchUpOptions = {}): Recommendations {
+  const caughtUp = catchUpFirst(store, options);
   const patterns = listPatterns(store.db, options.environment === undefined ? {} : { environment: options.environment });
   return {
     environment: options.environment ?? null,

@@ -1,6 +1,6 @@
 import { errorPatterns } from '../recovery/error-patterns';
 import { formatDuration, formatPercent } from './format';
-import { catchUpLearning, type LearningStore } from './record';
+import { catchUpFirst, type CatchUpOptions, type LearningStore } from './record';
 import { wilsonLowerBound } from './wilson';
 
 export interface RecoveryStats {
@@ -39,8 +39,8 @@ export interface RollbackScenarios {
  * worked, the median time to recover, whether Deploy Agent did it on its own. The best recovery
  * is the one with the highest Wilson lower bound of working, the faster on a tie.
  */
-export function rollbackScenarios(store: LearningStore, options: { environment?: string; now?: number; catchUp?: boolean } = {}): RollbackScenarios {
-  const caughtUp = options.catchUp === false ? 0 : catchUpLearning(store, options.now === undefined ? {} : { now: options.now }).recorded;
+export function rollbackScenarios(store: LearningStore, options: { environment?: string } & CatchUpOptions = {}): RollbackScenarios {
+  const caughtUp = catchUpFirst(store, options);
   const db = store.db;
   const env = options.environment;
   const failures = db

@@ -9,44 +9,79 @@ export function dayOf(ms: number): number {
   return Math.floor(ms / DAY_MS);
 }
 
+interface DailyKey {
+  day: number;
+  environment: string;
+  strategy: string;
+  status: string;
+  outcome: number;
+  shipped: number;
+}
+
+interface DailyChange extends DailyKey {
+  n: number;
+  durationSum: number;
+  durationCount: number;
+  leadSum: number;
+  leadCount: number;
+  repairs: number;
+}
+
 /**
- * Adds (sign +1) or removes (sign -1) one fact's contribution to learning_daily. Called with the
- * old fact and the new one whenever a deployment is learnt again, inside the same transaction, so
- * the daily figures always equal what a scan of learning_deployments would give.
+ * Changes to learning_daily, gathered in memory while deployments are learnt and written once per
+ * row in `write`: a backfill of 100,000 deployments touches ~14,000 daily rows, so this saves
+ * ~86,000 upserts. Each learnt deployment adds its fact (sign +1) and takes out the fact it was
+ * learnt with before (sign -1); written in the same transaction, the daily figures always equal
+ * what a scan of learning_deployments would give.
  */
-export function applyToDaily(db: Database.Database, fact: DeploymentFact, sign: 1 | -1): void {
-  const key = {
-    day: dayOf(fact.createdAt),
-    environment: fact.environment,
-    strategy: fact.strategy,
-    status: fact.status,
-    outcome: fact.success ?? -1,
-    shipped: fact.shipped,
-  };
-  sql(
-    db,
-    `INSERT INTO learning_daily (day, environment, strategy, status, outcome, shipped, deployments, duration_sum, duration_count, lead_sum, lead_count, repairs_sum)
-     VALUES (@day, @environment, @strategy, @status, @outcome, @shipped, @n, @durationSum, @durationCount, @leadSum, @leadCount, @repairs)
-     ON CONFLICT (day, environment, strategy, status, outcome, shipped) DO UPDATE SET
-       deployments = deployments + excluded.deployments,
-       duration_sum = duration_sum + excluded.duration_sum,
-       duration_count = duration_count + excluded.duration_count,
-       lead_sum = lead_sum + excluded.lead_sum,
-       lead_count = lead_count + excluded.lead_count,
-       repairs_sum = repairs_sum + excluded.repairs_sum`,
-  ).run({
-    ...key,
-    n: sign,
-    durationSum: sign * (fact.durationMs ?? 0),
-    durationCount: fact.durationMs === null ? 0 : sign,
-    leadSum: sign * (fact.leadMs ?? 0),
-    leadCount: fact.leadMs === null ? 0 : sign,
-    repairs: sign * fact.repairs,
-  });
-  if (sign < 0) {
-    sql(
+export class DailyChanges {
+  private readonly changes = new Map<string, DailyChange>();
+
+  add(fact: DeploymentFact, sign: 1 | -1): void {
+    const key: DailyKey = {
+      day: dayOf(fact.createdAt),
+      environment: fact.environment,
+      strategy: fact.strategy,
+      status: fact.status,
+      outcome: fact.success ?? -1,
+      shipped: fact.shipped,
+    };
+    const id = `${key.day}\u0000${key.environment}\u0000${key.strategy}\u0000${key.status}\u0000${key.outcome}\u0000${key.shipped}`;
+    let change = this.changes.get(id);
+    if (!change) this.changes.set(id, (change = { ...key, n: 0, durationSum: 0, durationCount: 0, leadSum: 0, leadCount: 0, repairs: 0 }));
+    change.n += sign;
+    change.durationSum += sign * (fact.durationMs ?? 0);
+    change.durationCount += fact.durationMs === null ? 0 : sign;
+    change.leadSum += sign * (fact.leadMs ?? 0);
+    change.leadCount += fact.leadMs === null ? 0 : sign;
+    change.repairs += sign * fact.repairs;
+  }
+
+  /** Applies every change (a row left with no deployment is removed) and forgets them. */
+  write(db: Database.Database): void {
+    const upsert = sql(
+      db,
+      `INSERT INTO learning_daily (day, environment, strategy, status, outcome, shipped, deployments, duration_sum, duration_count, lead_sum, lead_count, repairs_sum)
+       VALUES (@day, @environment, @strategy, @status, @outcome, @shipped, @n, @durationSum, @durationCount, @leadSum, @leadCount, @repairs)
+       ON CONFLICT (day, environment, strategy, status, outcome, shipped) DO UPDATE SET
+         deployments = deployments + excluded.deployments,
+         duration_sum = duration_sum + excluded.duration_sum,
+         duration_count = duration_count + excluded.duration_count,
+         lead_sum = lead_sum + excluded.lead_sum,
+         lead_count = lead_count + excluded.lead_count,
+         repairs_sum = repairs_sum + excluded.repairs_sum`,
+    );
+    const removeEmpty = sql(
       db,
       `DELETE FROM learning_daily WHERE day = @day AND environment = @environment AND strategy = @strategy AND status = @status AND outcome = @outcome AND shipped = @shipped AND deployments <= 0`,
-    ).run(key);
+    );
+    for (const change of this.changes.values()) {
+      const { n, durationSum, durationCount, leadSum, leadCount, repairs, ...key } = change;
+      // The same fact taken out and put back (a deployment learnt again unchanged in this row).
+      if (!n && !durationSum && !durationCount && !leadSum && !leadCount && !repairs) continue;
+      upsert.run(change);
+      if (n <= 0) removeEmpty.run(key);
+    }
+    this.changes.clear();
   }
 }
