@@ -8,25 +8,92 @@ export interface ListedFiles {
   source: 'git' | 'walker';
   paths: string[];
   skipped: SkippedFile[];
+  /** Files whose size and mtime are already known (tracked files git found unchanged); the rest need a stat. */
+  known: Map<string, KnownStat>;
 }
 
 /** Folders never worth walking outside git (inside git, .gitignore decides). */
 const WALKER_ALWAYS_SKIP = new Set(['.git', 'node_modules', '.venv', 'venv', '__pycache__', '.deploy-agent', '.hg', '.svn']);
 
-function gitLsFiles(root: string, signal?: AbortSignal): Promise<string[] | undefined> {
+/** Size and mtime of a file, as `fs.statSync` would give them. */
+export interface KnownStat {
+  size: number;
+  mtimeMs: number;
+}
+
+function runGit(root: string, args: string[], signal?: AbortSignal): Promise<string | undefined> {
   return new Promise((resolve) => {
     execFile(
       'git',
-      ['-c', 'core.quotepath=off', 'ls-files', '-z', '--cached', '--others', '--exclude-standard'],
+      ['-c', 'core.quotepath=off', ...args],
       { cwd: root, maxBuffer: 512 * 1024 * 1024, encoding: 'utf8', signal, env: { ...process.env, GIT_OPTIONAL_LOCKS: '0' } },
-      (error, stdout) => {
-        if (error) return resolve(undefined);
-        const seen = new Set<string>();
-        for (const entry of stdout.split('\0')) if (entry) seen.add(entry);
-        resolve([...seen]);
-      },
+      (error, stdout) => resolve(error ? undefined : stdout),
     );
   });
+}
+
+/** Index flags after which the index's stat data says nothing about the worktree file: stage bits (a conflict), assume-unchanged, intent-to-add, skip-worktree. */
+const UNTRUSTED_FLAGS = 0x3000 | 0x8000 | (1 << 29) | (1 << 30);
+
+/**
+ * Parses `git ls-files -z -t --stage --others --debug`: an untracked file is `? <path>\0`; an
+ * index entry is `<tag> <mode> <oid> <stage>\t<path>\0` followed by five lines of stat data
+ * (ctime, mtime, dev/ino, uid/gid, size/flags). Returns every path and, for regular files with
+ * no special flag, the size and mtime the index recorded.
+ */
+export function parseIndexListing(out: string): { paths: string[]; indexStat: Map<string, KnownStat> } {
+  const paths: string[] = [];
+  const indexStat = new Map<string, KnownStat>();
+  let i = 0;
+  while (i < out.length) {
+    const nul = out.indexOf('\0', i);
+    if (nul < 0) break;
+    if (out.startsWith('? ', i)) {
+      paths.push(out.slice(i + 2, nul));
+      i = nul + 1;
+      continue;
+    }
+    const tab = out.indexOf('\t', i);
+    const ctimeEnd = out.indexOf('\n', nul + 1);
+    const mtimeEnd = out.indexOf('\n', ctimeEnd + 1);
+    const devEnd = out.indexOf('\n', mtimeEnd + 1);
+    const uidEnd = out.indexOf('\n', devEnd + 1);
+    const sizeEnd = out.indexOf('\n', uidEnd + 1);
+    if (tab < 0 || tab > nul || sizeEnd < 0) break;
+    const rel = out.slice(tab + 1, nul);
+    if (paths[paths.length - 1] !== rel) paths.push(rel); // a conflict lists one path per stage, one after another
+    const mode = out.slice(i + 2, out.indexOf(' ', i + 2));
+    const sizeLine = out.slice(uidEnd + 1, sizeEnd);
+    const flags = parseInt(sizeLine.slice(sizeLine.indexOf('flags: ') + 7), 16);
+    if ((mode === '100644' || mode === '100755') && (flags & UNTRUSTED_FLAGS) === 0) {
+      const mtime = out.slice(ctimeEnd + 1 + '  mtime: '.length, mtimeEnd);
+      const colon = mtime.indexOf(':');
+      // The same arithmetic as Node's Stats#mtimeMs, so the numbers match a stat of the file exactly.
+      const mtimeMs = Number(mtime.slice(0, colon)) * 1000 + Number(mtime.slice(colon + 1)) / 1e6;
+      indexStat.set(rel, { size: Number(sizeLine.slice('  size: '.length, sizeLine.indexOf('\t'))), mtimeMs });
+    }
+    i = sizeEnd + 1;
+  }
+  return { paths, indexStat };
+}
+
+/**
+ * The index with its stat data and the untracked-not-ignored files (one process), and the
+ * tracked files whose worktree copy differs from what the index recorded (a second one, at the
+ * same time). A tracked file git found unchanged keeps the index's size and mtime, so it need not
+ * be stat'ed again.
+ */
+async function gitListing(root: string, signal?: AbortSignal): Promise<{ paths: string[]; known: Map<string, KnownStat> } | undefined> {
+  const [index, changed] = await Promise.all([
+    runGit(root, ['ls-files', '-z', '-t', '--stage', '--others', '--exclude-standard', '--debug'], signal),
+    // Stat-only changes are listed too (no refresh), so the index's stat data of the rest is exact.
+    runGit(root, ['diff-files', '-z', '--name-only', '--relative', '--ignore-submodules'], signal),
+  ]);
+  if (index === undefined) return undefined;
+  const { paths, indexStat } = parseIndexListing(index);
+  if (changed === undefined) indexStat.clear();
+  else for (const rel of changed.split('\0')) if (rel) indexStat.delete(rel);
+  return { paths, known: indexStat };
 }
 
 function isInsideGit(root: string): boolean {
@@ -132,9 +199,9 @@ function walk(root: string): { paths: string[]; skipped: SkippedFile[] } {
  */
 export async function listWorkspaceFiles(root: string, signal?: AbortSignal): Promise<ListedFiles> {
   if (isInsideGit(root)) {
-    const paths = await gitLsFiles(root, signal);
-    if (paths) return { source: 'git', paths: paths.sort(), skipped: [] };
+    const listing = await gitListing(root, signal);
+    if (listing) return { source: 'git', paths: listing.paths.sort().filter((p, i, all) => p !== all[i - 1]), skipped: [], known: listing.known };
   }
   const { paths, skipped } = walk(root);
-  return { source: 'walker', paths, skipped };
+  return { source: 'walker', paths, skipped, known: new Map() };
 }

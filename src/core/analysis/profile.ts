@@ -6,24 +6,36 @@ import { detectDotnet, detectGo, detectJvm, detectRust } from './detect/compiled
 import { detectNode } from './detect/node';
 import { detectPython } from './detect/python';
 import { detectDeno, detectElixir, detectPhp, detectRuby, detectStatic } from './detect/scripting';
-import { buildStructureMap, summarizeStructure } from './structure';
-import type { AnalyzeOptions, CiInfo, DataInventory, Detection, DockerInfo, FileEntry, LanguageStat, ProjectProfile, StructureMap } from './types';
+import { profileFingerprint, storedProfile, storeProfile } from './profile-cache';
+import { emptyKindCounts, scanWorkspace, summarizeCounts, withFacts, type KindCounts, type Scan } from './structure';
+import type { AnalyzeOptions, CiInfo, DataInventory, Detection, DockerInfo, FileEntry, LanguageStat, ProjectProfile, StructureMap, StructureSummary } from './types';
 
 const NOT_PRIMARY = new Set([...SECONDARY_LANGUAGES, 'vue', 'svelte', 'astro']);
 
-function languageStats(files: readonly FileEntry[]): LanguageStat[] {
-  const stats = new Map<string, LanguageStat>();
+type LanguageTotals = Map<string, { files: number; bytes: number }>;
+
+/** Adds the source and test files of `files` to `totals` by language. */
+function addLanguages(totals: LanguageTotals, files: readonly FileEntry[]): void {
   for (const f of files) {
     if (!f.language || (f.kind !== 'source' && f.kind !== 'test')) continue;
-    const s = stats.get(f.language) ?? { name: f.language, files: 0, bytes: 0, confidence: 0 };
-    s.files++;
-    s.bytes += f.size;
-    stats.set(f.language, s);
+    const s = totals.get(f.language);
+    if (s) {
+      s.files++;
+      s.bytes += f.size;
+    } else totals.set(f.language, { files: 1, bytes: f.size });
   }
-  const total = [...stats.values()].reduce((n, s) => n + s.bytes, 0) || 1;
-  return [...stats.values()]
+}
+
+function languageStats(totals: LanguageTotals): LanguageStat[] {
+  const stats = [...totals].map(([name, s]): LanguageStat => ({ name, files: s.files, bytes: s.bytes, confidence: 0 }));
+  const total = stats.reduce((n, s) => n + s.bytes, 0) || 1;
+  return stats
     .map((s) => ({ ...s, confidence: round(Math.min(0.99, 0.8 + 0.05 * Math.min(s.files, 3) + 0.05 * (s.bytes / total))) }))
     .sort((a, b) => b.bytes - a.bytes || a.name.localeCompare(b.name));
+}
+
+function primaryLanguageOf(languages: readonly LanguageStat[]): string | null {
+  return (languages.find((l) => !NOT_PRIMARY.has(l.name)) ?? languages[0])?.name ?? null;
 }
 
 const round = (n: number) => Math.round(n * 100) / 100;
@@ -79,10 +91,11 @@ function detectAll(ctx: ProjectContext, workspaceHas: (p: string) => boolean): S
  * `files`: everything under the project's folder (languages, structure, containers);
  * `own`: without nested sub-projects (detection: they get their own profile).
  */
-function profileOf(map: StructureMap, dir: string, files: readonly FileEntry[], own: readonly FileEntry[], names: ReadonlySet<string>, inventory: DataInventory): ProjectProfile {
-  const ctx = new ProjectContext(map.root, dir, own, names);
-  const languages = languageStats(files);
-  const primaryLanguage = (languages.find((l) => !NOT_PRIMARY.has(l.name)) ?? languages[0])?.name ?? null;
+function profileOf(map: StructureMap, layout: Layout, dir: string, names: ReadonlySet<string>, inventory: DataInventory, reads?: Set<string>): ProjectProfile {
+  const files = layout.under(dir);
+  const ctx = new ProjectContext(map.root, dir, layout.own.get(dir)!, names, reads);
+  const { languages, structure } = layout.aggregates.get(dir)!;
+  const primaryLanguage = primaryLanguageOf(languages);
   const all = detectAll(ctx, (p) => names.has(p));
   const primary = all.find((f) => primaryLanguage && f.languages.includes(primaryLanguage) && (f.packageManager || f.frameworks.length)) ?? all.find((f) => f.packageManager) ?? all[0];
   const frameworks = all.flatMap((f) => f.frameworks).sort((a, b) => b.confidence - a.confidence);
@@ -92,7 +105,7 @@ function profileOf(map: StructureMap, dir: string, files: readonly FileEntry[], 
     detections[key] = { confidence: v.confidence, evidence: v.evidence };
     return v.value;
   };
-  const docker = dockerOf(new ProjectContext(map.root, dir, files, names));
+  const docker = dockerOf(new ProjectContext(map.root, dir, files, names, reads));
   let portV = primary?.port ?? all.find((f) => f.port)?.port;
   if (docker.exposedPorts.length && (!portV || portV.confidence < 0.8)) portV = { value: docker.exposedPorts[0]!, confidence: 0.85, evidence: docker.dockerfiles.slice(0, 1) };
   const testFiles = files.filter((f) => f.kind === 'test');
@@ -119,7 +132,7 @@ function profileOf(map: StructureMap, dir: string, files: readonly FileEntry[], 
     port: take('port', portV),
     dependencies: all.flatMap((f) => f.dependencies),
     envVars: [...envVars].sort(),
-    ci: ciOf(own, (p) => ctx.local(p)),
+    ci: ciOf(ctx.files, (p) => ctx.local(p)),
     docker,
     tests: {
       framework: testV?.value ?? null,
@@ -131,13 +144,110 @@ function profileOf(map: StructureMap, dir: string, files: readonly FileEntry[], 
     detections,
     entryPoints: map.entryPoints.filter((e) => !prefix || e.startsWith(prefix)),
     projects: [],
-    structure: summarizeStructure(map, files, prefix),
+    structure,
     dataInventory: { models: prefix ? inventory.models.filter((m) => m.path.startsWith(prefix)) : inventory.models, databases: [] },
     durationMs: 0,
   };
   profile.dataInventory.databases = databasesOf(profile.dependencies);
   if (testV) detections.testFramework = { confidence: testV.confidence, evidence: testV.evidence };
   return profile;
+}
+
+/** Each project's files, and what the files under each project's folder add up to. */
+interface Layout {
+  /** Files by their deepest project folder (what that project's detectors see). */
+  own: Map<string, FileEntry[]>;
+  /** Every file under a project's folder, nested projects included. */
+  under(dir: string): FileEntry[];
+  aggregates: Map<string, { languages: LanguageStat[]; structure: StructureSummary }>;
+}
+
+function projectLayout(map: StructureMap): Layout {
+  const roots = new Set(map.projectRoots);
+  const own = new Map<string, FileEntry[]>([...roots].map((r) => [r, []]));
+  // Each file belongs to its deepest project folder (looked up once per folder).
+  const projectOfDir = new Map<string, string>();
+  for (const f of map.files) {
+    const slash = f.path.lastIndexOf('/');
+    const fileDir = slash < 0 ? '.' : f.path.slice(0, slash);
+    let project = projectOfDir.get(fileDir);
+    if (project === undefined) {
+      let d = f.path;
+      do d = d.includes('/') ? d.slice(0, d.lastIndexOf('/')) : '.';
+      while (d !== '.' && !roots.has(d));
+      project = d;
+      projectOfDir.set(fileDir, project);
+    }
+    own.get(project)!.push(f);
+  }
+  const nested = (dir: string) => (dir === '.' ? [...roots] : [...roots].filter((r) => r === dir || r.startsWith(dir + '/')));
+  const counts = new Map<string, { kinds: KindCounts; languages: LanguageTotals }>();
+  for (const [dir, files] of own) {
+    const kinds = emptyKindCounts();
+    for (const f of files) kinds[f.kind]++;
+    kinds.all = files.length;
+    const languages: LanguageTotals = new Map();
+    addLanguages(languages, files);
+    counts.set(dir, { kinds, languages });
+  }
+  const aggregates = new Map<string, { languages: LanguageStat[]; structure: StructureSummary }>();
+  for (const dir of roots) {
+    const kinds = emptyKindCounts();
+    const languages: LanguageTotals = new Map();
+    for (const r of nested(dir)) {
+      const c = counts.get(r)!;
+      for (const k of Object.keys(kinds) as (keyof KindCounts)[]) kinds[k] += c.kinds[k];
+      for (const [name, s] of c.languages) {
+        const t = languages.get(name);
+        if (t) {
+          t.files += s.files;
+          t.bytes += s.bytes;
+        } else languages.set(name, { ...s });
+      }
+    }
+    aggregates.set(dir, { languages: languageStats(languages), structure: summarizeCounts(map, kinds, dir === '.' ? '' : dir + '/') });
+  }
+  return { own, under: (dir) => (dir === '.' ? map.files : nested(dir).flatMap((r) => own.get(r)!)), aggregates };
+}
+
+/** The profile from the files' facts and the detectors (`reads` collects the files they read). */
+function assemble(map: StructureMap, layout: Layout, reads?: Set<string>): ProjectProfile {
+  const names = new Set(map.files.map((f) => f.path));
+  const inventory = buildDataInventory(map);
+  const rootProfile = profileOf(map, layout, '.', names, inventory, reads);
+  for (const dir of map.projectRoots.filter((d) => d !== '.')) rootProfile.projects.push(profileOf(map, layout, dir, names, inventory, reads));
+  // A root without a manifest of its own takes the single sub-project's stack facts.
+  if (!rootProfile.packageManager && rootProfile.projects.length === 1) {
+    const only = rootProfile.projects[0]!;
+    for (const key of ['packageManager', 'buildTool', 'runtime', 'commands', 'port'] as const) (rootProfile as unknown as Record<string, unknown>)[key] = only[key];
+    if (!rootProfile.frameworks.length) rootProfile.frameworks = only.frameworks;
+  }
+  return rootProfile;
+}
+
+/**
+ * With a cache: the stored profile when nothing it was derived from changed (only sizes, which
+ * languages and structure are recomputed from), else a fresh one, stored for the next run.
+ */
+function profileOfScan(scan: Scan): ProjectProfile {
+  const { map, cache } = scan;
+  const layout = projectLayout(map);
+  if (!cache) return assemble(withFacts(map), layout);
+  const fingerprint = profileFingerprint(scan, map.projectRoots.map((d) => primaryLanguageOf(layout.aggregates.get(d)!.languages)));
+  const stored = storedProfile(cache, scan, fingerprint);
+  if (stored) {
+    for (const p of [stored, ...stored.projects]) {
+      const { languages, structure } = layout.aggregates.get(p.path)!;
+      p.languages = languages;
+      p.structure = structure;
+    }
+    return stored;
+  }
+  const reads = new Set<string>();
+  const json = JSON.stringify(assemble(withFacts(map), layout, reads));
+  storeProfile(cache, scan, fingerprint, reads, json);
+  // Parsed back: exactly the shape a reused profile has.
+  return JSON.parse(json) as ProjectProfile;
 }
 
 /**
@@ -147,38 +257,23 @@ function profileOf(map: StructureMap, dir: string, files: readonly FileEntry[], 
  */
 export async function analyzeWorkspace(root: string, options: AnalyzeOptions = {}): Promise<ProjectProfile> {
   const started = performance.now();
-  const map = await buildStructureMap(root, options);
-  return profileFromStructure(map, started);
+  const scan = await scanWorkspace(root, options);
+  const profile = profileOfScan(scan);
+  profile.durationMs = Math.round(performance.now() - started);
+  structures.set(profile, scan.map);
+  return profile;
 }
 
 const structures = new WeakMap<ProjectProfile, StructureMap>();
 
 /** The structure map a profile was built from (same process), so integration analysis need not map again. */
 export function structureOf(profile: ProjectProfile): StructureMap | undefined {
-  return structures.get(profile);
+  const map = structures.get(profile);
+  return map && withFacts(map);
 }
 
 export function profileFromStructure(map: StructureMap, started = performance.now()): ProjectProfile {
-  const names = new Set(map.files.map((f) => f.path));
-  const inventory = buildDataInventory(map);
-  // Each file belongs to its deepest project folder.
-  const roots = new Set(map.projectRoots);
-  const groups = new Map<string, FileEntry[]>([...roots].map((r) => [r, []]));
-  for (const f of map.files) {
-    let d = f.path;
-    do d = d.includes('/') ? d.slice(0, d.lastIndexOf('/')) : '.';
-    while (d !== '.' && !roots.has(d));
-    groups.get(d)!.push(f);
-  }
-  const under = (dir: string) => (dir === '.' ? map.files : [...roots].filter((r) => r === dir || r.startsWith(dir + '/')).flatMap((r) => groups.get(r)!));
-  const rootProfile = profileOf(map, '.', map.files, groups.get('.')!, names, inventory);
-  for (const dir of map.projectRoots.filter((d) => d !== '.')) rootProfile.projects.push(profileOf(map, dir, under(dir), groups.get(dir)!, names, inventory));
-  // A root without a manifest of its own takes the single sub-project's stack facts.
-  if (!rootProfile.packageManager && rootProfile.projects.length === 1) {
-    const only = rootProfile.projects[0]!;
-    for (const key of ['packageManager', 'buildTool', 'runtime', 'commands', 'port'] as const) (rootProfile as unknown as Record<string, unknown>)[key] = only[key];
-    if (!rootProfile.frameworks.length) rootProfile.frameworks = only.frameworks;
-  }
+  const rootProfile = assemble(withFacts(map), projectLayout(map));
   rootProfile.durationMs = Math.round(performance.now() - started);
   structures.set(rootProfile, map);
   return rootProfile;

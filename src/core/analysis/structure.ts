@@ -2,11 +2,12 @@ import { closeSync, openSync, readSync, readFileSync, realpathSync, statSync } f
 import path from 'node:path';
 import { DeployAgentError } from '../errors';
 import { throwIfAborted } from '../recovery/retry';
-import { AnalysisCache, type CachedFile } from './cache';
+import { AnalysisCache, type CachedFile, type ChangedFile } from './cache';
 import { classifyPath, languageOfShebang, refineAmbiguousLanguage } from './classify';
 import { extractFacts } from './extract';
 import { listWorkspaceFiles } from './file-list';
-import type { AnalyzeOptions, FileEntry, SkipReason, SkippedFile, StructureMap, StructureSummary } from './types';
+import { profileFactsOf } from './profile-cache';
+import type { AnalyzeOptions, FileEntry, FileFacts, FileKind, SkipReason, SkippedFile, StructureMap, StructureSummary } from './types';
 
 export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
 
@@ -106,10 +107,40 @@ function testDirOf(file: string): string {
 }
 
 /**
+ * A structure map whose cached facts may still be JSON text (`withFacts` parses what is left),
+ * with `profileFacts[i]`: the part of `map.files[i]`'s facts a profile uses, as JSON.
+ */
+export interface Scan {
+  map: StructureMap;
+  profileFacts: string[];
+  /** Size and mtime as listed, by path (from the index, or from a stat). */
+  byPath: Map<string, FileEntry>;
+  /** The cache the scan used (absent without a store). */
+  cache?: AnalysisCache;
+}
+
+const unparsed = new WeakMap<StructureMap, { files: FileEntry[]; json: string[] }>();
+
+/** Gives every file of the map its facts (parsing what a warm scan left as JSON). Idempotent. */
+export function withFacts(map: StructureMap): StructureMap {
+  const pending = unparsed.get(map);
+  if (pending) {
+    unparsed.delete(map);
+    for (let i = 0; i < pending.files.length; i++) pending.files[i]!.facts = JSON.parse(pending.json[i]!) as FileFacts;
+  }
+  return map;
+}
+
+/**
  * Maps every file of the workspace (respecting .gitignore), classifies it and reads what
  * changed since the cached run. Never throws on a bad file: it is listed in `skipped` with a reason.
  */
 export async function buildStructureMap(rootDir: string, options: AnalyzeOptions = {}): Promise<StructureMap> {
+  return withFacts((await scanWorkspace(rootDir, options)).map);
+}
+
+/** `buildStructureMap` without parsing the cached facts (the profile may not need them). */
+export async function scanWorkspace(rootDir: string, options: AnalyzeOptions = {}): Promise<Scan> {
   let root: string;
   try {
     root = realpathSync(path.resolve(rootDir));
@@ -119,60 +150,89 @@ export async function buildStructureMap(rootDir: string, options: AnalyzeOptions
   }
   const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   throwIfAborted(options.signal);
-  // git lists the files in its own process while this one loads the cache.
+  // git lists the files in its own processes while this one loads the cache.
   const listing = listWorkspaceFiles(root, options.signal);
   const cache = options.store ? new AnalysisCache(options.store.db) : undefined;
   const cached: Map<string, CachedFile> = cache ? cache.load(root) : new Map();
   const listed = await listing;
   throwIfAborted(options.signal);
   const files: FileEntry[] = [];
+  const profileFacts: string[] = [];
+  const byPath = new Map<string, FileEntry>();
+  const pending: { files: FileEntry[]; json: string[] } = { files: [], json: [] };
   const skipped: SkippedFile[] = [...listed.skipped];
-  const changed: Entry[] = [];
+  const changed: ChangedFile[] = [];
   let readCount = 0;
+  let hits = 0;
   let i = 0;
   for (const rel of listed.paths) {
     if ((++i & 1023) === 0) {
       throwIfAborted(options.signal);
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    const abs = path.join(root, rel);
+    // A tracked file git found unchanged has the index's size and mtime; the rest are stat'ed.
     let size: number;
     let mtimeMs: number;
-    try {
-      const st = statSync(abs);
-      if (!st.isFile()) {
-        skipped.push({ path: rel, reason: 'not-a-file', detail: st.isDirectory() ? 'a directory (submodule or symlink to a folder)' : 'a special file' });
+    const known = listed.known.get(rel);
+    if (known) {
+      size = known.size;
+      mtimeMs = known.mtimeMs;
+    } else {
+      try {
+        const st = statSync(path.join(root, rel));
+        if (!st.isFile()) {
+          skipped.push({ path: rel, reason: 'not-a-file', detail: st.isDirectory() ? 'a directory (submodule or symlink to a folder)' : 'a special file' });
+          continue;
+        }
+        size = st.size;
+        mtimeMs = st.mtimeMs;
+      } catch (error) {
+        const reason = errorReason(error);
+        if (reason) skipped.push({ path: rel, reason });
         continue;
       }
-      size = st.size;
-      mtimeMs = st.mtimeMs;
-    } catch (error) {
-      const reason = errorReason(error);
-      if (reason) skipped.push({ path: rel, reason });
-      continue;
     }
     const hit = cached.get(rel);
-    let entry: Entry;
-    if (hit && hit.size === size && hit.mtimeMs === mtimeMs) {
-      entry = { path: rel, size, mtimeMs, kind: hit.kind };
-      if (hit.language) entry.language = hit.language;
-      if (hit.facts) entry.facts = hit.facts;
-      if (hit.skipReason) entry.skipReason = hit.skipReason;
+    if (hit) hits++;
+    const file: FileEntry = { path: rel, size, mtimeMs, kind: 'other' };
+    let skipReason: SkipReason | undefined;
+    let detail: string | undefined;
+    let forProfile: string;
+    // A row stays valid while size and mtime match and the size limit would decide the same
+    // (rows from before the profile cache, without profile facts, are read once more).
+    if (hit && hit.profileFacts !== null && hit.size === size && hit.mtimeMs === mtimeMs && (hit.kind === 'asset' || (hit.skipReason === 'too-large') === size > maxBytes)) {
+      file.kind = hit.kind;
+      if (hit.language) file.language = hit.language;
+      if (hit.skipReason) skipReason = hit.skipReason;
+      if (skipReason === 'too-large') detail = `${size} bytes`;
+      if (hit.facts) {
+        pending.files.push(file);
+        pending.json.push(hit.facts);
+      }
+      forProfile = hit.profileFacts;
     } else {
-      entry = readEntry(abs, rel, size, mtimeMs, maxBytes);
+      const entry = readEntry(path.join(root, rel), rel, size, mtimeMs, maxBytes);
       readCount++;
-      changed.push(entry);
+      file.kind = entry.kind;
+      if (entry.language) file.language = entry.language;
+      if (entry.facts) file.facts = entry.facts;
+      skipReason = entry.skipReason;
+      detail = entry.detail;
+      forProfile = profileFactsOf(file);
+      changed.push({ ...file, ...(skipReason ? { skipReason } : {}), profileFacts: forProfile });
     }
-    if (entry.skipReason) skipped.push({ path: rel, reason: entry.skipReason, ...(entry.detail ? { detail: entry.detail } : {}) });
-    const file: FileEntry = { path: rel, size, mtimeMs, kind: entry.kind };
-    if (entry.language) file.language = entry.language;
-    if (entry.facts) file.facts = entry.facts;
+    if (skipReason) skipped.push({ path: rel, reason: skipReason, ...(detail ? { detail } : {}) });
     files.push(file);
+    profileFacts.push(forProfile);
+    byPath.set(rel, file);
   }
   if (cache) {
-    const present = new Set(listed.paths);
+    // Rows of paths no longer listed (only looked for when some are left over).
     const removed: string[] = [];
-    for (const p of cached.keys()) if (!present.has(p)) removed.push(p);
+    if (hits < cached.size) {
+      const present = new Set(listed.paths);
+      for (const p of cached.keys()) if (!present.has(p)) removed.push(p);
+    }
     cache.save(root, changed, removed);
   }
   const projectRoots = new Set<string>(['.']);
@@ -187,22 +247,38 @@ export async function buildStructureMap(rootDir: string, options: AnalyzeOptions
     if (f.kind === 'source' && ENTRY_NAME.test(base) && f.path.split('/').length <= 3 && !/(^|\/)(lib|utils?|components?)\//.test(f.path)) entryPoints.push(f.path);
     else if (f.kind === 'source' && /^(cmd\/[^/]+\/main\.go|src\/main\.rs|src\/bin\/[^/]+\.rs)$/.test(f.path)) entryPoints.push(f.path);
   }
-  return { root, source: listed.source, files, skipped, readCount, projectRoots: [...projectRoots].sort(), entryPoints, testDirs: [...testDirs].sort() };
+  const map: StructureMap = { root, source: listed.source, files, skipped, readCount, projectRoots: [...projectRoots].sort(), entryPoints, testDirs: [...testDirs].sort() };
+  if (pending.files.length) unparsed.set(map, pending);
+  return { map, profileFacts, byPath, ...(cache ? { cache } : {}) };
+}
+
+/** Files per kind (and in all), what a structure summary counts. */
+export type KindCounts = Record<FileKind, number> & { all: number };
+
+export function emptyKindCounts(): KindCounts {
+  return { all: 0, source: 0, test: 0, config: 0, docs: 0, build: 0, asset: 0, data: 0, other: 0 };
 }
 
 export function summarizeStructure(map: StructureMap, files: readonly FileEntry[] = map.files, prefix = ''): StructureSummary {
-  const count = (kind: FileEntry['kind']) => files.filter((f) => f.kind === kind).length;
+  const counts = emptyKindCounts();
+  for (const f of files) counts[f.kind]++;
+  counts.all = files.length;
+  return summarizeCounts(map, counts, prefix);
+}
+
+/** The structure summary of the files under `prefix` (`''`: all), from their counts per kind. */
+export function summarizeCounts(map: StructureMap, counts: KindCounts, prefix = ''): StructureSummary {
   const items = prefix ? map.skipped.filter((s) => s.path.startsWith(prefix)) : map.skipped;
   const byReason: Partial<Record<SkipReason, number>> = {};
   for (const s of items) byReason[s.reason] = (byReason[s.reason] ?? 0) + 1;
   return {
-    files: files.length,
-    sourceFiles: count('source'),
-    testFiles: count('test'),
-    configFiles: count('config'),
-    docsFiles: count('docs'),
-    buildFiles: count('build'),
-    assetFiles: count('asset'),
+    files: counts.all,
+    sourceFiles: counts.source,
+    testFiles: counts.test,
+    configFiles: counts.config,
+    docsFiles: counts.docs,
+    buildFiles: counts.build,
+    assetFiles: counts.asset,
     skipped: { count: items.length, byReason, items: items.slice(0, 200) },
     source: map.source,
     readCount: map.readCount,

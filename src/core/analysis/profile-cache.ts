@@ -1,0 +1,79 @@
+import { createHash } from 'node:crypto';
+import { DEPLOY_AGENT_VERSION } from '../version';
+import type { AnalysisCache } from './cache';
+import type { Scan } from './structure';
+import type { FileEntry, ProjectProfile } from './types';
+
+/**
+ * Bump when the code that derives a profile from its inputs changes (profile.ts, detect/,
+ * data-inventory.ts): a stored profile is only reused by the same detection code.
+ * test/unit/analysis/profile-cache.test.ts fails until this is bumped after such a change.
+ */
+export const PROFILE_CACHE_VERSION = 1;
+
+/**
+ * The part of a file's facts that a profile is derived from, as JSON (`''`: none): environment
+ * variables, ports and data models of every file, imports and exports of Python files (framework
+ * detection). An edit that changes none of these (a function body, a comment, a doc string)
+ * leaves the profile as it was. The unit test reads which facts the profile code uses, so one
+ * used without being listed here fails it.
+ */
+export function profileFactsOf(file: Pick<FileEntry, 'language' | 'facts'>): string {
+  const facts = file.facts;
+  if (!facts) return '';
+  const { envVars, ports, models } = facts;
+  const python = file.language === 'python' ? { imports: facts.imports, exports: facts.exports } : {};
+  if (!envVars && !ports && !models && !python.imports && !python.exports) return '';
+  return JSON.stringify({ envVars, ports, models, ...python });
+}
+
+/**
+ * What a profile is derived from, hashed: every listed file's path, kind, language and the facts
+ * a profile uses (from the cache, so unchanged files are never parsed), the skipped files, the project layout
+ * and each project's primary language (the only input that depends on file sizes). File sizes
+ * themselves are not in it: languages and the structure summary are recomputed on every run.
+ * The contents the detectors read (manifests, lockfiles, configs) are checked separately by size
+ * and mtime (`readsUnchanged`), since which files those are is only known after detection.
+ */
+export function profileFingerprint(scan: Scan, primaryLanguages: readonly (string | null)[]): string {
+  const { map, profileFacts } = scan;
+  const hash = createHash('sha1');
+  hash.update(`${PROFILE_CACHE_VERSION}\0${DEPLOY_AGENT_VERSION}\0${map.root}\0${map.projectRoots.join('\0')}\n${primaryLanguages.join('\0')}\n`);
+  hash.update(`${map.entryPoints.join('\0')}\n${map.testDirs.join('\0')}\n`);
+  // One update per ~64 KB: far cheaper than one per file.
+  let chunk = '';
+  for (let i = 0; i < map.files.length; i++) {
+    const f = map.files[i]!;
+    chunk += `${f.path}\0${f.kind}\0${f.language ?? ''}\0${profileFacts[i]}\n`;
+    if (chunk.length > 65536) {
+      hash.update(chunk);
+      chunk = '';
+    }
+  }
+  for (const s of map.skipped) chunk += `${s.path}\0${s.reason}\n`;
+  hash.update(chunk);
+  return hash.digest('hex');
+}
+
+type Read = [path: string, size: number, mtimeMs: number];
+
+/** The stored profile of this workspace when its fingerprint matches and the files its detectors read are unchanged. */
+export function storedProfile(cache: AnalysisCache, scan: Scan, fingerprint: string): ProjectProfile | undefined {
+  const stored = cache.loadProfile(scan.map.root);
+  if (!stored || stored.fingerprint !== fingerprint) return undefined;
+  for (const [p, size, mtimeMs] of JSON.parse(stored.reads) as Read[]) {
+    const f = scan.byPath.get(p);
+    if (!f || f.size !== size || f.mtimeMs !== mtimeMs) return undefined;
+  }
+  return JSON.parse(stored.profile) as ProjectProfile;
+}
+
+/** Stores the profile with its fingerprint and the size and mtime of every file its detectors read. */
+export function storeProfile(cache: AnalysisCache, scan: Scan, fingerprint: string, reads: ReadonlySet<string>, profileJson: string): void {
+  const list: Read[] = [];
+  for (const p of [...reads].sort()) {
+    const f = scan.byPath.get(p);
+    if (f) list.push([p, f.size, f.mtimeMs]);
+  }
+  cache.saveProfile(scan.map.root, { fingerprint, reads: JSON.stringify(list), profile: profileJson });
+}
