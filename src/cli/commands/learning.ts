@@ -1,19 +1,40 @@
 import type { Command } from 'commander';
+import type { LearningProgress } from '../../core/learning';
 import type { CliContext } from '../context';
 import { printJson } from '../output';
 
 /**
  * What the history teaches: `recommendations`, `adaptations`, `rollback-scenarios` and
  * `analytics` (src/core/learning, docs/learning.md). Each first learns the deployments that
- * ended without being recorded (imports, rollbacks, synced GitHub outcomes).
+ * ended without being recorded (imports, rollbacks, synced GitHub outcomes) — the whole history
+ * the first time, with progress on stderr when that is long.
  */
 export function registerLearning(program: Command, ctx: CliContext): void {
   const open = async () => {
-    const [learning, { detectInterrupted }] = await Promise.all([import('../../core/learning'), import('../../core/pipeline/owner')]);
+    const [learning, { detectInterrupted }, { learningProgress }] = await Promise.all([
+      import('../../core/learning'),
+      import('../../core/pipeline/owner'),
+      import('../learning-progress'),
+    ]);
     const { store } = ctx.openStore();
     // A deployment whose process died is settled (interrupted), not running: the learning may go past it.
     detectInterrupted(store.db);
-    return { learning, store };
+    /**
+     * Runs one learning answer. Its catch-up learns everything never learnt first; over a long
+     * history that takes seconds, shown on stderr (stdout keeps exactly the answer, or its JSON).
+     */
+    const answer = <T>(compute: (onProgress: (p: LearningProgress) => void) => T): T => {
+      const progress = learningProgress();
+      let ok = false;
+      try {
+        const result = compute((p) => progress.onProgress(p));
+        ok = true;
+        return result;
+      } finally {
+        progress.stop(ok);
+      }
+    };
+    return { learning, store, answer };
   };
 
   program
@@ -22,8 +43,8 @@ export function registerLearning(program: Command, ctx: CliContext): void {
     .option('--env <environment>', 'only patterns of this environment')
     .option('--json', 'print one JSON object')
     .action(async (options: { env?: string; json?: boolean }) => {
-      const { learning, store } = await open();
-      const result = learning.recommendPatterns(store, options.env === undefined ? {} : { environment: options.env });
+      const { learning, store, answer } = await open();
+      const result = answer((onProgress) => learning.recommendPatterns(store, { onProgress, ...(options.env === undefined ? {} : { environment: options.env }) }));
       if (options.json) return printJson(result);
       if (!result.patterns.length) {
         process.stdout.write(`No pattern learnt yet${options.env ? ` in ${options.env}` : ''}: patterns come from deployments that chose a strategy and ended.\n`);
@@ -44,8 +65,8 @@ export function registerLearning(program: Command, ctx: CliContext): void {
     .requiredOption('--target <environment>', 'the environment to compare with (e.g. production)')
     .option('--json', 'print one JSON object')
     .action(async (options: { source: string; target: string; json?: boolean }) => {
-      const { learning, store } = await open();
-      const result = learning.environmentAdaptations(store, { source: options.source, target: options.target });
+      const { learning, store, answer } = await open();
+      const result = answer((onProgress) => learning.environmentAdaptations(store, { source: options.source, target: options.target, onProgress }));
       if (options.json) return printJson(result);
       const { formatPercent } = learning;
       const line = (s: typeof result.source) => `${s.environment}: ${s.deployments} finished, ${s.succeeded} succeeded (${formatPercent(s.successRate)})`;
@@ -61,8 +82,8 @@ export function registerLearning(program: Command, ctx: CliContext): void {
     .option('--env <environment>', 'only deployments of this environment')
     .option('--json', 'print one JSON object')
     .action(async (options: { env?: string; json?: boolean }) => {
-      const { learning, store } = await open();
-      const result = learning.rollbackScenarios(store, options.env === undefined ? {} : { environment: options.env });
+      const { learning, store, answer } = await open();
+      const result = answer((onProgress) => learning.rollbackScenarios(store, { onProgress, ...(options.env === undefined ? {} : { environment: options.env }) }));
       if (options.json) return printJson(result);
       if (!result.scenarios.length) {
         process.stdout.write(`No failure recorded yet${options.env ? ` in ${options.env}` : ''}.\n`);
@@ -86,8 +107,8 @@ export function registerLearning(program: Command, ctx: CliContext): void {
         const { DeployAgentError } = await import('../../core/errors');
         throw new DeployAgentError('USAGE', `--days ${options.days} is not a whole number of days.`, 'Pass --days with a positive whole number, e.g. --days 30.');
       }
-      const { learning, store } = await open();
-      const a = learning.computeAnalytics(store, { days, ...(options.env === undefined ? {} : { environment: options.env }) });
+      const { learning, store, answer } = await open();
+      const a = answer((onProgress) => learning.computeAnalytics(store, { days, onProgress, ...(options.env === undefined ? {} : { environment: options.env }) }));
       if (options.json) return printJson(a);
       process.stdout.write(renderAnalytics(a, learning.formatDuration, learning.formatPercent) + '\n');
     });

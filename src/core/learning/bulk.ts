@@ -26,8 +26,11 @@ export function startBulk(db: Database.Database): { finish(): void; abandon(): v
   const cacheSize = db.pragma('cache_size', { simple: true }) as number;
   db.pragma(`cache_size = ${-BULK_CACHE_KIB}`);
   const indexes = db
-    .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'learning_deployments' AND sql IS NOT NULL ORDER BY name`)
+    .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'learning_deployments' AND sql IS NOT NULL ORDER BY rowid`)
     .all() as { name: string; sql: string }[];
+  // Created again in the order they were made: among equally good indexes SQLite's planner takes
+  // the first in its list, so another order can change plans (measured: failure episodes read
+  // through environment × time instead of repository × environment, 4× slower).
   for (const index of indexes) db.exec(`DROP INDEX "${index.name.replaceAll('"', '""')}"`);
   let done = false;
   const restoreCache = () => {

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { SHOW_PROGRESS_FROM } from '../../../src/cli/learning-progress';
+import { DeploymentsRepository, type NewDeployment } from '../../../src/core/store/deployments';
 import { runBuiltCli } from '../../support/cli';
 import { addDeployment, DAY, MIN, rollBack, tempStore } from '../../unit/learning/history';
 
@@ -85,5 +87,40 @@ describe('deploy-agent recommendations / adaptations / rollback-scenarios / anal
     assert.equal(result.code, 1);
     assert.equal(JSON.parse(result.stdout).error.code, 'USAGE');
     assert.match(result.stderr, /positive whole number/);
+  });
+});
+
+describe('the first learning command over a long history (built CLI)', function () {
+  this.timeout(60000);
+  let t: ReturnType<typeof tempStore>;
+  const count = SHOW_PROGRESS_FROM + 100;
+
+  before(() => {
+    t = tempStore();
+    const now = Date.now();
+    function* rows(): Generator<NewDeployment> {
+      for (let i = 0; i < count; i++) {
+        const createdAt = now - 20 * DAY + i * MIN;
+        yield { id: `long${i}`, repoPath: '/repo/long', title: `Deployment ${i}`, status: i % 10 === 3 ? 'failed' : 'succeeded', mode: 'full-pr', strategy: 'balanced', environment: 'production', commitSha: i % 10 === 3 ? null : 'c0ffee'.padEnd(40, '0'), createdAt, startedAt: createdAt, finishedAt: createdAt + 5 * MIN, durationMs: 5 * MIN };
+      }
+    }
+    new DeploymentsRepository(t.store.db).insertMany(rows());
+    t.store.close();
+  });
+  after(() => t.cleanup());
+
+  it('analytics --json: progress on stderr (plain lines when not a terminal), exactly the JSON answer on stdout; nothing the second time', async () => {
+    const first = await runBuiltCli(['--db', t.store.path, 'analytics', '--json']);
+    assert.equal(first.code, 0, first.stderr);
+    const a = JSON.parse(first.stdout) as { learning: { caughtUp: number }; deployments: { total: number } };
+    assert.equal(a.learning.caughtUp, count);
+    assert.equal(a.deployments.total, count);
+    assert.match(first.stderr, new RegExp(`Learning the deployment history: 0 of ${count.toLocaleString('en-US')} deployments \\(0%\\)`));
+    assert.match(first.stderr, /\(100%\)\n.*summarising patterns and failure episodes\nLearnt the deployment history/);
+
+    const second = await runBuiltCli(['--db', t.store.path, 'recommendations', '--json']);
+    assert.equal(second.code, 0, second.stderr);
+    assert.equal((JSON.parse(second.stdout) as { learning: { caughtUp: number } }).learning.caughtUp, 0);
+    assert.doesNotMatch(second.stderr, /Learning the deployment history/);
   });
 });
