@@ -47,6 +47,7 @@ export function readFact(db: Database.Database, id: string, repoStacks: Map<stri
   if (!row || !(SETTLED_STATUSES as readonly string[]).includes(row.status)) return undefined;
 
   const shipping = readShippingOutcome(db, id);
+  const steps = recordedSteps(db, id);
   const success = outcomeOf(row.status, shipping?.label);
   const shipped = row.commitSha && row.mode !== 'dry-run' ? 1 : 0;
   const finishedAt = row.finishedAt;
@@ -71,7 +72,7 @@ export function readFact(db: Database.Database, id: string, repoStacks: Map<stri
     environment: row.environment || UNKNOWN,
     strategy: row.strategy || UNKNOWN,
     category: row.category || UNCATEGORIZED,
-    stack: stackOf(db, id, row.repoPath, repoStacks),
+    stack: stackOf(db, steps, row.repoPath, repoStacks),
     status: row.status,
     success,
     shipped,
@@ -79,11 +80,34 @@ export function readFact(db: Database.Database, id: string, repoStacks: Map<stri
     finishedAt,
     durationMs,
     leadMs,
-    repairs: repairsOf(db, id),
+    repairs: repairsOf(db, id, steps),
     failingStep,
     errorCode: success === 0 ? row.errorCode ?? (shipping?.label === 'failure' ? 'FAILED_AFTER_SHIPPING' : row.status === 'rolled_back' ? 'ROLLED_BACK' : null) : null,
     errorPattern,
   };
+}
+
+/** What the newest succeeded `context` and `repair` steps of a deployment recorded. */
+interface RecordedSteps {
+  language?: unknown;
+  framework?: unknown;
+  repairs?: unknown;
+}
+
+/** Both steps in one index look-up (a backfill reads them for every deployment of the history). */
+function recordedSteps(db: Database.Database, deploymentId: string): RecordedSteps {
+  const rows = sql(
+    db,
+    `SELECT name, json_extract(artifacts, '$.context.profile.primaryLanguage') AS language,
+              json_extract(artifacts, '$.context.profile.frameworks[0].name') AS framework,
+              json_extract(artifacts, '$.repairs') AS repairs
+         FROM deployment_steps
+        WHERE deployment_id = ? AND name IN ('context', 'repair') AND status = 'succeeded' AND json_valid(artifacts)
+        ORDER BY id DESC`,
+  ).all(deploymentId) as { name: string; language: unknown; framework: unknown; repairs: unknown }[];
+  const context = rows.find((r) => r.name === 'context');
+  const repair = rows.find((r) => r.name === 'repair');
+  return { ...(context ? { language: context.language, framework: context.framework } : {}), ...(repair ? { repairs: repair.repairs } : {}) };
 }
 
 /**
@@ -93,18 +117,10 @@ export function readFact(db: Database.Database, id: string, repoStacks: Map<stri
  * cache of the repository (read once per repository and learning pass); `unknown` when neither
  * exists (imported history).
  */
-export function stackOf(db: Database.Database, deploymentId: string, repoPath: string, repoStacks: Map<string, string> = new Map()): string {
-  const profile = sql(
-    db,
-    `SELECT json_extract(artifacts, '$.context.profile.primaryLanguage') AS language,
-              json_extract(artifacts, '$.context.profile.frameworks[0].name') AS framework
-         FROM deployment_steps
-        WHERE deployment_id = ? AND name = 'context' AND status = 'succeeded' AND json_valid(artifacts)
-        ORDER BY id DESC LIMIT 1`,
-    )
-    .get(deploymentId) as { language: unknown; framework: unknown } | undefined;
-  if (profile && typeof profile.language === 'string' && profile.language) {
-    return typeof profile.framework === 'string' && profile.framework ? `${profile.language}/${profile.framework}`.toLowerCase() : profile.language.toLowerCase();
+function stackOf(db: Database.Database, steps: RecordedSteps, repoPath: string, repoStacks: Map<string, string>): string {
+  const { language, framework } = steps;
+  if (typeof language === 'string' && language) {
+    return typeof framework === 'string' && framework ? `${language}/${framework}`.toLowerCase() : language.toLowerCase();
   }
   const known = repoStacks.get(repoPath);
   if (known !== undefined) return known;
@@ -120,13 +136,8 @@ export function stackOf(db: Database.Database, deploymentId: string, repoPath: s
 }
 
 /** Repair rounds: what the repair step recorded, else one per test run after the first. */
-function repairsOf(db: Database.Database, deploymentId: string): number {
-  const recorded = sql(
-    db,
-    `SELECT json_extract(artifacts, '$.repairs') FROM deployment_steps WHERE deployment_id = ? AND name = 'repair' AND status = 'succeeded' AND json_valid(artifacts) ORDER BY id DESC LIMIT 1`)
-    .pluck()
-    .get(deploymentId);
-  if (typeof recorded === 'number') return recorded;
+function repairsOf(db: Database.Database, deploymentId: string, steps: RecordedSteps): number {
+  if (typeof steps.repairs === 'number') return steps.repairs;
   const runs = sql(db, `SELECT count(*) FROM test_runs WHERE deployment_id = ?`).pluck().get(deploymentId) as number;
   return Math.max(0, runs - 1);
 }
