@@ -2,16 +2,16 @@ import type Database from 'better-sqlite3';
 import { createAnalysisTables } from '../store/migrations/002-analysis';
 import type { FileEntry, FileKind, SkipReason } from './types';
 
-/** One cached file; `facts` stays JSON text until someone needs it (most warm runs never do). */
+/** One cached file without its facts (`loadFacts` has them: most warm runs never need them). */
 export interface CachedFile {
   size: number;
   mtimeMs: number;
   kind: FileKind;
   language: string | null;
   skipReason: SkipReason | null;
-  facts: string | null;
-  /** The facts a profile is derived from, as JSON (`''`: none; null: a row written before the profile cache). */
-  profileFacts: string | null;
+  hasFacts: boolean;
+  /** The facts a profile is derived from, as JSON (`''`: none). */
+  profileFacts: string;
 }
 
 /** A file to (re)write: its entry and the part of its facts a profile uses, as JSON. */
@@ -20,13 +20,15 @@ export type ChangedFile = FileEntry & { skipReason?: SkipReason; profileFacts: s
 /** The profile stored with the fingerprint of what it was derived from (see profile-cache.ts). */
 export interface StoredProfile {
   fingerprint: string;
-  /** JSON: `[path, size, mtimeMs][]` of the files the detectors read. */
+  /** JSON: `[path, content key][]` of the files the detectors read (see profile-cache.ts). */
   reads: string;
   /** JSON of the profile. */
   profile: string;
 }
 
-type Row = [path: string, size: number, mtimeMs: number, kind: FileKind, language: string | null, skipReason: SkipReason | null, facts: string | null, profileFacts: string | null];
+type Row = [path: string, size: number, mtimeMs: number, kind: FileKind, language: string | null, skipReason: SkipReason | null, hasFacts: 0 | 1, profileFacts: string];
+
+const escapeLike = (p: string) => p.replace(/[\\%_]/g, (c) => '\\' + c);
 
 /**
  * The structure-map cache in the history database: what was read from each file, valid while
@@ -35,43 +37,62 @@ type Row = [path: string, size: number, mtimeMs: number, kind: FileKind, languag
  */
 export class AnalysisCache {
   constructor(private readonly db: Database.Database) {
-    // Databases migrated past version 2 before this table existed still get it.
+    // Databases migrated past version 2 before these tables changed still get them.
     createAnalysisTables(db);
   }
 
   load(root: string): Map<string, CachedFile> {
-    // Raw rows (arrays) and unparsed facts: a 10,000-file workspace loads in a few milliseconds.
-    const rows = this.db.prepare('SELECT path, size, mtime_ms, kind, language, skip_reason, facts, profile_facts FROM analysis_files WHERE root = ?').raw().all(root) as Row[];
+    // Raw rows (arrays), no facts: a 10,000-file workspace loads in a few milliseconds.
+    const rows = this.db.prepare('SELECT path, size, mtime_ms, kind, language, skip_reason, has_facts, profile_facts FROM analysis_files WHERE root = ?').raw().all(root) as Row[];
     const map = new Map<string, CachedFile>();
-    for (const row of rows) map.set(row[0], { size: row[1], mtimeMs: row[2], kind: row[3], language: row[4], skipReason: row[5], facts: row[6], profileFacts: row[7] });
+    for (const row of rows) map.set(row[0], { size: row[1], mtimeMs: row[2], kind: row[3], language: row[4], skipReason: row[5], hasFacts: row[6] === 1, profileFacts: row[7] });
     return map;
+  }
+
+  /** The facts (JSON) of every cached file that has some, with the size and mtime they were read at. */
+  loadFacts(root: string): Map<string, [size: number, mtimeMs: number, facts: string]> {
+    const rows = this.db
+      .prepare('SELECT f.path, e.size, e.mtime_ms, f.facts FROM analysis_facts f JOIN analysis_files e ON e.root = f.root AND e.path = f.path WHERE f.root = ?')
+      .raw()
+      .all(root) as [string, number, number, string][];
+    return new Map(rows.map((r) => [r[0], [r[1], r[2], r[3]]]));
   }
 
   /** Writes the changed entries and forgets the paths that are gone, in one transaction. */
   save(root: string, changed: ChangedFile[], removed: string[]): void {
     if (changed.length === 0 && removed.length === 0) return;
     const upsert = this.db.prepare(
-      'INSERT OR REPLACE INTO analysis_files (root, path, size, mtime_ms, kind, language, skip_reason, facts, profile_facts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT OR REPLACE INTO analysis_files (root, path, size, mtime_ms, kind, language, skip_reason, has_facts, profile_facts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
+    const upsertFacts = this.db.prepare('INSERT OR REPLACE INTO analysis_facts (root, path, facts) VALUES (?, ?, ?)');
     const remove = this.db.prepare('DELETE FROM analysis_files WHERE root = ? AND path = ?');
+    const removeFacts = this.db.prepare('DELETE FROM analysis_facts WHERE root = ? AND path = ?');
     this.db.transaction(() => {
-      for (const f of changed) upsert.run(root, f.path, f.size, f.mtimeMs, f.kind, f.language ?? null, f.skipReason ?? null, f.facts ? JSON.stringify(f.facts) : null, f.profileFacts);
-      for (const p of removed) remove.run(root, p);
+      for (const f of changed) {
+        upsert.run(root, f.path, f.size, f.mtimeMs, f.kind, f.language ?? null, f.skipReason ?? null, f.facts ? 1 : 0, f.profileFacts);
+        if (f.facts) upsertFacts.run(root, f.path, JSON.stringify(f.facts));
+        else removeFacts.run(root, f.path);
+      }
+      for (const p of removed) {
+        remove.run(root, p);
+        removeFacts.run(root, p);
+      }
     })();
   }
 
   /**
-   * Forgets paths (workspace-relative) so the next analysis re-reads them, and the stored
-   * profile when its detectors read one of them (an edit that kept size and mtime).
+   * Forgets paths (workspace-relative) so the next analysis re-reads them. (The stored profile
+   * needs no help: it checks the files its detectors read by blob id or ctime.)
    */
   invalidate(root: string, paths: readonly string[]): void {
-    const remove = this.db.prepare('DELETE FROM analysis_files WHERE root = ? AND (path = ? OR path LIKE ? ESCAPE \'\\\')');
+    const where = "WHERE root = ? AND (path = ? OR path LIKE ? ESCAPE '\\')";
+    const remove = this.db.prepare(`DELETE FROM analysis_files ${where}`);
+    const removeFacts = this.db.prepare(`DELETE FROM analysis_facts ${where}`);
     this.db.transaction(() => {
-      for (const p of paths) remove.run(root, p, p.replace(/[\\%_]/g, (c) => '\\' + c) + '/%');
-      const stored = this.loadProfile(root);
-      if (!stored) return;
-      const reads = (JSON.parse(stored.reads) as [string, number, number][]).map((r) => r[0]);
-      if (paths.some((p) => reads.some((r) => r === p || r.startsWith(p + '/')))) this.db.prepare('DELETE FROM analysis_profiles WHERE root = ?').run(root);
+      for (const p of paths) {
+        remove.run(root, p, escapeLike(p) + '/%');
+        removeFacts.run(root, p, escapeLike(p) + '/%');
+      }
     })();
   }
 
@@ -84,7 +105,6 @@ export class AnalysisCache {
   }
 
   clear(root: string): void {
-    this.db.prepare('DELETE FROM analysis_files WHERE root = ?').run(root);
-    this.db.prepare('DELETE FROM analysis_profiles WHERE root = ?').run(root);
+    for (const table of ['analysis_files', 'analysis_facts', 'analysis_profiles']) this.db.prepare(`DELETE FROM ${table} WHERE root = ?`).run(root);
   }
 }

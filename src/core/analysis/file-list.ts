@@ -15,10 +15,11 @@ export interface ListedFiles {
 /** Folders never worth walking outside git (inside git, .gitignore decides). */
 const WALKER_ALWAYS_SKIP = new Set(['.git', 'node_modules', '.venv', 'venv', '__pycache__', '.deploy-agent', '.hg', '.svn']);
 
-/** Size and mtime of a file, as `fs.statSync` would give them. */
+/** Size and mtime of a file, as `fs.statSync` would give them, and git's id of its content. */
 export interface KnownStat {
   size: number;
   mtimeMs: number;
+  oid: string;
 }
 
 function runGit(root: string, args: string[], signal?: AbortSignal): Promise<string | undefined> {
@@ -39,7 +40,7 @@ const UNTRUSTED_FLAGS = 0x3000 | 0x8000 | (1 << 29) | (1 << 30);
  * Parses `git ls-files -z -t --stage --others --debug`: an untracked file is `? <path>\0`; an
  * index entry is `<tag> <mode> <oid> <stage>\t<path>\0` followed by five lines of stat data
  * (ctime, mtime, dev/ino, uid/gid, size/flags). Returns every path and, for regular files with
- * no special flag, the size and mtime the index recorded.
+ * no special flag, the size, mtime and blob id the index recorded.
  */
 export function parseIndexListing(out: string): { paths: string[]; indexStat: Map<string, KnownStat> } {
   const paths: string[] = [];
@@ -62,7 +63,8 @@ export function parseIndexListing(out: string): { paths: string[]; indexStat: Ma
     if (tab < 0 || tab > nul || sizeEnd < 0) break;
     const rel = out.slice(tab + 1, nul);
     if (paths[paths.length - 1] !== rel) paths.push(rel); // a conflict lists one path per stage, one after another
-    const mode = out.slice(i + 2, out.indexOf(' ', i + 2));
+    const modeEnd = out.indexOf(' ', i + 2);
+    const mode = out.slice(i + 2, modeEnd);
     const sizeLine = out.slice(uidEnd + 1, sizeEnd);
     const flags = parseInt(sizeLine.slice(sizeLine.indexOf('flags: ') + 7), 16);
     if ((mode === '100644' || mode === '100755') && (flags & UNTRUSTED_FLAGS) === 0) {
@@ -70,7 +72,8 @@ export function parseIndexListing(out: string): { paths: string[]; indexStat: Ma
       const colon = mtime.indexOf(':');
       // The same arithmetic as Node's Stats#mtimeMs, so the numbers match a stat of the file exactly.
       const mtimeMs = Number(mtime.slice(0, colon)) * 1000 + Number(mtime.slice(colon + 1)) / 1e6;
-      indexStat.set(rel, { size: Number(sizeLine.slice('  size: '.length, sizeLine.indexOf('\t'))), mtimeMs });
+      const oid = out.slice(modeEnd + 1, out.indexOf(' ', modeEnd + 1));
+      indexStat.set(rel, { size: Number(sizeLine.slice('  size: '.length, sizeLine.indexOf('\t'))), mtimeMs, oid });
     }
     i = sizeEnd + 1;
   }

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { statSync } from 'node:fs';
+import path from 'node:path';
 import { DEPLOY_AGENT_VERSION } from '../version';
 import type { AnalysisCache } from './cache';
 import type { Scan } from './structure';
@@ -10,6 +12,9 @@ import type { FileEntry, ProjectProfile } from './types';
  * test/unit/analysis/profile-cache.test.ts fails until this is bumped after such a change.
  */
 export const PROFILE_CACHE_VERSION = 1;
+
+/** How often this process reused a stored profile or had to compute one (tests and the benchmark read it). */
+export const profileCacheStats = { reused: 0, computed: 0 };
 
 /**
  * The part of a file's facts that a profile is derived from, as JSON (`''`: none): environment
@@ -32,8 +37,8 @@ export function profileFactsOf(file: Pick<FileEntry, 'language' | 'facts'>): str
  * a profile uses (from the cache, so unchanged files are never parsed), the skipped files, the project layout
  * and each project's primary language (the only input that depends on file sizes). File sizes
  * themselves are not in it: languages and the structure summary are recomputed on every run.
- * The contents the detectors read (manifests, lockfiles, configs) are checked separately by size
- * and mtime (`readsUnchanged`), since which files those are is only known after detection.
+ * The contents the detectors read (manifests, lockfiles, configs) are checked separately
+ * (`contentKey`), since which files those are is only known after detection.
  */
 export function profileFingerprint(scan: Scan, primaryLanguages: readonly (string | null)[]): string {
   const { map, profileFacts } = scan;
@@ -55,25 +60,40 @@ export function profileFingerprint(scan: Scan, primaryLanguages: readonly (strin
   return hash.digest('hex');
 }
 
-type Read = [path: string, size: number, mtimeMs: number];
+/**
+ * What identifies the content of a file the detectors read: git's blob id (with the index's size
+ * and mtime, which a new checkout moves) when git found the tracked file unchanged, else size,
+ * mtime and ctime (every write moves the ctime, and nothing can set it back); `-` when it cannot
+ * be stat'ed.
+ */
+function contentKey(scan: Scan, rel: string): string {
+  const known = scan.known.get(rel);
+  if (known) return `git:${known.oid}:${known.size}:${known.mtimeMs}`;
+  try {
+    const st = statSync(path.join(scan.map.root, rel));
+    return `stat:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
+  } catch {
+    return '-';
+  }
+}
+
+/** Records the content key of each file the detectors read, taken before it is read. */
+export function readRecorder(scan: Scan): { onRead: (rel: string) => void; reads: Map<string, string> } {
+  const reads = new Map<string, string>();
+  return { reads, onRead: (rel) => void (reads.has(rel) || reads.set(rel, contentKey(scan, rel))) };
+}
 
 /** The stored profile of this workspace when its fingerprint matches and the files its detectors read are unchanged. */
 export function storedProfile(cache: AnalysisCache, scan: Scan, fingerprint: string): ProjectProfile | undefined {
   const stored = cache.loadProfile(scan.map.root);
   if (!stored || stored.fingerprint !== fingerprint) return undefined;
-  for (const [p, size, mtimeMs] of JSON.parse(stored.reads) as Read[]) {
-    const f = scan.byPath.get(p);
-    if (!f || f.size !== size || f.mtimeMs !== mtimeMs) return undefined;
-  }
+  for (const [rel, key] of JSON.parse(stored.reads) as [string, string][]) if (contentKey(scan, rel) !== key) return undefined;
+  profileCacheStats.reused++;
   return JSON.parse(stored.profile) as ProjectProfile;
 }
 
-/** Stores the profile with its fingerprint and the size and mtime of every file its detectors read. */
-export function storeProfile(cache: AnalysisCache, scan: Scan, fingerprint: string, reads: ReadonlySet<string>, profileJson: string): void {
-  const list: Read[] = [];
-  for (const p of [...reads].sort()) {
-    const f = scan.byPath.get(p);
-    if (f) list.push([p, f.size, f.mtimeMs]);
-  }
-  cache.saveProfile(scan.map.root, { fingerprint, reads: JSON.stringify(list), profile: profileJson });
+/** Stores the profile with its fingerprint and the content keys of the files its detectors read. */
+export function storeProfile(cache: AnalysisCache, root: string, fingerprint: string, reads: ReadonlyMap<string, string>, profileJson: string): void {
+  profileCacheStats.computed++;
+  cache.saveProfile(root, { fingerprint, reads: JSON.stringify([...reads].sort((a, b) => (a[0] < b[0] ? -1 : 1))), profile: profileJson });
 }

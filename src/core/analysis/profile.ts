@@ -6,7 +6,7 @@ import { detectDotnet, detectGo, detectJvm, detectRust } from './detect/compiled
 import { detectNode } from './detect/node';
 import { detectPython } from './detect/python';
 import { detectDeno, detectElixir, detectPhp, detectRuby, detectStatic } from './detect/scripting';
-import { profileFingerprint, storedProfile, storeProfile } from './profile-cache';
+import { profileFingerprint, readRecorder, storedProfile, storeProfile } from './profile-cache';
 import { emptyKindCounts, scanWorkspace, summarizeCounts, withFacts, type KindCounts, type Scan } from './structure';
 import type { AnalyzeOptions, CiInfo, DataInventory, Detection, DockerInfo, FileEntry, LanguageStat, ProjectProfile, StructureMap, StructureSummary } from './types';
 
@@ -91,9 +91,9 @@ function detectAll(ctx: ProjectContext, workspaceHas: (p: string) => boolean): S
  * `files`: everything under the project's folder (languages, structure, containers);
  * `own`: without nested sub-projects (detection: they get their own profile).
  */
-function profileOf(map: StructureMap, layout: Layout, dir: string, names: ReadonlySet<string>, inventory: DataInventory, reads?: Set<string>): ProjectProfile {
+function profileOf(map: StructureMap, layout: Layout, dir: string, names: ReadonlySet<string>, inventory: DataInventory, onRead?: (path: string) => void): ProjectProfile {
   const files = layout.under(dir);
-  const ctx = new ProjectContext(map.root, dir, layout.own.get(dir)!, names, reads);
+  const ctx = new ProjectContext(map.root, dir, layout.own.get(dir)!, names, onRead);
   const { languages, structure } = layout.aggregates.get(dir)!;
   const primaryLanguage = primaryLanguageOf(languages);
   const all = detectAll(ctx, (p) => names.has(p));
@@ -105,7 +105,7 @@ function profileOf(map: StructureMap, layout: Layout, dir: string, names: Readon
     detections[key] = { confidence: v.confidence, evidence: v.evidence };
     return v.value;
   };
-  const docker = dockerOf(new ProjectContext(map.root, dir, files, names, reads));
+  const docker = dockerOf(new ProjectContext(map.root, dir, files, names, onRead));
   let portV = primary?.port ?? all.find((f) => f.port)?.port;
   if (docker.exposedPorts.length && (!portV || portV.confidence < 0.8)) portV = { value: docker.exposedPorts[0]!, confidence: 0.85, evidence: docker.dockerfiles.slice(0, 1) };
   const testFiles = files.filter((f) => f.kind === 'test');
@@ -210,12 +210,12 @@ function projectLayout(map: StructureMap): Layout {
   return { own, under: (dir) => (dir === '.' ? map.files : nested(dir).flatMap((r) => own.get(r)!)), aggregates };
 }
 
-/** The profile from the files' facts and the detectors (`reads` collects the files they read). */
-function assemble(map: StructureMap, layout: Layout, reads?: Set<string>): ProjectProfile {
+/** The profile from the files' facts and the detectors (`onRead` is told each file they read). */
+function assemble(map: StructureMap, layout: Layout, onRead?: (path: string) => void): ProjectProfile {
   const names = new Set(map.files.map((f) => f.path));
   const inventory = buildDataInventory(map);
-  const rootProfile = profileOf(map, layout, '.', names, inventory, reads);
-  for (const dir of map.projectRoots.filter((d) => d !== '.')) rootProfile.projects.push(profileOf(map, layout, dir, names, inventory, reads));
+  const rootProfile = profileOf(map, layout, '.', names, inventory, onRead);
+  for (const dir of map.projectRoots.filter((d) => d !== '.')) rootProfile.projects.push(profileOf(map, layout, dir, names, inventory, onRead));
   // A root without a manifest of its own takes the single sub-project's stack facts.
   if (!rootProfile.packageManager && rootProfile.projects.length === 1) {
     const only = rootProfile.projects[0]!;
@@ -243,9 +243,9 @@ function profileOfScan(scan: Scan): ProjectProfile {
     }
     return stored;
   }
-  const reads = new Set<string>();
-  const json = JSON.stringify(assemble(withFacts(map), layout, reads));
-  storeProfile(cache, scan, fingerprint, reads, json);
+  const { onRead, reads } = readRecorder(scan);
+  const json = JSON.stringify(assemble(withFacts(map), layout, onRead));
+  storeProfile(cache, map.root, fingerprint, reads, json);
   // Parsed back: exactly the shape a reused profile has.
   return JSON.parse(json) as ProjectProfile;
 }

@@ -5,7 +5,7 @@ import { throwIfAborted } from '../recovery/retry';
 import { AnalysisCache, type CachedFile, type ChangedFile } from './cache';
 import { classifyPath, languageOfShebang, refineAmbiguousLanguage } from './classify';
 import { extractFacts } from './extract';
-import { listWorkspaceFiles } from './file-list';
+import { listWorkspaceFiles, type KnownStat } from './file-list';
 import { profileFactsOf } from './profile-cache';
 import type { AnalyzeOptions, FileEntry, FileFacts, FileKind, SkipReason, SkippedFile, StructureMap, StructureSummary } from './types';
 
@@ -113,20 +113,36 @@ function testDirOf(file: string): string {
 export interface Scan {
   map: StructureMap;
   profileFacts: string[];
-  /** Size and mtime as listed, by path (from the index, or from a stat). */
-  byPath: Map<string, FileEntry>;
+  /** Tracked files git found unchanged: the index's size, mtime and blob id. */
+  known: ReadonlyMap<string, KnownStat>;
   /** The cache the scan used (absent without a store). */
   cache?: AnalysisCache;
 }
 
-const unparsed = new WeakMap<StructureMap, { files: FileEntry[]; json: string[] }>();
+/** Files of a warm scan whose facts are still in the cache, and how to get them. */
+const withoutFacts = new WeakMap<StructureMap, { files: FileEntry[]; cache: AnalysisCache; maxBytes: number }>();
 
-/** Gives every file of the map its facts (parsing what a warm scan left as JSON). Idempotent. */
+/**
+ * Gives every file of the map its facts: those a warm scan left in the cache are loaded now (a
+ * file whose row changed in the meantime, or a cache that cannot be read, is read again). Idempotent.
+ */
 export function withFacts(map: StructureMap): StructureMap {
-  const pending = unparsed.get(map);
-  if (pending) {
-    unparsed.delete(map);
-    for (let i = 0; i < pending.files.length; i++) pending.files[i]!.facts = JSON.parse(pending.json[i]!) as FileFacts;
+  const pending = withoutFacts.get(map);
+  if (!pending) return map;
+  withoutFacts.delete(map);
+  let rows: ReturnType<AnalysisCache['loadFacts']>;
+  try {
+    rows = pending.cache.loadFacts(map.root);
+  } catch {
+    rows = new Map(); // e.g. the store was closed: read the files instead
+  }
+  for (const f of pending.files) {
+    const row = rows.get(f.path);
+    if (row && row[0] === f.size && row[1] === f.mtimeMs) f.facts = JSON.parse(row[2]) as FileFacts;
+    else {
+      const entry = readEntry(path.join(map.root, f.path), f.path, f.size, f.mtimeMs, pending.maxBytes);
+      if (entry.facts) f.facts = entry.facts;
+    }
   }
   return map;
 }
@@ -158,8 +174,7 @@ export async function scanWorkspace(rootDir: string, options: AnalyzeOptions = {
   throwIfAborted(options.signal);
   const files: FileEntry[] = [];
   const profileFacts: string[] = [];
-  const byPath = new Map<string, FileEntry>();
-  const pending: { files: FileEntry[]; json: string[] } = { files: [], json: [] };
+  const pendingFacts: FileEntry[] = [];
   const skipped: SkippedFile[] = [...listed.skipped];
   const changed: ChangedFile[] = [];
   let readCount = 0;
@@ -198,17 +213,13 @@ export async function scanWorkspace(rootDir: string, options: AnalyzeOptions = {
     let skipReason: SkipReason | undefined;
     let detail: string | undefined;
     let forProfile: string;
-    // A row stays valid while size and mtime match and the size limit would decide the same
-    // (rows from before the profile cache, without profile facts, are read once more).
-    if (hit && hit.profileFacts !== null && hit.size === size && hit.mtimeMs === mtimeMs && (hit.kind === 'asset' || (hit.skipReason === 'too-large') === size > maxBytes)) {
+    // A row stays valid while size and mtime match and the size limit would decide the same.
+    if (hit && hit.size === size && hit.mtimeMs === mtimeMs && (hit.kind === 'asset' || (hit.skipReason === 'too-large') === size > maxBytes)) {
       file.kind = hit.kind;
       if (hit.language) file.language = hit.language;
       if (hit.skipReason) skipReason = hit.skipReason;
       if (skipReason === 'too-large') detail = `${size} bytes`;
-      if (hit.facts) {
-        pending.files.push(file);
-        pending.json.push(hit.facts);
-      }
+      if (hit.hasFacts) pendingFacts.push(file);
       forProfile = hit.profileFacts;
     } else {
       const entry = readEntry(path.join(root, rel), rel, size, mtimeMs, maxBytes);
@@ -224,7 +235,6 @@ export async function scanWorkspace(rootDir: string, options: AnalyzeOptions = {
     if (skipReason) skipped.push({ path: rel, reason: skipReason, ...(detail ? { detail } : {}) });
     files.push(file);
     profileFacts.push(forProfile);
-    byPath.set(rel, file);
   }
   if (cache) {
     // Rows of paths no longer listed (only looked for when some are left over).
@@ -248,8 +258,8 @@ export async function scanWorkspace(rootDir: string, options: AnalyzeOptions = {
     else if (f.kind === 'source' && /^(cmd\/[^/]+\/main\.go|src\/main\.rs|src\/bin\/[^/]+\.rs)$/.test(f.path)) entryPoints.push(f.path);
   }
   const map: StructureMap = { root, source: listed.source, files, skipped, readCount, projectRoots: [...projectRoots].sort(), entryPoints, testDirs: [...testDirs].sort() };
-  if (pending.files.length) unparsed.set(map, pending);
-  return { map, profileFacts, byPath, ...(cache ? { cache } : {}) };
+  if (cache && pendingFacts.length) withoutFacts.set(map, { files: pendingFacts, cache, maxBytes });
+  return { map, profileFacts, known: listed.known, ...(cache ? { cache } : {}) };
 }
 
 /** Files per kind (and in all), what a structure summary counts. */

@@ -18,8 +18,8 @@ export class ProjectContext {
     readonly files: readonly FileEntry[],
     /** Every file of the workspace (lockfiles of a workspace live above its packages). */
     private readonly workspaceNames: ReadonlySet<string> = new Set(files.map((f) => f.path)),
-    /** Collects the workspace-relative path of every file read (what a stored profile depends on). */
-    private readonly reads?: Set<string>,
+    /** Told the workspace-relative path of every file about to be read (what a stored profile depends on). */
+    private readonly onRead?: (path: string) => void,
   ) {
     this.names = new Set(files.map((f) => f.path));
   }
@@ -48,7 +48,7 @@ export class ProjectContext {
     if (this.texts.has(key)) return this.texts.get(key);
     let text: string | undefined;
     if (this.workspaceNames.has(key)) {
-      this.reads?.add(key);
+      this.onRead?.(key);
       try {
         const buffer = readFileSync(path.join(this.root, key));
         text = buffer.length > MAX_MANIFEST_BYTES ? undefined : buffer.toString('utf8');
