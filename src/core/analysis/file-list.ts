@@ -1,5 +1,6 @@
-import { execFile } from 'node:child_process';
-import { readFileSync, readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, readdirSync, realpathSync, rmSync, statSync, type Dirent } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import type { SkippedFile } from './types';
@@ -22,14 +23,47 @@ export interface KnownStat {
   oid: string;
 }
 
+const GIT_ENV = { GIT_OPTIONAL_LOCKS: '0' };
+
+/**
+ * Runs git with its output going to a temporary file rather than a pipe: a pipe holds 64 KB, so
+ * git would stall on a large listing while this thread is busy (loading the cache) instead of
+ * finishing in parallel. Without a usable temporary folder, through a pipe after all.
+ */
 function runGit(root: string, args: string[], signal?: AbortSignal): Promise<string | undefined> {
+  const argv = ['-c', 'core.quotepath=off', ...args];
+  let dir: string;
+  let fd: number;
+  try {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'deploy-agent-git-'));
+    fd = openSync(path.join(dir, 'out'), 'w+');
+  } catch {
+    return new Promise((resolve) => {
+      execFile('git', argv, { cwd: root, maxBuffer: 512 * 1024 * 1024, encoding: 'utf8', signal, env: { ...process.env, ...GIT_ENV } }, (error, stdout) => resolve(error ? undefined : stdout));
+    });
+  }
   return new Promise((resolve) => {
-    execFile(
-      'git',
-      ['-c', 'core.quotepath=off', ...args],
-      { cwd: root, maxBuffer: 512 * 1024 * 1024, encoding: 'utf8', signal, env: { ...process.env, GIT_OPTIONAL_LOCKS: '0' } },
-      (error, stdout) => resolve(error ? undefined : stdout),
-    );
+    let done = false;
+    const finish = (code: number | null) => {
+      if (done) return;
+      done = true;
+      let out: string | undefined;
+      try {
+        out = code === 0 ? readFileSync(path.join(dir, 'out'), 'utf8') : undefined; // by name: git moved the shared offset
+      } catch {
+        out = undefined;
+      }
+      try {
+        closeSync(fd);
+        rmSync(dir, { recursive: true, force: true });
+      } catch {
+        /* a temporary file left behind is not worth failing the analysis */
+      }
+      resolve(out);
+    };
+    const child = spawn('git', argv, { cwd: root, stdio: ['ignore', fd, 'ignore'], signal, env: { ...process.env, ...GIT_ENV } });
+    child.on('error', () => finish(null));
+    child.on('close', (code) => finish(code));
   });
 }
 

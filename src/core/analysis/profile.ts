@@ -14,18 +14,6 @@ const NOT_PRIMARY = new Set([...SECONDARY_LANGUAGES, 'vue', 'svelte', 'astro']);
 
 type LanguageTotals = Map<string, { files: number; bytes: number }>;
 
-/** Adds the source and test files of `files` to `totals` by language. */
-function addLanguages(totals: LanguageTotals, files: readonly FileEntry[]): void {
-  for (const f of files) {
-    if (!f.language || (f.kind !== 'source' && f.kind !== 'test')) continue;
-    const s = totals.get(f.language);
-    if (s) {
-      s.files++;
-      s.bytes += f.size;
-    } else totals.set(f.language, { files: 1, bytes: f.size });
-  }
-}
-
 function languageStats(totals: LanguageTotals): LanguageStat[] {
   const stats = [...totals].map(([name, s]): LanguageStat => ({ name, files: s.files, bytes: s.bytes, confidence: 0 }));
   const total = stats.reduce((n, s) => n + s.bytes, 0) || 1;
@@ -164,40 +152,41 @@ interface Layout {
 
 function projectLayout(map: StructureMap): Layout {
   const roots = new Set(map.projectRoots);
-  const own = new Map<string, FileEntry[]>([...roots].map((r) => [r, []]));
-  // Each file belongs to its deepest project folder (looked up once per folder).
-  const projectOfDir = new Map<string, string>();
+  type Group = { files: FileEntry[]; kinds: KindCounts; languages: LanguageTotals };
+  const groups = new Map<string, Group>([...roots].map((r) => [r, { files: [], kinds: emptyKindCounts(), languages: new Map() }]));
+  // Each file belongs to its deepest project folder (looked up once per folder); counted there.
+  const groupOfDir = new Map<string, Group>();
   for (const f of map.files) {
     const slash = f.path.lastIndexOf('/');
     const fileDir = slash < 0 ? '.' : f.path.slice(0, slash);
-    let project = projectOfDir.get(fileDir);
-    if (project === undefined) {
+    let group = groupOfDir.get(fileDir);
+    if (group === undefined) {
       let d = f.path;
       do d = d.includes('/') ? d.slice(0, d.lastIndexOf('/')) : '.';
       while (d !== '.' && !roots.has(d));
-      project = d;
-      projectOfDir.set(fileDir, project);
+      group = groups.get(d)!;
+      groupOfDir.set(fileDir, group);
     }
-    own.get(project)!.push(f);
+    group.files.push(f);
+    group.kinds[f.kind]++;
+    group.kinds.all++;
+    if (f.language && (f.kind === 'source' || f.kind === 'test')) {
+      const s = group.languages.get(f.language);
+      if (s) {
+        s.files++;
+        s.bytes += f.size;
+      } else group.languages.set(f.language, { files: 1, bytes: f.size });
+    }
   }
   const nested = (dir: string) => (dir === '.' ? [...roots] : [...roots].filter((r) => r === dir || r.startsWith(dir + '/')));
-  const counts = new Map<string, { kinds: KindCounts; languages: LanguageTotals }>();
-  for (const [dir, files] of own) {
-    const kinds = emptyKindCounts();
-    for (const f of files) kinds[f.kind]++;
-    kinds.all = files.length;
-    const languages: LanguageTotals = new Map();
-    addLanguages(languages, files);
-    counts.set(dir, { kinds, languages });
-  }
   const aggregates = new Map<string, { languages: LanguageStat[]; structure: StructureSummary }>();
   for (const dir of roots) {
     const kinds = emptyKindCounts();
     const languages: LanguageTotals = new Map();
     for (const r of nested(dir)) {
-      const c = counts.get(r)!;
-      for (const k of Object.keys(kinds) as (keyof KindCounts)[]) kinds[k] += c.kinds[k];
-      for (const [name, s] of c.languages) {
+      const group = groups.get(r)!;
+      for (const k of Object.keys(kinds) as (keyof KindCounts)[]) kinds[k] += group.kinds[k];
+      for (const [name, s] of group.languages) {
         const t = languages.get(name);
         if (t) {
           t.files += s.files;
@@ -207,6 +196,7 @@ function projectLayout(map: StructureMap): Layout {
     }
     aggregates.set(dir, { languages: languageStats(languages), structure: summarizeCounts(map, kinds, dir === '.' ? '' : dir + '/') });
   }
+  const own = new Map([...groups].map(([dir, group]) => [dir, group.files]));
   return { own, under: (dir) => (dir === '.' ? map.files : nested(dir).flatMap((r) => own.get(r)!)), aggregates };
 }
 

@@ -250,12 +250,15 @@ export async function scanWorkspace(rootDir: string, options: AnalyzeOptions = {
   const entryPoints: string[] = [];
   for (const f of files) {
     const slash = f.path.lastIndexOf('/');
-    const dir = slash < 0 ? '.' : f.path.slice(0, slash);
-    const base = f.path.slice(slash + 1);
-    if ((MANIFEST_NAMES.has(base) || base.endsWith('.csproj')) && !NOT_A_PROJECT_DIR.test(dir) && f.kind !== 'build') projectRoots.add(dir);
+    const base = slash < 0 ? f.path : f.path.slice(slash + 1);
+    if ((MANIFEST_NAMES.has(base) || base.endsWith('.csproj')) && f.kind !== 'build') {
+      const dir = slash < 0 ? '.' : f.path.slice(0, slash);
+      if (!NOT_A_PROJECT_DIR.test(dir)) projectRoots.add(dir);
+    }
     if (f.kind === 'test') testDirs.add(testDirOf(f.path));
-    if (f.kind === 'source' && ENTRY_NAME.test(base) && f.path.split('/').length <= 3 && !/(^|\/)(lib|utils?|components?)\//.test(f.path)) entryPoints.push(f.path);
-    else if (f.kind === 'source' && /^(cmd\/[^/]+\/main\.go|src\/main\.rs|src\/bin\/[^/]+\.rs)$/.test(f.path)) entryPoints.push(f.path);
+    else if (f.kind !== 'source') continue;
+    else if (ENTRY_NAME.test(base) && f.path.split('/').length <= 3 && !/(^|\/)(lib|utils?|components?)\//.test(f.path)) entryPoints.push(f.path);
+    else if (/^(cmd\/[^/]+\/main\.go|src\/main\.rs|src\/bin\/[^/]+\.rs)$/.test(f.path)) entryPoints.push(f.path);
   }
   const map: StructureMap = { root, source: listed.source, files, skipped, readCount, projectRoots: [...projectRoots].sort(), entryPoints, testDirs: [...testDirs].sort() };
   if (cache && pendingFacts.length) withoutFacts.set(map, { files: pendingFacts, cache, maxBytes });
