@@ -41,9 +41,13 @@ export class AnalysisCache {
     createAnalysisTables(db);
   }
 
+  hasRows(root: string): boolean {
+    return this.db.prepare('SELECT 1 FROM analysis_files WHERE root = ? LIMIT 1').get(root) !== undefined;
+  }
+
   load(root: string): Map<string, CachedFile> {
-    // Raw rows (arrays), no facts: a 10,000-file workspace loads in a few milliseconds.
-    const rows = this.db.prepare('SELECT path, size, mtime_ms, kind, language, skip_reason, has_facts, profile_facts FROM analysis_files WHERE root = ?').raw().all(root) as Row[];
+    // Raw rows (arrays) without the facts themselves: a 10,000-file workspace loads in a few milliseconds.
+    const rows = this.db.prepare('SELECT path, size, mtime_ms, kind, language, skip_reason, facts IS NOT NULL, profile_facts FROM analysis_files WHERE root = ?').raw().all(root) as Row[];
     const map = new Map<string, CachedFile>();
     for (const row of rows) map.set(row[0], { size: row[1], mtimeMs: row[2], kind: row[3], language: row[4], skipReason: row[5], hasFacts: row[6] === 1, profileFacts: row[7] });
     return map;
@@ -51,33 +55,30 @@ export class AnalysisCache {
 
   /** The facts (JSON) of every cached file that has some, with the size and mtime they were read at. */
   loadFacts(root: string): Map<string, [size: number, mtimeMs: number, facts: string]> {
-    const rows = this.db
-      .prepare('SELECT f.path, e.size, e.mtime_ms, f.facts FROM analysis_facts f JOIN analysis_files e ON e.root = f.root AND e.path = f.path WHERE f.root = ?')
-      .raw()
-      .all(root) as [string, number, number, string][];
+    const rows = this.db.prepare('SELECT path, size, mtime_ms, facts FROM analysis_files WHERE root = ? AND facts IS NOT NULL').raw().all(root) as [string, number, number, string][];
     return new Map(rows.map((r) => [r[0], [r[1], r[2], r[3]]]));
   }
 
   /** Writes the changed entries and forgets the paths that are gone, in one transaction. */
   save(root: string, changed: ChangedFile[], removed: string[]): void {
     if (changed.length === 0 && removed.length === 0) return;
-    const upsert = this.db.prepare(
-      'INSERT OR REPLACE INTO analysis_files (root, path, size, mtime_ms, kind, language, skip_reason, has_facts, profile_facts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    );
-    const upsertFacts = this.db.prepare('INSERT OR REPLACE INTO analysis_facts (root, path, facts) VALUES (?, ?, ?)');
-    const remove = this.db.prepare('DELETE FROM analysis_files WHERE root = ? AND path = ?');
-    const removeFacts = this.db.prepare('DELETE FROM analysis_facts WHERE root = ? AND path = ?');
     this.db.transaction(() => {
-      for (const f of changed) {
-        upsert.run(root, f.path, f.size, f.mtimeMs, f.kind, f.language ?? null, f.skipReason ?? null, f.facts ? 1 : 0, f.profileFacts);
-        if (f.facts) upsertFacts.run(root, f.path, JSON.stringify(f.facts));
-        else removeFacts.run(root, f.path);
-      }
-      for (const p of removed) {
-        remove.run(root, p);
-        removeFacts.run(root, p);
-      }
+      this.insertRows('INSERT OR REPLACE INTO analysis_files (root, path, size, mtime_ms, kind, language, skip_reason, facts, profile_facts) VALUES', 9, changed, (f) => [
+        root, f.path, f.size, f.mtimeMs, f.kind, f.language ?? null, f.skipReason ?? null, f.facts ? JSON.stringify(f.facts) : null, f.profileFacts,
+      ]);
+      const remove = this.db.prepare('DELETE FROM analysis_files WHERE root = ? AND path = ?');
+      for (const p of removed) remove.run(root, p);
     })();
+  }
+
+  /** Many rows per statement: a cold run writes tens of thousands, and each statement costs a round trip. */
+  private insertRows<T>(sql: string, columns: number, items: readonly T[], values: (item: T) => unknown[]): void {
+    const batch = 100;
+    const placeholders = (rows: number) => Array.from({ length: rows }, () => `(${new Array(columns).fill('?').join(', ')})`).join(', ');
+    const full = items.length >= batch ? this.db.prepare(`${sql} ${placeholders(batch)}`) : undefined;
+    let i = 0;
+    for (; full && i + batch <= items.length; i += batch) full.run(items.slice(i, i + batch).flatMap(values));
+    if (i < items.length) this.db.prepare(`${sql} ${placeholders(items.length - i)}`).run(items.slice(i).flatMap(values));
   }
 
   /**
@@ -85,14 +86,9 @@ export class AnalysisCache {
    * needs no help: it checks the files its detectors read by blob id or ctime.)
    */
   invalidate(root: string, paths: readonly string[]): void {
-    const where = "WHERE root = ? AND (path = ? OR path LIKE ? ESCAPE '\\')";
-    const remove = this.db.prepare(`DELETE FROM analysis_files ${where}`);
-    const removeFacts = this.db.prepare(`DELETE FROM analysis_facts ${where}`);
+    const remove = this.db.prepare("DELETE FROM analysis_files WHERE root = ? AND (path = ? OR path LIKE ? ESCAPE '\\')");
     this.db.transaction(() => {
-      for (const p of paths) {
-        remove.run(root, p, escapeLike(p) + '/%');
-        removeFacts.run(root, p, escapeLike(p) + '/%');
-      }
+      for (const p of paths) remove.run(root, p, escapeLike(p) + '/%');
     })();
   }
 
@@ -105,6 +101,6 @@ export class AnalysisCache {
   }
 
   clear(root: string): void {
-    for (const table of ['analysis_files', 'analysis_facts', 'analysis_profiles']) this.db.prepare(`DELETE FROM ${table} WHERE root = ?`).run(root);
+    for (const table of ['analysis_files', 'analysis_profiles']) this.db.prepare(`DELETE FROM ${table} WHERE root = ?`).run(root);
   }
 }

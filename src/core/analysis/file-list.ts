@@ -16,11 +16,10 @@ export interface ListedFiles {
 /** Folders never worth walking outside git (inside git, .gitignore decides). */
 const WALKER_ALWAYS_SKIP = new Set(['.git', 'node_modules', '.venv', 'venv', '__pycache__', '.deploy-agent', '.hg', '.svn']);
 
-/** Size and mtime of a file, as `fs.statSync` would give them, and git's id of its content. */
+/** Size and mtime of a file, as `fs.statSync` would give them. */
 export interface KnownStat {
   size: number;
   mtimeMs: number;
-  oid: string;
 }
 
 const GIT_ENV = { GIT_OPTIONAL_LOCKS: '0' };
@@ -74,7 +73,7 @@ const UNTRUSTED_FLAGS = 0x3000 | 0x8000 | (1 << 29) | (1 << 30);
  * Parses `git ls-files -z -t --stage --others --debug`: an untracked file is `? <path>\0`; an
  * index entry is `<tag> <mode> <oid> <stage>\t<path>\0` followed by five lines of stat data
  * (ctime, mtime, dev/ino, uid/gid, size/flags). Returns every path and, for regular files with
- * no special flag, the size, mtime and blob id the index recorded.
+ * no special flag, the size and mtime the index recorded.
  */
 export function parseIndexListing(out: string): { paths: string[]; indexStat: Map<string, KnownStat> } {
   const paths: string[] = [];
@@ -97,8 +96,7 @@ export function parseIndexListing(out: string): { paths: string[]; indexStat: Ma
     if (tab < 0 || tab > nul || sizeEnd < 0) break;
     const rel = out.slice(tab + 1, nul);
     if (paths[paths.length - 1] !== rel) paths.push(rel); // a conflict lists one path per stage, one after another
-    const modeEnd = out.indexOf(' ', i + 2);
-    const mode = out.slice(i + 2, modeEnd);
+    const mode = out.slice(i + 2, out.indexOf(' ', i + 2));
     const sizeLine = out.slice(uidEnd + 1, sizeEnd);
     const flags = parseInt(sizeLine.slice(sizeLine.indexOf('flags: ') + 7), 16);
     if ((mode === '100644' || mode === '100755') && (flags & UNTRUSTED_FLAGS) === 0) {
@@ -106,8 +104,7 @@ export function parseIndexListing(out: string): { paths: string[]; indexStat: Ma
       const colon = mtime.indexOf(':');
       // The same arithmetic as Node's Stats#mtimeMs, so the numbers match a stat of the file exactly.
       const mtimeMs = Number(mtime.slice(0, colon)) * 1000 + Number(mtime.slice(colon + 1)) / 1e6;
-      const oid = out.slice(modeEnd + 1, out.indexOf(' ', modeEnd + 1));
-      indexStat.set(rel, { size: Number(sizeLine.slice('  size: '.length, sizeLine.indexOf('\t'))), mtimeMs, oid });
+      indexStat.set(rel, { size: Number(sizeLine.slice('  size: '.length, sizeLine.indexOf('\t'))), mtimeMs });
     }
     i = sizeEnd + 1;
   }
@@ -120,7 +117,7 @@ export function parseIndexListing(out: string): { paths: string[]; indexStat: Ma
  * same time). A tracked file git found unchanged keeps the index's size and mtime, so it need not
  * be stat'ed again.
  */
-async function gitListing(root: string, signal?: AbortSignal): Promise<{ paths: string[]; known: Map<string, KnownStat> } | undefined> {
+async function gitListingWithStat(root: string, signal?: AbortSignal): Promise<{ paths: string[]; known: Map<string, KnownStat> } | undefined> {
   const [index, changed] = await Promise.all([
     runGit(root, ['ls-files', '-z', '-t', '--stage', '--others', '--exclude-standard', '--debug'], signal),
     // Stat-only changes are listed too (no refresh), so the index's stat data of the rest is exact.
@@ -131,6 +128,12 @@ async function gitListing(root: string, signal?: AbortSignal): Promise<{ paths: 
   if (changed === undefined) indexStat.clear();
   else for (const rel of changed.split('\0')) if (rel) indexStat.delete(rel);
   return { paths, known: indexStat };
+}
+
+/** The index and the untracked-not-ignored files, paths only (every file will be stat'ed and read anyway). */
+async function gitListing(root: string, signal?: AbortSignal): Promise<{ paths: string[]; known: Map<string, KnownStat> } | undefined> {
+  const out = await runGit(root, ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], signal);
+  return out === undefined ? undefined : { paths: out.split('\0').filter(Boolean), known: new Map() };
 }
 
 function isInsideGit(root: string): boolean {
@@ -232,11 +235,13 @@ function walk(root: string): { paths: string[]; skipped: SkippedFile[] } {
 
 /**
  * Every file of the workspace that is not ignored: in a git repository git's index plus the
- * untracked files .gitignore does not exclude; elsewhere a walk with the same rules.
+ * untracked files .gitignore does not exclude; elsewhere a walk with the same rules. With
+ * `indexStat` (a warm run, which reads few files), tracked files git finds unchanged come with
+ * the size and mtime the index recorded.
  */
-export async function listWorkspaceFiles(root: string, signal?: AbortSignal): Promise<ListedFiles> {
+export async function listWorkspaceFiles(root: string, signal?: AbortSignal, indexStat = false): Promise<ListedFiles> {
   if (isInsideGit(root)) {
-    const listing = await gitListing(root, signal);
+    const listing = await (indexStat ? gitListingWithStat : gitListing)(root, signal);
     if (listing) return { source: 'git', paths: listing.paths.sort().filter((p, i, all) => p !== all[i - 1]), skipped: [], known: listing.known };
   }
   const { paths, skipped } = walk(root);

@@ -61,17 +61,14 @@ export function profileFingerprint(scan: Scan, primaryLanguages: readonly (strin
 }
 
 /**
- * What identifies the content of a file the detectors read: git's blob id (with the index's size
- * and mtime, which a new checkout moves) when git found the tracked file unchanged, else size,
- * mtime and ctime (every write moves the ctime, and nothing can set it back); `-` when it cannot
- * be stat'ed.
+ * What identifies the content of a file the detectors read: size, mtime and ctime from a stat
+ * (every write moves the ctime, to the nanosecond, and nothing can set it back); `-` when it
+ * cannot be stat'ed. A few dozen stats per run.
  */
-function contentKey(scan: Scan, rel: string): string {
-  const known = scan.known.get(rel);
-  if (known) return `git:${known.oid}:${known.size}:${known.mtimeMs}`;
+function contentKey(root: string, rel: string): string {
   try {
-    const st = statSync(path.join(scan.map.root, rel));
-    return `stat:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
+    const st = statSync(path.join(root, rel));
+    return `${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
   } catch {
     return '-';
   }
@@ -80,14 +77,14 @@ function contentKey(scan: Scan, rel: string): string {
 /** Records the content key of each file the detectors read, taken before it is read. */
 export function readRecorder(scan: Scan): { onRead: (rel: string) => void; reads: Map<string, string> } {
   const reads = new Map<string, string>();
-  return { reads, onRead: (rel) => void (reads.has(rel) || reads.set(rel, contentKey(scan, rel))) };
+  return { reads, onRead: (rel) => void (reads.has(rel) || reads.set(rel, contentKey(scan.map.root, rel))) };
 }
 
 /** The stored profile of this workspace when its fingerprint matches and the files its detectors read are unchanged. */
 export function storedProfile(cache: AnalysisCache, scan: Scan, fingerprint: string): ProjectProfile | undefined {
   const stored = cache.loadProfile(scan.map.root);
   if (!stored || stored.fingerprint !== fingerprint) return undefined;
-  for (const [rel, key] of JSON.parse(stored.reads) as [string, string][]) if (contentKey(scan, rel) !== key) return undefined;
+  for (const [rel, key] of JSON.parse(stored.reads) as [string, string][]) if (contentKey(scan.map.root, rel) !== key) return undefined;
   profileCacheStats.reused++;
   return JSON.parse(stored.profile) as ProjectProfile;
 }

@@ -5,7 +5,7 @@ import { throwIfAborted } from '../recovery/retry';
 import { AnalysisCache, type CachedFile, type ChangedFile } from './cache';
 import { classifyPath, languageOfShebang, refineAmbiguousLanguage } from './classify';
 import { extractFacts } from './extract';
-import { listWorkspaceFiles, type KnownStat } from './file-list';
+import { listWorkspaceFiles } from './file-list';
 import { profileFactsOf } from './profile-cache';
 import type { AnalyzeOptions, FileEntry, FileFacts, FileKind, SkipReason, SkippedFile, StructureMap, StructureSummary } from './types';
 
@@ -113,8 +113,6 @@ function testDirOf(file: string): string {
 export interface Scan {
   map: StructureMap;
   profileFacts: string[];
-  /** Tracked files git found unchanged: the index's size, mtime and blob id. */
-  known: ReadonlyMap<string, KnownStat>;
   /** The cache the scan used (absent without a store). */
   cache?: AnalysisCache;
 }
@@ -166,9 +164,10 @@ export async function scanWorkspace(rootDir: string, options: AnalyzeOptions = {
   }
   const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   throwIfAborted(options.signal);
-  // git lists the files in its own processes while this one loads the cache.
-  const listing = listWorkspaceFiles(root, options.signal);
+  // git lists the files in its own processes while this one loads the cache. Only a warm run
+  // asks for the index's stat data: a cold one reads every file anyway.
   const cache = options.store ? new AnalysisCache(options.store.db) : undefined;
+  const listing = listWorkspaceFiles(root, options.signal, cache?.hasRows(root) ?? false);
   const cached: Map<string, CachedFile> = cache ? cache.load(root) : new Map();
   const listed = await listing;
   throwIfAborted(options.signal);
@@ -262,7 +261,7 @@ export async function scanWorkspace(rootDir: string, options: AnalyzeOptions = {
   }
   const map: StructureMap = { root, source: listed.source, files, skipped, readCount, projectRoots: [...projectRoots].sort(), entryPoints, testDirs: [...testDirs].sort() };
   if (cache && pendingFacts.length) withoutFacts.set(map, { files: pendingFacts, cache, maxBytes });
-  return { map, profileFacts, known: listed.known, ...(cache ? { cache } : {}) };
+  return { map, profileFacts, ...(cache ? { cache } : {}) };
 }
 
 /** Files per kind (and in all), what a structure summary counts. */

@@ -128,8 +128,8 @@ describe('analysis: warm runs give what a cold run gives', () => {
   it('sees a manifest edit that keeps size and mtime (worktree, then committed)', async () => {
     const manifest = path.join(root, 'packages/api/package.json');
     const before = statSync(manifest);
-    // git compares ctimes to the second: an edit that restores the mtime within the second of the
-    // last write is invisible to git (and so to this cache). A real edit is a second later.
+    // The stored profile notices by the ctime; git compares ctimes to the second, so the commit
+    // below needs the edit to come a second after the last write to see it.
     await nextSecond();
     writeFileSync(manifest, readFileSync(manifest, 'utf8').replace('^4.19.2', '^4.19.3'));
     utimesSync(manifest, before.atime, before.mtime);

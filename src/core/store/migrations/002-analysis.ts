@@ -1,17 +1,20 @@
 import type Database from 'better-sqlite3';
 import type { Migration } from './types';
 
+const FILE_COLUMNS = ['root', 'path', 'size', 'mtime_ms', 'kind', 'language', 'skip_reason', 'facts', 'profile_facts'];
+
 /**
  * The structure-map cache: one row per file of an analysed workspace, keyed by root + path, valid
- * while size and mtime match (`profile_facts`: the part of the file's facts a profile uses, as
- * JSON); the facts themselves in their own table, so a warm run that needs none reads a table a
- * third the size; and one stored profile per workspace with the fingerprint of its inputs.
+ * while size and mtime match (`facts`: what was read from the file, `profile_facts`: the part of
+ * them a profile uses, both JSON); and one stored profile per workspace with the fingerprint of
+ * its inputs.
  */
 export function createAnalysisTables(db: Database.Database): void {
-  // A cache from before the facts moved to their own table is dropped: the next run reads again.
-  const columns = db.prepare('PRAGMA table_info(analysis_files)').all() as { name: string }[];
-  if (columns.some((c) => c.name === 'facts')) db.exec('DROP TABLE analysis_files');
+  // A cache table of another shape (from an older version) is dropped: the next run reads again.
+  const columns = (db.prepare('PRAGMA table_info(analysis_files)').all() as { name: string }[]).map((c) => c.name);
+  if (columns.length && columns.join() !== FILE_COLUMNS.join()) db.exec('DROP TABLE analysis_files');
   db.exec(`
+    DROP TABLE IF EXISTS analysis_facts; -- facts had a table of their own for a while
     CREATE TABLE IF NOT EXISTS analysis_files (
       root TEXT NOT NULL,
       path TEXT NOT NULL,
@@ -20,14 +23,8 @@ export function createAnalysisTables(db: Database.Database): void {
       kind TEXT NOT NULL,
       language TEXT,
       skip_reason TEXT,
-      has_facts INTEGER NOT NULL,
+      facts TEXT,
       profile_facts TEXT NOT NULL,
-      PRIMARY KEY (root, path)
-    ) WITHOUT ROWID;
-    CREATE TABLE IF NOT EXISTS analysis_facts (
-      root TEXT NOT NULL,
-      path TEXT NOT NULL,
-      facts TEXT NOT NULL,
       PRIMARY KEY (root, path)
     ) WITHOUT ROWID;
     CREATE TABLE IF NOT EXISTS analysis_profiles (
