@@ -11,7 +11,7 @@ import type { FileEntry, ProjectProfile } from './types';
  * data-inventory.ts): a stored profile is only reused by the same detection code.
  * test/unit/analysis/profile-cache.test.ts fails until this is bumped after such a change.
  */
-export const PROFILE_CACHE_VERSION = 2;
+export const PROFILE_CACHE_VERSION = 3;
 
 /** How often this process reused a stored profile or had to compute one (tests and the benchmark read it). */
 export const profileCacheStats = { reused: 0, computed: 0 };
@@ -33,30 +33,43 @@ export function profileFactsOf(file: Pick<FileEntry, 'language' | 'facts'>): str
 }
 
 /**
- * What a profile is derived from, hashed: every listed file's path, kind, language and the facts
- * a profile uses (from the cache, so unchanged files are never parsed), the skipped files, the project layout
- * and each project's primary language (the only input that depends on file sizes). File sizes
- * themselves are not in it: languages and the structure summary are recomputed on every run.
- * The contents the detectors read (manifests, lockfiles, configs) are checked separately
- * (`contentKey`), since which files those are is only known after detection.
+ * The per-file part of a profile's fingerprint, fed by the scan as it goes: every listed file's
+ * path, kind, language and the facts a profile uses (from the cache, so unchanged files are never
+ * parsed). Hashed ~64 KB at a time: far cheaper than once per file.
  */
-export function profileFingerprint(scan: Scan, primaryLanguages: readonly (string | null)[]): string {
-  const { map, profileFacts } = scan;
-  const hash = createHash('sha1');
-  hash.update(`${PROFILE_CACHE_VERSION}\0${DEPLOY_AGENT_VERSION}\0${map.root}\0${map.projectRoots.join('\0')}\n${primaryLanguages.join('\0')}\n`);
-  hash.update(`${map.entryPoints.join('\0')}\n${map.testDirs.join('\0')}\n`);
-  // One update per ~64 KB: far cheaper than one per file.
-  let chunk = '';
-  for (let i = 0; i < map.files.length; i++) {
-    const f = map.files[i]!;
-    chunk += `${f.path}\0${f.kind}\0${f.language ?? ''}\0${profileFacts[i]}\n`;
-    if (chunk.length > 65536) {
-      hash.update(chunk);
-      chunk = '';
+export class FilesDigest {
+  private readonly hash = createHash('sha1');
+  private chunk = '';
+
+  add(file: FileEntry, profileFacts: string): void {
+    this.chunk += `${file.path}\0${file.kind}\0${file.language ?? ''}\0${profileFacts}\n`;
+    if (this.chunk.length > 65536) {
+      this.hash.update(this.chunk);
+      this.chunk = '';
     }
   }
-  for (const s of map.skipped) chunk += `${s.path}\0${s.reason}\n`;
-  hash.update(chunk);
+
+  digest(): string {
+    this.hash.update(this.chunk);
+    this.chunk = '';
+    return this.hash.digest('hex');
+  }
+}
+
+/**
+ * What a profile is derived from, hashed: the files (`FilesDigest`), the skipped files, the
+ * project layout, entry points, test folders and each project's primary language (the only input
+ * that depends on file sizes). File sizes themselves are not in it: languages and the structure
+ * summary are recomputed on every run. The contents the detectors read (manifests, lockfiles,
+ * configs) are checked separately (`contentKey`), since which files those are is only known
+ * after detection.
+ */
+export function profileFingerprint(scan: Scan, filesDigest: string, primaryLanguages: readonly (string | null)[]): string {
+  const { map } = scan;
+  const hash = createHash('sha1');
+  hash.update(`${PROFILE_CACHE_VERSION}\0${DEPLOY_AGENT_VERSION}\0${map.root}\0${filesDigest}\n${map.projectRoots.join('\0')}\n${primaryLanguages.join('\0')}\n`);
+  hash.update(`${map.entryPoints.join('\0')}\n${map.testDirs.join('\0')}\n`);
+  hash.update(map.skipped.map((s) => `${s.path}\0${s.reason}\n`).join(''));
   return hash.digest('hex');
 }
 

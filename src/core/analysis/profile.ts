@@ -7,7 +7,7 @@ import { detectNode } from './detect/node';
 import { detectPython } from './detect/python';
 import { detectDeno, detectElixir, detectPhp, detectRuby, detectStatic } from './detect/scripting';
 import { profileFingerprint, readRecorder, storedProfile, storeProfile } from './profile-cache';
-import { emptyKindCounts, scanWorkspace, summarizeCounts, withFacts, type KindCounts, type Scan } from './structure';
+import { emptyKindCounts, scanWorkspace, summarizeCounts, tallyFolders, withFacts, type FolderTotals, type KindCounts, type Scan } from './structure';
 import type { AnalyzeOptions, CiInfo, DataInventory, Detection, DockerInfo, FileEntry, LanguageStat, ProjectProfile, StructureMap, StructureSummary } from './types';
 
 const NOT_PRIMARY = new Set([...SECONDARY_LANGUAGES, 'vue', 'svelte', 'astro']);
@@ -81,7 +81,7 @@ function detectAll(ctx: ProjectContext, workspaceHas: (p: string) => boolean): S
  */
 function profileOf(map: StructureMap, layout: Layout, dir: string, names: ReadonlySet<string>, inventory: DataInventory, onRead?: (path: string) => void): ProjectProfile {
   const files = layout.under(dir);
-  const ctx = new ProjectContext(map.root, dir, layout.own.get(dir)!, names, onRead);
+  const ctx = new ProjectContext(map.root, dir, layout.own(dir), names, onRead);
   const { languages, structure } = layout.aggregates.get(dir)!;
   const primaryLanguage = primaryLanguageOf(languages);
   const all = detectAll(ctx, (p) => names.has(p));
@@ -144,60 +144,58 @@ function profileOf(map: StructureMap, layout: Layout, dir: string, names: Readon
 /** Each project's files, and what the files under each project's folder add up to. */
 interface Layout {
   /** Files by their deepest project folder (what that project's detectors see). */
-  own: Map<string, FileEntry[]>;
+  own(dir: string): FileEntry[];
   /** Every file under a project's folder, nested projects included. */
   under(dir: string): FileEntry[];
   aggregates: Map<string, { languages: LanguageStat[]; structure: StructureSummary }>;
 }
 
-function projectLayout(map: StructureMap): Layout {
+/** The deepest project folder at or above `dir`. */
+function projectOf(dir: string, roots: ReadonlySet<string>): string {
+  let d = dir;
+  while (d !== '.' && !roots.has(d)) d = d.includes('/') ? d.slice(0, d.lastIndexOf('/')) : '.';
+  return d;
+}
+
+function projectLayout(map: StructureMap, folders: ReadonlyMap<string, FolderTotals>): Layout {
   const roots = new Set(map.projectRoots);
-  type Group = { files: FileEntry[]; kinds: KindCounts; languages: LanguageTotals };
-  const groups = new Map<string, Group>([...roots].map((r) => [r, { files: [], kinds: emptyKindCounts(), languages: new Map() }]));
-  // Each file belongs to its deepest project folder (looked up once per folder); counted there.
-  const groupOfDir = new Map<string, Group>();
-  for (const f of map.files) {
-    const slash = f.path.lastIndexOf('/');
-    const fileDir = slash < 0 ? '.' : f.path.slice(0, slash);
-    let group = groupOfDir.get(fileDir);
-    if (group === undefined) {
-      let d = f.path;
-      do d = d.includes('/') ? d.slice(0, d.lastIndexOf('/')) : '.';
-      while (d !== '.' && !roots.has(d));
-      group = groups.get(d)!;
-      groupOfDir.set(fileDir, group);
+  // Each folder's totals go to its deepest project, then each project adds up the ones nested in it.
+  const totals = new Map<string, { kinds: KindCounts; languages: LanguageTotals }>([...roots].map((r) => [r, { kinds: emptyKindCounts(), languages: new Map() }]));
+  const add = (to: { kinds: KindCounts; languages: LanguageTotals }, from: FolderTotals) => {
+    for (const k of Object.keys(to.kinds) as (keyof KindCounts)[]) to.kinds[k] += from.kinds[k];
+    for (const [name, s] of from.languages) {
+      const t = to.languages.get(name);
+      if (t) {
+        t.files += s.files;
+        t.bytes += s.bytes;
+      } else to.languages.set(name, { ...s });
     }
-    group.files.push(f);
-    group.kinds[f.kind]++;
-    group.kinds.all++;
-    if (f.language && (f.kind === 'source' || f.kind === 'test')) {
-      const s = group.languages.get(f.language);
-      if (s) {
-        s.files++;
-        s.bytes += f.size;
-      } else group.languages.set(f.language, { files: 1, bytes: f.size });
-    }
-  }
+  };
+  for (const [dir, folder] of folders) add(totals.get(projectOf(dir, roots))!, folder);
   const nested = (dir: string) => (dir === '.' ? [...roots] : [...roots].filter((r) => r === dir || r.startsWith(dir + '/')));
   const aggregates = new Map<string, { languages: LanguageStat[]; structure: StructureSummary }>();
   for (const dir of roots) {
-    const kinds = emptyKindCounts();
-    const languages: LanguageTotals = new Map();
-    for (const r of nested(dir)) {
-      const group = groups.get(r)!;
-      for (const k of Object.keys(kinds) as (keyof KindCounts)[]) kinds[k] += group.kinds[k];
-      for (const [name, s] of group.languages) {
-        const t = languages.get(name);
-        if (t) {
-          t.files += s.files;
-          t.bytes += s.bytes;
-        } else languages.set(name, { ...s });
+    const sum = { kinds: emptyKindCounts(), languages: new Map() as LanguageTotals };
+    for (const r of nested(dir)) add(sum, totals.get(r)!);
+    aggregates.set(dir, { languages: languageStats(sum.languages), structure: summarizeCounts(map, sum.kinds, dir === '.' ? '' : dir + '/') });
+  }
+  // The files themselves only when the profile is computed (in the map's order).
+  let byProject: Map<string, FileEntry[]> | undefined;
+  const own = (dir: string) => {
+    if (!byProject) {
+      byProject = new Map([...roots].map((r) => [r, []]));
+      const projectOfDir = new Map<string, string>();
+      for (const f of map.files) {
+        const slash = f.path.lastIndexOf('/');
+        const fileDir = slash < 0 ? '.' : f.path.slice(0, slash);
+        let project = projectOfDir.get(fileDir);
+        if (project === undefined) projectOfDir.set(fileDir, (project = projectOf(fileDir, roots)));
+        byProject.get(project)!.push(f);
       }
     }
-    aggregates.set(dir, { languages: languageStats(languages), structure: summarizeCounts(map, kinds, dir === '.' ? '' : dir + '/') });
-  }
-  const own = new Map([...groups].map(([dir, group]) => [dir, group.files]));
-  return { own, under: (dir) => (dir === '.' ? map.files : nested(dir).flatMap((r) => own.get(r)!)), aggregates };
+    return byProject.get(dir)!;
+  };
+  return { own, under: (dir) => (dir === '.' ? map.files : nested(dir).flatMap((r) => own(r))), aggregates };
 }
 
 /** The profile from the files' facts and the detectors (`onRead` is told each file they read). */
@@ -220,10 +218,10 @@ function assemble(map: StructureMap, layout: Layout, onRead?: (path: string) => 
  * languages and structure are recomputed from), else a fresh one, stored for the next run.
  */
 function profileOfScan(scan: Scan): ProjectProfile {
-  const { map, cache } = scan;
-  const layout = projectLayout(map);
-  if (!cache) return assemble(withFacts(map), layout);
-  const fingerprint = profileFingerprint(scan, map.projectRoots.map((d) => primaryLanguageOf(layout.aggregates.get(d)!.languages)));
+  const { map, cache, filesDigest } = scan;
+  const layout = projectLayout(map, scan.folders);
+  if (!cache || !filesDigest) return assemble(withFacts(map), layout);
+  const fingerprint = profileFingerprint(scan, filesDigest, map.projectRoots.map((d) => primaryLanguageOf(layout.aggregates.get(d)!.languages)));
   const stored = storedProfile(cache, scan, fingerprint);
   if (stored) {
     for (const p of [stored, ...stored.projects]) {
@@ -263,7 +261,7 @@ export function structureOf(profile: ProjectProfile): StructureMap | undefined {
 }
 
 export function profileFromStructure(map: StructureMap, started = performance.now()): ProjectProfile {
-  const rootProfile = assemble(withFacts(map), projectLayout(map));
+  const rootProfile = assemble(withFacts(map), projectLayout(map, tallyFolders(map.files)));
   rootProfile.durationMs = Math.round(performance.now() - started);
   structures.set(rootProfile, map);
   return rootProfile;

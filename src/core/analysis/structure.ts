@@ -6,7 +6,7 @@ import { AnalysisCache, type CachedFile, type ChangedFile } from './cache';
 import { classifyPath, languageOfShebang, refineAmbiguousLanguage } from './classify';
 import { extractFacts } from './extract';
 import { listWorkspaceFiles } from './file-list';
-import { profileFactsOf } from './profile-cache';
+import { FilesDigest, profileFactsOf } from './profile-cache';
 import type { AnalyzeOptions, FileEntry, FileFacts, FileKind, SkipReason, SkippedFile, StructureMap, StructureSummary } from './types';
 
 export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
@@ -106,13 +106,57 @@ function testDirOf(file: string): string {
   return parts.length > 1 ? parts.slice(0, -1).join('/') : '.';
 }
 
+/** What the files directly in one folder add up to: files per kind, files and bytes per language of source and test files. */
+export interface FolderTotals {
+  kinds: KindCounts;
+  languages: Map<string, { files: number; bytes: number }>;
+}
+
+/** Adds files up by folder (`tallyFolders`, or one at a time during a scan). */
+export class FolderTally {
+  readonly totals = new Map<string, FolderTotals>();
+  private last: FolderTotals | undefined;
+  private lastDir = '';
+
+  add(file: FileEntry, dir: string): void {
+    // Files come sorted, so the folder mostly is the previous file's.
+    let folder = this.last;
+    if (dir !== this.lastDir || !folder) {
+      folder = this.totals.get(dir);
+      if (!folder) this.totals.set(dir, (folder = { kinds: emptyKindCounts(), languages: new Map() }));
+      this.last = folder;
+      this.lastDir = dir;
+    }
+    folder.kinds[file.kind]++;
+    folder.kinds.all++;
+    if (file.language && (file.kind === 'source' || file.kind === 'test')) {
+      const totals = folder.languages.get(file.language);
+      if (totals) {
+        totals.files++;
+        totals.bytes += file.size;
+      } else folder.languages.set(file.language, { files: 1, bytes: file.size });
+    }
+  }
+}
+
+export function tallyFolders(files: readonly FileEntry[]): Map<string, FolderTotals> {
+  const tally = new FolderTally();
+  for (const f of files) {
+    const slash = f.path.lastIndexOf('/');
+    tally.add(f, slash < 0 ? '.' : f.path.slice(0, slash));
+  }
+  return tally.totals;
+}
+
 /**
  * A structure map whose cached facts may still be JSON text (`withFacts` parses what is left),
- * with `profileFacts[i]`: the part of `map.files[i]`'s facts a profile uses, as JSON.
+ * with what the profile needs from the same pass over the files: totals per folder and, with a
+ * cache, the digest of the files for the profile's fingerprint.
  */
 export interface Scan {
   map: StructureMap;
-  profileFacts: string[];
+  folders: Map<string, FolderTotals>;
+  filesDigest?: string;
   /** The cache the scan used (absent without a store). */
   cache?: AnalysisCache;
 }
@@ -172,8 +216,12 @@ export async function scanWorkspace(rootDir: string, options: AnalyzeOptions = {
   const listed = await listing;
   throwIfAborted(options.signal);
   const files: FileEntry[] = [];
-  const profileFacts: string[] = [];
   const pendingFacts: FileEntry[] = [];
+  const digest = cache ? new FilesDigest() : undefined;
+  const folders = new FolderTally();
+  const projectRoots = new Set<string>(['.']);
+  const testDirs = new Set<string>();
+  const entryPoints: string[] = [];
   const skipped: SkippedFile[] = [...listed.skipped];
   const changed: ChangedFile[] = [];
   let readCount = 0;
@@ -233,7 +281,17 @@ export async function scanWorkspace(rootDir: string, options: AnalyzeOptions = {
     }
     if (skipReason) skipped.push({ path: rel, reason: skipReason, ...(detail ? { detail } : {}) });
     files.push(file);
-    profileFacts.push(forProfile);
+    digest?.add(file, forProfile);
+    // In the same pass: folder totals, projects, test folders and entry points.
+    const slash = rel.lastIndexOf('/');
+    const dir = slash < 0 ? '.' : rel.slice(0, slash);
+    folders.add(file, dir);
+    const base = slash < 0 ? rel : rel.slice(slash + 1);
+    if ((MANIFEST_NAMES.has(base) || base.endsWith('.csproj')) && file.kind !== 'build' && !NOT_A_PROJECT_DIR.test(dir)) projectRoots.add(dir);
+    if (file.kind === 'test') testDirs.add(testDirOf(rel));
+    else if (file.kind !== 'source') continue;
+    else if (ENTRY_NAME.test(base) && rel.split('/').length <= 3 && !/(^|\/)(lib|utils?|components?)\//.test(rel)) entryPoints.push(rel);
+    else if (/^(cmd\/[^/]+\/main\.go|src\/main\.rs|src\/bin\/[^/]+\.rs)$/.test(rel)) entryPoints.push(rel);
   }
   if (cache) {
     // Rows of paths no longer listed (only looked for when some are left over).
@@ -244,24 +302,9 @@ export async function scanWorkspace(rootDir: string, options: AnalyzeOptions = {
     }
     cache.save(root, changed, removed);
   }
-  const projectRoots = new Set<string>(['.']);
-  const testDirs = new Set<string>();
-  const entryPoints: string[] = [];
-  for (const f of files) {
-    const slash = f.path.lastIndexOf('/');
-    const base = slash < 0 ? f.path : f.path.slice(slash + 1);
-    if ((MANIFEST_NAMES.has(base) || base.endsWith('.csproj')) && f.kind !== 'build') {
-      const dir = slash < 0 ? '.' : f.path.slice(0, slash);
-      if (!NOT_A_PROJECT_DIR.test(dir)) projectRoots.add(dir);
-    }
-    if (f.kind === 'test') testDirs.add(testDirOf(f.path));
-    else if (f.kind !== 'source') continue;
-    else if (ENTRY_NAME.test(base) && f.path.split('/').length <= 3 && !/(^|\/)(lib|utils?|components?)\//.test(f.path)) entryPoints.push(f.path);
-    else if (/^(cmd\/[^/]+\/main\.go|src\/main\.rs|src\/bin\/[^/]+\.rs)$/.test(f.path)) entryPoints.push(f.path);
-  }
   const map: StructureMap = { root, source: listed.source, files, skipped, readCount, projectRoots: [...projectRoots].sort(), entryPoints, testDirs: [...testDirs].sort() };
   if (cache && pendingFacts.length) withoutFacts.set(map, { files: pendingFacts, cache, maxBytes });
-  return { map, profileFacts, ...(cache ? { cache } : {}) };
+  return { map, folders: folders.totals, ...(digest ? { filesDigest: digest.digest() } : {}), ...(cache ? { cache } : {}) };
 }
 
 /** Files per kind (and in all), what a structure summary counts. */
