@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { AnalysisCache, analyzeWorkspace, buildStructureMap } from '../../../src/core/analysis';
+import { AnalysisCache, analyzeIntegration, analyzeWorkspace, buildStructureMap } from '../../../src/core/analysis';
 import { profileCacheStats } from '../../../src/core/analysis/profile-cache';
 import { structureOf } from '../../../src/core/analysis/profile';
 import type { ProjectProfile } from '../../../src/core/analysis/types';
@@ -213,6 +213,17 @@ describe('analysis: warm runs give what a cold run gives', () => {
     const { profile, read } = await warmEqualsCold();
     assert.equal(read, 4, 'everything under packages/api');
     assert.ok(profile.envVars.includes('VAT_RATE'));
+  });
+
+  it('gives the integration analysis the same facts after a reused profile (loaded from the cache when asked for)', async () => {
+    write(root, 'packages/api/src/orders.ts', readFileSync(path.join(root, 'packages/api/src/orders.ts'), 'utf8') + '// a comment\n');
+    const recommendation = { title: 'Order totals with tax', description: 'Compute order totals including the tax rate.', integrationPoints: { dependencies: ['zod'] } };
+    const { profile, reused } = await warmEqualsCold();
+    assert.equal(reused, true);
+    const warm = await analyzeIntegration(root, profile, recommendation);
+    const cold = await analyzeIntegration(root, await analyzeWorkspace(root), recommendation);
+    assert.deepStrictEqual(warm, cold);
+    assert.equal(warm.rankedFiles[0]?.path, 'packages/api/src/orders.ts');
   });
 
   it('applies a changed size limit to cached files', async () => {
