@@ -92,7 +92,8 @@ export function evaluateProject(project: string, builds: readonly HistoryBuild[]
   const testFraction = options.testFraction ?? 0.3;
   if (!(testFraction > 0 && testFraction < 1)) throw new RangeError(`testFraction must be between 0 and 1 (got ${testFraction})`);
   const { x, y, prevFailed } = buildMatrix(builds, options.exclude ?? DEFAULT_EXCLUDED_FEATURES);
-  const nTrain = Math.floor(x.length * (1 - testFraction));
+  // The epsilon keeps a float product such as 489.99999999999994 from losing a whole row.
+  const nTrain = Math.floor(x.length * (1 - testFraction) + 1e-9);
   if (nTrain < 20 || x.length - nTrain < 5) throw new RangeError(`${project}: too few builds to evaluate (${x.length}; needs 20 to train and 5 to test)`);
   const forest = { ...DEFAULT_FOREST_OPTIONS, ...options.forest };
   const trainX = x.slice(0, nTrain);
