@@ -7,7 +7,8 @@ import { detectNode } from './detect/node';
 import { detectPython } from './detect/python';
 import { detectDeno, detectElixir, detectPhp, detectRuby, detectStatic } from './detect/scripting';
 import { profileFingerprint, readRecorder, storedProfile, storeProfile } from './profile-cache';
-import { emptyKindCounts, scanWorkspace, summarizeCounts, tallyFolders, withFacts, type FolderTotals, type KindCounts, type Scan } from './structure';
+import { scanWorkspace, withFacts, type Scan } from './structure';
+import { emptyKindCounts, summarizeCounts, tallyFolders, type FolderTotals, type KindCounts } from './summary';
 import type { AnalyzeOptions, CiInfo, DataInventory, Detection, DockerInfo, FileEntry, LanguageStat, ProjectProfile, StructureMap, StructureSummary } from './types';
 
 const NOT_PRIMARY = new Set([...SECONDARY_LANGUAGES, 'vue', 'svelte', 'astro']);

@@ -7,7 +7,8 @@ import { classifyPath, languageOfShebang, refineAmbiguousLanguage } from './clas
 import { extractFacts } from './extract';
 import { listWorkspaceFiles } from './file-list';
 import { FilesDigest, profileFactsOf } from './profile-cache';
-import type { AnalyzeOptions, FileEntry, FileFacts, FileKind, SkipReason, SkippedFile, StructureMap, StructureSummary } from './types';
+import { FolderTally, type FolderTotals } from './summary';
+import type { AnalyzeOptions, FileEntry, FileFacts, SkipReason, SkippedFile, StructureMap } from './types';
 
 export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
 
@@ -104,48 +105,6 @@ function testDirOf(file: string): string {
   const parts = file.split('/');
   for (let i = 0; i < parts.length - 1; i++) if (TEST_DIR_NAMES.has(parts[i]!.toLowerCase())) return parts.slice(0, i + 1).join('/');
   return parts.length > 1 ? parts.slice(0, -1).join('/') : '.';
-}
-
-/** What the files directly in one folder add up to: files per kind, files and bytes per language of source and test files. */
-export interface FolderTotals {
-  kinds: KindCounts;
-  languages: Map<string, { files: number; bytes: number }>;
-}
-
-/** Adds files up by folder (`tallyFolders`, or one at a time during a scan). */
-export class FolderTally {
-  readonly totals = new Map<string, FolderTotals>();
-  private last: FolderTotals | undefined;
-  private lastDir = '';
-
-  add(file: FileEntry, dir: string): void {
-    // Files come sorted, so the folder mostly is the previous file's.
-    let folder = this.last;
-    if (dir !== this.lastDir || !folder) {
-      folder = this.totals.get(dir);
-      if (!folder) this.totals.set(dir, (folder = { kinds: emptyKindCounts(), languages: new Map() }));
-      this.last = folder;
-      this.lastDir = dir;
-    }
-    folder.kinds[file.kind]++;
-    folder.kinds.all++;
-    if (file.language && (file.kind === 'source' || file.kind === 'test')) {
-      const totals = folder.languages.get(file.language);
-      if (totals) {
-        totals.files++;
-        totals.bytes += file.size;
-      } else folder.languages.set(file.language, { files: 1, bytes: file.size });
-    }
-  }
-}
-
-export function tallyFolders(files: readonly FileEntry[]): Map<string, FolderTotals> {
-  const tally = new FolderTally();
-  for (const f of files) {
-    const slash = f.path.lastIndexOf('/');
-    tally.add(f, slash < 0 ? '.' : f.path.slice(0, slash));
-  }
-  return tally.totals;
 }
 
 /**
@@ -305,38 +264,4 @@ export async function scanWorkspace(rootDir: string, options: AnalyzeOptions = {
   const map: StructureMap = { root, source: listed.source, files, skipped, readCount, projectRoots: [...projectRoots].sort(), entryPoints, testDirs: [...testDirs].sort() };
   if (cache && pendingFacts.length) withoutFacts.set(map, { files: pendingFacts, cache, maxBytes });
   return { map, folders: folders.totals, ...(digest ? { filesDigest: digest.digest() } : {}), ...(cache ? { cache } : {}) };
-}
-
-/** Files per kind (and in all), what a structure summary counts. */
-export type KindCounts = Record<FileKind, number> & { all: number };
-
-export function emptyKindCounts(): KindCounts {
-  return { all: 0, source: 0, test: 0, config: 0, docs: 0, build: 0, asset: 0, data: 0, other: 0 };
-}
-
-export function summarizeStructure(map: StructureMap, files: readonly FileEntry[] = map.files, prefix = ''): StructureSummary {
-  const counts = emptyKindCounts();
-  for (const f of files) counts[f.kind]++;
-  counts.all = files.length;
-  return summarizeCounts(map, counts, prefix);
-}
-
-/** The structure summary of the files under `prefix` (`''`: all), from their counts per kind. */
-export function summarizeCounts(map: StructureMap, counts: KindCounts, prefix = ''): StructureSummary {
-  const items = prefix ? map.skipped.filter((s) => s.path.startsWith(prefix)) : map.skipped;
-  const byReason: Partial<Record<SkipReason, number>> = {};
-  for (const s of items) byReason[s.reason] = (byReason[s.reason] ?? 0) + 1;
-  return {
-    files: counts.all,
-    sourceFiles: counts.source,
-    testFiles: counts.test,
-    configFiles: counts.config,
-    docsFiles: counts.docs,
-    buildFiles: counts.build,
-    assetFiles: counts.asset,
-    skipped: { count: items.length, byReason, items: items.slice(0, 200) },
-    source: map.source,
-    readCount: map.readCount,
-    entryPoints: prefix ? map.entryPoints.filter((e) => e.startsWith(prefix)).map((e) => e.slice(prefix.length)) : map.entryPoints,
-  };
 }
