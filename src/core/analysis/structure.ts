@@ -99,7 +99,9 @@ function readEntry(abs: string, rel: string, size: number, mtimeMs: number, maxB
 }
 
 const TEST_DIR_NAMES = new Set(['test', 'tests', '__tests__', 'spec', 'specs', 'e2e', 'testing']);
-const ENTRY_NAME = /^(main|index|app|server|manage|wsgi|asgi|program|application)\.[a-z]+$/i;
+const ENTRY_PATH = /(?:^|\/)(?:main|index|app|server|manage|wsgi|asgi|program|application)\.[a-z]+$/i;
+/** A path whose file name is in MANIFEST_NAMES or ends in .csproj. */
+const MANIFEST_PATH = new RegExp(`(?:^|/)(?:${[...MANIFEST_NAMES].map((n) => n.replace(/\./g, '\\.')).join('|')}|[^/]*\\.csproj)$`);
 
 function testDirOf(file: string): string {
   const parts = file.split('/');
@@ -241,15 +243,17 @@ export async function scanWorkspace(rootDir: string, options: AnalyzeOptions = {
     if (skipReason) skipped.push({ path: rel, reason: skipReason, ...(detail ? { detail } : {}) });
     files.push(file);
     digest?.add(file, forProfile);
-    // In the same pass: folder totals, projects, test folders and entry points.
+    // In the same pass (on the path as it is: this runs for every file of every run): folder
+    // totals, projects, test folders and entry points.
     const slash = rel.lastIndexOf('/');
-    const dir = slash < 0 ? '.' : rel.slice(0, slash);
-    folders.add(file, dir);
-    const base = slash < 0 ? rel : rel.slice(slash + 1);
-    if ((MANIFEST_NAMES.has(base) || base.endsWith('.csproj')) && file.kind !== 'build' && !NOT_A_PROJECT_DIR.test(dir)) projectRoots.add(dir);
+    folders.add(file, rel, slash);
+    if (MANIFEST_PATH.test(rel) && file.kind !== 'build') {
+      const dir = slash < 0 ? '.' : rel.slice(0, slash);
+      if (!NOT_A_PROJECT_DIR.test(dir)) projectRoots.add(dir);
+    }
     if (file.kind === 'test') testDirs.add(testDirOf(rel));
     else if (file.kind !== 'source') continue;
-    else if (ENTRY_NAME.test(base) && rel.split('/').length <= 3 && !/(^|\/)(lib|utils?|components?)\//.test(rel)) entryPoints.push(rel);
+    else if (ENTRY_PATH.test(rel) && rel.split('/').length <= 3 && !/(^|\/)(lib|utils?|components?)\//.test(rel)) entryPoints.push(rel);
     else if (/^(cmd\/[^/]+\/main\.go|src\/main\.rs|src\/bin\/[^/]+\.rs)$/.test(rel)) entryPoints.push(rel);
   }
   if (cache) {

@@ -46,16 +46,18 @@ export interface FolderTotals {
 export class FolderTally {
   readonly totals = new Map<string, FolderTotals>();
   private last: FolderTotals | undefined;
-  private lastDir = '';
+  private lastPrefix = '';
 
-  add(file: FileEntry, dir: string): void {
-    // Files come sorted, so the folder mostly is the previous file's.
+  /** `slash`: the position of the path's last `/` (-1 for a file at the root). */
+  add(file: FileEntry, path: string, slash: number): void {
+    // Files come sorted, so the folder mostly is the previous file's: compared without slicing.
     let folder = this.last;
-    if (dir !== this.lastDir || !folder) {
+    if (!folder || slash + 1 !== this.lastPrefix.length || !path.startsWith(this.lastPrefix)) {
+      this.lastPrefix = path.slice(0, slash + 1);
+      const dir = slash < 0 ? '.' : path.slice(0, slash);
       folder = this.totals.get(dir);
       if (!folder) this.totals.set(dir, (folder = { kinds: emptyKindCounts(), languages: new Map() }));
       this.last = folder;
-      this.lastDir = dir;
     }
     folder.kinds[file.kind]++;
     folder.kinds.all++;
@@ -71,9 +73,6 @@ export class FolderTally {
 
 export function tallyFolders(files: readonly FileEntry[]): Map<string, FolderTotals> {
   const tally = new FolderTally();
-  for (const f of files) {
-    const slash = f.path.lastIndexOf('/');
-    tally.add(f, slash < 0 ? '.' : f.path.slice(0, slash));
-  }
+  for (const f of files) tally.add(f, f.path, f.path.lastIndexOf('/'));
   return tally.totals;
 }
