@@ -465,34 +465,8 @@ export class Orchestrator {
         return { tests, repairs, usage, filesWritten, testRounds: rounds, treeAfterRepair };
       }
       case 'review': {
-        const tests = state.tests!;
-        if (tests.error) {
-          throw new DeployAgentError('TESTS_DID_NOT_RUN', `The tests could not be run: ${tests.error}`, 'See the report for the test output; fix the test setup of the repository, then deploy again.');
-        }
-        if (tests.counts.failed > 0) {
-          throw new DeployAgentError(
-            'TESTS_FAILED',
-            `${tests.counts.failed} test(s) still fail after ${state.repairs} repair round(s): ${tests.failures.map((f) => f.name).slice(0, 5).join(', ')}.`,
-            'Run again with a strategy that allows more repair rounds (--strategy aggressive), or keep the worktree (--keep-worktree) and fix it by hand.',
-            { details: { failures: tests.failures.slice(0, 20) } },
-          );
-        }
-        if (tests.counts.passed === 0) {
-          throw new DeployAgentError('NO_TESTS_RAN', 'No test passed: the generated tests were not found or not run.', 'Check the test framework the project profile detected (`deploy-agent analyze`).');
-        }
-        const threshold = state.levers?.coverageThreshold;
-        if (threshold !== undefined && threshold > 0 && tests.coverage === undefined) {
-          // A gate that cannot measure must not pass silently.
-          throw new DeployAgentError(
-            'COVERAGE_NOT_MEASURED',
-            `A coverage threshold of ${threshold}% is configured, but coverage could not be measured: ${tests.coverageNote ?? 'the test run reported none'}.`,
-            'Add the coverage tool the note names to the project (for example c8 for mocha, pytest-cov for pytest), or set deployAgent.pipeline.coverageThreshold to 0.',
-          );
-        }
-        if (threshold !== undefined && tests.coverage !== undefined && tests.coverage < threshold) {
-          throw new DeployAgentError('COVERAGE_BELOW_THRESHOLD', `Line coverage ${tests.coverage.toFixed(1)}% is below the required ${threshold}%.`, 'Lower the coverage threshold in the settings, or ask for more tests in the recommendation.');
-        }
-        await this.qualityGates(state, ctx);
+        this.assertTestsAcceptable(state.tests!, state);
+        const gated = await this.qualityGates(state, ctx);
         const review = await ports.review(state.repoRoot!, state.sandbox!, state.before!);
         if (review.secrets.length) {
           throw new DeployAgentError(
@@ -510,7 +484,7 @@ export class Orchestrator {
             { details: { paths: review.outsideSandbox } },
           );
         }
-        return { review };
+        return { review, ...gated };
       }
       case 'commit': {
         // A process killed right after committing left the commit on the branch: take it, do not commit twice.
@@ -710,27 +684,100 @@ export class Orchestrator {
     };
   }
 
-  /** The strategy's type-check and lint gates, after the tests passed and before the review. */
-  private async qualityGates(state: DeploymentState, ctx: StepContext): Promise<void> {
+  /** Refuses tests that failed, did not run, or miss the coverage threshold (before the review, and again after a gate repair). */
+  private assertTestsAcceptable(tests: TestRunOutcome, state: DeploymentState): void {
+    if (tests.error) {
+      throw new DeployAgentError('TESTS_DID_NOT_RUN', `The tests could not be run: ${tests.error}`, 'See the report for the test output; fix the test setup of the repository, then deploy again.');
+    }
+    if (tests.counts.failed > 0) {
+      throw new DeployAgentError(
+        'TESTS_FAILED',
+        `${tests.counts.failed} test(s) still fail after ${state.repairs} repair round(s): ${tests.failures.map((f) => f.name).slice(0, 5).join(', ')}.`,
+        'Run again with a strategy that allows more repair rounds (--strategy aggressive), or keep the worktree (--keep-worktree) and fix it by hand.',
+        { details: { failures: tests.failures.slice(0, 20) } },
+      );
+    }
+    if (tests.counts.passed === 0) {
+      throw new DeployAgentError('NO_TESTS_RAN', 'No test passed: the generated tests were not found or not run.', 'Check the test framework the project profile detected (`deploy-agent analyze`).');
+    }
+    const threshold = state.levers?.coverageThreshold;
+    if (threshold !== undefined && threshold > 0 && tests.coverage === undefined) {
+      // A gate that cannot measure must not pass silently.
+      throw new DeployAgentError(
+        'COVERAGE_NOT_MEASURED',
+        `A coverage threshold of ${threshold}% is configured, but coverage could not be measured: ${tests.coverageNote ?? 'the test run reported none'}.`,
+        'Add the coverage tool the note names to the project (for example c8 for mocha, pytest-cov for pytest), or set deployAgent.pipeline.coverageThreshold to 0.',
+      );
+    }
+    if (threshold !== undefined && tests.coverage !== undefined && tests.coverage < threshold) {
+      throw new DeployAgentError('COVERAGE_BELOW_THRESHOLD', `Line coverage ${tests.coverage.toFixed(1)}% is below the required ${threshold}%.`, 'Lower the coverage threshold in the settings, or ask for more tests in the recommendation.');
+    }
+  }
+
+  /**
+   * The strategy's type-check and lint gates, after the tests passed and before the review. Problems
+   * in the change are repaired like failing tests, within the strategy's repair rounds left over:
+   * a fix round gets the problems as its failing output, then the tests and the gates run again.
+   * Returns what the repairs changed (nothing when the gates passed at once).
+   */
+  private async qualityGates(state: DeploymentState, ctx: StepContext): Promise<Patch> {
     const ports = this.options.ports;
     const gates = { typecheck: Boolean(state.levers?.typecheckGate), lint: Boolean(state.levers?.lintGate) };
-    if (!ports.runQualityGates || (!gates.typecheck && !gates.lint)) return;
-    ctx.progress(`running the ${[gates.typecheck && 'type check', gates.lint && 'linter'].filter(Boolean).join(' and ')} on the change`);
-    const results = await ports.runQualityGates(state.sandbox!, { repoRoot: state.repoRoot!, gates, filesWritten: state.filesWritten, timeLimitMs: state.levers?.timeLimitMs ?? 600_000, signal: ctx.signal });
-    for (const r of results) {
-      const { output, ...summary } = r;
-      this.eventLog.insert(state.id, this.now(), 'quality.gate', { ...summary, output: output.slice(-4000) });
-      if (r.skipped) ctx.log('info', `${r.gate} gate skipped: ${r.skipped}.`);
-      else if (r.preexisting) ctx.log('warn', `${r.command}: ${r.preexisting} problem(s) in files this deployment did not touch (not held against it).`);
-    }
-    const failed = results.filter((r) => !r.ok);
-    if (failed.length) {
-      throw new DeployAgentError(
-        'QUALITY_GATE_FAILED',
-        failed.map((r) => `${r.command} found ${r.problems.length} problem(s) in the change: ${r.problems.slice(0, 5).join('; ')}`).join('. '),
-        `Keep the worktree (--keep-worktree) and fix them, or turn the gate off for the strategy (deployAgent.strategy.levers: { "${state.levers?.name}": { "${failed[0]!.gate}Gate": false } }).`,
-        { details: { gates: failed.map(({ output: _output, ...rest }) => rest) } },
-      );
+    if (!ports.runQualityGates || (!gates.typecheck && !gates.lint)) return {};
+    const limit = state.levers?.repairRounds ?? 0;
+    let current = state;
+    let patch: Patch = {};
+    let lastRound: { patternId: string | undefined; started: number } | undefined;
+    for (;;) {
+      ctx.progress(`running the ${[gates.typecheck && 'type check', gates.lint && 'linter'].filter(Boolean).join(' and ')} on the change`);
+      const results = await ports.runQualityGates(current.sandbox!, { repoRoot: current.repoRoot!, gates, filesWritten: current.filesWritten, timeLimitMs: current.levers?.timeLimitMs ?? 600_000, signal: ctx.signal });
+      for (const r of results) {
+        const { output, ...summary } = r;
+        this.eventLog.insert(current.id, this.now(), 'quality.gate', { ...summary, output: output.slice(-4000) });
+        if (r.skipped) ctx.log('info', `${r.gate} gate skipped: ${r.skipped}.`);
+        else if (r.preexisting) ctx.log('warn', `${r.command}: ${r.preexisting} problem(s) in files this deployment did not touch (not held against it).`);
+      }
+      const failed = results.filter((r) => !r.ok);
+      if (lastRound) {
+        ports.recordRecovery?.({ deploymentId: current.id, patternId: lastRound.patternId, action: 'fix', automatic: true, round: current.repairs, succeeded: !failed.length, durationMs: this.now() - lastRound.started });
+      }
+      if (!failed.length) return patch;
+      const problems = failed.map((r) => `${r.command} found ${r.problems.length} problem(s) in the change: ${r.problems.slice(0, 5).join('; ')}`).join('. ');
+      if (current.repairs >= limit) {
+        throw new DeployAgentError(
+          'QUALITY_GATE_FAILED',
+          limit > 0 ? `${problems} (after ${current.repairs} of ${limit} repair round(s)).` : problems,
+          `Keep the worktree (--keep-worktree) and fix them, allow more repair rounds, or turn the gate off for the strategy (deployAgent.strategy.levers: { "${current.levers?.name}": { "${failed[0]!.gate}Gate": false } }).`,
+          { details: { gates: failed.map(({ output: _output, ...rest }) => rest) } },
+        );
+      }
+      const failingOutput = failed.map((r) => `${r.command} found these problems in files of the change:\n${r.problems.join('\n')}`).join('\n\n');
+      const pattern = ports.matchErrorPattern(failingOutput);
+      lastRound = { patternId: pattern?.id, started: this.now() };
+      ctx.progress(`repair round ${current.repairs + 1} of ${limit}: ${failed.map((r) => r.gate).join(' and ')} problems`);
+      const outcome = await ports.runPhase({
+        phase: 'fix',
+        deploymentId: current.id,
+        repoRoot: current.repoRoot!,
+        recommendation: current.recommendation!,
+        sandbox: current.sandbox!,
+        context: current.context!,
+        failingOutput,
+        errorPattern: pattern,
+        signal: ctx.signal,
+        onText: (text) => this.emit({ type: 'model.output', deploymentId: current.id, ts: this.now(), phase: 'fix', text }),
+        onProgress: (m) => ctx.progress(m),
+      });
+      if (!outcome.ok) {
+        ports.recordRecovery?.({ deploymentId: current.id, patternId: pattern?.id, action: 'fix', automatic: true, round: current.repairs + 1, succeeded: false, durationMs: this.now() - lastRound.started });
+        throw phaseFailed('fix', outcome);
+      }
+      current = { ...current, repairs: current.repairs + 1, usage: addUsage(current.usage, outcome), filesWritten: union(current.filesWritten, outcome.filesWritten) };
+      const tests = await this.testRound(current, ctx, current.testRounds);
+      current = { ...current, tests, testRounds: current.testRounds + 1 };
+      patch = { repairs: current.repairs, usage: current.usage, filesWritten: current.filesWritten, tests, testRounds: current.testRounds };
+      // The fix must not break what passed: the tests are held to the same bar as before the gates.
+      this.assertTestsAcceptable(tests, current);
     }
   }
 

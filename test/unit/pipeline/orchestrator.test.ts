@@ -129,15 +129,60 @@ describe('pipeline orchestrator', () => {
     const refused = await new Orchestrator({ db: store.db, ports: gateFails }).deploy(request({ mode: 'local-commit' }), new AbortController().signal);
     assert.equal(refused.status, 'failed');
     assert.equal(refused.error?.code, 'QUALITY_GATE_FAILED');
-    assert.match(refused.error!.message, /tsc --noEmit found 1 problem\(s\) in the change: src\/mul\.ts\(2,3\)/);
+    assert.match(refused.error!.message, /tsc --noEmit found 1 problem\(s\) in the change: src\/mul\.ts\(2,3\).*after 2 of 2 repair round/);
     assert.ok(!gateFails.calls.includes('commit'));
+    // Both repair rounds went to the type errors (the tests passed at once), and the gates ran after each.
+    assert.deepEqual(gateFails.calls.filter((c) => c.startsWith('phase:')), ['phase:implement', 'phase:tests', 'phase:fix', 'phase:fix']);
     const recorded = new EventsRepository(store.db).list(refused.id, 'quality.gate').map((e) => e.payload as { gate: string; ok: boolean });
-    assert.deepEqual(recorded.map((r) => [r.gate, r.ok]), [['typecheck', false], ['lint', true]]);
+    assert.deepEqual(recorded.map((r) => [r.gate, r.ok]), [['typecheck', false], ['lint', true], ['typecheck', false], ['lint', true], ['typecheck', false], ['lint', true]]);
 
     const gateSkips = scriptedPorts({ decideStrategy: async () => levers, runQualityGates: async () => [{ gate: 'typecheck', command: null, ok: true, skipped: 'no tsconfig.json with a local TypeScript', problems: [], preexisting: 0, durationMs: 0, output: '' }] });
     const shipped = await new Orchestrator({ db: store.db, ports: gateSkips }).deploy(request({ mode: 'local-commit' }), new AbortController().signal);
     assert.equal(shipped.status, 'succeeded');
     assert.ok(gateSkips.calls.includes('commit'));
+  });
+
+  it('type errors in the change are repaired like failing tests: a fix round gets them, then the tests and the gates run again', async () => {
+    const levers = { name: 'balanced', testScope: 'generated' as const, repairRounds: 2, draftPr: false, timeLimitMs: 60000, typecheckGate: true, reasons: ['default'] };
+    const typeError = "src/mul.ts(2,3): error TS2322: Type 'string' is not assignable to type 'number'.";
+    let gateRuns = 0;
+    const fixInputs: (string | undefined)[] = [];
+    const recoveries: { action: string; succeeded: boolean; round: number }[] = [];
+    const ports = scriptedPorts({
+      decideStrategy: async () => levers,
+      runQualityGates: async () => [
+        gateRuns++ === 0
+          ? { gate: 'typecheck', command: 'tsc --noEmit', ok: false, problems: [typeError], preexisting: 0, durationMs: 5, output: '' }
+          : { gate: 'typecheck', command: 'tsc --noEmit', ok: true, problems: [], preexisting: 0, durationMs: 5, output: '' },
+      ],
+      runPhase: async (input) => {
+        if (input.phase === 'fix') fixInputs.push(input.failingOutput);
+        return { ok: true, summary: 'ok', filesWritten: input.phase === 'fix' ? ['src/mul.ts'] : [], inputTokens: 1, outputTokens: 1, costUsd: 0, provider: 'ollama', model: 'qwen' };
+      },
+      recordRecovery: (r) => void recoveries.push({ action: r.action, succeeded: r.succeeded, round: r.round }),
+    });
+    const outcome = await new Orchestrator({ db: store.db, ports }).deploy(request({ mode: 'local-commit' }), new AbortController().signal);
+    assert.equal(outcome.status, 'succeeded', outcome.error?.message);
+    assert.equal(outcome.repairs, 1);
+    assert.equal(fixInputs.length, 1);
+    assert.match(fixInputs[0]!, /tsc --noEmit found these problems in files of the change:\nsrc\/mul\.ts\(2,3\): error TS2322/);
+    assert.deepEqual(recoveries, [{ action: 'fix', succeeded: true, round: 1 }]);
+    assert.equal(gateRuns, 2);
+    assert.equal(ports.calls.filter((c) => c === 'runTests').length, 2, 'the tests ran again after the fix');
+    assert.ok(ports.calls.includes('commit'));
+  });
+
+  it('a gate repair that breaks a test is refused as failing tests, and nothing is committed', async () => {
+    const levers = { name: 'balanced', testScope: 'generated' as const, repairRounds: 2, draftPr: false, timeLimitMs: 60000, lintGate: true, reasons: ['default'] };
+    const ports = scriptedPorts({
+      testRuns: [passing(), failing()],
+      decideStrategy: async () => levers,
+      runQualityGates: async () => [{ gate: 'lint', command: 'eslint', ok: false, problems: ['src/mul.ts:1:1 no-var'], preexisting: 0, durationMs: 5, output: '' }],
+    });
+    const outcome = await new Orchestrator({ db: store.db, ports }).deploy(request({ mode: 'local-commit' }), new AbortController().signal);
+    assert.equal(outcome.status, 'failed');
+    assert.equal(outcome.error?.code, 'TESTS_FAILED');
+    assert.ok(!ports.calls.includes('commit'));
   });
 
   it('escalates one more repair round to the next provider when the rounds on the first left the tests failing', async () => {
