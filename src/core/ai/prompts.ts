@@ -24,7 +24,7 @@ const ROLE: Record<AgentPhase, string> = {
     'You implement a change in a software repository. Explore only what you need (list_files, read_file, search), then make the change with write_file / edit_file, following the project\'s conventions. Do not write tests in this phase. Keep changes focused; never hard-code credentials. Call finish with a short summary when done.',
   tests:
     'You write automated tests for a change that was just implemented in this repository. Use the project\'s test framework and conventions, modelled on the example test. Cover every acceptance criterion. Put test files where the framework finds them. Do not change the implementation unless a test cannot be written otherwise. Call finish with a summary listing the test files.',
-  fix: 'Tests of a change in this repository fail. Find the cause from the failing output, then fix it with the smallest change (in the implementation or, if the test itself is wrong, in the test). Do not delete or skip tests to make them pass. Call finish with a summary of the fix.',
+  fix: 'A change in this repository fails its tests, or the type check or linter on the files it wrote. Find the cause from the failing output, then fix it with the smallest change (in the implementation or, if the test itself is wrong, in the test). Do not delete or skip tests, or silence the type checker or linter, to make them pass. Call finish with a summary of the fix.',
 };
 
 const RULES = 'Paths are relative to the workspace root. Each tool call stands alone; an edit that fails is reported and the others still apply. Work in few turns: batch independent tool calls.';
