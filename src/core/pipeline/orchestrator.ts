@@ -18,6 +18,7 @@ import type {
   LockHandle,
   PhaseOutcome,
   PipelinePorts,
+  RecoveryRecord,
   RepoSnapshot,
   ReviewFindings,
   SandboxInfo,
@@ -727,7 +728,7 @@ export class Orchestrator {
     const limit = state.levers?.repairRounds ?? 0;
     let current = state;
     let patch: Patch = {};
-    let lastRound: { patternId: string | undefined; started: number } | undefined;
+    let lastRound: { patternId: string | undefined; started: number; answered: RecoveryRecord['answered'] } | undefined;
     for (;;) {
       ctx.progress(`running the ${[gates.typecheck && 'type check', gates.lint && 'linter'].filter(Boolean).join(' and ')} on the change`);
       const results = await ports.runQualityGates(current.sandbox!, { repoRoot: current.repoRoot!, gates, filesWritten: current.filesWritten, timeLimitMs: current.levers?.timeLimitMs ?? 600_000, signal: ctx.signal });
@@ -739,7 +740,7 @@ export class Orchestrator {
       }
       const failed = results.filter((r) => !r.ok);
       if (lastRound) {
-        ports.recordRecovery?.({ deploymentId: current.id, patternId: lastRound.patternId, action: 'fix', automatic: true, round: current.repairs, succeeded: !failed.length, durationMs: this.now() - lastRound.started });
+        ports.recordRecovery?.({ deploymentId: current.id, patternId: lastRound.patternId, action: 'fix', automatic: true, round: current.repairs, answered: lastRound.answered, succeeded: !failed.length, durationMs: this.now() - lastRound.started });
       }
       if (!failed.length) return patch;
       const problems = failed.map((r) => `${r.command} found ${r.problems.length} problem(s) in the change: ${r.problems.slice(0, 5).join('; ')}`).join('. ');
@@ -753,7 +754,8 @@ export class Orchestrator {
       }
       const failingOutput = failed.map((r) => `${r.command} found these problems in files of the change:\n${r.problems.join('\n')}`).join('\n\n');
       const pattern = ports.matchErrorPattern(failingOutput);
-      lastRound = { patternId: pattern?.id, started: this.now() };
+      const gatesFailed = failed.map((r) => r.gate);
+      lastRound = { patternId: pattern?.id, started: this.now(), answered: gatesFailed.length > 1 ? 'typecheck and lint' : gatesFailed[0] };
       ctx.progress(`repair round ${current.repairs + 1} of ${limit}: ${failed.map((r) => r.gate).join(' and ')} problems`);
       const outcome = await ports.runPhase({
         phase: 'fix',
@@ -769,7 +771,7 @@ export class Orchestrator {
         onProgress: (m) => ctx.progress(m),
       });
       if (!outcome.ok) {
-        ports.recordRecovery?.({ deploymentId: current.id, patternId: pattern?.id, action: 'fix', automatic: true, round: current.repairs + 1, succeeded: false, durationMs: this.now() - lastRound.started });
+        ports.recordRecovery?.({ deploymentId: current.id, patternId: pattern?.id, action: 'fix', automatic: true, round: current.repairs + 1, answered: lastRound.answered, succeeded: false, durationMs: this.now() - lastRound.started });
         throw phaseFailed('fix', outcome);
       }
       current = { ...current, repairs: current.repairs + 1, usage: addUsage(current.usage, outcome), filesWritten: union(current.filesWritten, outcome.filesWritten) };

@@ -226,6 +226,8 @@ export interface RecoveryRecord {
   /** Repairs run by the pipeline itself are automatic; a resumed deployment after a manual fix is not. */
   automatic: boolean;
   round: number;
+  /** What the round answered: failing tests (the default), or the type-check / lint gate's problems. */
+  answered?: 'tests' | 'typecheck' | 'lint' | 'typecheck and lint';
   succeeded: boolean;
   /** From the failing test run to the end of this round. */
   durationMs: number;

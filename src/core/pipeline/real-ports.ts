@@ -206,7 +206,7 @@ export function createRealPorts(options: RealPortsOptions): PipelinePorts {
         automatic: record.automatic,
         recoveredMs: record.succeeded ? record.durationMs : null,
         worked: record.succeeded,
-        detail: { round: record.round },
+        detail: { round: record.round, ...(record.answered && record.answered !== 'tests' ? { answered: record.answered } : {}) },
       });
     },
     canEscalate: (repoRoot, from) => {

@@ -53,7 +53,7 @@ export function renderReportMarkdown(r: DeploymentReport): string {
 
   lines.push('', '## Repairs', '');
   if (!r.repairs.length) lines.push('- none needed');
-  for (const rep of r.repairs) lines.push(`- round ${rep.round} (${rep.action}${rep.automatic ? ', automatic' : ''}): error pattern ${rep.patternId ?? 'not matched'} — ${rep.succeeded ? 'tests passed afterwards' : 'tests still failing'} (${seconds(rep.durationMs)})`);
+  for (const rep of r.repairs) lines.push(`- round ${rep.round} (${rep.action}${rep.automatic ? ', automatic' : ''}): error pattern ${rep.patternId ?? 'not matched'} — ${rep.answered && rep.answered !== 'tests' ? `${rep.answered} problems ${rep.succeeded ? 'gone afterwards' : 'still there'}` : rep.succeeded ? 'tests passed afterwards' : 'tests still failing'} (${seconds(rep.durationMs)})`);
 
   if (r.systemImpact.length) {
     lines.push('', '## System impact', '');

@@ -56,6 +56,10 @@ describe('deploy-agent deploy: lint problems in the change are repaired (built C
     const committed = git(repo, 'show', `${String(out.commit)}:src/calc.js`);
     assert.match(committed, /const product = a \* b;/);
     assert.doesNotMatch(committed, /\bvar\b/);
+    const report = await h.cli(['report', String(out.id)]);
+    // Both gate runs are in the report: the failure the fix answered, then the pass.
+    assert.match(report.stdout, /## Quality gates\n\n- lint \(`eslint [^`]+`\): \*\*failed\*\* — src\/calc\.js:6:3: Unexpected var.*\n- lint \(`eslint [^`]+`\): passed/);
+    assert.match(report.stdout, /round 1 \(fix, automatic\): error pattern .* — lint problems gone afterwards/);
     assert.equal(userState(repo).digest, before.digest, 'the user working tree is untouched');
   });
 });

@@ -147,7 +147,7 @@ describe('pipeline orchestrator', () => {
     const typeError = "src/mul.ts(2,3): error TS2322: Type 'string' is not assignable to type 'number'.";
     let gateRuns = 0;
     const fixInputs: (string | undefined)[] = [];
-    const recoveries: { action: string; succeeded: boolean; round: number }[] = [];
+    const recoveries: { action: string; answered: string | undefined; succeeded: boolean; round: number }[] = [];
     const ports = scriptedPorts({
       decideStrategy: async () => levers,
       runQualityGates: async () => [
@@ -159,14 +159,14 @@ describe('pipeline orchestrator', () => {
         if (input.phase === 'fix') fixInputs.push(input.failingOutput);
         return { ok: true, summary: 'ok', filesWritten: input.phase === 'fix' ? ['src/mul.ts'] : [], inputTokens: 1, outputTokens: 1, costUsd: 0, provider: 'ollama', model: 'qwen' };
       },
-      recordRecovery: (r) => void recoveries.push({ action: r.action, succeeded: r.succeeded, round: r.round }),
+      recordRecovery: (r) => void recoveries.push({ action: r.action, answered: r.answered, succeeded: r.succeeded, round: r.round }),
     });
     const outcome = await new Orchestrator({ db: store.db, ports }).deploy(request({ mode: 'local-commit' }), new AbortController().signal);
     assert.equal(outcome.status, 'succeeded', outcome.error?.message);
     assert.equal(outcome.repairs, 1);
     assert.equal(fixInputs.length, 1);
     assert.match(fixInputs[0]!, /tsc --noEmit found these problems in files of the change:\nsrc\/mul\.ts\(2,3\): error TS2322/);
-    assert.deepEqual(recoveries, [{ action: 'fix', succeeded: true, round: 1 }]);
+    assert.deepEqual(recoveries, [{ action: 'fix', answered: 'typecheck', succeeded: true, round: 1 }]);
     assert.equal(gateRuns, 2);
     assert.equal(ports.calls.filter((c) => c === 'runTests').length, 2, 'the tests ran again after the fix');
     assert.ok(ports.calls.includes('commit'));
