@@ -265,7 +265,7 @@ export interface CatchUpOptions {
 /** The catch-up every learning answer runs first; the number of deployments it learnt. */
 export function catchUpFirst(store: LearningStore, options: CatchUpOptions): number {
   if (options.catchUp === false) return 0;
-  return catchUpLearning(store, { ...(options.now === undefined ? {} : { now: options.now }), ...(options.onProgress ? { onProgress: options.onProgress } : {}) }).recorded;
+  return catchUpLearning(store, options).recorded;
 }
 
 function watermark(db: Database.Database, key: string): number {
