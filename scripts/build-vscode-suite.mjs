@@ -2,7 +2,7 @@
 // `vscode` external). Its index.js is the `extensionTestsPath` for code-server's payload URL
 // and for @vscode/test-electron.
 import * as esbuild from 'esbuild';
-import { rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -13,7 +13,13 @@ export async function buildVscodeSuite() {
   rmSync(suiteDir, { recursive: true, force: true });
   await esbuild.build({
     absWorkingDir: root,
-    entryPoints: { index: 'test/vscode-suite/index.ts', 'extension.test': 'test/vscode-suite/extension.test.ts' },
+    // Every *.test.ts beside index.ts is its own entry (index.js runs them all, in name order).
+    entryPoints: Object.fromEntries([
+      ['index', 'test/vscode-suite/index.ts'],
+      ...readdirSync(path.join(root, 'test', 'vscode-suite'))
+        .filter((name) => name.endsWith('.test.ts'))
+        .map((name) => [name.replace(/\.ts$/, ''), `test/vscode-suite/${name}`]),
+    ]),
     outdir: suiteDir,
     bundle: true,
     platform: 'node',

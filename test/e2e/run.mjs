@@ -2,22 +2,23 @@
 // playwright-core on Debian's Chromium:
 //   1. install code-server into the cache (scripts/code-server/install.mjs), build + package the VSIX
 //   2. install the VSIX into a fresh extensions folder, start code-server on 127.0.0.1
-//   3. (a) the extension-host mocha suite (test/vscode-suite) through the `payload` URL
-//      (b) the UI: command palette → "Deploy Agent: Show Diagnostics" → the panel shows what the
-//          extension host computed; "Deploy Recommendation" asks for the recommendation file
+//   3. (a) the extension-host mocha suite (test/vscode-suite/*.test.ts) through the `payload` URL
+//      (b) the UI scenarios of test/e2e/scenarios/ (NN-name.mjs, in order; see context.mjs), e.g.
+//          command palette → "Deploy Agent: Show Diagnostics" → the panel shows what the
+//          extension host computed. DEPLOY_AGENT_E2E_SCENARIOS=regex runs only the matching files.
 // Everything it starts is stopped at the end, also on failure or Ctrl-C. Screenshots go to
 // screenshots/, the run's figures to test-results/e2e/last-run.json (read by the benchmarks).
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { ensureCodeServer } from '../../scripts/code-server/install.mjs';
 import { installExtension, startCodeServer } from '../../scripts/code-server/server.mjs';
 import { logger, repoRoot, sleep } from '../../scripts/code-server/util.mjs';
 import { packageExtension } from '../../scripts/package.mjs';
 import { buildVscodeSuite } from '../../scripts/build-vscode-suite.mjs';
-import { runCommand, waitForWorkbench, webviewContent } from './workbench.mjs';
 
 const log = logger('e2e');
 const SUITE_TIMEOUT_MS = Number(process.env.DEPLOY_AGENT_E2E_SUITE_TIMEOUT_MS || 180000);
@@ -222,62 +223,26 @@ async function main() {
   if (suite.error) log(`suite error: ${suite.error}`);
   log(`extension-host suite: ${suite.passed} passed, ${suite.failed} failed${suite.pending ? `, ${suite.pending} pending` : ''} (VS Code ${suite.extras?.vscodeVersion ?? '?'}, ${suite.extras?.extensionHostNode ?? '?'}, activation ${suite.extras?.activationMs ?? '?'} ms)`);
 
-  // (b) The UI, with the installed VSIX.
-  await timed('UI', async () => {
-    const page = await context.newPage();
-    try {
-      await check('the workbench loads with the fixture workspace', async () => {
-        await page.goto(`${server.url}?folder=${encodeURIComponent(workspace)}`);
-        await waitForWorkbench(page);
-        await page.locator('.monaco-workbench .part.sidebar', { hasText: 'e2e-workspace' }).first().waitFor({ state: 'visible', timeout: 30000 });
-      });
-      await check('"Deploy Agent: Show Diagnostics" runs from the command palette and opens its panel', async () => {
-        await runCommand(page, 'Deploy Agent: Show Diagnostics');
-        await page.locator('.tabs-container .tab', { hasText: 'Deploy Agent: Diagnostics' }).first().waitFor({ state: 'visible', timeout: 30000 });
-      });
-      const view = webviewContent(page);
-      /** @param {string} field */
-      const cell = async (field) => (await view.locator(`td[data-field="${field}"]`).first().innerText({ timeout: 30000 })).trim();
-      /** @type {Record<string, string>} */
-      const shown = {};
-      await check('the panel shows the SQLite version from the extension host', async () => {
-        shown.sqlite = await cell('SQLite version');
-        if (!/^3\.\d+\.\d+/.test(shown.sqlite)) throw new Error(`SQLite version cell shows "${shown.sqlite}"`);
-        const fromHost = suite.extras?.diagnostics?.sqliteVersion;
-        if (fromHost && fromHost !== shown.sqlite) throw new Error(`panel shows SQLite ${shown.sqlite}, the extension host computed ${fromHost}`);
-      });
-      await check('the panel shows the history schema version', async () => {
-        shown.schema = await cell('Schema version');
-        const m = /^(\d+) of (\d+)$/.exec(shown.schema);
-        if (!m || Number(m[1]) < 1 || m[1] !== m[2]) throw new Error(`Schema version cell shows "${shown.schema}"`);
-      });
-      await check('the panel shows Node 22 and Node-API ≥ 10 (the extension host, not the browser)', async () => {
-        shown.node = await cell('Node');
-        shown.napi = await cell('Node-API');
-        if (!/^v22\.\d+\.\d+$/.test(shown.node)) throw new Error(`Node cell shows "${shown.node}"`);
-        if (!(Number(shown.napi) >= 10)) throw new Error(`Node-API cell shows "${shown.napi}"`);
-        shown.vscode = await cell('VS Code');
-        if (shown.vscode !== '1.103.2') throw new Error(`VS Code cell shows "${shown.vscode}"`);
-      });
-      await check('the panel shows the workspace configuration file as the source of pipeline.mode', async () => {
-        const mode = await cell('pipeline.mode');
-        if (!mode.includes('"dry-run"') || !/workspace|config\.json/.test(mode)) throw new Error(`pipeline.mode cell shows "${mode}"`);
-      });
-      log(`panel: SQLite ${shown.sqlite}, schema ${shown.schema}, Node ${shown.node}, Node-API ${shown.napi}, VS Code ${shown.vscode}`);
-      await screenshot(page, 'diagnostics-panel.png');
-      await check('"Deploy Agent: Deploy Recommendation" asks for the recommendation file (and Escape leaves everything as it was)', async () => {
-        await runCommand(page, 'Deploy Agent: Deploy Recommendation');
-        const prompt = page.locator('.quick-input-widget', { hasText: 'choose the recommendation' });
-        await prompt.waitFor({ state: 'visible', timeout: 15000 });
-        await screenshot(page, 'deploy-recommendation-asks-for-file.png');
-        await page.keyboard.press('Escape');
-        await prompt.waitFor({ state: 'hidden', timeout: 5000 });
-      });
-      if (checks.some((c) => !c.ok)) await screenshot(page, 'ui-failure.png');
-    } finally {
-      await page.close();
-    }
-  });
+  // (b) The UI, with the installed VSIX: every scenario in test/e2e/scenarios/, in file-name order.
+  const scenarioDir = path.join(repoRoot, 'test', 'e2e', 'scenarios');
+  const only = process.env.DEPLOY_AGENT_E2E_SCENARIOS ? new RegExp(process.env.DEPLOY_AGENT_E2E_SCENARIOS) : null;
+  for (const file of readdirSync(scenarioDir).filter((name) => /^\d+-.+\.mjs$/.test(name)).sort()) {
+    if (only && !only.test(file)) continue;
+    const scenario = await import(pathToFileURL(path.join(scenarioDir, file)).href);
+    await timed(`UI ${scenario.name}`, async () => {
+      const page = await context.newPage();
+      const failedBefore = checks.filter((c) => !c.ok).length;
+      try {
+        await scenario.run({ page, browserContext: context, server, workspace, tmp, userDataDir, suite, check, screenshot, timed, onCleanup: (/** @type {() => Promise<void>} */ fn) => cleanups.push(fn), log: logger(`e2e:${scenario.name}`) });
+      } catch (error) {
+        checks.push({ name: `scenario ${scenario.name} ran to its end`, ok: false, error: error instanceof Error ? error.message : String(error) });
+        log(`FAIL scenario ${scenario.name}: ${error instanceof Error ? error.message : String(error)}`);
+      } finally {
+        if (checks.filter((c) => !c.ok).length > failedBefore) await screenshot(page, `ui-failure-${scenario.name}.png`);
+        await page.close();
+      }
+    });
+  }
 
   const activations = activationsFromLogs(path.join(userDataDir, 'logs'));
   const passed = suite.passed + checks.filter((c) => c.ok).length;

@@ -1,5 +1,6 @@
 // Entry of the suite that runs inside the VS Code extension host: the `run()` that
 // @vscode/test-electron (extensionTestsPath) and code-server's `payload` URL call.
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import Mocha from 'mocha';
 import { JsonFileReporter, writeResults } from './reporter';
@@ -9,7 +10,8 @@ export async function run(): Promise<void> {
   const startedAt = new Date().toISOString();
   try {
     const mocha = new Mocha({ ui: 'bdd', timeout: 30000, reporter: JsonFileReporter, color: false });
-    mocha.addFile(path.join(__dirname, 'extension.test.js'));
+    // Each area has its own file (extension.test.ts, panel.test.ts, …), bundled beside this one.
+    for (const file of readdirSync(__dirname).filter((name) => name.endsWith('.test.js')).sort()) mocha.addFile(path.join(__dirname, file));
     const failures = await new Promise<number>((resolve) => mocha.run(resolve));
     if (failures > 0) throw new Error(`${failures} extension-host test(s) failed`);
   } catch (error) {
