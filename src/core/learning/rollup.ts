@@ -25,6 +25,8 @@ interface DailyChange extends DailyKey {
   leadSum: number;
   leadCount: number;
   repairs: number;
+  tokens: number;
+  costMicros: number;
 }
 
 /**
@@ -48,37 +50,41 @@ export class DailyChanges {
     };
     const id = `${key.day}\u0000${key.environment}\u0000${key.strategy}\u0000${key.status}\u0000${key.outcome}\u0000${key.shipped}`;
     let change = this.changes.get(id);
-    if (!change) this.changes.set(id, (change = { ...key, n: 0, durationSum: 0, durationCount: 0, leadSum: 0, leadCount: 0, repairs: 0 }));
+    if (!change) this.changes.set(id, (change = { ...key, n: 0, durationSum: 0, durationCount: 0, leadSum: 0, leadCount: 0, repairs: 0, tokens: 0, costMicros: 0 }));
     change.n += sign;
     change.durationSum += sign * (fact.durationMs ?? 0);
     change.durationCount += fact.durationMs === null ? 0 : sign;
     change.leadSum += sign * (fact.leadMs ?? 0);
     change.leadCount += fact.leadMs === null ? 0 : sign;
     change.repairs += sign * fact.repairs;
+    change.tokens += sign * fact.tokens;
+    change.costMicros += sign * fact.costMicros;
   }
 
   /** Applies every change (a row left with no deployment is removed) and forgets them. */
   write(db: Database.Database): void {
     const upsert = sql(
       db,
-      `INSERT INTO learning_daily (day, environment, strategy, status, outcome, shipped, deployments, duration_sum, duration_count, lead_sum, lead_count, repairs_sum)
-       VALUES (@day, @environment, @strategy, @status, @outcome, @shipped, @n, @durationSum, @durationCount, @leadSum, @leadCount, @repairs)
+      `INSERT INTO learning_daily (day, environment, strategy, status, outcome, shipped, deployments, duration_sum, duration_count, lead_sum, lead_count, repairs_sum, tokens_sum, cost_micros_sum)
+       VALUES (@day, @environment, @strategy, @status, @outcome, @shipped, @n, @durationSum, @durationCount, @leadSum, @leadCount, @repairs, @tokens, @costMicros)
        ON CONFLICT (day, environment, strategy, status, outcome, shipped) DO UPDATE SET
          deployments = deployments + excluded.deployments,
          duration_sum = duration_sum + excluded.duration_sum,
          duration_count = duration_count + excluded.duration_count,
          lead_sum = lead_sum + excluded.lead_sum,
          lead_count = lead_count + excluded.lead_count,
-         repairs_sum = repairs_sum + excluded.repairs_sum`,
+         repairs_sum = repairs_sum + excluded.repairs_sum,
+         tokens_sum = tokens_sum + excluded.tokens_sum,
+         cost_micros_sum = cost_micros_sum + excluded.cost_micros_sum`,
     );
     const removeEmpty = sql(
       db,
       `DELETE FROM learning_daily WHERE day = @day AND environment = @environment AND strategy = @strategy AND status = @status AND outcome = @outcome AND shipped = @shipped AND deployments <= 0`,
     );
     for (const change of this.changes.values()) {
-      const { n, durationSum, durationCount, leadSum, leadCount, repairs, ...key } = change;
+      const { n, durationSum, durationCount, leadSum, leadCount, repairs, tokens, costMicros, ...key } = change;
       // The same fact taken out and put back (a deployment learnt again unchanged in this row).
-      if (!n && !durationSum && !durationCount && !leadSum && !leadCount && !repairs) continue;
+      if (!n && !durationSum && !durationCount && !leadSum && !leadCount && !repairs && !tokens && !costMicros) continue;
       upsert.run(change);
       if (n <= 0) removeEmpty.run(key);
     }
