@@ -190,6 +190,7 @@ export function rebuildLearning(store: LearningStore, options: { now?: number; o
       db.exec(`
         DELETE FROM learning_deployments;
         DELETE FROM learning_daily;
+        DELETE FROM learning_daily_repo;
         DELETE FROM learning_restores;
         DELETE FROM learning_pattern_links;
         DELETE FROM learning_patterns;

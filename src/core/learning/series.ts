@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { DURATIONS, exactPercentiles } from './percentiles';
 import { DAY_MS } from './rollup';
 import { dailySource, scopeParams } from './scope';
 import { sql } from './statements';
@@ -34,9 +35,8 @@ const REPAIR_BINS = 4;
 
 /**
  * The chart series of a window of whole UTC days [fromDay, toDay). Counts, tokens and cost come
- * from the daily figures (learning_daily, or one repository's deployments grouped by day); the
- * per-bucket percentiles and the repair histogram from one read of the window's finished
- * deployments (duration and repair rounds only).
+ * from the daily figures (learning_daily, or learning_daily_repo for one repository); the
+ * per-bucket percentiles and the repair histogram from the learnt deployments' indexes.
  */
 export function computeSeries(db: Database.Database, scope: SeriesScope, fromDay: number, toDay: number, bucketDays: number): AnalyticsSeries {
   const params = scopeParams(scope, fromDay, toDay);
@@ -71,39 +71,32 @@ export function computeSeries(db: Database.Database, scope: SeriesScope, fromDay
     series.costUsd[i] = r.costMicros / 1e6;
   }
 
-  const finished = readFinished(db, scope, fromDay, toDay);
+  // Each bucket's durations read and sorted (its exact nearest-rank percentiles); a bucket holds a
+  // fraction of the window, so its values are read through the time-ordered index, never all at once.
   const buckets = Math.ceil(length / bucketDays);
-  const byBucket = Array.from({ length: buckets }, () => [] as number[]);
-  const repairs = new Array<number>(REPAIR_BINS + 1).fill(0);
-  for (let i = 0; i < finished.length; i++) {
-    const [createdAt, durationMs, rounds] = finished[i]!;
-    const back = Math.floor((toDay - 1 - Math.floor(createdAt / DAY_MS)) / bucketDays);
-    if (durationMs !== null) byBucket[buckets - 1 - back]!.push(durationMs);
-    repairs[Math.min(REPAIR_BINS, rounds)]!++;
-  }
-  series.durations.points = byBucket.map((values, i) => {
-    const sorted = Float64Array.from(values).sort();
-    const at = (p: number) => (sorted.length ? sorted[Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length))) - 1]! : null);
-    return { start: isoDay(toDay - (buckets - i) * bucketDays), n: sorted.length, p50Ms: at(50), p90Ms: at(90) };
+  const filter = { ...(scope.environment !== undefined ? { environment: scope.environment } : {}), ...(scope.repoPath !== undefined ? { repoPath: scope.repoPath } : {}) };
+  series.durations.points = Array.from({ length: buckets }, (_, i) => {
+    const start = toDay - (buckets - i) * bucketDays;
+    const { n, values } = exactPercentiles(db, DURATIONS, { from: Math.max(start, fromDay) * DAY_MS, to: (start + bucketDays) * DAY_MS, ...filter }, [50, 90], undefined, Infinity);
+    return { start: isoDay(start), n, p50Ms: values[0]!, p90Ms: values[1]! };
   });
-  series.repairRounds = repairs.map((deployments, rounds) => ({ rounds: rounds === REPAIR_BINS ? `${REPAIR_BINS}+` : String(rounds), deployments }));
+  series.repairRounds = repairHistogram(db, scope, fromDay, toDay);
   return series;
 }
 
-/** [created_at, duration_ms, repairs] of the window's finished deployments (those with an outcome). */
-function readFinished(db: Database.Database, scope: SeriesScope, fromDay: number, toDay: number): [number, number | null, number][] {
-  const index = scope.repoPath !== undefined ? 'learning_deployments_repo_window' : scope.environment !== undefined ? 'learning_deployments_env_window' : 'learning_deployments_window';
-  return sql(
+/** Finished deployments (those with an outcome) of the window by repair rounds: 0, 1, 2, 3, 4+. */
+function repairHistogram(db: Database.Database, scope: SeriesScope, fromDay: number, toDay: number): AnalyticsSeries['repairRounds'] {
+  const index = scope.repoPath !== undefined ? 'learning_deployments_repo_window' : scope.environment !== undefined ? 'learning_deployments_env_window' : 'learning_deployments_repairs';
+  const counts = sql(
     db,
-    `SELECT created_at, duration_ms, repairs FROM learning_deployments INDEXED BY ${index}
-      WHERE created_at >= @from AND created_at < @to AND success IS NOT NULL${scope.repoPath !== undefined ? ' AND repo_path = @repoPath' : ''}${scope.environment !== undefined ? ' AND environment = @environment' : ''}`,
-  )
-    .raw()
-    .all({ from: fromDay * DAY_MS, to: toDay * DAY_MS, ...(scope.repoPath !== undefined ? { repoPath: scope.repoPath } : {}), ...(scope.environment !== undefined ? { environment: scope.environment } : {}) }) as [
-    number,
-    number | null,
-    number,
-  ][];
+    `SELECT min(repairs, ${REPAIR_BINS}) AS rounds, count(*) AS n FROM learning_deployments INDEXED BY ${index}
+      WHERE created_at >= @from AND created_at < @to AND success IS NOT NULL${scope.repoPath !== undefined ? ' AND repo_path = @repoPath' : ''}${scope.environment !== undefined ? ' AND environment = @environment' : ''}
+      GROUP BY 1`,
+  ).all({ from: fromDay * DAY_MS, to: toDay * DAY_MS, ...(scope.repoPath !== undefined ? { repoPath: scope.repoPath } : {}), ...(scope.environment !== undefined ? { environment: scope.environment } : {}) }) as {
+    rounds: number;
+    n: number;
+  }[];
+  return Array.from({ length: REPAIR_BINS + 1 }, (_, rounds) => ({ rounds: rounds === REPAIR_BINS ? `${REPAIR_BINS}+` : String(rounds), deployments: counts.find((c) => c.rounds === rounds)?.n ?? 0 }));
 }
 
 function isoDay(day: number): string {

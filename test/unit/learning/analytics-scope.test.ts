@@ -56,24 +56,24 @@ describe('learning: analytics of one repository, and the chart series', () => {
     try {
       seed(alone.store, '/repo/a');
       for (const days of [7, 30, undefined]) {
-        const scoped = computeAnalytics(t.store, { repoPath: '/repo/a', now: NOW, ...(days ? { days } : {}) });
-        const whole = computeAnalytics(alone.store, { now: NOW, ...(days ? { days } : {}) });
+        const scoped = computeAnalytics(t.store, { series: true, repoPath: '/repo/a', now: NOW, ...(days ? { days } : {}) });
+        const whole = computeAnalytics(alone.store, { series: true, now: NOW, ...(days ? { days } : {}) });
         assert.equal(scoped.window.repoPath, '/repo/a');
         assert.deepEqual({ ...scoped, window: { ...scoped.window, repoPath: null }, learning: null }, { ...whole, learning: null }, `window ${days ?? 'all'}`);
       }
       // The other repository's deployments are not in it, and everyone's are the sum.
-      const b = computeAnalytics(t.store, { repoPath: '/repo/b', days: 30, now: NOW });
-      const all = computeAnalytics(t.store, { days: 30, now: NOW });
-      const a = computeAnalytics(t.store, { repoPath: '/repo/a', days: 30, now: NOW });
+      const b = computeAnalytics(t.store, { series: true, repoPath: '/repo/b', days: 30, now: NOW });
+      const all = computeAnalytics(t.store, { series: true, days: 30, now: NOW });
+      const a = computeAnalytics(t.store, { series: true, repoPath: '/repo/a', days: 30, now: NOW });
       assert.deepEqual([a.deployments.total, b.deployments.total, all.deployments.total], [6, 3, 9]);
-      assert.equal(computeAnalytics(t.store, { repoPath: '/repo/none', days: 30, now: NOW }).deployments.total, 0);
+      assert.equal(computeAnalytics(t.store, { series: true, repoPath: '/repo/none', days: 30, now: NOW }).deployments.total, 0);
     } finally {
       alone.cleanup();
     }
   });
 
   it('per-day outcomes add up to the counts, on the calendar days they started', () => {
-    const a = computeAnalytics(t.store, { days: 30, now: NOW });
+    const a = computeAnalytics(t.store, { series: true, days: 30, now: NOW });
     const s = a.series;
     assert.equal(s.days.length, 30);
     assert.equal(s.days.at(-1), new Date(NOW).toISOString().slice(0, 10));
@@ -91,17 +91,17 @@ describe('learning: analytics of one repository, and the chart series', () => {
   });
 
   it('tokens and cost per day are the model calls of the deployments started that day', () => {
-    const s = computeAnalytics(t.store, { days: 30, now: NOW }).series;
+    const s = computeAnalytics(t.store, { series: true, days: 30, now: NOW }).series;
     const day12 = s.days.indexOf(new Date(NOW - 12 * DAY).toISOString().slice(0, 10));
     assert.equal(s.tokens[day12], 2000 + 3000 + 5000);
     assert.ok(Math.abs(s.costUsd[day12]! - (0.02 + 0.5 + 1.25)) < 1e-9, String(s.costUsd[day12]));
     assert.equal(s.tokens.reduce((x, y) => x + y, 0), 1000 + 2000 + 3000 + 400 + 700 + 900 + 5000 + 300 + 600);
-    const b = computeAnalytics(t.store, { repoPath: '/repo/b', days: 30, now: NOW }).series;
+    const b = computeAnalytics(t.store, { series: true, repoPath: '/repo/b', days: 30, now: NOW }).series;
     assert.equal(b.tokens.reduce((x, y) => x + y, 0), 5000 + 300 + 600);
   });
 
   it('duration p50 / p90 per trend bucket equal the exact percentiles of that bucket', () => {
-    const a = computeAnalytics(t.store, { days: 30, now: NOW });
+    const a = computeAnalytics(t.store, { series: true, days: 30, now: NOW });
     assert.equal(a.series.durations.bucket, 'week');
     assert.equal(a.series.durations.points.length, 5);
     for (const p of a.series.durations.points) {
@@ -117,7 +117,7 @@ describe('learning: analytics of one repository, and the chart series', () => {
   });
 
   it('repair rounds per finished deployment: a histogram that counts every finished deployment once', () => {
-    const a = computeAnalytics(t.store, { days: 30, now: NOW });
+    const a = computeAnalytics(t.store, { series: true, days: 30, now: NOW });
     assert.deepEqual(a.series.repairRounds, [
       { rounds: '0', deployments: 7 },
       { rounds: '1', deployments: 0 },
@@ -128,10 +128,20 @@ describe('learning: analytics of one repository, and the chart series', () => {
     assert.equal(a.series.repairRounds.reduce((n, r) => n + r.deployments, 0), a.deployments.finished);
   });
 
+  it('the per-repository daily rows add up to the daily rows, row for row, after rollbacks and re-learning', () => {
+    const sums = `sum(deployments), sum(duration_sum), sum(duration_count), sum(lead_sum), sum(lead_count), sum(repairs_sum), sum(tokens_sum), sum(cost_micros_sum)`;
+    const key = 'day, environment, strategy, status, outcome, shipped';
+    const everyone = t.store.db.prepare(`SELECT ${key}, ${sums} FROM learning_daily GROUP BY ${key} ORDER BY ${key}`).raw().all();
+    const perRepo = t.store.db.prepare(`SELECT ${key}, ${sums} FROM learning_daily_repo GROUP BY ${key} ORDER BY ${key}`).raw().all();
+    assert.ok(everyone.length > 5);
+    assert.deepEqual(perRepo, everyone);
+    assert.deepEqual(t.store.db.prepare(`SELECT DISTINCT repo_path FROM learning_daily_repo ORDER BY 1`).pluck().all(), ['/repo/a', '/repo/b']);
+  });
+
   it('a rebuild learns the same tokens and cost as recording one by one', () => {
-    const before = computeAnalytics(t.store, { now: NOW });
+    const before = computeAnalytics(t.store, { series: true, now: NOW });
     rebuildLearning(t.store, { now: NOW });
-    const after = computeAnalytics(t.store, { now: NOW });
+    const after = computeAnalytics(t.store, { series: true, now: NOW });
     assert.deepEqual({ ...after, learning: null }, { ...before, learning: null });
   });
 });
@@ -161,6 +171,8 @@ describe('migration 008: model usage of what was learnt before', () => {
         ]);
         const daily = upgraded.db.prepare(`SELECT sum(tokens_sum) AS tokens, sum(cost_micros_sum) AS cost FROM learning_daily`).get();
         assert.deepEqual(daily, { tokens: 6000, cost: 1_500_000 });
+        const perRepo = upgraded.db.prepare(`SELECT repo_path AS repo, sum(deployments) AS n, sum(tokens_sum) AS tokens, sum(cost_micros_sum) AS cost FROM learning_daily_repo GROUP BY 1`).all();
+        assert.deepEqual(perRepo, [{ repo: '/repo/a', n: 3, tokens: 6000, cost: 1_500_000 }]);
       } finally {
         upgraded.close();
       }
