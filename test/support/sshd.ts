@@ -1,14 +1,16 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
+
+/** The unprivileged user the tests log in as (created by scripts/test-toolchains.mjs, login shell /bin/sh). */
+export const TEST_SSH_USER = 'deploy-agent-test';
 
 /**
  * A real OpenSSH server (Debian's openssh-server, installed by scripts/test-toolchains.mjs) for
  * the release tests: started as a non-daemon child (`sshd -D -e`) on a free loopback port, with a
- * host key, an sshd_config and an authorized client key generated for this run in `dir`. It logs
- * in as the user running the tests (root on CI and the development machines).
+ * host key, an sshd_config and an authorized client key generated for this run in `dir`. Clients
+ * log in as TEST_SSH_USER, as a release logs in as its `deploy` user.
  */
 export interface TestSshd {
   host: string;
@@ -22,6 +24,10 @@ export interface TestSshd {
   hostKeyPublic: string;
   /** The sshd process (its children are the sessions). */
   pid: number;
+  uid: number;
+  gid: number;
+  /** Creates `dir` (and its parents) so that the login user owns it and can reach it. */
+  ownedDir(dir: string): string;
   /** The pids of the server's per-connection session processes (children of the listener). */
   sessionPids(): number[];
   stop(): Promise<void>;
@@ -33,7 +39,15 @@ export const SSHD_PATH = '/usr/sbin/sshd';
 export function sshdUnavailable(): string | undefined {
   if (!existsSync(SSHD_PATH)) return `${SSHD_PATH} is missing (Debian package openssh-server; scripts/test-toolchains.mjs installs it)`;
   if (process.getuid?.() !== 0) return 'sshd needs root here (the privilege-separation directory and logging in as another user)';
+  if (userIds() === undefined) return `the user ${TEST_SSH_USER} is missing (npm test's first step, scripts/test-toolchains.mjs, creates it)`;
   return undefined;
+}
+
+function userIds(): { uid: number; gid: number } | undefined {
+  const line = readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith(`${TEST_SSH_USER}:`));
+  if (!line) return undefined;
+  const [, , uid, gid] = line.split(':');
+  return { uid: Number(uid), gid: Number(gid) };
 }
 
 export function freePort(): Promise<number> {
@@ -55,6 +69,9 @@ export function generateKey(file: string): string {
 
 export async function startSshd(dir: string, options: { clientKey?: string } = {}): Promise<TestSshd> {
   mkdirSync(dir, { recursive: true });
+  // sshd reads the authorized keys as the user: the folder must be reachable and the file readable.
+  chmodSync(dir, 0o755);
+  const ids = userIds()!;
   // sshd running as root refuses to start without its privilege-separation directory.
   mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
   const hostKey = path.join(dir, 'host_ed25519');
@@ -62,8 +79,8 @@ export async function startSshd(dir: string, options: { clientKey?: string } = {
   const clientKey = options.clientKey ?? path.join(dir, 'client_ed25519');
   const clientPublic = existsSync(`${clientKey}.pub`) ? readFileSync(`${clientKey}.pub`, 'utf8').trim() : generateKey(clientKey);
   const authorized = path.join(dir, 'authorized_keys');
-  writeFileSync(authorized, `${clientPublic}\n`, { mode: 0o600 });
-  const user = os.userInfo().username;
+  writeFileSync(authorized, `${clientPublic}\n`, { mode: 0o644 });
+  const user = TEST_SSH_USER;
 
   let lastError: Error | undefined;
   for (let attempt = 0; attempt < 5; attempt++) {
@@ -112,6 +129,8 @@ export async function startSshd(dir: string, options: { clientKey?: string } = {
       knownHosts,
       hostKeyPublic,
       pid: child.pid!,
+      ...ids,
+      ownedDir: (target: string) => ownedDir(target, ids),
       sessionPids: () => childrenOf(child.pid!),
       stop: () => stopChild(child),
     };
@@ -136,6 +155,14 @@ function listening(port: number): boolean {
     const cols = line.trim().split(/\s+/);
     return cols[1] === `0100007F:${hex}` && cols[3] === '0A';
   });
+}
+
+function ownedDir(target: string, ids: { uid: number; gid: number }): string {
+  mkdirSync(target, { recursive: true });
+  // Every folder above it must let the user through (mkdtemp makes them 0700).
+  for (let up = path.dirname(target); up !== path.dirname(up) && up.startsWith('/tmp/'); up = path.dirname(up)) chmodSync(up, 0o755);
+  chownSync(target, ids.uid, ids.gid);
+  return target;
 }
 
 function childrenOf(pid: number): number[] {

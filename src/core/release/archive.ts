@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import type { Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import { DeployAgentError } from '../errors';
 import { git } from '../git/run';
 
@@ -57,5 +57,7 @@ export function archiveStream(repoPath: string, commit: string): { stream: Reada
     child.on('close', (code) => (code === 0 ? resolve() : reject(new DeployAgentError('ARCHIVE_FAILED', `git archive ${commit.slice(0, 12)} failed: ${stderr.trim() || `exit ${code}`}.`, 'Check that the commit exists in the repository (git cat-file -t COMMIT).'))));
   });
   done.catch(() => undefined);
-  return { stream: child.stdout, done };
+  // Consumed at once: a child that exits before its stdout is read has it flushed (thrown away) by Node,
+  // which a small archive does while the SSH channel is still opening.
+  return { stream: child.stdout.pipe(new PassThrough({ highWaterMark: 1 << 20 })), done };
 }

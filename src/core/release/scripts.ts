@@ -26,12 +26,18 @@ export function prepareLayout(path: string): string {
 
 const LOAD_ENV = 'if [ -f .env ]; then set -a; . ./.env; set +a; fi';
 
+/**
+ * Is process group $1 alive? Zombies do not count: they wait for their new parent (init) to reap
+ * them, which some containers' init does only every second or so.
+ */
+const GROUP_ALIVE = `ga() { if command -v ps >/dev/null 2>&1; then ps -e -o pgid=,stat= 2>/dev/null | awk -v p="$1" '$1==p && $2 !~ /^Z/ {f=1} END {exit !f}'; else kill -0 -"$1" 2>/dev/null; fi; }; `;
+
 /** Ends the process group recorded in a pid file if it still runs (TERM, then KILL after `graceTenths` × 0.1 s). */
 function stopGroup(pidFile: string, graceTenths = 100): string {
   return (
-    `if [ -f ${pidFile} ]; then p=$(cat ${pidFile}); ` +
-    `if [ -n "$p" ] && kill -0 -"$p" 2>/dev/null; then kill -TERM -"$p" 2>/dev/null; i=0; ` +
-    `while kill -0 -"$p" 2>/dev/null && [ $i -lt ${graceTenths} ]; do sleep 0.1; i=$((i+1)); done; kill -KILL -"$p" 2>/dev/null; fi; rm -f ${pidFile}; fi`
+    `${GROUP_ALIVE}if [ -f ${pidFile} ]; then p=$(cat ${pidFile}); ` +
+    `if [ -n "$p" ] && ga "$p"; then kill -TERM -"$p" 2>/dev/null; i=0; ` +
+    `while ga "$p" && [ $i -lt ${graceTenths * 4} ]; do sleep 0.025; i=$((i+1)); done; kill -KILL -"$p" 2>/dev/null; fi; rm -f ${pidFile}; fi`
   );
 }
 

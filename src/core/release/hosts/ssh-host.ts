@@ -61,6 +61,8 @@ export async function connectSsh(target: ReleaseTarget, entry: string, options: 
     };
     if (options.signal?.aborted) return onAbort();
     options.signal?.addEventListener('abort', onAbort, { once: true });
+    // Small commands and their answers must not wait for Nagle's algorithm (40 ms and more per command).
+    client.once('connect', () => client.setNoDelay(true));
     client.once('ready', () => {
       options.signal?.removeEventListener('abort', onAbort);
       resolve();
