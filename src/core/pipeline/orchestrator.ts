@@ -11,6 +11,7 @@ import { EventsRepository, StepsRepository, TestRunsRepository } from '../store/
 import { PipelineEventBus, type EventError, type PipelineEvent, type StepName, type TestCounts } from './events';
 import { ownerAlive, ownerOf, recordOwner } from './owner';
 import { goalOf, planFor } from './plan';
+import { withChoice, normalizeChoice } from './choice';
 import type {
   ContextInfo,
   DeployMode,
@@ -136,10 +137,14 @@ export class Orchestrator {
 
   /** Starts a new deployment; resolves when it has ended (never rejects for a deployment failure: see `outcome.status`). */
   async deploy(request: DeployRequest, signal: AbortSignal): Promise<DeploymentOutcome> {
+    // A choice naming a path outside the workspace is bad input: refused before anything is recorded.
+    const choice = normalizeChoice(request.choice);
+    const { choice: _given, ...rest } = request;
     const normalized: DeployRequest = {
-      ...request,
+      ...rest,
       recommendationFile: path.resolve(request.recommendationFile),
       workspaceDir: path.resolve(request.workspaceDir),
+      ...(choice ? { choice } : {}),
     };
     const id = (this.options.newId ?? newDeploymentId)();
     const createdAt = this.now();
@@ -325,6 +330,7 @@ export class Orchestrator {
       }
       case 'context': {
         const context = await ports.gatherContext(state.repoRoot!, state.recommendation!, ctx.signal, (m) => ctx.progress(m));
+        if (request.choice) withChoice(context, request.choice, state.repoRoot!);
         this.deployments.update(state.id, { environment: context.environment });
         const warnings = [...state.warnings];
         if (context.dataGaps.length) {

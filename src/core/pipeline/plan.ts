@@ -10,6 +10,7 @@ export function planFor(mode: DeployMode): StepName[] {
   const common: StepName[] = ['validate', 'safety', 'context', 'strategy', 'sandbox', 'implement', 'write-tests', 'run-tests', 'repair', 'review'];
   switch (mode) {
     case 'dry-run':
+    case 'review':
       return common;
     case 'local-commit':
       return [...common, 'commit'];
@@ -23,6 +24,8 @@ export function goalOf(mode: DeployMode): string {
   switch (mode) {
     case 'dry-run':
       return 'the generated tests pass in the sandbox';
+    case 'review':
+      return 'the tested change waits for review in its sandbox';
     case 'local-commit':
       return 'the change is committed on its branch with passing tests';
     case 'full-pr':

@@ -11,8 +11,17 @@ import type { GateResult } from '../testing/quality-gates';
  * the unit tests of the flow's own rules (modes, resume, persistence) run in milliseconds.
  */
 
-export type DeployMode = 'dry-run' | 'local-commit' | 'full-pr';
-export const DEPLOY_MODES: readonly DeployMode[] = ['dry-run', 'local-commit', 'full-pr'];
+/**
+ * How far a deployment goes. `review` stops after the tests and gates pass with the sandbox kept
+ * (status `awaiting-review`) until it is shipped (`ship`, as `local-commit` or `full-pr`) or
+ * discarded; the others run to their end in one go.
+ */
+export type DeployMode = 'dry-run' | 'review' | 'local-commit' | 'full-pr';
+export const DEPLOY_MODES: readonly DeployMode[] = ['dry-run', 'review', 'local-commit', 'full-pr'];
+
+/** The modes a review-paused deployment can be shipped with. */
+export type ShipMode = 'local-commit' | 'full-pr';
+export const SHIP_MODES: readonly ShipMode[] = ['local-commit', 'full-pr'];
 
 export type StrategyChoice = 'auto' | 'conservative' | 'balanced' | 'aggressive';
 export const STRATEGY_CHOICES: readonly StrategyChoice[] = ['auto', 'conservative', 'balanced', 'aggressive'];
@@ -30,6 +39,19 @@ export interface DeployRequest {
   wait: boolean;
   /** `--force --reason TEXT`: overrides an open circuit breaker, recorded with the reason. */
   forceReason?: string;
+  /**
+   * What the user decided after the preview (the panel's integration points): points left out and
+   * files added. It goes into every phase's prompt and is recorded with the deployment.
+   */
+  choice?: DeploymentChoice;
+}
+
+/** The user's correction of the ranked integration points, before the model runs (see `choice.ts`). */
+export interface DeploymentChoice {
+  /** Workspace-relative paths of ranked integration points the user unticked: the model is told to leave them alone. */
+  excludedIntegrationPoints?: string[];
+  /** Workspace-relative files the user added: they become the first integration points. */
+  addedFiles?: string[];
 }
 
 /** The levers a strategy sets (from [strategy]'s decision). */
@@ -107,6 +129,8 @@ export interface ContextInfo {
   omitted?: string[];
   /** Parts of the analysis that could not be done (the deployment goes on without them). */
   warnings?: string[];
+  /** The user's choice of integration points (already applied to `integration.integrationPoints`); every phase's prompt states it. */
+  choice?: DeploymentChoice;
 }
 
 export interface PhaseInput {
