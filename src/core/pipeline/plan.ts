@@ -6,16 +6,18 @@ import type { DeployMode } from './ports';
  * cancelled one: it records the outcome, writes the report and removes the sandbox), so it is
  * not part of the plan but of the finish.
  */
-export function planFor(mode: DeployMode): StepName[] {
+export function planFor(mode: DeployMode, options: { fromReview?: boolean } = {}): StepName[] {
   const common: StepName[] = ['validate', 'safety', 'context', 'strategy', 'sandbox', 'implement', 'write-tests', 'run-tests', 'repair', 'review'];
+  const retest: StepName[] = options.fromReview ? ['retest'] : [];
   switch (mode) {
     case 'dry-run':
     case 'review':
       return common;
+    // Shipped after a review: the sandbox is checked again (tests, gates, credentials) before the commit.
     case 'local-commit':
-      return [...common, 'commit'];
+      return [...common, ...retest, 'commit'];
     case 'full-pr':
-      return [...common, 'commit', 'push', 'pull-request'];
+      return [...common, ...retest, 'commit', 'push', 'pull-request'];
   }
 }
 

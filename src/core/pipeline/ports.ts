@@ -74,6 +74,12 @@ export interface DeployRequest {
    * files added. It goes into every phase's prompt and is recorded with the deployment (its request).
    */
   choice?: DeploymentChoice;
+  /**
+   * Set by `ship` on a review-paused deployment: the plan re-checks the sandbox (the user may have
+   * edited it) with a `retest` step before the commit, and a resumed run never puts the sandbox
+   * back to an earlier tree (that would lose the user's edits).
+   */
+  fromReview?: boolean;
 }
 
 export interface PhaseOutcome {
@@ -155,6 +161,8 @@ export interface PipelinePorts {
   /** One repair round: which error pattern it answered, which recovery ran, whether the tests then passed, how long it took. */
   recordRecovery?(input: RecoveryRecord): void;
   review(repoRoot: string, sandbox: SandboxInfo, before: RepoSnapshot): Promise<ReviewFindings>;
+  /** The change as a unified diff from the sandbox's base commit to `tree` (recorded for the report once the credential scan passed). */
+  changeDiff?(sandbox: SandboxInfo, tree: string): Promise<string>;
   commit(sandbox: SandboxInfo, input: { recommendation: Recommendation; deploymentId: string; summary: string }): Promise<ShipCommit>;
   push(repoRoot: string, sandbox: SandboxInfo, signal: AbortSignal): Promise<ShipPush>;
   openPullRequest(repoRoot: string, input: { deploymentId: string; sandbox: SandboxInfo; recommendation: Recommendation; draft: boolean; body: PullRequestFacts; signal: AbortSignal }): Promise<ShipPullRequest>;

@@ -17,7 +17,7 @@ import { repositoryRoot } from '../git/repository-root';
 import { writeReport } from '../report/write-report';
 import { snapshotRepoState } from '../sandbox/repo-state';
 import * as sandboxWorktree from '../sandbox/worktree';
-import { commit as commitChanges, push as pushBranch, review as reviewChanges } from '../git/ship';
+import { commit as commitChanges, push as pushBranch, review as reviewChanges, unifiedDiff } from '../git/ship';
 import { discardPartialSandbox, restoreSandboxTree, sandboxHead, snapshotSandboxTree } from '../sandbox/sandbox-state';
 import { runSandboxTests } from '../testing/pipeline-port';
 import { runQualityGates } from '../testing/quality-gates';
@@ -167,6 +167,7 @@ export function createRealPorts(options: RealPortsOptions): PipelinePorts {
       return router.escalation && router.providerOrder().some((p) => p !== from.provider);
     },
     review: (repoRoot, sandbox, before) => reviewChanges(repoRoot, sandbox, before),
+    changeDiff: (sandbox, tree) => unifiedDiff(sandbox.path, sandbox.baseSha, tree),
     commit: (sandbox, input) => commitChanges(sandbox, input),
     push: (repoRoot, sandbox, signal) => pushBranch(repoRoot, sandbox, signal),
     openPullRequest: (repoRoot, input) => openPullRequest(repoRoot, input, options.env),
