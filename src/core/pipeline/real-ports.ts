@@ -1,5 +1,3 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { budgetFromConfig, checkProviders, createModelRouter, type DeploymentBudget, type ModelRouter, type PhaseContext, type ProviderName } from '../ai';
 import { analyzeIntegration, analyzeWorkspace, checkDataRequirements } from '../analysis';
 import { DeployAgentError } from '../errors';
@@ -19,13 +17,12 @@ import { loadRecommendation } from '../recommendation/load';
 import { describeOmitted, fitRecommendation, RECOMMENDATION_PROMPT_CHARS } from '../recommendation/fit';
 import { writeReport } from '../report/write-report';
 import { snapshotRepoState } from '../sandbox/repo-state';
+import { repositoryRootOf } from '../sandbox/workspace';
 import * as sandboxWorktree from '../sandbox/worktree';
 import { commit as commitChanges, push as pushBranch, review as reviewChanges } from '../git/ship';
 import { discardPartialSandbox, restoreSandboxTree, sandboxHead, snapshotSandboxTree } from '../sandbox/sandbox-state';
 import { runSandboxTests } from '../testing/pipeline-port';
 import { runQualityGates } from '../testing/quality-gates';
-
-const run = promisify(execFile);
 
 export interface ConfigReader {
   get<T>(key: string): T;
@@ -98,20 +95,7 @@ export function createRealPorts(options: RealPortsOptions): PipelinePorts {
     },
     runPreHooks: (sandbox, env, signal) => hookRunner('before-deploy', sandbox.path, env, signal),
     runPostHooks: (sandbox, env, stage, signal) => hookRunner(stage, sandbox.path, env, signal),
-    repositoryRoot: async (workspaceDir) => {
-      let root: string;
-      try {
-        root = (await run('git', ['rev-parse', '--show-toplevel'], { cwd: workspaceDir })).stdout.trim();
-      } catch (error) {
-        throw new DeployAgentError('NOT_A_GIT_REPO', `${workspaceDir} is not inside a git repository.`, 'Run `git init` and commit your files, or pass --workspace DIR.', { cause: error });
-      }
-      try {
-        await run('git', ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], { cwd: root });
-      } catch (error) {
-        throw new DeployAgentError('NO_COMMITS', `The repository at ${root} has no commit yet.`, 'Commit your files first (`git add -A && git commit -m "initial"`): the sandbox branches from HEAD.', { cause: error });
-      }
-      return root;
-    },
+    repositoryRoot: (workspaceDir) => repositoryRootOf(workspaceDir),
     snapshotRepoState: (repoRoot) => snapshotRepoState(repoRoot),
     acquireLock: (repoRoot, deploymentId, o) => acquireRepositoryLock(repoRoot, deploymentId, o),
     checkCircuitBreaker: async (repoRoot, input) => checkCircuitBreaker(options.store.db, repoRoot, input, circuitSettingsFrom(options.config(repoRoot))),
