@@ -1,6 +1,6 @@
 import { DeployAgentError } from '../errors';
 import type { Recommendation } from '../recommendation/types';
-import type { RepoSnapshot, ReviewFindings, SandboxInfo, ShipPush } from '../pipeline/ports';
+import type { RepoSnapshot, ReviewFindings, SandboxInfo, ShipPush } from '../deployment/types';
 import { snapshotSandboxTree } from '../sandbox/sandbox-state';
 import { git } from './run';
 import { changedPaths, snapshotRepoState } from '../sandbox/repo-state';

@@ -1,18 +1,8 @@
 import { spawn } from 'node:child_process';
 import { DeployAgentError } from '../errors';
+import type { HookRun, HookStage } from '../deployment/types';
 
-export type HookStage = 'before-deploy' | 'after-deploy' | 'after-ship';
-
-export interface HookRun {
-  stage: HookStage;
-  command: string;
-  exitCode: number | null;
-  signal: string | null;
-  timedOut: boolean;
-  durationMs: number;
-  /** stdout and stderr interleaved, capped. */
-  output: string;
-}
+export type { HookRun, HookStage };
 
 export interface RunHooksInput {
   stage: HookStage;
