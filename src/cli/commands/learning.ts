@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import path from 'node:path';
 import type { LearningProgress } from '../../core/learning';
 import type { CliContext } from '../context';
 import { printJson } from '../output';
@@ -99,16 +100,25 @@ export function registerLearning(program: Command, ctx: CliContext): void {
     .command('analytics')
     .description('Deployment analytics: counts, success / failure / rollback rates, duration percentiles and trend, strategy mix, repairs, and the four DORA keys with their tier')
     .option('--env <environment>', 'only deployments of this environment')
-    .option('--days <n>', 'the last N days (UTC, today included)', '30')
-    .option('--json', 'print one JSON object')
-    .action(async (options: { env?: string; days: string; json?: boolean }) => {
-      const days = Number(options.days);
-      if (!Number.isInteger(days) || days < 1) {
+    .option('--repo <path>', 'only deployments of this repository (the folder they were deployed from)')
+    .option('--days <n>', 'the last N days (UTC, today included), or all', '30')
+    .option('--json', 'print one JSON object (with the chart series the sidebar draws)')
+    .action(async (options: { env?: string; repo?: string; days: string; json?: boolean }) => {
+      const days = options.days === 'all' ? undefined : Number(options.days);
+      if (days !== undefined && (!Number.isInteger(days) || days < 1)) {
         const { DeployAgentError } = await import('../../core/errors');
-        throw new DeployAgentError('USAGE', `--days ${options.days} is not a whole number of days.`, 'Pass --days with a positive whole number, e.g. --days 30.');
+        throw new DeployAgentError('USAGE', `--days ${options.days} is not a whole number of days.`, 'Pass --days with a positive whole number, e.g. --days 30, or --days all.');
       }
       const { learning, store, answer } = await open();
-      const a = answer((onProgress) => learning.computeAnalytics(store, { days, onProgress, ...(options.env === undefined ? {} : { environment: options.env }) }));
+      const a = answer((onProgress) =>
+        learning.computeAnalytics(store, {
+          onProgress,
+          series: Boolean(options.json),
+          ...(days === undefined ? {} : { days }),
+          ...(options.env === undefined ? {} : { environment: options.env }),
+          ...(options.repo === undefined ? {} : { repoPath: path.resolve(options.repo) }),
+        }),
+      );
       if (options.json) return printJson(a);
       process.stdout.write(renderAnalytics(a, learning.formatDuration, learning.formatPercent) + '\n');
     });
@@ -118,9 +128,9 @@ type AnalyticsResult = ReturnType<typeof import('../../core/learning').computeAn
 
 function renderAnalytics(a: AnalyticsResult, duration: (ms: number | null) => string, percent: (r: number | null) => string): string {
   const d = a.deployments;
-  const where = a.window.environment ?? 'all environments';
+  const where = `${a.window.repoPath ?? 'all repositories'}, ${a.window.environment ?? 'all environments'}`;
   const lines = [
-    `Deployments in ${where}, last ${a.window.days} day(s) (from ${a.window.from?.slice(0, 10) ?? '—'}): ${d.total} — ${d.succeeded} succeeded, ${d.failed} failed, ${d.rolledBack} rolled back, ${d.cancelled} cancelled, ${d.interrupted} interrupted`,
+    `Deployments in ${where}, ${a.window.days === null ? 'all history' : `last ${a.window.days} day(s)`} (from ${a.window.from?.slice(0, 10) ?? '—'}): ${d.total} — ${d.succeeded} succeeded, ${d.failed} failed, ${d.rolledBack} rolled back, ${d.cancelled} cancelled, ${d.interrupted} interrupted`,
   ];
   if (!d.total) {
     lines.push('Nothing to analyse yet: deploy a recommendation with `deploy-agent deploy FILE`.');

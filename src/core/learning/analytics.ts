@@ -4,13 +4,22 @@ import { hasShippingOutcomes } from './outcome';
 import { DURATIONS, exactPercentiles, LEAD_TIMES, RESTORE_TIMES } from './percentiles';
 import { catchUpFirst, type CatchUpOptions, type LearningStore } from './record';
 import { DAY_MS, dayOf } from './rollup';
+import { ALL_DAYS, dailySource, scopeParams } from './scope';
+import { computeSeries, type AnalyticsSeries } from './series';
 import { sql } from './statements';
 
 export interface AnalyticsOptions extends CatchUpOptions {
   environment?: string;
+  /** Only this repository's deployments (the path they were deployed from); undefined: every repository. */
+  repoPath?: string;
+  /** Add the chart series (the sidebar, `analytics --json`); about 30 ms more over a year of 100,000 deployments. */
+  series?: boolean;
   /** The last N UTC days including today; undefined: all history. */
   days?: number;
 }
+
+/** What `deploy-agent analytics --json` prints and the sidebar's Analytics view draws. */
+export type AnalyticsWithSeries = Analytics & { series: AnalyticsSeries };
 
 export interface DoraKey<T extends object> {
   tier: DoraTier | null;
@@ -20,7 +29,7 @@ export interface DoraKey<T extends object> {
 }
 
 export interface Analytics {
-  window: { environment: string | null; days: number | null; from: string | null; to: string; activeDays: number };
+  window: { environment: string | null; repoPath: string | null; days: number | null; from: string | null; to: string; activeDays: number };
   /** Where outcomes come from: the local status, plus GitHub's labels once `deploy-agent sync` has run. */
   outcomeSource: 'local' | 'local+github';
   deployments: { total: number; finished: number; succeeded: number; failed: number; rolledBack: number; cancelled: number; interrupted: number; shipped: number };
@@ -43,6 +52,8 @@ export interface Analytics {
     changeFailureRate: DoraKey<{ shipped: number; failed: number; rate: number | null }>;
     timeToRestore: DoraKey<{ episodes: number; restored: number; open: number; medianMs: number | null }>;
   };
+  /** What the charts draw (when asked for): per-day outcomes, tokens and cost, duration percentiles over time, repair rounds. */
+  series?: AnalyticsSeries;
   learning: { caughtUp: number };
 }
 
@@ -55,19 +66,23 @@ export interface Analytics {
  * or pull request (→ merge once synced); time to restore = a failure episode's first failure →
  * the next success in the same repository and environment, or the rollback.
  */
+export function computeAnalytics(store: LearningStore, options: AnalyticsOptions & { series: true }): AnalyticsWithSeries;
+export function computeAnalytics(store: LearningStore, options?: AnalyticsOptions): Analytics;
 export function computeAnalytics(store: LearningStore, options: AnalyticsOptions = {}): Analytics {
   const db = store.db;
   const now = options.now ?? Date.now();
   const caughtUp = catchUpFirst(store, { ...options, now });
   const env = options.environment;
+  const repo = options.repoPath;
+  const scope = { ...(env !== undefined ? { environment: env } : {}), ...(repo !== undefined ? { repoPath: repo } : {}) };
   const envWhere = env !== undefined ? ' AND environment = @environment' : '';
   const toDay = dayOf(now) + 1;
-  const firstDay = sql(db, `SELECT min(day) FROM learning_daily ${env !== undefined ? 'WHERE environment = ?' : ''}`).pluck().get(...(env !== undefined ? [env] : [])) as number | null;
+  const firstDay = sql(db, `SELECT min(day) FROM ${dailySource(repo)} WHERE 1${envWhere}`).pluck().get(scopeParams(scope, ALL_DAYS.fromDay, ALL_DAYS.toDay)) as number | null;
   const fromDay = options.days !== undefined ? toDay - options.days : firstDay ?? toDay - 1;
   const activeDays = Math.max(1, toDay - Math.max(fromDay, firstDay ?? fromDay));
-  const window = { from: fromDay * DAY_MS, to: toDay * DAY_MS, ...(env !== undefined ? { environment: env } : {}) };
+  const window = { from: fromDay * DAY_MS, to: toDay * DAY_MS, ...scope };
 
-  const buckets = readBuckets(db, fromDay, toDay, env);
+  const buckets = readBuckets(db, fromDay, toDay, scope);
   const sum = (key: keyof Bucket) => buckets.reduce((total, b) => total + b[key], 0);
   const deployments = {
     total: sum('n'),
@@ -93,8 +108,8 @@ export function computeAnalytics(store: LearningStore, options: AnalyticsOptions
 
   const restores = sql(
     db,
-    `SELECT count(*) AS episodes, count(restore_ms) AS restored FROM learning_restores INDEXED BY ${env !== undefined ? 'learning_restores_env_window' : 'learning_restores_window'}
-      WHERE failed_at >= @from AND failed_at < @to${envWhere}`,
+    `SELECT count(*) AS episodes, count(restore_ms) AS restored FROM learning_restores INDEXED BY ${repo !== undefined ? 'learning_restores_repo_env' : env !== undefined ? 'learning_restores_env_window' : 'learning_restores_window'}
+      WHERE failed_at >= @from AND failed_at < @to${envWhere}${repo !== undefined ? ' AND repo_path = @repoPath' : ''}`,
   ).get(window) as { episodes: number; restored: number };
   const restore = exactPercentiles(db, RESTORE_TIMES, window, [50], restores.restored);
 
@@ -102,6 +117,7 @@ export function computeAnalytics(store: LearningStore, options: AnalyticsOptions
   return {
     window: {
       environment: env ?? null,
+      repoPath: repo ?? null,
       days: options.days ?? null,
       from: firstDay === null && options.days === undefined ? null : new Date(fromDay * DAY_MS).toISOString(),
       to: new Date(toDay * DAY_MS).toISOString(),
@@ -116,7 +132,7 @@ export function computeAnalytics(store: LearningStore, options: AnalyticsOptions
     },
     durationMs: { n: durations.n, p50: durations.values[0]!, p90: durations.values[1]!, p99: durations.values[2]!, mean: durationCount ? Math.round(sum('durationSum') / durationCount) : null },
     trend: trendOf(buckets, fromDay, toDay),
-    strategyMix: strategyMixOf(db, fromDay, toDay, env, deployments.total),
+    strategyMix: strategyMixOf(db, fromDay, toDay, scope, deployments.total),
     repairsPerDeployment: ratio(sum('repairs'), deployments.finished),
     dora: {
       deploymentFrequency: {
@@ -139,17 +155,20 @@ export function computeAnalytics(store: LearningStore, options: AnalyticsOptions
         value: { episodes: restores.episodes, restored: restores.restored, open: restores.episodes - restores.restored, medianMs: restore.values[0]! },
       },
     },
+    ...(options.series ? { series: computeSeries(db, scope, fromDay, toDay, bucketDays(toDay - fromDay)) } : {}),
     learning: { caughtUp },
   };
 }
 
-function strategyMixOf(db: Database.Database, fromDay: number, toDay: number, env: string | undefined, total: number): Analytics['strategyMix'] {
+type Scope = { environment?: string; repoPath?: string };
+
+function strategyMixOf(db: Database.Database, fromDay: number, toDay: number, scope: Scope, total: number): Analytics['strategyMix'] {
   const rows = sql(
     db,
     `SELECT strategy, sum(deployments) AS n, sum(CASE WHEN outcome = 1 THEN deployments ELSE 0 END) AS ok, sum(CASE WHEN outcome != -1 THEN deployments ELSE 0 END) AS finished
-       FROM learning_daily WHERE day >= @fromDay AND day < @toDay${env !== undefined ? ' AND environment = @environment' : ''}
+       FROM ${dailySource(scope.repoPath)} WHERE day >= @fromDay AND day < @toDay${scope.environment !== undefined ? ' AND environment = @environment' : ''}
       GROUP BY strategy ORDER BY n DESC, strategy`,
-  ).all({ fromDay, toDay, ...(env !== undefined ? { environment: env } : {}) }) as { strategy: string; n: number; ok: number; finished: number }[];
+  ).all(scopeParams(scope, fromDay, toDay)) as { strategy: string; n: number; ok: number; finished: number }[];
   return rows.map((r) => ({ strategy: r.strategy, deployments: r.n, share: total ? r.n / total : 0, successRate: r.finished ? r.ok / r.finished : null }));
 }
 
@@ -210,20 +229,21 @@ interface Bucket {
  * deployments), grouped only by trend bucket: grouping by few keys is what keeps it at a few
  * milliseconds for a year of history.
  */
-function readBuckets(db: Database.Database, fromDay: number, toDay: number, env: string | undefined): Bucket[] {
+function readBuckets(db: Database.Database, fromDay: number, toDay: number, scope: Scope): Bucket[] {
+  // better-sqlite3 binds JS numbers as REAL: without the CAST the division is not whole and every day is its own bucket.
   const when = (condition: string) => `sum(CASE WHEN ${condition} THEN deployments ELSE 0 END)`;
   return sql(
     db,
-    `SELECT (@toDay - 1 - day) / @size AS back, sum(deployments) AS n,
+    `SELECT CAST((@toDay - 1 - day) / @size AS INTEGER) AS back, sum(deployments) AS n,
             ${when('outcome != -1')} AS finished, ${when('outcome = 1')} AS ok, ${when("outcome = 0 AND status != 'rolled_back'")} AS failed,
             ${when("status = 'rolled_back'")} AS rolledBack, ${when("status = 'cancelled'")} AS cancelled, ${when("status = 'interrupted'")} AS interrupted,
             ${when('shipped = 1')} AS shipped, ${when('shipped = 1 AND outcome != -1')} AS shippedFinished, ${when('shipped = 1 AND outcome = 0')} AS shippedFailed,
             ${when('shipped = 1 AND outcome = 1')} AS shippedOk,
             sum(duration_sum) AS durationSum, sum(duration_count) AS durationCount, sum(lead_sum) AS leadSum, sum(lead_count) AS leadCount,
             sum(CASE WHEN outcome != -1 THEN repairs_sum ELSE 0 END) AS repairs
-       FROM learning_daily WHERE day >= @fromDay AND day < @toDay${env !== undefined ? ' AND environment = @environment' : ''}
+       FROM ${dailySource(scope.repoPath)} WHERE day >= @fromDay AND day < @toDay${scope.environment !== undefined ? ' AND environment = @environment' : ''}
       GROUP BY back`,
-  ).all({ fromDay, toDay, size: bucketDays(toDay - fromDay), ...(env !== undefined ? { environment: env } : {}) }) as Bucket[];
+  ).all({ ...scopeParams(scope, fromDay, toDay), size: bucketDays(toDay - fromDay) }) as Bucket[];
 }
 
 /** A change under 5 points of success rate or 10% of duration counts as steady. */

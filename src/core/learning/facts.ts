@@ -24,6 +24,10 @@ export interface DeploymentFact {
   failingStep: string | null;
   errorCode: string | null;
   errorPattern: string | null;
+  /** Model tokens (input + output) of its model calls. */
+  tokens: number;
+  /** The cost of its model calls in millionths of a dollar (whole numbers: daily sums never drift). */
+  costMicros: number;
 }
 
 export const UNKNOWN = 'unknown';
@@ -84,7 +88,16 @@ export function readFact(db: Database.Database, id: string, repoStacks: Map<stri
     failingStep,
     errorCode: success === 0 ? row.errorCode ?? (shipping?.label === 'failure' ? 'FAILED_AFTER_SHIPPING' : row.status === 'rolled_back' ? 'ROLLED_BACK' : null) : null,
     errorPattern,
+    ...modelUsageOf(db, id),
   };
+}
+
+/** Tokens and cost of a deployment's model calls (ai_model_calls). */
+function modelUsageOf(db: Database.Database, deploymentId: string): { tokens: number; costMicros: number } {
+  return sql(
+    db,
+    `SELECT coalesce(sum(input_tokens + output_tokens), 0) AS tokens, coalesce(round(sum(cost_usd) * 1000000), 0) AS costMicros FROM ai_model_calls WHERE deployment_id = ?`,
+  ).get(deploymentId) as { tokens: number; costMicros: number };
 }
 
 /** What the newest succeeded `context` and `repair` steps of a deployment recorded. */

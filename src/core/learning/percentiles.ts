@@ -14,6 +14,10 @@ export interface PercentileSource {
   windowIndex: string;
   /** (environment, time, value …) */
   envWindowIndex: string;
+  /** (repository, value, time): one repository walked in value order (migration 008). */
+  repoValueIndex: string;
+  /** (repository, …, time): one repository's window. */
+  repoWindowIndex: string;
 }
 
 export interface PercentileFilter {
@@ -22,6 +26,8 @@ export interface PercentileFilter {
   /** ms, exclusive */
   to: number;
   environment?: string;
+  /** One repository's values only. */
+  repoPath?: string;
 }
 
 /** Below this many values the window is read and sorted; above, the value index is walked to each rank. */
@@ -43,9 +49,10 @@ export function exactPercentiles(
   readAndSortMax = READ_AND_SORT_MAX,
 ): { n: number; values: (number | null)[] } {
   const env = filter.environment !== undefined;
-  const where = `${source.value} IS NOT NULL AND ${source.time} >= @from AND ${source.time} < @to${env ? ' AND environment = @environment' : ''}`;
-  const params = env ? { from: filter.from, to: filter.to, environment: filter.environment } : { from: filter.from, to: filter.to };
-  const windowIndex = env ? source.envWindowIndex : source.windowIndex;
+  const repo = filter.repoPath !== undefined;
+  const where = `${source.value} IS NOT NULL AND ${source.time} >= @from AND ${source.time} < @to${env ? ' AND environment = @environment' : ''}${repo ? ' AND repo_path = @repoPath' : ''}`;
+  const params = { from: filter.from, to: filter.to, ...(env ? { environment: filter.environment } : {}), ...(repo ? { repoPath: filter.repoPath } : {}) };
+  const windowIndex = repo ? source.repoWindowIndex : env ? source.envWindowIndex : source.windowIndex;
   const n = count ?? (sql(db, `SELECT count(*) FROM ${source.table} INDEXED BY ${windowIndex} WHERE ${where}`).pluck().get(params) as number);
   if (n === 0) return { n, values: percentiles.map(() => null) };
   const ranks = percentiles.map((p) => Math.min(n, Math.max(1, Math.ceil((p / 100) * n))));
@@ -54,7 +61,7 @@ export function exactPercentiles(
     const values = Float64Array.from(sql(db, `SELECT ${source.value} FROM ${source.table} INDEXED BY ${windowIndex} WHERE ${where}`).pluck().all(params) as number[]).sort();
     return { n: values.length, values: ranks.map((r) => values[Math.min(values.length, r) - 1] ?? null) };
   }
-  const valueIndex = env ? source.envValueIndex : source.valueIndex;
+  const valueIndex = repo ? source.repoValueIndex : env ? source.envValueIndex : source.valueIndex;
   const ascending = sql(db, `SELECT ${source.value} FROM ${source.table} INDEXED BY ${valueIndex} WHERE ${where} ORDER BY ${source.value} ASC LIMIT 1 OFFSET @offset`).pluck();
   const descending = sql(db, `SELECT ${source.value} FROM ${source.table} INDEXED BY ${valueIndex} WHERE ${where} ORDER BY ${source.value} DESC LIMIT 1 OFFSET @offset`).pluck();
   return {
@@ -71,6 +78,8 @@ export const DURATIONS: PercentileSource = {
   envValueIndex: 'learning_deployments_env_duration',
   windowIndex: 'learning_deployments_window',
   envWindowIndex: 'learning_deployments_env_window',
+  repoValueIndex: 'learning_deployments_repo_duration',
+  repoWindowIndex: 'learning_deployments_repo_window',
 };
 
 export const LEAD_TIMES: PercentileSource = {
@@ -81,6 +90,8 @@ export const LEAD_TIMES: PercentileSource = {
   envValueIndex: 'learning_deployments_env_lead',
   windowIndex: 'learning_deployments_window',
   envWindowIndex: 'learning_deployments_env_window',
+  repoValueIndex: 'learning_deployments_repo_lead',
+  repoWindowIndex: 'learning_deployments_repo_window',
 };
 
 export const RESTORE_TIMES: PercentileSource = {
@@ -91,4 +102,6 @@ export const RESTORE_TIMES: PercentileSource = {
   envValueIndex: 'learning_restores_env_ms',
   windowIndex: 'learning_restores_window',
   envWindowIndex: 'learning_restores_env_window',
+  repoValueIndex: 'learning_restores_repo_ms',
+  repoWindowIndex: 'learning_restores_repo_env',
 };

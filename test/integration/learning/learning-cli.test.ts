@@ -36,7 +36,9 @@ describe('deploy-agent recommendations / adaptations / rollback-scenarios / anal
 
   it('analytics --json: counts, rates, percentiles, trend, strategy mix, repairs and the four DORA keys', async () => {
     const a = await run('analytics', '--days', '30');
-    assert.deepEqual(Object.keys(a).sort(), ['dora', 'deployments', 'durationMs', 'learning', 'outcomeSource', 'rates', 'repairsPerDeployment', 'strategyMix', 'trend', 'window'].sort());
+    assert.deepEqual(Object.keys(a).sort(), ['dora', 'deployments', 'durationMs', 'learning', 'outcomeSource', 'rates', 'repairsPerDeployment', 'series', 'strategyMix', 'trend', 'window'].sort());
+    assert.equal(a.series.days.length, 30);
+    assert.equal(a.series.outcomes.rolledBack.reduce((n: number, x: number) => n + x, 0), 1);
     assert.equal(a.deployments.total, 12);
     assert.equal(a.deployments.rolledBack, 1);
     assert.equal(a.learning.caughtUp, 12, 'learnt on the way');
@@ -49,6 +51,15 @@ describe('deploy-agent recommendations / adaptations / rollback-scenarios / anal
     const development = await run('analytics', '--env', 'development');
     assert.equal(development.deployments.total, 3);
     assert.equal(development.learning.caughtUp, 0, 'nothing new the second time');
+  });
+
+  it('analytics --repo PATH --days all: one repository over all its history', async () => {
+    const mine = await run('analytics', '--repo', '/repo/a', '--days', 'all');
+    assert.deepEqual([mine.window.repoPath, mine.window.days, mine.deployments.total], ['/repo/a', null, 12]);
+    const other = await run('analytics', '--repo', '/repo/elsewhere', '--days', 'all');
+    assert.equal(other.deployments.total, 0);
+    const text = await runBuiltCli(['--db', t.store.path, 'analytics', '--repo', '/repo/a', '--days', 'all']);
+    assert.match(text.stdout, /^Deployments in \/repo\/a, all environments, all history \(from \d{4}-\d\d-\d\d\): 12 /);
   });
 
   it('recommendations --json: ranked patterns with confidence, advice and why', async () => {
