@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { repositoryRoot } from '../git/repository-root';
+import { repositoryRootOf } from '../sandbox/workspace';
 import { fitWithWarning, loadFittedRecommendation } from '../recommendation/fit';
 import { validateRecommendation } from '../recommendation/load';
 import type { Recommendation } from '../recommendation/types';
@@ -91,7 +91,7 @@ export interface DeploymentPreview {
 export async function previewDeployment(input: PreviewInput): Promise<DeploymentPreview> {
   const started = performance.now();
   const signal = input.signal ?? new AbortController().signal;
-  const repoRoot = await repositoryRoot(path.resolve(input.workspaceDir));
+  const repoRoot = await repositoryRootOf(path.resolve(input.workspaceDir));
   const loaded =
     'file' in input.recommendation ? await loadFittedRecommendation(path.resolve(input.recommendation.file)) : fitWithWarning(validateRecommendation(input.recommendation.value, '(the form)'));
   const context = await gatherDeploymentContext({
