@@ -7,15 +7,16 @@ import type { Migration } from './types';
  *
  * deployments.kind   — 'code' (every deployment recorded before this migration) or 'release'.
  * deployments.target — the release target's name (`targets` in .deploy-agent/config.json); null for code.
+ *
+ * Both columns have defaults, so SQLite adds them without rewriting a row.
  */
 export const releaseKindColumns: Migration = {
-  version: 9,
+  version: 10,
   name: 'deployment kind and release target',
   up(db) {
     db.exec(`
       ALTER TABLE deployments ADD COLUMN kind TEXT NOT NULL DEFAULT 'code' CHECK (kind IN ('code', 'release'));
       ALTER TABLE deployments ADD COLUMN target TEXT;
-      CREATE INDEX deployments_release_target ON deployments(target, created_at) WHERE kind = 'release';
     `);
   },
 };
