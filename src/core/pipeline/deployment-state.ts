@@ -46,6 +46,8 @@ export interface DeploymentState {
   commit?: string;
   push?: ShipPush;
   pr?: ShipPullRequest;
+  /** Set by the closing step when the history database stopped the run: the sandbox stays for `resume` (never persisted). */
+  keptForResume?: boolean;
 }
 
 /** What one step adds to the state (and persists as its artifacts). */

@@ -14,7 +14,7 @@ import { strategyStep } from './strategy';
 import { validateStep } from './validate';
 import { writeTestsStep } from './write-tests';
 
-export { learnStep, keptWorktree } from './learn';
+export { HISTORY_STOPPED, learnStep, keptWorktree } from './learn';
 export { REPOSITORY_LOCK } from './safety';
 
 /** The steps a plan is made of, by name (`learn` closes every run and is in no plan). */
