@@ -1,4 +1,4 @@
-import type { ClosingStep } from '../../flow/step';
+import type { ClosingStep, FinalStatus } from '../../flow/step';
 import { toEventError } from '../../flow/event-error';
 import type { StepName } from '../../deployment/events';
 import type { DeployStepContext, DeploymentState } from '../deployment-state';
@@ -16,6 +16,11 @@ export const learnStep: ClosingStep<DeploymentState, StepName, DeployStepContext
     const { status } = ending;
     const { ports } = ctx;
     if (!state.sandbox) return;
+    if (status === 'awaiting-review') {
+      // The review pause: the sandbox is the change under review; hooks run when it is shipped or discarded.
+      ctx.log('info', `The change waits for review in ${state.sandbox.path} (branch ${state.sandbox.branch}): ship it with \`deploy-agent ship ${state.id} --mode local-commit|full-pr\`, or discard it with \`deploy-agent discard ${state.id}\`.`);
+      return;
+    }
     if (ports.runPostHooks) {
       try {
         await ports.runPostHooks(state.repoRoot!, state.sandbox, hookEnv(state, state.sandbox, status), 'after-deploy', ctx.signal);
@@ -36,7 +41,7 @@ export const learnStep: ClosingStep<DeploymentState, StepName, DeployStepContext
       ctx.log('warn', `The history database stopped the deployment (${ending.error.code}); the sandbox is kept with the work done so far: ${state.sandbox.path} (branch ${state.sandbox.branch}). Continue it with \`deploy-agent resume ${state.id}\` once the database is free.`);
       return;
     }
-    const kept = keptWorktree(state);
+    const kept = keptWorktree(state, status);
     if (kept) {
       ctx.log('info', `Kept the worktree for inspection: ${state.sandbox.path} (branch ${state.sandbox.branch}).`);
     } else {
@@ -48,9 +53,9 @@ export const learnStep: ClosingStep<DeploymentState, StepName, DeployStepContext
   },
 };
 
-/** The worktree the closing step keeps for inspection (--keep-worktree), or for `resume` after the history stopped the run, if any. */
-export function keptWorktree(state: DeploymentState): string | null {
-  return (state.request.keepWorktree || state.keptForResume) && state.sandbox ? state.sandbox.path : null;
+/** The worktree the closing step keeps: for inspection (--keep-worktree), the change waiting for review, or the work the history database stopped (for `resume`). */
+export function keptWorktree(state: DeploymentState, status?: FinalStatus): string | null {
+  return (state.request.keepWorktree || status === 'awaiting-review' || state.keptForResume) && state.sandbox ? state.sandbox.path : null;
 }
 
 /** Failures of the history database, not of the deployment: its sandbox is kept and `resume` continues it. */
