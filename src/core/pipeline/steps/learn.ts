@@ -21,7 +21,8 @@ export const learnStep: ClosingStep<DeploymentState, StepName, DeployStepContext
       ctx.log('info', `The change waits for review in ${state.sandbox.path} (branch ${state.sandbox.branch}): ship it with \`deploy-agent ship ${state.id} --mode local-commit|full-pr\`, or discard it with \`deploy-agent discard ${state.id}\`.`);
       return;
     }
-    if (ports.runPostHooks) {
+    // A run that only pushes a branch committed earlier (a `ship --mode full-pr` after a local commit) has no worktree left to run hooks in.
+    if (ports.runPostHooks && (await ports.sandboxExists(state.repoRoot!, state.sandbox))) {
       try {
         await ports.runPostHooks(state.repoRoot!, state.sandbox, hookEnv(state, state.sandbox, status), 'after-deploy', ctx.signal);
       } catch (hookError) {
