@@ -35,6 +35,8 @@ export interface DeploymentReport {
   /** The strategy's type-check and lint gates (skipped ones with their reason). */
   qualityGates: Omit<GateResult, 'output'>[];
   hooks: HookRun[];
+  /** How model-written code ran (tests, gates, hooks): the confinement tool, or unconfined. */
+  confinement: { kind: string; description: string } | null;
   warnings: string[];
 }
 
@@ -107,6 +109,7 @@ export function collectReport(db: Database.Database, deploymentId: string): Depl
       return gate;
     }),
     hooks: events.list(deploymentId, 'hook.run').map((e) => e.payload as HookRun),
+    confinement: (events.latest(deploymentId, 'confinement')?.payload as DeploymentReport['confinement'] | undefined) ?? null,
     warnings: events
       .list(deploymentId, 'log')
       .map((e) => e.payload as { level?: string; message?: string })
