@@ -6,6 +6,7 @@ import { startImpactProbe, type ImpactProbe } from '../report/system-impact';
 import { isCancellation, throwIfAborted } from '../recovery/retry';
 import { DeploymentsRepository, type DeploymentRow, type NewDeployment } from '../store/deployments';
 import { EventsRepository, StepsRepository, type StepRow } from '../store/steps';
+import { historyStoreError } from '../store/store-errors';
 import { toEventError } from './event-error';
 import { ownerAlive, ownerOf, recordOwner } from './owner';
 import type { ClosingStep, FinalStatus, FlowState, Step, StepContext, StepResult } from './step';
@@ -91,6 +92,8 @@ export class StepRunner<Name extends string> {
   private readonly steps: StepsRepository<Name>;
   private readonly eventLog: EventsRepository;
   private readonly onStepStarted: StepRunnerOptions<Name>['onStepStarted'];
+  /** The history database's file: its failures (locked by another process, read-only) are named as such, not as bugs. */
+  private readonly dbFile: string;
   readonly now: () => number;
   readonly pid: number;
 
@@ -102,6 +105,7 @@ export class StepRunner<Name extends string> {
     this.now = options.now ?? Date.now;
     this.pid = options.pid ?? process.pid;
     this.onStepStarted = options.onStepStarted;
+    this.dbFile = options.db.name;
   }
 
   /** Records a new deployment: its row, the request it runs for, and this process as its owner. */
@@ -170,7 +174,7 @@ export class StepRunner<Name extends string> {
         await this.runStep(flow, step.name, flow.signal, hold, (ctx) => step.run(flow.state, ctx), step.summary);
       }
     } catch (error) {
-      failure = error;
+      failure = historyStoreError(error, this.dbFile) ?? error;
     }
     return this.finish(flow, failure, held, impact);
   }
@@ -224,7 +228,8 @@ export class StepRunner<Name extends string> {
       Object.assign(flow.state, patch);
       this.steps.finish(stepId, { status: 'succeeded', at: finished, artifacts: patch });
       this.emit({ type: 'step.finished', deploymentId: id, ts: finished, step: name, status: 'succeeded', durationMs: finished - started, summary: summary?.(flow.state) });
-    } catch (error) {
+    } catch (thrown) {
+      const error = historyStoreError(thrown, this.dbFile) ?? thrown;
       const finished = this.now();
       const cancelled = isCancellation(error) || signal.aborted;
       const e = toEventError(error, signal);
