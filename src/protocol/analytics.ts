@@ -79,7 +79,10 @@ export type AnalyticsToHost =
   | { type: 'select'; selection: AnalyticsSelection }
   | { type: 'importCiHistory'; source: 'github' | 'travistorrent' }
   | { type: 'deploy' }
-  /** The first chart drew this many ms after the view's document started (performance.now()). */
-  | { type: 'painted'; firstChartMs: number };
+  /**
+   * The first chart drew this many ms after the view's document started (performance.now());
+   * with when the view said it was ready and when the figures arrived, on the same clock.
+   */
+  | { type: 'painted'; firstChartMs: number; readyMs: number; dataMs: number; fromSavedState: boolean };
 
 export const DEFAULT_SELECTION: AnalyticsSelection = { scope: 'repository', window: 30 };

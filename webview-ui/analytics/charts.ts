@@ -25,6 +25,9 @@ const OUTCOMES = [
   { key: 'interrupted', label: 'interrupted' },
 ] as const;
 
+/** Round steps for a duration axis (ms): 1 s … 1 d. */
+const DURATION_STEPS = [1, 2, 5, 10, 15, 30].map((s) => s * 1000).concat([1, 2, 5, 10, 15, 20, 30].map((m) => m * 60_000), [1, 2, 3, 6, 12, 24].map((h) => h * 3_600_000));
+
 const seconds = (isoDay: string) => Date.parse(`${isoDay}T00:00:00Z`) / 1000;
 const dayLabel = (ts: number) => new Date(ts * 1000).toISOString().slice(0, 10);
 
@@ -42,6 +45,20 @@ function axis(palette: Palette, extra: Partial<uPlot.Axis> = {}): uPlot.Axis {
     gap: 3,
     ...extra,
   };
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** A time axis labelled "Nov 4" over a few months, "Nov ’25" over longer: one line, UTC days. */
+function timeAxis(palette: Palette, spanDays: number): uPlot.Axis {
+  return axis(palette, {
+    grid: { show: false },
+    values: (_u, splits) =>
+      splits.map((ts) => {
+        const d = new Date(ts * 1000);
+        return spanDays <= 120 ? `${MONTHS[d.getUTCMonth()]} ${d.getUTCDate()}` : `${MONTHS[d.getUTCMonth()]} ’${String(d.getUTCFullYear()).slice(2)}`;
+      }),
+  });
 }
 
 function base(palette: Palette, width: number, extra: Partial<uPlot.Options>): uPlot.Options {
@@ -68,6 +85,7 @@ function bars(color: string, palette: Palette, extra: Partial<uPlot.Series> = {}
 
 /** Bars over categories (strategies, repair rounds): x is 0..n-1, labelled. */
 function categoryOptions(palette: Palette, width: number, labels: string[], series: uPlot.Series, yValue: (v: number) => string): uPlot.Options {
+  // The legend names the hovered category; not hovering, the series' value is the total.
   return base(palette, width, {
     scales: { x: { time: false, range: [-0.6, labels.length - 0.4] }, y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] } },
     axes: [
@@ -96,12 +114,14 @@ export function chartSpecs(d: AnalyticsData): ChartSpec[] {
     options: (palette, width) =>
       base(palette, width, {
         scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
-        axes: [axis(palette, { grid: { show: false } }), axis(palette, { size: 32, values: (_u, splits) => splits.map((v) => (Number.isInteger(v) ? compactNumber(v) : '')) })],
+        axes: [timeAxis(palette, s.days.length), axis(palette, { size: 32, values: (_u, splits) => splits.map((v) => (Number.isInteger(v) ? compactNumber(v) : '')) })],
         series: [
-          { label: 'day', value: (_u, v) => (v === null ? '' : dayLabel(v)) },
+          { label: '', value: (_u, v) => (v === null ? '' : dayLabel(v)) },
           ...stackOrder.map((k) => {
             const o = OUTCOMES[k]!;
-            return bars(palette[o.key], palette, { label: o.label, value: (_u: uPlot, _v: number | null, _si: number, i: number | null) => (i === null ? '' : String(s.outcomes[o.key][i] ?? 0)) });
+            const total = count(s.outcomes[o.key].reduce((a, b) => a + b, 0));
+            // Not hovering: the window's total; over a day: that day's count.
+            return bars(palette[o.key], palette, { label: o.label, value: (_u: uPlot, _v: number | null, _si: number, i: number | null) => (i === null ? total : String(s.outcomes[o.key][i] ?? 0)) });
           }),
         ],
       }),
@@ -123,11 +143,11 @@ export function chartSpecs(d: AnalyticsData): ChartSpec[] {
     options: (palette, width) =>
       base(palette, width, {
         scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1000, max * 1.1)] } },
-        axes: [axis(palette, { grid: { show: false } }), axis(palette, { size: 44, values: (_u, splits) => splits.map((v) => shortDuration(v)) })],
+        axes: [timeAxis(palette, s.days.length), axis(palette, { size: 40, incrs: DURATION_STEPS, values: (_u, splits) => splits.map((v) => (v === 0 ? '0' : shortDuration(v))) })],
         series: [
-          { label: s.durations.bucket, value: (_u, v) => (v === null ? '' : dayLabel(v)) },
-          { label: 'p50', stroke: palette.p50, width: 2, points: { show: points.length < 40, size: 5, fill: palette.p50 }, value: (_u, v) => shortDuration(v) },
-          { label: 'p90', stroke: palette.p90, width: 2, dash: [5, 3], points: { show: points.length < 40, size: 5, fill: palette.p90 }, value: (_u, v) => shortDuration(v) },
+          { label: '', value: (_u, v) => (v === null ? '' : `${s.durations.bucket} of ${dayLabel(v)}`) },
+          { label: 'p50', stroke: palette.p50, width: 2, points: { show: points.length < 40, size: 5, fill: palette.p50 }, value: (_u, v, _si, i) => shortDuration(i === null ? d.durationMs.p50 : v) },
+          { label: 'p90', stroke: palette.p90, width: 2, dash: [5, 3], points: { show: points.length < 40, size: 5, fill: palette.p90 }, value: (_u, v, _si, i) => shortDuration(i === null ? d.durationMs.p90 : v) },
         ],
       }),
     table: { head: [`${s.durations.bucket[0]!.toUpperCase()}${s.durations.bucket.slice(1)} from`, 'deployments', 'p50', 'p90'], rows: measured.map((p) => [p.start, count(p.n), shortDuration(p.p50Ms), shortDuration(p.p90Ms)]) },
@@ -144,7 +164,10 @@ export function chartSpecs(d: AnalyticsData): ChartSpec[] {
         palette,
         width,
         mix.map((m) => m.strategy),
-        bars(palette.bars, palette, { label: 'deployments', value: (_u: uPlot, v: number | null, _si: number, i: number | null) => (v === null || i === null ? '' : `${count(v)} (${percent(mix[i]!.share)}, ${percent(mix[i]!.successRate)} succeeded)`) }),
+        bars(palette.bars, palette, {
+          label: 'deployments',
+          value: (_u: uPlot, v: number | null, _si: number, i: number | null) => (v === null || i === null ? count(d.deployments.total) : `${count(v)} (${percent(mix[i]!.share)}, ${percent(mix[i]!.successRate)} succeeded)`),
+        }),
         (v) => (Number.isInteger(v) ? compactNumber(v) : ''),
       ),
     table: { head: ['Strategy', 'deployments', 'share', 'succeeded'], rows: mix.map((m) => [m.strategy, count(m.deployments), percent(m.share), percent(m.successRate)]) },
@@ -164,7 +187,7 @@ export function chartSpecs(d: AnalyticsData): ChartSpec[] {
         palette,
         width,
         rounds.map((r) => r.rounds),
-        bars(palette.bars, palette, { label: 'deployments', value: (_u: uPlot, v: number | null) => (v === null ? '' : `${count(v)} (${percent(finished ? v / finished : null)})`) }),
+        bars(palette.bars, palette, { label: 'finished deployments', value: (_u: uPlot, v: number | null, _si: number, i: number | null) => (v === null || i === null ? count(finished) : `${count(v)} (${percent(finished ? v / finished : null)})`) }),
         (v) => (Number.isInteger(v) ? compactNumber(v) : ''),
       ),
     table: { head: ['Repair rounds', 'deployments', 'share'], rows: rounds.map((r) => [r.rounds, count(r.deployments), percent(finished ? r.deployments / finished : null)]) },
@@ -182,14 +205,14 @@ export function chartSpecs(d: AnalyticsData): ChartSpec[] {
       base(palette, width, {
         scales: { x: { time: true }, tokens: { range: (_u, _min, max) => [0, Math.max(1, max)] }, usd: { range: (_u, _min, max) => [0, Math.max(0.01, max * 1.1)] } },
         axes: [
-          axis(palette, { grid: { show: false } }),
+          timeAxis(palette, s.days.length),
           axis(palette, { scale: 'tokens', size: 36, values: (_u, splits) => splits.map((v) => compactNumber(v)) }),
           axis(palette, { scale: 'usd', side: 1, size: 40, grid: { show: false }, values: (_u, splits) => splits.map((v) => usd(v)) }),
         ],
         series: [
-          { label: 'day', value: (_u, v) => (v === null ? '' : dayLabel(v)) },
-          bars(palette.tokens, palette, { label: 'tokens', scale: 'tokens', value: (_u: uPlot, v: number | null) => (v === null ? '' : compactNumber(v)) }),
-          { label: 'cost', scale: 'usd', stroke: palette.cost, width: 2, points: { show: false }, value: (_u, v) => (v === null ? '' : usd(v)) },
+          { label: '', value: (_u, v) => (v === null ? '' : dayLabel(v)) },
+          bars(palette.tokens, palette, { label: 'tokens', scale: 'tokens', value: (_u: uPlot, v: number | null, _si: number, i: number | null) => (i === null ? compactNumber(totalTokens) : compactNumber(v ?? 0)) }),
+          { label: 'cost', scale: 'usd', stroke: palette.cost, width: 2, points: { show: false }, value: (_u, v, _si, i) => (i === null ? usd(totalCost) : usd(v ?? 0)) },
         ],
       }),
     table: { head: ['Day', 'tokens', 'cost'], rows: usageDays.map((i) => [s.days[i]!, count(s.tokens[i]!), usd(s.costUsd[i]!)]) },

@@ -35,6 +35,8 @@ let state: ViewState = vscode.getState() ?? { selection: DEFAULT_SELECTION, tabl
 let drawn: { spec: ChartSpec; plot: uPlot | undefined; host: HTMLElement }[] = [];
 let firstPaint: number | undefined;
 let importStatus: Extract<HostToAnalytics, { type: 'import' }> | undefined;
+/** When the view said it was ready and when the host's figures first arrived (ms, performance.now()). */
+const marks = { readyMs: 0, dataMs: 0, fromSavedState: false };
 
 const WINDOWS: { value: AnalyticsWindow; label: string }[] = [
   { value: 7, label: 'Last 7 days' },
@@ -74,6 +76,7 @@ window.addEventListener('message', (event: MessageEvent<HostToAnalytics>) => {
   const message = event.data;
   switch (message.type) {
     case 'analytics':
+      marks.dataMs ||= performance.now();
       state = { ...state, selection: message.selection, last: message };
       vscode.setState(state);
       render(message);
@@ -96,7 +99,11 @@ window.addEventListener('message', (event: MessageEvent<HostToAnalytics>) => {
 watchTheme((palette) => drawCharts(palette));
 new ResizeObserver(() => resizeCharts()).observe(app);
 
-if (state.last) render(state.last);
+if (state.last) {
+  marks.fromSavedState = true;
+  render(state.last);
+}
+marks.readyMs = performance.now();
 vscode.postMessage({ type: 'ready', selection: state.selection });
 
 function render(message: AnalyticsMessage): void {
@@ -280,7 +287,7 @@ function onDraw(u: uPlot): void {
   if (firstPaint !== undefined) return;
   firstPaint = performance.now();
   document.body.dataset.firstChartMs = firstPaint.toFixed(1);
-  vscode.postMessage({ type: 'painted', firstChartMs: firstPaint });
+  vscode.postMessage({ type: 'painted', firstChartMs: firstPaint, ...marks });
 }
 
 function resizeCharts(): void {

@@ -63,6 +63,7 @@ export class Sidebar implements vscode.Disposable {
     this.analytics = new AnalyticsViewHost({
       ...shared,
       extensionUri: deps.context.extensionUri,
+      memento: deps.context.workspaceState,
       setScope: (scope) => this.setScope(scope),
       importCiHistory: (source) => this.actions.importCiHistory(source),
       deploy: () => deps.deploy(),
@@ -72,6 +73,8 @@ export class Sidebar implements vscode.Disposable {
     this.status = new DeploymentStatusBar(shared);
     this.disposables.push(this.status, { dispose: deps.events.on((event) => this.onPipelineEvent(event)) });
     deps.context.subscriptions.push(this);
+    // Started now: every view needs it, and it costs a git process.
+    void this.repositoryOf();
     void this.setScopeContext();
     void this.status.refresh();
   }

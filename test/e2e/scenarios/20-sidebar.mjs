@@ -14,9 +14,29 @@ import { runCommand, waitForWorkbench } from '../workbench.mjs';
 
 export const name = 'sidebar';
 
-/** The content document of the webview view in the side bar. @param {import('playwright-core').Page} page */
-function analyticsView(page) {
-  return page.frameLocator('.part.sidebar iframe.webview.ready').first().frameLocator('iframe#active-frame');
+/**
+ * The Analytics view's document: the frame that holds its window picker (VS Code draws webview
+ * views in iframes laid over the side bar, not inside it, and other webviews may be open).
+ * @param {import('playwright-core').Page} page
+ */
+async function analyticsFrame(page, timeoutMs = 30000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    for (const frame of page.frames()) {
+      if (await frame.evaluate(() => Boolean(document.querySelector('#app select#window'))).catch(() => false)) return frame;
+    }
+    if (Date.now() > deadline) throw new Error(`no Analytics view document after ${timeoutMs / 1000} s`);
+    await page.waitForTimeout(250);
+  }
+}
+
+/**
+ * Opens or closes a view of the side bar by its header.
+ * @param {import('playwright-core').Page} page @param {string} title @param {boolean} expanded
+ */
+async function setPane(page, title, expanded) {
+  const header = page.locator('.part.sidebar .pane-header', { hasText: title }).first();
+  if ((await header.getAttribute('aria-expanded')) !== String(expanded)) await header.click();
 }
 
 /** history.db of the extension under the user-data folder (globalStorage/<publisher.name>/). @param {string} userDataDir */
@@ -36,7 +56,8 @@ export async function run({ page, server, workspace, tmp, userDataDir, check, sc
 
   await page.goto(`${server.url}?folder=${encodeURIComponent(workspace)}`);
   await waitForWorkbench(page);
-  const view = analyticsView(page);
+  /** The Analytics view's document, found again each time: VS Code reloads it when it is hidden and shown. */
+  const view = () => analyticsFrame(page);
 
   await check('the Deploy Agent activity-bar entry opens its side bar with Analytics, Deployments and Patterns', async () => {
     const entry = page.locator('.part.activitybar .action-item a.action-label[aria-label^="Deploy Agent"]').first();
@@ -46,23 +67,27 @@ export async function run({ page, server, workspace, tmp, userDataDir, check, sc
     for (const title of ['Analytics', 'Deployments', 'Patterns']) {
       await page.locator('.part.sidebar .pane-header', { hasText: title }).first().waitFor({ state: 'visible', timeout: 15000 });
     }
+    // The Analytics view gets the side bar's height for the charts and their screenshots.
+    await setPane(page, 'Deployments', false);
+    await setPane(page, 'Patterns', false);
+    await setPane(page, 'Analytics', true);
   });
 
   await check('the Analytics view shows the four DORA keys with a tier and a definition', async () => {
-    const cards = view.locator('.dora .card');
+    const cards = (await view()).locator('.dora .card');
     await cards.first().waitFor({ state: 'visible', timeout: 30000 });
-    const names = await view.locator('.dora .card-name').allInnerTexts();
+    const names = await (await view()).locator('.dora .card-name').allInnerTexts();
     const expected = ['Deployment frequency', 'Lead time for changes', 'Change failure rate', 'Time to restore'];
     if (JSON.stringify(names.map((n) => n.trim())) !== JSON.stringify(expected)) throw new Error(`DORA cards: ${names.join(', ')}`);
-    const tiers = await view.locator('.dora .tier').allInnerTexts();
+    const tiers = await (await view()).locator('.dora .tier').allInnerTexts();
     if (tiers.some((t) => !/^(elite|high|medium|low|no tier)$/i.test(t.trim()))) throw new Error(`tiers: ${tiers.join(', ')}`);
     const title = await cards.first().getAttribute('title');
     if (!title || !/elite at least/i.test(title)) throw new Error(`the first card's tooltip is "${title}"`);
   });
 
   /** Every chart's canvas: its size and how many of its pixels are painted. */
-  const canvases = () =>
-    view.locator('section.chart .plot').evaluateAll((plots) =>
+  const canvases = async () =>
+    (await view()).locator('section.chart .plot').evaluateAll((plots) =>
       plots.map((plot) => {
         const canvas = plot.querySelector('canvas');
         if (!canvas) return { chart: plot.closest('section')?.getAttribute('data-chart'), width: 0, painted: 0 };
@@ -75,34 +100,34 @@ export async function run({ page, server, workspace, tmp, userDataDir, check, sc
     );
 
   await check('the Analytics view draws its five charts: a canvas each, with painted pixels', async () => {
-    await view.locator('section.chart .plot canvas').nth(4).waitFor({ state: 'attached', timeout: 30000 });
+    await (await view()).locator('section.chart .plot canvas').nth(4).waitFor({ state: 'attached', timeout: 30000 });
     const drawn = await canvases();
     log(`charts: ${drawn.map((c) => `${c.chart} ${c.width}px wide, ${c.painted} px painted`).join('; ')}`);
     if (drawn.length !== 5 || drawn.some((c) => c.width < 100 || c.painted < 200)) throw new Error(`charts: ${JSON.stringify(drawn)}`);
   });
 
   await check('the first chart painted, and the time it took is recorded', async () => {
-    const ms = Number(await view.locator('body').getAttribute('data-first-chart-ms'));
+    const ms = Number(await (await view()).locator('body').getAttribute('data-first-chart-ms'));
     if (!(ms > 0)) throw new Error(`data-first-chart-ms is ${ms}`);
     figure('sidebar.firstChartPaintMs', ms);
     log(`first chart painted ${ms} ms after the view's document started`);
   });
 
   await check('every chart has a table as its text alternative', async () => {
-    const toggle = view.locator('section.chart[data-chart="outcomes"] button.toggle');
+    const toggle = (await view()).locator('section.chart[data-chart="outcomes"] button.toggle');
     await toggle.click();
-    const rows = await view.locator('section.chart[data-chart="outcomes"] table tbody tr').count();
+    const rows = await (await view()).locator('section.chart[data-chart="outcomes"] table tbody tr').count();
     if (rows < 10) throw new Error(`the outcomes table has ${rows} rows`);
     if ((await toggle.getAttribute('aria-pressed')) !== 'true') throw new Error('the toggle does not say it is pressed');
     await toggle.click();
-    await view.locator('section.chart[data-chart="outcomes"] .plot canvas').waitFor({ state: 'attached', timeout: 10000 });
-    const toggles = await view.locator('section.chart button.toggle').count();
+    await (await view()).locator('section.chart[data-chart="outcomes"] .plot canvas').waitFor({ state: 'attached', timeout: 10000 });
+    const toggles = await (await view()).locator('section.chart button.toggle').count();
     if (toggles !== 5) throw new Error(`${toggles} table toggles for 5 charts`);
   });
 
   /** The theme's green, and whether the outcomes chart has pixels of it (the succeeded bars). */
-  const greenInChart = () =>
-    view.locator('section.chart[data-chart="outcomes"] .plot canvas').evaluate((canvas) => {
+  const greenInChart = async () =>
+    (await view()).locator('section.chart[data-chart="outcomes"] .plot canvas').evaluate((canvas) => {
       const probe = document.createElement('div');
       probe.style.color = getComputedStyle(document.documentElement).getPropertyValue('--vscode-charts-green').trim();
       document.body.append(probe);
@@ -114,11 +139,10 @@ export async function run({ page, server, workspace, tmp, userDataDir, check, sc
       return { green: `rgb(${r}, ${g}, ${b})`, matching, theme: document.body.dataset.chartTheme };
     });
 
-  /** @param {string} theme */
+  /** Picks a colour theme as a user does: "Preferences: Color Theme", its name, Enter. @param {string} theme */
   const switchTheme = async (theme) => {
     await runCommand(page, 'Preferences: Color Theme');
-    const input = page.locator('.quick-input-widget .quick-input-box input');
-    await input.fill(theme);
+    await page.locator('.quick-input-widget .quick-input-box input').fill(theme);
     await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: theme }).first().waitFor({ state: 'visible', timeout: 10000 });
     await page.keyboard.press('Enter');
     await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10000 });
@@ -134,17 +158,17 @@ export async function run({ page, server, workspace, tmp, userDataDir, check, sc
 
   /** @type {Record<string, { green: string, matching: number, theme: string }>} */
   const seen = {};
+  const themeBefore = ((await page.locator('.monaco-workbench').first().getAttribute('class')) ?? '').includes('vs-dark') ? 'Dark Modern' : 'Light Modern';
   for (const [theme, file] of /** @type {const} */ ([['Dark Modern', 'sidebar-dark'], ['Light Modern', 'sidebar-light']])) {
     await check(`switching to ${theme} redraws the charts in its colours`, async () => {
-      const before = seen.dark?.theme;
+      const kind = theme.includes('Light') ? 'vscode-light' : 'vscode-dark';
       await switchTheme(theme);
       const deadline = Date.now() + 15000;
       let found;
       for (;;) {
-        found = await greenInChart();
-        const themeChanged = before === undefined || found.theme !== before;
-        if (found.matching > 50 && themeChanged) break;
-        if (Date.now() > deadline) throw new Error(`after ${theme}: ${JSON.stringify(found)} (before: ${before})`);
+        found = await greenInChart().catch((error) => ({ green: '', matching: 0, theme: String(error) }));
+        if (found.matching > 50 && found.theme === kind) break;
+        if (Date.now() > deadline) throw new Error(`after ${theme}: ${JSON.stringify(found)}; workbench: ${await page.locator('.monaco-workbench').first().getAttribute('class')}`);
         await page.waitForTimeout(250);
       }
       seen[file === 'sidebar-dark' ? 'dark' : 'light'] = found;
@@ -160,6 +184,9 @@ export async function run({ page, server, workspace, tmp, userDataDir, check, sc
   const deploymentsPane = page.locator('.part.sidebar .pane', { has: page.locator('.pane-header', { hasText: 'Deployments' }) }).first();
   const row = (/** @type {string} */ text) => deploymentsPane.locator('.monaco-list-row', { hasText: text }).first();
   await check('the Deployments tree lists the seeded deployments, grouped by state', async () => {
+    await setPane(page, 'Analytics', false);
+    await setPane(page, 'Deployments', true);
+    await setPane(page, 'Patterns', true);
     for (const text of ['Shipped', 'Failed', 'Rolled back', 'Greet in the user’s preferred name', 'Stream greetings to a websocket']) {
       await row(text).waitFor({ state: 'visible', timeout: 20000 });
     }
@@ -167,10 +194,17 @@ export async function run({ page, server, workspace, tmp, userDataDir, check, sc
 
   await check('"Open Report" from a deployment’s context menu opens its report', async () => {
     await row('Add a health endpoint').click({ button: 'right' });
-    const item = page.locator('.context-view .action-item', { hasText: 'Open Report' }).first();
+    const item = page.locator('.context-view .monaco-menu .action-menu-item', { hasText: 'Open Report' }).first();
     await item.waitFor({ state: 'visible', timeout: 10000 });
-    await item.click();
-    await page.locator('.tabs-container .tab', { hasText: /seed-a11/ }).first().waitFor({ state: 'visible', timeout: 20000 });
+    await item.hover();
+    await item.click({ delay: 30 });
+    try {
+      await page.locator('.tabs-container .tab', { hasText: /seed-a11/ }).first().waitFor({ state: 'visible', timeout: 20000 });
+    } catch (error) {
+      await screenshot(page, 'ui-failure-sidebar-open-report.png');
+      await page.keyboard.press('Escape');
+      throw error;
+    }
   });
 
   const groupCount = async (/** @type {string} */ label) => {
@@ -179,37 +213,50 @@ export async function run({ page, server, workspace, tmp, userDataDir, check, sc
     return m ? Number(m[1].replace(/,/g, '')) : 0;
   };
 
+  await check('the Deployments and Patterns trees, as a newcomer sees them', async () => {
+    await page.locator('.part.sidebar .pane-header', { hasText: 'Patterns' }).first().waitFor({ state: 'visible' });
+    await sidebarShot('sidebar-trees-light');
+  });
+
   await check('a deployment run through the command updates the tree and the charts without a reload', async () => {
+    await setPane(page, 'Patterns', false);
+    await setPane(page, 'Analytics', true);
+    await (await view()).locator('.summary strong').first().waitFor({ state: 'visible', timeout: 30000 });
     const failedBefore = await groupCount('Failed');
-    const totalBefore = await view.locator('.summary strong').first().innerText();
-    const drawsBefore = await view.locator('section.chart[data-chart="outcomes"] .uplot').getAttribute('data-draws');
+    const totalBefore = await (await view()).locator('.summary strong').first().innerText();
+    const drawsBefore = await (await view()).locator('section.chart[data-chart="outcomes"] .uplot').getAttribute('data-draws');
     // A recommendation outside the workspace; the workspace's settings make it a dry run.
     const file = path.join(tmp, 'sidebar-recommendation.json');
     writeFileSync(file, JSON.stringify({ title: 'Add a farewell', description: 'Add farewell(name) next to greet(name), with tests.', category: 'feature', acceptanceCriteria: ['farewell("Ada") returns "Goodbye, Ada!"'] }, null, 2));
-    await runCommand(page, 'Deploy Agent: Deploy Recommendation');
-    const dialog = page.locator('.quick-input-widget', { hasText: 'choose the recommendation' });
-    await dialog.waitFor({ state: 'visible', timeout: 15000 });
+    // Opened in an editor, the command offers it first (Quick Open takes an absolute path).
+    await page.keyboard.press('Control+P');
     await page.locator('.quick-input-widget .quick-input-box input').fill(file);
+    await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'sidebar-recommendation.json' }).first().waitFor({ state: 'visible', timeout: 15000 });
     await page.keyboard.press('Enter');
-    const modes = page.locator('.quick-input-widget', { hasText: 'How far should the deployment go?' });
-    await modes.waitFor({ state: 'visible', timeout: 15000 });
-    await page.keyboard.press('Enter');
+    await page.locator('.tabs-container .tab', { hasText: 'sidebar-recommendation.json' }).first().waitFor({ state: 'visible', timeout: 15000 });
+    await runCommand(page, 'Deploy Agent: Deploy Recommendation');
+    const pick = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'sidebar-recommendation.json' }).first();
+    await pick.waitFor({ state: 'visible', timeout: 15000 });
+    await pick.click();
+    const dryRun = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'Implement and test in a sandbox worktree' }).first();
+    await dryRun.waitFor({ state: 'visible', timeout: 15000 });
+    await dryRun.click();
     // No model answers in this workbench: the deployment is refused at its safety checks and ends failed — recorded like any other.
     const deadline = Date.now() + 60000;
     for (;;) {
       const failed = await groupCount('Failed');
-      const total = await view.locator('.summary strong').first().innerText().catch(() => totalBefore);
+      const total = await (await view()).locator('.summary strong').first().innerText().catch(() => totalBefore);
       if (failed === failedBefore + 1 && Number(total) === Number(totalBefore) + 1) break;
       if (Date.now() > deadline) throw new Error(`Failed ${failedBefore} → ${failed}, deployments ${totalBefore} → ${total}`);
       await page.waitForTimeout(250);
     }
-    const drawsAfter = await view.locator('section.chart[data-chart="outcomes"] .uplot').getAttribute('data-draws');
+    const drawsAfter = await (await view()).locator('section.chart[data-chart="outcomes"] .uplot').getAttribute('data-draws');
     log(`after the deployment: Failed ${failedBefore} → ${failedBefore + 1}, deployments ${totalBefore} → ${Number(totalBefore) + 1}, outcomes chart draws ${drawsBefore} → ${drawsAfter}`);
     await sidebarShot('sidebar-after-deployment');
   });
 
-  // Leave the theme as code-server starts it, for the scenarios after this one.
-  await switchTheme('Dark Modern').catch(() => {});
+  // Leave the theme as it was, for the scenarios after this one.
+  await switchTheme(themeBefore).catch((error) => log(`could not put the theme back: ${error.message}`));
   const files = readdirSync(shots).filter((f) => f.startsWith('sidebar-'));
   log(`screenshots: ${files.map((f) => `${f} (${Math.round(statSync(path.join(shots, f)).size / 1024)} KiB)`).join(', ')}`);
 }
