@@ -287,6 +287,7 @@ function onDraw(u: uPlot): void {
   if (firstPaint !== undefined) return;
   firstPaint = performance.now();
   document.body.dataset.firstChartMs = firstPaint.toFixed(1);
+  document.body.dataset.firstChartFromState = String(marks.fromSavedState);
   vscode.postMessage({ type: 'painted', firstChartMs: firstPaint, ...marks });
 }
 
