@@ -1,6 +1,6 @@
 import { DeployAgentError } from '../errors';
 import type { Recommendation } from '../recommendation/types';
-import type { PullRequestFacts, SandboxInfo, ShipPullRequest } from '../pipeline/ports';
+import type { PullRequestFacts, SandboxInfo, ShipPullRequest } from '../deployment/types';
 import { git } from './run';
 import { githubClient } from './github-client';
 import { isTestFile, renderRequirementTable, requirementRows } from '../report/requirements';

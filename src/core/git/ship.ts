@@ -1,6 +1,6 @@
 import { DeployAgentError } from '../errors';
 import type { Recommendation } from '../recommendation/types';
-import type { RepoSnapshot, ReviewFindings, SandboxInfo, ShipPush } from '../pipeline/ports';
+import type { RepoSnapshot, ReviewFindings, SandboxInfo, ShipPush } from '../deployment/types';
 import { snapshotSandboxTree } from '../sandbox/sandbox-state';
 import { git } from './run';
 import { changedPaths, snapshotRepoState } from '../sandbox/repo-state';
@@ -42,7 +42,18 @@ export async function review(repoRoot: string, sandbox: SandboxInfo, before: Rep
     }
   }
   const after = await snapshotRepoState(repoRoot);
-  return { secrets, outsideSandbox: after.digest === before.digest ? [] : changedPaths(before, after), diffStat: { files: paths.length, insertions, deletions, paths } };
+  const configChanges = paths.filter(isDeployAgentConfig);
+  return {
+    secrets,
+    outsideSandbox: after.digest === before.digest ? [] : changedPaths(before, after),
+    ...(configChanges.length ? { configChanges } : {}),
+    diffStat: { files: paths.length, insertions, deletions, paths },
+  };
+}
+
+/** A path in a `.deploy-agent/` folder (the repository's or a sub-project's configuration). */
+function isDeployAgentConfig(file: string): boolean {
+  return /(^|\/)\.deploy-agent\//.test(file);
 }
 
 const IDENTITY = ['-c', 'user.name=Deploy Agent', '-c', 'user.email=deploy-agent@localhost'];
@@ -75,4 +86,14 @@ export async function push(repoRoot: string, sandbox: SandboxInfo, signal: Abort
     throw new DeployAgentError('PUSH_FAILED', `Pushing ${sandbox.branch} to ${remote} failed: ${(error as Error).message}`, `The commit is kept on the local branch ${sandbox.branch}; fix the cause and push it yourself, or resume.`, { cause: error });
   }
   return { remote, branch: sandbox.branch };
+}
+
+/**
+ * The change as one unified diff, from the base commit to a sandbox tree (`snapshotSandboxTree`),
+ * renames detected. `cwd` is any working tree of the repository (the objects are shared), so the
+ * diff can still be made after the sandbox is gone, as long as the tree was recorded.
+ */
+export async function unifiedDiff(cwd: string, baseSha: string, tree: string, options: { signal?: AbortSignal } = {}): Promise<string> {
+  const diff = await git(cwd, ['diff', '--no-color', '--no-ext-diff', '--find-renames', baseSha, tree], options);
+  return diff ? `${diff}\n` : '';
 }

@@ -1,96 +1,18 @@
 /**
- * The typed events one deployment emits while it runs. Core never prints: the CLI turns these
- * into spinners or plain lines, the extension into its panel. Every event is also written to
- * the `events` table (except streamed model output, which the agent keeps in its transcript).
+ * The pipeline's events. They live in src/core/deployment (below every area that records or
+ * shows a deployment); re-exported here for the pipeline's callers.
  */
-
-/** The steps of the flow, in order (DESIGN.md "The flow of one deployment"). */
-export const STEP_NAMES = [
-  'validate',
-  'safety',
-  'context',
-  'strategy',
-  'sandbox',
-  'implement',
-  'write-tests',
-  'run-tests',
-  'repair',
-  'review',
-  'commit',
-  'push',
-  'pull-request',
-  'learn',
-] as const;
-
-export type StepName = (typeof STEP_NAMES)[number];
-
-export type StepStatus = 'running' | 'succeeded' | 'failed' | 'skipped' | 'cancelled';
-
-export const STEP_TITLES: Record<StepName, string> = {
-  validate: 'Validate the recommendation',
-  safety: 'Safety pre-checks',
-  context: 'Analyse the workspace',
-  strategy: 'Choose a strategy',
-  sandbox: 'Create the sandbox worktree',
-  implement: 'Implement the change',
-  'write-tests': 'Write the tests',
-  'run-tests': 'Run the tests',
-  repair: 'Repair failing tests',
-  review: 'Review gates',
-  commit: 'Commit on the branch',
-  push: 'Push the branch',
-  'pull-request': 'Open the pull request',
-  learn: 'Record the outcome and write the report',
-};
-
-export interface EventError {
-  code: string;
-  message: string;
-  hint: string;
-}
-
-export interface TestCounts {
-  passed: number;
-  failed: number;
-  skipped: number;
-}
-
-interface Base {
-  deploymentId: string;
-  /** ms since epoch */
-  ts: number;
-}
-
-export type PipelineEvent =
-  | (Base & { type: 'deployment.started'; mode: string; resumed: boolean; fromStep: StepName })
-  | (Base & { type: 'step.started'; step: StepName })
-  | (Base & { type: 'step.progress'; step: StepName; message: string; fraction?: number })
-  | (Base & { type: 'step.finished'; step: StepName; status: Exclude<StepStatus, 'running'>; durationMs: number; summary?: string; error?: EventError })
-  | (Base & { type: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; message: string; step?: StepName })
-  | (Base & { type: 'model.output'; phase: string; text: string })
-  | (Base & { type: 'test.result'; round: number; counts: TestCounts; durationMs: number; failures: { name: string; message: string }[]; command?: string })
-  | (Base & { type: 'deployment.finished'; status: string; goalReached: boolean; durationMs: number; error?: EventError });
-
-export type PipelineEventType = PipelineEvent['type'];
-
-export type PipelineListener = (event: PipelineEvent) => void;
-
-/** A tiny synchronous event bus; a listener that throws never breaks the deployment. */
-export class PipelineEventBus {
-  private readonly listeners = new Set<PipelineListener>();
-
-  on(listener: PipelineListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
-  emit(event: PipelineEvent): void {
-    for (const listener of this.listeners) {
-      try {
-        listener(event);
-      } catch {
-        // A broken view must not stop a deployment; the event is still in the events table.
-      }
-    }
-  }
-}
+export {
+  STEP_NAMES,
+  STEP_TITLES,
+  EventBus,
+  PipelineEventBus,
+  type StepName,
+  type StepStatus,
+  type EventError,
+  type TestCounts,
+  type FlowEvent,
+  type PipelineEvent,
+  type PipelineEventType,
+  type PipelineListener,
+} from '../deployment/events';

@@ -1,8 +1,38 @@
-import type { EnvironmentDetection, MetricsReading } from '../strategy/types';
 import type { Recommendation } from '../recommendation/types';
-import type { TestCounts } from './events';
 import type { OmittedPart } from '../recommendation/fit';
 import type { GateResult } from '../testing/quality-gates';
+import type {
+  ContextInfo,
+  DeploymentChoice,
+  LockHandle,
+  PullRequestFacts,
+  RecoveryRecord,
+  RepoSnapshot,
+  ReviewFindings,
+  SandboxInfo,
+  ShipCommit,
+  ShipPullRequest,
+  ShipPush,
+  StrategyLevers,
+  TestRunOutcome,
+} from '../deployment/types';
+
+// The data the areas below share with the pipeline lives in src/core/deployment; re-exported for the pipeline's callers.
+export type {
+  ContextInfo,
+  DeploymentChoice,
+  LockHandle,
+  PullRequestFacts,
+  RecoveryRecord,
+  RepoSnapshot,
+  ReviewFindings,
+  SandboxInfo,
+  ShipCommit,
+  ShipPullRequest,
+  ShipPush,
+  StrategyLevers,
+  TestRunOutcome,
+};
 
 /**
  * What the orchestrator needs from the other areas, in the orchestrator's own terms. The real
@@ -11,8 +41,17 @@ import type { GateResult } from '../testing/quality-gates';
  * the unit tests of the flow's own rules (modes, resume, persistence) run in milliseconds.
  */
 
-export type DeployMode = 'dry-run' | 'local-commit' | 'full-pr';
-export const DEPLOY_MODES: readonly DeployMode[] = ['dry-run', 'local-commit', 'full-pr'];
+/**
+ * How far a deployment goes. `review` stops after the tests and gates pass with the sandbox kept
+ * (status `awaiting-review`) until it is shipped (`Orchestrator.ship`, as `local-commit` or
+ * `full-pr`) or discarded; the others run to their end in one go.
+ */
+export type DeployMode = 'dry-run' | 'review' | 'local-commit' | 'full-pr';
+export const DEPLOY_MODES: readonly DeployMode[] = ['dry-run', 'review', 'local-commit', 'full-pr'];
+
+/** The modes a review-paused deployment can be shipped with. */
+export type ShipMode = 'local-commit' | 'full-pr';
+export const SHIP_MODES: readonly ShipMode[] = ['local-commit', 'full-pr'];
 
 export type StrategyChoice = 'auto' | 'conservative' | 'balanced' | 'aggressive';
 export const STRATEGY_CHOICES: readonly StrategyChoice[] = ['auto', 'conservative', 'balanced', 'aggressive'];
@@ -30,32 +69,17 @@ export interface DeployRequest {
   wait: boolean;
   /** `--force --reason TEXT`: overrides an open circuit breaker, recorded with the reason. */
   forceReason?: string;
-}
-
-/** The levers a strategy sets (from [strategy]'s decision). */
-export interface StrategyLevers {
-  name: string;
-  /** 'generated' runs only the new tests, 'related' adds the existing tests near the change, 'full' the whole suite. */
-  testScope: 'generated' | 'related' | 'full';
-  repairRounds: number;
-  draftPr: boolean;
-  timeLimitMs: number;
-  /** Minimum line coverage (percent) when configured. */
-  coverageThreshold?: number;
-  /** Parallel test workers, the share of the cores and the memory (MB) a test run may use (absent: no limit of that kind). */
-  testConcurrency?: number;
-  cpuLimit?: number;
-  memoryLimitMb?: number;
-  /** Run the project's type check / linter on the change before it is committed (when the project has one). */
-  typecheckGate?: boolean;
-  lintGate?: boolean;
-  reasons: string[];
-}
-
-export interface SandboxInfo {
-  path: string;
-  branch: string;
-  baseSha: string;
+  /**
+   * What the user decided after the preview (the panel's integration points): points left out and
+   * files added. It goes into every phase's prompt and is recorded with the deployment (its request).
+   */
+  choice?: DeploymentChoice;
+  /**
+   * Set by `ship` on a review-paused deployment: the plan re-checks the sandbox (the user may have
+   * edited it) with a `retest` step before the commit, and a resumed run never puts the sandbox
+   * back to an earlier tree (that would lose the user's edits).
+   */
+  fromReview?: boolean;
 }
 
 export interface PhaseOutcome {
@@ -70,43 +94,11 @@ export interface PhaseOutcome {
   costUsd: number;
 }
 
-export interface TestRunOutcome {
-  counts: TestCounts;
-  durationMs: number;
-  framework?: string;
-  command?: string;
-  coverage?: number;
-  /** Why coverage was not measured although it was asked for (no tool for the framework, …). */
-  coverageNote?: string;
-  failures: { name: string; message: string }[];
-  /** Capped output, for the fix phase and the report. */
-  output: string;
-  /** The run itself failed (no framework, timeout …) rather than a test. */
-  error?: string;
-  setupMs?: number;
-}
-
 export interface ErrorPatternMatch {
   id: string;
   category?: string;
   explanation: string;
   recovery: string;
-}
-
-export interface ContextInfo {
-  environment: string;
-  /** How the environment was told, with its evidence (src/core/strategy). */
-  environmentDetection?: EnvironmentDetection;
-  /** One reading of the machine when the context was gathered (the strategy's safety overrides use it). */
-  metrics?: MetricsReading;
-  profile?: Record<string, unknown>;
-  integration?: Record<string, unknown>;
-  /** Missing tables/fields the recommendation asks for, reported before any model call. */
-  dataGaps: string[];
-  /** What was left out when fitting the recommendation into the prompt budget. */
-  omitted?: string[];
-  /** Parts of the analysis that could not be done (the deployment goes on without them). */
-  warnings?: string[];
 }
 
 export interface PhaseInput {
@@ -124,37 +116,6 @@ export interface PhaseInput {
   signal: AbortSignal;
   onText?(text: string): void;
   onProgress?(message: string): void;
-}
-
-export interface ReviewFindings {
-  secrets: { path: string; line?: number; kind: string }[];
-  outsideSandbox: string[];
-  diffStat: { files: number; insertions: number; deletions: number; paths: string[] };
-}
-
-export interface RepoSnapshot {
-  /** A digest of the user's working tree, index, HEAD and stash. */
-  digest: string;
-  detail?: unknown;
-}
-
-export interface LockHandle {
-  release(): Promise<void> | void;
-}
-
-export interface ShipCommit {
-  sha: string;
-}
-
-export interface ShipPush {
-  remote: string;
-  branch: string;
-}
-
-export interface ShipPullRequest {
-  url: string;
-  number: number;
-  draft: boolean;
 }
 
 export interface OutcomeRecord {
@@ -188,8 +149,9 @@ export interface PipelinePorts {
   discardPartialSandbox(repoRoot: string, deploymentId: string): Promise<void>;
   /** The commit the sandbox's HEAD is on (resume: was the commit already made?). */
   sandboxHead(sandbox: SandboxInfo): Promise<string>;
-  runPreHooks?(sandbox: SandboxInfo, env: Record<string, string>, signal: AbortSignal): Promise<unknown>;
-  runPostHooks?(sandbox: SandboxInfo, env: Record<string, string>, stage: 'after-deploy' | 'after-ship', signal: AbortSignal): Promise<unknown>;
+  /** The user's hooks (from the configuration of `repoRoot`, never the sandbox's), run in the sandbox with `env` added to a scrubbed environment. */
+  runPreHooks?(repoRoot: string, sandbox: SandboxInfo, env: Record<string, string>, signal: AbortSignal): Promise<unknown>;
+  runPostHooks?(repoRoot: string, sandbox: SandboxInfo, env: Record<string, string>, stage: 'after-deploy' | 'after-ship', signal: AbortSignal): Promise<unknown>;
   runPhase(input: PhaseInput): Promise<PhaseOutcome>;
   runTests(sandbox: SandboxInfo, input: { context: ContextInfo; levers: StrategyLevers; filesWritten: string[]; signal: AbortSignal }): Promise<TestRunOutcome>;
   matchErrorPattern(output: string): ErrorPatternMatch | undefined;
@@ -200,35 +162,11 @@ export interface PipelinePorts {
   /** One repair round: which error pattern it answered, which recovery ran, whether the tests then passed, how long it took. */
   recordRecovery?(input: RecoveryRecord): void;
   review(repoRoot: string, sandbox: SandboxInfo, before: RepoSnapshot): Promise<ReviewFindings>;
+  /** The change as a unified diff from the sandbox's base commit to `tree` (recorded for the report once the credential scan passed). */
+  changeDiff?(sandbox: SandboxInfo, tree: string): Promise<string>;
   commit(sandbox: SandboxInfo, input: { recommendation: Recommendation; deploymentId: string; summary: string }): Promise<ShipCommit>;
   push(repoRoot: string, sandbox: SandboxInfo, signal: AbortSignal): Promise<ShipPush>;
   openPullRequest(repoRoot: string, input: { deploymentId: string; sandbox: SandboxInfo; recommendation: Recommendation; draft: boolean; body: PullRequestFacts; signal: AbortSignal }): Promise<ShipPullRequest>;
   recordOutcome(input: OutcomeRecord): Promise<void>;
   writeReport(deploymentId: string): Promise<{ json?: string; markdown?: string } | undefined>;
-}
-
-/** What the pull request body is made of (the ship area renders it). */
-export interface PullRequestFacts {
-  summary: string;
-  tests: TestCounts;
-  repairs: number;
-  strategy: StrategyLevers;
-  filesWritten: string[];
-  model?: { provider?: string; model?: string; inputTokens: number; outputTokens: number; costUsd: number };
-}
-
-/** A repair attempt, as the learner sees it (`recovery` events; rollback-scenarios read them). */
-export interface RecoveryRecord {
-  deploymentId: string;
-  patternId: string | undefined;
-  /** What was tried: `fix` (a repair round on the same provider) or `escalate` (one round on the next provider). */
-  action: 'fix' | 'escalate';
-  /** Repairs run by the pipeline itself are automatic; a resumed deployment after a manual fix is not. */
-  automatic: boolean;
-  round: number;
-  /** What the round answered: failing tests (the default), or the type-check / lint gate's problems. */
-  answered?: 'tests' | 'typecheck' | 'lint' | 'typecheck and lint';
-  succeeded: boolean;
-  /** From the failing test run to the end of this round. */
-  durationMs: number;
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { lstat, readFile, readlink } from 'node:fs/promises';
 import path from 'node:path';
-import type { RepoSnapshot } from '../pipeline/ports';
+import type { RepoSnapshot } from '../deployment/types';
 import { git } from '../git/run';
 
 /** git must never refresh (rewrite) the user's index while we look at it. */

@@ -4,7 +4,7 @@ import { rmdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { DeployAgentError } from '../errors';
-import type { SandboxInfo } from '../pipeline/ports';
+import type { SandboxInfo } from '../deployment/types';
 import { git } from '../git/run';
 
 /**

@@ -1,10 +1,11 @@
 import type Database from 'better-sqlite3';
-import type { StepName, StepStatus } from '../pipeline/events';
+import type { StepName, StepStatus } from '../deployment/events';
 
-export interface StepRow {
+/** One step's record; `Name` is the flow's step names (a code deployment's by default). */
+export interface StepRow<Name extends string = StepName> {
   id: number;
   deploymentId: string;
-  name: StepName;
+  name: Name;
   status: StepStatus;
   startedAt: number;
   finishedAt: number | null;
@@ -13,8 +14,8 @@ export interface StepRow {
   errorMessage: string | null;
 }
 
-/** The deployment_steps table: each step of a deployment as it starts and ends. */
-export class StepsRepository {
+/** The deployment_steps table: each step of a deployment (of any flow) as it starts and ends. */
+export class StepsRepository<Name extends string = StepName> {
   private readonly insertStatement: Database.Statement;
   private readonly finishStatement: Database.Statement;
   private readonly listStatement: Database.Statement;
@@ -32,7 +33,7 @@ export class StepsRepository {
     );
   }
 
-  start(deploymentId: string, name: StepName, at: number): number {
+  start(deploymentId: string, name: Name, at: number): number {
     return Number(this.insertStatement.run(deploymentId, name, at).lastInsertRowid);
   }
 
@@ -47,8 +48,8 @@ export class StepsRepository {
     });
   }
 
-  list(deploymentId: string): StepRow[] {
-    return (this.listStatement.all(deploymentId) as (Omit<StepRow, 'artifacts'> & { artifacts: string | null })[]).map((row) => ({
+  list(deploymentId: string): StepRow<Name>[] {
+    return (this.listStatement.all(deploymentId) as (Omit<StepRow<Name>, 'artifacts'> & { artifacts: string | null })[]).map((row) => ({
       ...row,
       artifacts: row.artifacts === null ? null : (JSON.parse(row.artifacts) as unknown),
     }));

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import type { ContextInfo, StrategyLevers } from '../pipeline/ports';
+import type { ContextInfo, StrategyLevers } from '../deployment/types';
 import { runTests } from './run-tests';
 import type { RunTestsResult } from './types';
 

@@ -1,4 +1,4 @@
-import type { TestRunOutcome } from '../pipeline/ports';
+import type { TestRunOutcome } from '../deployment/types';
 
 /** The test frameworks the runner drives, by the names the project profile uses. */
 export type FrameworkId = 'mocha' | 'jest' | 'vitest' | 'node-test' | 'pytest' | 'go-test' | 'cargo-test';

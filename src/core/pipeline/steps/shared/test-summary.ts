@@ -1,0 +1,7 @@
+import type { DeploymentState } from '../../deployment-state';
+
+/** The one-line summary of a step that ran the tests. */
+export function testCountsSummary(state: Readonly<DeploymentState>, afterRepairs = false): string | undefined {
+  const c = state.tests?.counts;
+  return c ? `${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped${afterRepairs ? ` after ${state.repairs} repair(s)` : ''}` : undefined;
+}

@@ -1,0 +1,15 @@
+import type { DeployStep } from '../deployment-state';
+import { filesWrittenSoFar } from './shared/files-written';
+import { addUsage, phaseFailed, runModelPhase, union } from './shared/model-phase';
+
+/** The model writes the tests for the change (agent phase `tests`); the sandbox's content is recorded to resume from. */
+export const writeTestsStep: DeployStep = {
+  name: 'write-tests',
+  async run(state, ctx) {
+    const outcome = await runModelPhase(state, ctx, 'tests');
+    if (!outcome.ok) throw phaseFailed('tests', outcome);
+    const treeAfterTests = await ctx.ports.snapshotSandbox(state.sandbox!);
+    return { filesWritten: union(state.filesWritten, outcome.filesWritten), usage: addUsage(state.usage, outcome), treeAfterTests };
+  },
+  summary: filesWrittenSoFar,
+};
