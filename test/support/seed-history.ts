@@ -73,7 +73,7 @@ const STATUS: Record<DeploymentState, DeploymentStatus> = {
 };
 
 /** Inserts SEEDS (the first 13 in `repoPath`, the rest in `otherRepoPath`), relative to `now`. */
-export function seedHistory(store: HistoryStore, options: { repoPath: string; otherRepoPath?: string; now?: number }): SeededHistory {
+export function seedHistory(store: HistoryStore, options: { repoPath: string; otherRepoPath?: string; now?: number; /** Only the first N seeds. */ only?: number; /** The ids' prefix (another repository's copy of the seeds needs its own). */ idPrefix?: string }): SeededHistory {
   const now = options.now ?? Date.now();
   const otherRepoPath = options.otherRepoPath ?? path.join(path.dirname(options.repoPath), 'shop-backend');
   const db = store.db;
@@ -83,8 +83,8 @@ export function seedHistory(store: HistoryStore, options: { repoPath: string; ot
   const ai = new AiStore(db);
   const ids: Record<string, string> = {};
   let inserted = 0;
-  for (const [i, seed] of SEEDS.entries()) {
-    const id = `seed-${seed.key}-${slug(seed.title)}`.slice(0, 36);
+  for (const [i, seed] of SEEDS.slice(0, options.only ?? SEEDS.length).entries()) {
+    const id = `${options.idPrefix ?? 'seed'}-${seed.key}-${slug(seed.title)}`.slice(0, 36);
     ids[seed.key] = id;
     if (deployments.get(id)) continue;
     const repoPath = seed.other ? otherRepoPath : options.repoPath;

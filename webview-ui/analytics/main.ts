@@ -284,6 +284,8 @@ function drawCharts(palette: Palette, specs: ChartSpec[] = drawn.map((c) => c.sp
 
 function onDraw(u: uPlot): void {
   u.root.dataset.draws = String(Number(u.root.dataset.draws ?? 0) + 1);
+  // The first chart of figures fresh from the host (a saved state may have drawn older ones first).
+  if (marks.dataMs && document.body.dataset.firstDataChartMs === undefined) document.body.dataset.firstDataChartMs = performance.now().toFixed(1);
   if (firstPaint !== undefined) return;
   firstPaint = performance.now();
   document.body.dataset.firstChartMs = firstPaint.toFixed(1);

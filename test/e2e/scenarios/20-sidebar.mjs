@@ -111,11 +111,14 @@ export async function run({ page, server, workspace, tmp, userDataDir, check, sc
 
   await check('the first chart painted, and the time it took is recorded', async () => {
     const body = (await view()).locator('body');
-    const ms = Number(await body.getAttribute('data-first-chart-ms'));
+    const first = Number(await body.getAttribute('data-first-chart-ms'));
     const fromState = (await body.getAttribute('data-first-chart-from-state')) === 'true';
-    if (!(ms > 0)) throw new Error(`data-first-chart-ms is ${ms}`);
-    figure(fromState ? 'sidebar.firstChartPaintFromStateMs' : 'sidebar.firstChartPaintMs', ms);
-    log(`first chart painted ${ms} ms after the view's document started (${fromState ? 'from its saved state' : 'first open in this window'})`);
+    const fresh = Number(await body.getAttribute('data-first-data-chart-ms'));
+    if (!(first > 0) || !(fresh > 0)) throw new Error(`data-first-chart-ms ${first}, data-first-data-chart-ms ${fresh}`);
+    // The figure is the first chart of the host's figures, however the view started.
+    figure('sidebar.firstChartPaintMs', fresh);
+    if (fromState) figure('sidebar.firstChartPaintFromStateMs', first);
+    log(`first chart of the host's figures painted ${fresh} ms after the view's document started${fromState ? ` (its saved state drew one at ${first} ms)` : ''}`);
   });
 
   await check('every chart has a table as its text alternative', async () => {
