@@ -1,4 +1,4 @@
-import type { ClosingStep } from '../../flow/step';
+import type { ClosingStep, FinalStatus } from '../../flow/step';
 import { toEventError } from '../../flow/event-error';
 import type { StepName } from '../../deployment/events';
 import type { DeployStepContext, DeploymentState } from '../deployment-state';
@@ -15,6 +15,11 @@ export const learnStep: ClosingStep<DeploymentState, StepName, DeployStepContext
   async run(state, ctx, { status }) {
     const { ports } = ctx;
     if (!state.sandbox) return;
+    if (status === 'awaiting-review') {
+      // The review pause: the sandbox is the change under review; hooks run when it is shipped or discarded.
+      ctx.log('info', `The change waits for review in ${state.sandbox.path} (branch ${state.sandbox.branch}): ship it with \`deploy-agent ship ${state.id} --mode local-commit|full-pr\`, or discard it with \`deploy-agent discard ${state.id}\`.`);
+      return;
+    }
     if (ports.runPostHooks) {
       try {
         await ports.runPostHooks(state.repoRoot!, state.sandbox, hookEnv(state, state.sandbox, status), 'after-deploy', ctx.signal);
@@ -29,7 +34,7 @@ export const learnStep: ClosingStep<DeploymentState, StepName, DeployStepContext
         }
       }
     }
-    const kept = keptWorktree(state);
+    const kept = keptWorktree(state, status);
     if (kept) {
       ctx.log('info', `Kept the worktree for inspection: ${state.sandbox.path} (branch ${state.sandbox.branch}).`);
     } else {
@@ -41,7 +46,7 @@ export const learnStep: ClosingStep<DeploymentState, StepName, DeployStepContext
   },
 };
 
-/** The worktree the closing step keeps for inspection (--keep-worktree), if any. */
-export function keptWorktree(state: DeploymentState): string | null {
-  return state.request.keepWorktree && state.sandbox ? state.sandbox.path : null;
+/** The worktree the closing step keeps: for inspection (--keep-worktree), or the change waiting for review. */
+export function keptWorktree(state: DeploymentState, status?: FinalStatus): string | null {
+  return (state.request.keepWorktree || status === 'awaiting-review') && state.sandbox ? state.sandbox.path : null;
 }
