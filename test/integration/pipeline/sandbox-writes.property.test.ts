@@ -109,7 +109,7 @@ describe('pipeline sandbox: model tool calls never write outside the worktree (p
   );
 
   it('writes a well-formed path inside the worktree (so the property below is not vacuous)', async () => {
-    const ports = createRealPorts({ store, env: { OLLAMA_HOST: ollama.url, DEPLOY_AGENT_AI_PROVIDERS: 'ollama' }, config: (dir) => resolveConfig({ workspaceDir: dir, env: { OLLAMA_HOST: ollama.url, DEPLOY_AGENT_AI_PROVIDERS: 'ollama' } }) });
+    const ports = createRealPorts({ store, env: { OLLAMA_HOST: ollama.url, DEPLOY_AGENT_AI_PROVIDERS: 'ollama' }, config: (dir) => resolveConfig({ workspaceDir: dir, env: { OLLAMA_HOST: ollama.url, DEPLOY_AGENT_AI_PROVIDERS: 'ollama' }, editor: { 'ai.cacheTtlSeconds': 0 } }) });
     ollama.script('implement', { toolCalls: [{ name: 'write_file', arguments: { path: 'src/ok.txt', content: 'inside\n' } }] }, { toolCalls: [{ name: 'finish', arguments: { summary: 'ok' } }] });
     const outcome = await ports.runPhase({
       phase: 'implement',
@@ -126,7 +126,9 @@ describe('pipeline sandbox: model tool calls never write outside the worktree (p
   });
 
   it('holds for random sequences of hostile tool calls', async () => {
-    const ports = createRealPorts({ store, env: { OLLAMA_HOST: ollama.url, DEPLOY_AGENT_AI_PROVIDERS: 'ollama' }, config: (dir) => resolveConfig({ workspaceDir: dir, env: { OLLAMA_HOST: ollama.url, DEPLOY_AGENT_AI_PROVIDERS: 'ollama' } }) });
+    // The response cache is off: with it, a run's first prompt (the same every run) would get an
+    // earlier run's answer back, and the generated calls would never reach the tools.
+    const ports = createRealPorts({ store, env: { OLLAMA_HOST: ollama.url, DEPLOY_AGENT_AI_PROVIDERS: 'ollama' }, config: (dir) => resolveConfig({ workspaceDir: dir, env: { OLLAMA_HOST: ollama.url, DEPLOY_AGENT_AI_PROVIDERS: 'ollama' }, editor: { 'ai.cacheTtlSeconds': 0 } }) });
     const userBefore = userState(repoDir).digest;
     const outsideBefore = readdirSync(outside).sort();
     // The sandbox's parent, all of it but the sandbox itself and the history database the phase writes to.
@@ -144,6 +146,8 @@ describe('pipeline sandbox: model tool calls never write outside the worktree (p
       if (rel && !rel.startsWith('..') && !path.isAbsolute(rel)) tempNamesTargeted.add(rel.split(path.sep)[0]!);
     };
     let runs = 0;
+    let served = 0;
+    let total = 0;
     // This run's turns; a run the loop ends early (repeated errors) leaves nothing behind for the next.
     let queue: ScriptedTurn[] = [];
     ollama.whenEmpty = () => queue.shift() ?? { toolCalls: [{ name: 'finish', arguments: { summary: 'done' } }] };
@@ -151,6 +155,7 @@ describe('pipeline sandbox: model tool calls never write outside the worktree (p
       fc.asyncProperty(fc.array(toolCall, { minLength: 1, maxLength: 6 }), async (calls) => {
         runs++;
         queue = calls.map((call) => ({ toolCalls: [call] }));
+        const chatsBefore = ollama.chats.length;
         for (const call of calls) target((call.arguments as { path?: unknown }).path);
         const outcome = await ports.runPhase({
           phase: 'implement',
@@ -161,6 +166,10 @@ describe('pipeline sandbox: model tool calls never write outside the worktree (p
           context: { environment: 'development', dataGaps: [] },
           signal: new AbortController().signal,
         });
+        // The model was asked (no cached answer of an earlier run stood in), and its first call was served.
+        assert.ok(ollama.chats.length > chatsBefore && queue.length < calls.length, `run ${runs}: the generated calls were not served to the agent`);
+        served += calls.length - queue.length;
+        total += calls.length;
         for (const file of outcome.filesWritten) {
           assert.ok(!file.startsWith('..') && !path.isAbsolute(file), `reported a write outside: ${file}`);
         }
@@ -186,6 +195,7 @@ describe('pipeline sandbox: model tool calls never write outside the worktree (p
         ],
       },
     );
+    assert.ok(served >= total / 2, `only ${served} of ${total} generated calls reached the tools`);
     assert.ok(tempNamesTargeted.has('deploy-agent-prop-escape.txt') && tempNamesTargeted.has('deploy-agent-prop-abs.txt'), 'paths aimed at the temp folder were tried');
   });
 });
