@@ -14,7 +14,7 @@ import { deploymentOutcome, type DeploymentOutcome } from './outcome';
 import { normalizeChoice } from './choice';
 import { planFor } from './plan';
 import { SHIP_MODES, type DeployRequest, type PipelinePorts, type ShipMode } from './ports';
-import { CODE_DEPLOYMENT_STEPS, keptWorktree, learnStep, REPOSITORY_LOCK, reviewCheckStep } from './steps';
+import { CODE_DEPLOYMENT_STEPS, HISTORY_STOPPED, keptWorktree, learnStep, REPOSITORY_LOCK, reviewCheckStep } from './steps';
 
 export type { FinalStatus } from '../flow/step';
 export type { DeploymentOutcome } from './outcome';
@@ -96,8 +96,10 @@ export class Orchestrator {
   async resume(id: string, signal: AbortSignal): Promise<DeploymentOutcome> {
     const reopened = this.runner.reopen(id, {
       startAgainHint: START_AGAIN,
-      // A failed push or pull request on a committed branch can be retried.
-      canContinue: (row, steps) => row.status === 'failed' && Boolean(row.commitSha) && SHIPPING_STEPS.includes(steps.filter((s) => s.status === 'failed').at(-1)?.name as StepName),
+      // A failed push or pull request on a committed branch can be retried; a run the history database stopped continues.
+      canContinue: (row, steps) =>
+        row.status === 'failed' &&
+        ((Boolean(row.commitSha) && SHIPPING_STEPS.includes(steps.filter((s) => s.status === 'failed').at(-1)?.name as StepName)) || HISTORY_STOPPED.includes(row.errorCode ?? '')),
     });
     const request = reopened.request as DeployRequest;
     const state = freshState(id, request);
@@ -129,11 +131,17 @@ export class Orchestrator {
    * it has ended: `succeeded`, or `failed` after the commit (a push refused: `resume` retries it),
    * or back to `awaiting-review` with the error when it stopped before committing (a failing
    * check, a cancel). A process killed meanwhile is continued by `resume`.
+   *
+   * The panel's two clicks: `ship(id, 'local-commit')` ("Create branch & commit"), then
+   * `ship(id, 'full-pr')` on the committed deployment ("Push & open pull request"): a deployment
+   * that succeeded as local-commit is continued with push and pull request from its branch.
    */
   async ship(id: string, mode: ShipMode, signal: AbortSignal): Promise<DeploymentOutcome> {
     if (!SHIP_MODES.includes(mode)) {
       throw new DeployAgentError('INVALID_SHIP_MODE', `A reviewed deployment is shipped as ${SHIP_MODES.join(' or ')}, not ${String(mode)}.`, 'Pass --mode local-commit (commit on the branch) or --mode full-pr (push and open a pull request).');
     }
+    const row = this.deployments.get(id);
+    if (mode === 'full-pr' && row?.status === 'succeeded' && row.mode === 'local-commit' && row.commitSha) return this.pushCommitted(id, signal);
     const { state, priorMs } = this.takeUpReview(id, 'ship');
     await this.requireSandbox(state);
     // The new intent first: a process killed during the ship is resumed with this plan.
@@ -143,6 +151,20 @@ export class Orchestrator {
     state.request = request;
     const plan = planFor(mode, { fromReview: true });
     return this.run(state, plan.slice(plan.indexOf('retest')).map(stepNamed), signal, null, { retakeLock: true, priorMs });
+  }
+
+  /** The second click: a change committed on its branch (local-commit) is pushed and its pull request opened, as full-pr would have. */
+  private async pushCommitted(id: string, signal: AbortSignal): Promise<DeploymentOutcome> {
+    const priorMs = this.deployments.get(id)?.durationMs ?? 0;
+    const reopened = this.runner.reopen(id, { startAgainHint: START_AGAIN, canContinue: () => this.deployments.claim(id, 'succeeded', 'running') });
+    const previous = reopened.request as DeployRequest;
+    const request: DeployRequest = { ...previous, mode: 'full-pr' };
+    const state = freshState(id, request);
+    Object.assign(state, reopened.artifacts as Patch);
+    this.runner.recordRequest(id, request);
+    this.deployments.update(id, { mode: 'full-pr' });
+    const plan = planFor('full-pr', { fromReview: request.fromReview });
+    return this.run(state, plan.slice(firstIncomplete(plan, reopened.completed)).map(stepNamed), signal, null, { retakeLock: true, priorMs });
   }
 
   /**

@@ -83,7 +83,7 @@ describe('deploy-agent deploy --mode review, ship, discard, retest (built CLI, r
     assert.equal(row.status, 'succeeded');
     assert.equal(row.mode, 'local-commit');
 
-    const again = await h.cli(['ship', id, '--mode', 'full-pr', '--json']);
+    const again = await h.cli(['ship', id, '--mode', 'local-commit', '--json']);
     assert.equal(again.code, 1);
     assert.equal((parseJson(again).error as { code: string }).code, 'NOT_AWAITING_REVIEW');
   });
@@ -130,6 +130,19 @@ describe('deploy-agent deploy --mode review, ship, discard, retest (built CLI, r
       assert.match(pr.body, /\| mul\(2, 3\) returns 6 \| `src\/calc\.js` \| `test\/mul\.test\.js` \| ✅ passing \|/);
       assert.match(pr.body, /1 repair round/);
       assert.equal((await listed(h, id)).mode, 'full-pr');
+
+      // The panel's two clicks: commit first, push and open the pull request later.
+      const second = await reviewed(h);
+      const committed = await h.cli(['ship', second.id, '--mode', 'local-commit', '--json'], ghEnv);
+      assert.equal(committed.code, 0, committed.stderr);
+      assert.equal(github.pulls.length, 1, 'nothing pushed by the commit');
+      const pushed = await h.cli(['ship', second.id, '--mode', 'full-pr', '--json'], ghEnv);
+      const after = parseJson(pushed);
+      assert.equal(pushed.code, 0, pushed.stderr);
+      assert.equal(after.prUrl, 'https://github.example/acme/calc/pull/2');
+      assert.equal(after.commit, parseJson(committed).commit, 'the same commit, not a second one');
+      assert.equal(git(h.repo.origin, 'rev-parse', `refs/heads/${second.branch}`), after.commit);
+      assert.equal(github.pulls[1]!.head, second.branch);
     } finally {
       await github.close();
     }

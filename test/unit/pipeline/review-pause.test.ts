@@ -114,6 +114,20 @@ describe('pipeline review pause', () => {
     assert.deepEqual((retest.artifacts as { lastCheck: { changed: boolean; ok: boolean } }).lastCheck.changed, true);
   });
 
+  it('the panel’s second click: a deployment shipped as local-commit is pushed and its pull request opened by ship full-pr', async () => {
+    const { outcome: first } = await paused();
+    await new Orchestrator({ db: store.db, ports: portsWithSandbox({ tree: 'tree-tested' }), now }).ship(first.id, 'local-commit', never);
+    const ports = portsWithSandbox({ tree: 'gone' });
+    const pushed = await new Orchestrator({ db: store.db, ports, now }).ship(first.id, 'full-pr', never);
+    assert.equal(pushed.status, 'succeeded');
+    assert.equal(pushed.mode, 'full-pr');
+    assert.equal(pushed.prUrl, 'https://github.example/o/r/pull/1');
+    assert.deepEqual(ports.calls.filter((c) => ['runTests', 'commit', 'push', 'pr:ready'].includes(c)), ['push', 'pr:ready'], 'only the branch is needed');
+    assert.equal(row(first.id).mode, 'full-pr');
+    assert.equal(row(first.id).commitSha, 'c0ffee0000000000000000000000000000000000');
+    await assert.rejects(new Orchestrator({ db: store.db, ports, now }).ship(first.id, 'full-pr', never), (e: Error & { code?: string }) => e.code === 'NOT_AWAITING_REVIEW');
+  });
+
   it('a ship whose check fails commits nothing and goes back to awaiting-review; after a passing "run tests again" it ships without testing again', async () => {
     const { outcome: first, content } = await paused();
     content.tree = 'tree-broken-by-user';
