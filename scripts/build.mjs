@@ -24,7 +24,9 @@ const common = {
   legalComments: 'linked',
 };
 
-const nodeExternals = ['vscode', 'better-sqlite3'];
+// `*.node`: native addons some dependencies load only when present (ssh2's optional crypto binding and
+// cpu-features, both in try/catch with a pure-JavaScript fallback): left out, so the fallback is used.
+const nodeExternals = ['vscode', 'better-sqlite3', '*.node'];
 
 /** @type {esbuild.BuildOptions[]} */
 const builds = [
