@@ -111,9 +111,9 @@ describe('Deploy Agent sidebar in the VS Code extension host', () => {
       return [String(item.label), String(item.description)];
     });
     assert.deepEqual(labels, [
-      ['Interrupted — can be resumed', '1'],
+      ['Interrupted', '1'],
       ['Shipped', '7'],
-      ['Tested, not shipped (dry runs)', '1'],
+      ['Tested (dry runs)', '1'],
       ['Failed', '2'],
       ['Cancelled', '1'],
       ['Rolled back', '1'],

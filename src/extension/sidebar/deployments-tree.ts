@@ -17,9 +17,9 @@ export const PAGE = 50;
 export const STATE_LABELS: Record<DeploymentState, string> = {
   running: 'Running',
   'awaiting-review': 'Awaiting review',
-  interrupted: 'Interrupted — can be resumed',
+  interrupted: 'Interrupted',
   shipped: 'Shipped',
-  tested: 'Tested, not shipped (dry runs)',
+  tested: 'Tested (dry runs)',
   failed: 'Failed',
   cancelled: 'Cancelled',
   'rolled-back': 'Rolled back',
@@ -36,8 +36,16 @@ const STATE_ICONS: Record<DeploymentState, [string, string?]> = {
   'rolled-back': ['discard', 'charts.orange'],
 };
 
-/** Groups open at first: what needs attention, and what shipped or failed lately. */
+/** Groups open at first: what needs attention, and what shipped or failed lately while they are short. */
 const EXPANDED: ReadonlySet<DeploymentState> = new Set(['running', 'awaiting-review', 'interrupted', 'shipped', 'failed']);
+const ALWAYS_EXPANDED: ReadonlySet<DeploymentState> = new Set(['running', 'awaiting-review']);
+const EXPANDED_UP_TO = 25;
+
+const STATE_HINTS: Partial<Record<DeploymentState, string>> = {
+  interrupted: 'Their process stopped before they ended: Resume continues each from its last completed step.',
+  tested: 'Dry runs (and deployments that committed nothing): tested in a sandbox that was removed.',
+  'awaiting-review': 'Tested and waiting for you: open one to review its change, then ship or discard it.',
+};
 
 export class DeploymentsTree implements vscode.TreeDataProvider<DeploymentNode> {
   private view: vscode.TreeView<never> | undefined;
@@ -84,8 +92,10 @@ export class DeploymentsTree implements vscode.TreeDataProvider<DeploymentNode> 
 
   getTreeItem(node: DeploymentNode): vscode.TreeItem {
     if (node.kind === 'state') {
-      const item = new vscode.TreeItem(STATE_LABELS[node.state], EXPANDED.has(node.state) ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+      const open = ALWAYS_EXPANDED.has(node.state) || (EXPANDED.has(node.state) && node.count <= EXPANDED_UP_TO);
+      const item = new vscode.TreeItem(STATE_LABELS[node.state], open ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
       item.id = `state:${node.state}`;
+      if (STATE_HINTS[node.state]) item.tooltip = STATE_HINTS[node.state];
       item.description = node.count.toLocaleString('en-US');
       item.iconPath = icon(node.state);
       item.contextValue = 'deploymentState';

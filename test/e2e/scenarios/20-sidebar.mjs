@@ -160,6 +160,8 @@ export async function run({ page, server, workspace, tmp, userDataDir, check, sc
   mkdirSync(shots, { recursive: true });
   /** @param {string} name */
   const sidebarShot = async (name) => {
+    await page.mouse.move(900, 500);
+    await page.waitForTimeout(200);
     await screenshot(page, `${name}.png`);
     await page.locator('.part.sidebar').screenshot({ path: path.join(shots, `${name}-view.png`) }).catch((error) => log(`screenshot ${name}-view.png failed: ${error.message}`));
   };
