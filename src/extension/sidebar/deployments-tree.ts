@@ -7,7 +7,7 @@ import { countByState, DEPLOYMENT_STATES, historyCounts, listByState, type Deplo
 import type { SidebarContext } from './sidebar';
 
 export type DeploymentNode =
-  | { kind: 'state'; state: DeploymentState; count: number }
+  | { kind: 'state'; state: DeploymentState; count: number; scope: string }
   | { kind: 'deployment'; deployment: DeploymentSummary; showRepository: boolean }
   | { kind: 'more'; state: DeploymentState; shown: number; count: number };
 
@@ -80,7 +80,7 @@ export class DeploymentsTree implements vscode.TreeDataProvider<DeploymentNode> 
       if (this.view) this.view.description = scope === 'repository' && repository ? repository.name : 'all repositories';
       // The welcome content (package.json viewsWelcome) tells an empty repository from an empty history.
       void vscode.commands.executeCommand('setContext', 'deployAgent.sidebar.otherHistory', total === 0 && repoPath !== undefined && historyCounts(db).all > 0);
-      return DEPLOYMENT_STATES.filter((state) => counts[state] > 0).map((state) => ({ kind: 'state', state, count: counts[state] }));
+      return DEPLOYMENT_STATES.filter((state) => counts[state] > 0).map((state) => ({ kind: 'state', state, count: counts[state], scope: repoPath ?? 'all' }));
     }
     if (node.kind !== 'state') return [];
     const limit = this.shown.get(node.state) ?? PAGE;
@@ -94,7 +94,8 @@ export class DeploymentsTree implements vscode.TreeDataProvider<DeploymentNode> 
     if (node.kind === 'state') {
       const open = ALWAYS_EXPANDED.has(node.state) || (EXPANDED.has(node.state) && node.count <= EXPANDED_UP_TO);
       const item = new vscode.TreeItem(STATE_LABELS[node.state], open ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
-      item.id = `state:${node.state}`;
+      // Per scope: VS Code keeps a group's expansion by id, and a group of this repository is not everyone's.
+      item.id = `state:${node.scope}:${node.state}`;
       if (STATE_HINTS[node.state]) item.tooltip = STATE_HINTS[node.state];
       item.description = node.count.toLocaleString('en-US');
       item.iconPath = icon(node.state);
