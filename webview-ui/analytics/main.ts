@@ -32,7 +32,7 @@ style.textContent = uplotCss;
 document.head.append(style);
 
 let state: ViewState = vscode.getState() ?? { selection: DEFAULT_SELECTION, tables: {} };
-let drawn: { spec: ChartSpec; plot: uPlot | undefined; host: HTMLElement }[] = [];
+let drawn: { spec: ChartSpec; plot: uPlot | undefined; host: HTMLElement; legend?: HTMLElement }[] = [];
 let firstPaint: number | undefined;
 let importStatus: Extract<HostToAnalytics, { type: 'import' }> | undefined;
 /** When the view said it was ready and when the host's figures first arrived (ms, performance.now()). */
@@ -260,7 +260,10 @@ function post(message: AnalyticsToHost): void {
 }
 
 function destroyCharts(): void {
-  for (const c of drawn) c.plot?.destroy();
+  for (const c of drawn) {
+    c.plot?.destroy();
+    c.legend?.remove();
+  }
   drawn = [];
 }
 
@@ -278,7 +281,7 @@ function drawCharts(palette: Palette, specs: ChartSpec[] = drawn.map((c) => c.sp
     const options = spec.options(palette, Math.max(160, host.clientWidth || app.clientWidth - 4));
     const legend = legendOf(spec, options);
     options.hooks = { ...options.hooks, draw: [...(options.hooks?.draw ?? []), onDraw], setCursor: [legend.update], ready: [legend.update] };
-    drawn.push({ spec, plot: new uPlot(options, spec.data, host), host });
+    drawn.push({ spec, plot: new uPlot(options, spec.data, host), host, legend: legend.element });
     host.append(legend.element);
     host.dataset.drawn = 'true';
   }

@@ -58,6 +58,8 @@ export async function run({ page, server, tmp, userDataDir, check, figure, log }
   };
   const view = () => analyticsFrame(page);
 
+  // Other repositories have a history (the known one; already there when the sidebar scenario ran).
+  seed(['--db', db, '--repo', path.join(tmp, 'greeter')]);
   await page.goto(`${server.url}?folder=${encodeURIComponent(repo)}`);
   await waitForWorkbench(page);
   await page.locator('.part.activitybar .action-item a.action-label[aria-label^="Deploy Agent"]').first().click();
