@@ -17,6 +17,7 @@ const REQUIRED = [
   'extension/dist/webview/analytics.js',
   'extension/media/activity-bar.svg',
   'extension/media/analytics.css',
+  'extension/docs/images/sidebar-dark.png',
   'extension/dist/node_modules/better-sqlite3/package.json',
   'extension/dist/node_modules/better-sqlite3/lib/index.js',
   'extension/dist/node_modules/better-sqlite3/prebuilds/linux-x64.node',
@@ -39,7 +40,9 @@ export function packageExtension(options = {}) {
   if (options.build !== false) step('build', [path.join(root, 'scripts', 'build.mjs'), '--production']);
   // No `repository` in the manifest: the project has no public home yet, and vsce would
   // otherwise stop to ask. Dependencies are bundled by esbuild, hence --no-dependencies.
-  step('vsce', [path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies', '--allow-missing-repository', '--out', out]);
+  // --no-rewrite-relative-links: the README's screenshots (docs/images, packaged) stay relative to it;
+  // without a repository URL vsce would refuse them instead of rewriting them.
+  step('vsce', [path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', out]);
   const entries = listZipEntries(readFileSync(out));
   const names = new Set(entries.map((e) => e.name));
   const missing = REQUIRED.filter((n) => !names.has(n));

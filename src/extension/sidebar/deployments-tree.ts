@@ -103,7 +103,8 @@ export class DeploymentsTree implements vscode.TreeDataProvider<DeploymentNode> 
       return item;
     }
     if (node.kind === 'more') {
-      const item = new vscode.TreeItem(`Show ${Math.min(PAGE, node.count - node.shown)} more (${(node.count - node.shown).toLocaleString('en-US')} not shown)`);
+      const item = new vscode.TreeItem(`Show ${Math.min(PAGE, node.count - node.shown)} more`);
+      item.description = `${(node.count - node.shown).toLocaleString('en-US')} not shown`;
       item.id = `more:${node.state}:${node.shown}`;
       item.iconPath = new vscode.ThemeIcon('ellipsis');
       item.command = { command: 'deployAgent.sidebar.showMore', title: 'Show More', arguments: [node] };

@@ -130,7 +130,7 @@ export async function run({ page, server, tmp, userDataDir, check, figure, log }
     if ((await shipped.getAttribute('aria-expanded')) !== 'false') throw new Error('a group of thousands opens closed');
     await shipped.click();
     await page.locator('.part.sidebar .monaco-list-row', { hasText: 'Recommendation 99999' }).first().waitFor({ state: 'visible', timeout: 30000 });
-    const more = page.locator('.part.sidebar .monaco-list-row', { hasText: /Show 50 more \(\d{1,3}(,\d{3})+ not shown\)/ }).first();
+    const more = page.locator('.part.sidebar .monaco-list-row', { hasText: /Show 50 more\s*\d{1,3}(,\d{3})+ not shown/ }).first();
     // The 51st row of the group, below the fold: scrolled to as a person would.
     const box = await shipped.boundingBox();
     if (box) await page.mouse.move(box.x + box.width / 2, box.y + 200);
