@@ -1,7 +1,7 @@
 import type { SettingSpec } from '../setting';
 import { aiSettings } from './ai';
 import { analysisSettings } from './analysis';
-import { generalSettings } from './general';
+import { editorOnlySettings, generalSettings } from './general';
 import { pipelineSettings } from './pipeline';
 import { strategySettings } from './strategy';
 
@@ -13,3 +13,5 @@ export const allSettings: readonly SettingSpec[] = [
   ...strategySettings,
   ...pipelineSettings,
 ];
+
+export { editorOnlySettings };
