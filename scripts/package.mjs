@@ -18,6 +18,9 @@ const REQUIRED = [
   'extension/dist/extension.js',
   'extension/dist/extension-services.js',
   'extension/dist/webview/diagnostics.js',
+  'extension/dist/webview/analytics.js',
+  'extension/media/activity-bar.svg',
+  'extension/media/analytics.css',
   'extension/dist/node_modules/better-sqlite3/package.json',
   'extension/dist/node_modules/better-sqlite3/lib/index.js',
 ];
