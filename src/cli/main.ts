@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { runCli } from './program';
+import { redactProcessOutput } from './redacted-output';
 
+redactProcessOutput();
 runCli(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

@@ -6,8 +6,10 @@ import { CircuitBreaker } from './circuit-breaker';
 import { phaseLimitsFromConfig, type PhaseLimits } from './limits';
 import { costOf, type PriceTable } from './cost';
 import { AnthropicProvider } from './providers/anthropic';
-import { isProviderError, ProviderError, redact } from './providers/errors';
+import { isProviderError, ProviderError } from './providers/errors';
 import { OllamaProvider } from './providers/ollama';
+import { secretRegistry } from '../security/registry';
+import type { Redactor } from '../security/redactor';
 import { AiStore } from './store';
 import type {
   AgentPhase,
@@ -98,7 +100,8 @@ export class ModelRouter {
   private readonly cacheTtlMs: number;
   private readonly now: () => number;
   private readonly usageByDeployment = new Map<string, UsageTotals>();
-  private readonly secretsSeen = new Set<string>();
+  /** Each message is redacted once per redactor (a conversation resends every earlier message each turn). */
+  private readonly outgoing = new WeakMap<ChatMessage, { redactor: Redactor; clean: ChatMessage }>();
 
   constructor(private readonly options: ModelRouterOptions) {
     const { config } = options;
@@ -132,26 +135,21 @@ export class ModelRouter {
     return this.aiStore;
   }
 
-  /** The Anthropic key from the injected secret source, else ANTHROPIC_API_KEY. Remembered only to redact it. */
+  /** The Anthropic key from the injected secret source, else ANTHROPIC_API_KEY; added to the process's secrets, so it is redacted everywhere. */
   async anthropicKey(): Promise<string | undefined> {
     const key = (await this.options.secrets?.anthropicApiKey?.()) || (this.options.env ?? process.env).ANTHROPIC_API_KEY || undefined;
-    if (key) this.secretsSeen.add(key);
+    if (key) secretRegistry.add([{ name: 'ANTHROPIC_API_KEY', value: key }]);
     return key;
   }
 
-  /** Removes every secret the router has handled from a text. */
+  /** Removes every known secret (src/core/security) from a text. */
   redact(text: string): string {
-    return redact(text, [...this.secretsSeen]);
+    return secretRegistry.text(text);
   }
 
   /** Whether a provider was injected (tests) rather than built from the settings. */
   hasInjected(name: ProviderName): boolean {
     return Boolean(this.options.providers?.[name]);
-  }
-
-  containsSecret(text: string): boolean {
-    for (const secret of this.secretsSeen) if (text.includes(secret)) return true;
-    return false;
   }
 
   provider(name: ProviderName): ModelProvider {
@@ -211,8 +209,13 @@ export class ModelRouter {
     }
   }
 
-  /** One model call with cache, circuit breaker, retries and accounting. Throws ProviderError / DeployAgentError after the retries. */
-  async chat(request: RoutedChatRequest): Promise<RoutedChatResponse> {
+  /**
+   * One model call with cache, circuit breaker, retries and accounting. Throws ProviderError /
+   * DeployAgentError after the retries. Everything sent leaves redacted: this is the one way to
+   * a model, whoever built the prompt.
+   */
+  async chat(unredacted: RoutedChatRequest): Promise<RoutedChatResponse> {
+    const request = this.redactRequest(unredacted);
     const { provider: providerName, model } = request.candidate;
     const started = this.now();
     const useCache = this.temperature === 0 && this.cacheTtlMs > 0 && this.aiStore !== undefined;
@@ -279,8 +282,8 @@ export class ModelRouter {
       const durationMs = this.now() - started;
       this.account(request.deploymentId, response.usage, costUsd);
       this.aiStore?.recordCall({ deploymentId: request.deploymentId, phase: request.phase, provider: providerName, model, ...response.usage, costUsd, durationMs, cached: false, attempts, status: 'ok' }, this.now());
-      // A response that repeats a secret is not kept on disk.
-      if (useCache && !this.containsSecret(JSON.stringify(response))) this.aiStore!.cachePut(cacheKey, providerName, model, response, this.now(), this.cacheTtlMs);
+      // A response that repeats a secret is not kept on disk (the store refuses it).
+      if (useCache) this.aiStore!.cachePut(cacheKey, providerName, model, response, this.now(), this.cacheTtlMs);
       return { ...response, provider: providerName, model, costUsd, cached: false, durationMs, attempts };
     } catch (error) {
       const cleaned = this.clean(error);
@@ -315,13 +318,11 @@ export class ModelRouter {
   }
 
   recordDecision(d: { deploymentId?: string; kind: 'provider' | 'escalation'; chosen: string; inputs?: unknown; reason: string }): void {
-    this.aiStore?.recordDecision({ ...d, reason: this.redact(d.reason) }, this.now());
+    this.aiStore?.recordDecision(d, this.now());
   }
 
   saveTranscript(t: { deploymentId?: string; transcript: Transcript; provider?: string; model?: string; status: string; reason?: string }): void {
-    if (!this.aiStore) return;
-    const transcript = JSON.parse(this.redact(JSON.stringify(t.transcript))) as Transcript;
-    this.aiStore.saveTranscript({ ...t, transcript }, this.now());
+    this.aiStore?.saveTranscript(t, this.now());
   }
 
   private account(deploymentId: string | undefined, usage: { inputTokens: number; outputTokens: number }, costUsd: number): void {
@@ -333,9 +334,20 @@ export class ModelRouter {
     this.usageByDeployment.set(deploymentId, totals);
   }
 
+  private redactRequest(request: RoutedChatRequest): RoutedChatRequest {
+    const redactor = secretRegistry.redactor();
+    const messages = request.messages.map((message) => {
+      const known = this.outgoing.get(message);
+      if (known?.redactor === redactor) return known.clean;
+      const clean = redactor.value(message);
+      this.outgoing.set(message, { redactor, clean });
+      return clean;
+    });
+    return { ...request, system: redactor.text(request.system), messages };
+  }
+
   /** Errors leave the router without any secret in their message or hint. */
   private clean(error: unknown): unknown {
-    if (!this.secretsSeen.size) return error;
     if (error instanceof DeployAgentError) {
       const message = this.redact(error.message);
       const hint = this.redact(error.hint);

@@ -114,6 +114,7 @@ export class Orchestrator {
   private async run(state: DeploymentState, plan: StepName[], signal: AbortSignal, resumedFrom: StepName | null, retakeLock: boolean): Promise<DeploymentOutcome> {
     const ports = this.options.ports;
     let report: DeploymentOutcome['report'] = null;
+    await ports.protectSecrets?.(state.request.workspaceDir, state.id);
     const end = await this.runner.run({
       state,
       steps: plan.map(stepNamed),

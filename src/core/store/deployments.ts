@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { secretRegistry } from '../security/registry';
 
 export type DeploymentStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'rolled_back' | 'interrupted';
 
@@ -62,7 +63,7 @@ export class DeploymentsRepository {
   }
 
   insert(row: NewDeployment): void {
-    this.insertStatement.run(withDefaults(row));
+    this.insertStatement.run(withoutSecrets(withDefaults(row)));
   }
 
   /** Inserts many rows in one transaction (history import, benchmarks). */
@@ -70,7 +71,7 @@ export class DeploymentsRepository {
     let count = 0;
     this.db.transaction(() => {
       for (const row of rows) {
-        this.insertStatement.run(withDefaults(row));
+        this.insertStatement.run(withoutSecrets(withDefaults(row)));
         count++;
       }
     })();
@@ -85,7 +86,7 @@ export class DeploymentsRepository {
     const keys = Object.keys(changes) as (keyof DeploymentRow)[];
     if (!keys.length) return;
     const assignments = keys.map((k) => `${COLUMNS[k]} = @${k}`).join(', ');
-    this.db.prepare(`UPDATE deployments SET ${assignments} WHERE id = @id`).run({ ...changes, id });
+    this.db.prepare(`UPDATE deployments SET ${assignments} WHERE id = @id`).run({ ...withoutSecrets(changes), id });
   }
 
   list(options: { repoPath?: string; limit?: number } = {}): DeploymentRow[] {
@@ -109,6 +110,20 @@ export class DeploymentsRepository {
       )
       .all() as { environment: string | null; strategy: string | null; total: number; succeeded: number; rate: number }[];
   }
+}
+
+/** The free-text columns (a recommendation may quote a secret, an error message may carry hook or test output) are stored redacted. */
+const FREE_TEXT = ['title', 'recommendation', 'errorMessage'] as const;
+
+function withoutSecrets<T extends Partial<DeploymentRow>>(row: T): T {
+  let clean = row;
+  for (const key of FREE_TEXT) {
+    const value = row[key];
+    if (typeof value !== 'string') continue;
+    const redacted = secretRegistry.text(value);
+    if (redacted !== value) clean = { ...clean, [key]: redacted };
+  }
+  return clean;
 }
 
 function withDefaults(row: NewDeployment): DeploymentRow {
