@@ -35,7 +35,7 @@ export function isSecretFile(file: string): boolean {
   const base = path.posix.basename(normal);
   const lower = base.toLowerCase();
   if (TEMPLATE_SUFFIXES.some((suffix) => lower.endsWith(suffix))) return false;
-  if (SECRET_FOLDERS.some((re) => re.test(normal))) return !(normal.includes('/.ssh/') && PUBLIC.test(base));
+  if (SECRET_FOLDERS.some((re) => re.test(normal))) return !(/(^|\/)\.ssh\//.test(normal) && PUBLIC.test(base));
   if (SECRET_NAMES.has(lower)) return true;
   if (SECRET_EXTENSIONS.has(path.posix.extname(lower))) return true;
   return SECRET_PATTERNS.some((re) => re.test(base));
@@ -70,7 +70,7 @@ export function secretFileEntries(file: string, text: string): SecretFileEntry[]
   text.split('\n').forEach((raw, line) => {
     const parsed = parseLine(raw);
     if (parsed.kind === 'entry') {
-      if (parsed.value) entries.push({ key: parsed.key, value: parsed.value, line });
+      if (parsed.value) entries.push({ key: shortKey(parsed.key), value: parsed.value, line });
     } else if (parsed.kind === 'other') {
       const url = /[a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:([^\s@]+)@/i.exec(raw)?.[1];
       if (url) entries.push({ key: base, value: url, line });
