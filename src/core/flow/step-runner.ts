@@ -40,6 +40,13 @@ export interface FlowRun<State extends FlowState, Name extends string, Ctx exten
   recordEnd?(end: { status: FinalStatus; error: EventError | null }): Promise<void>;
   /** The status of a run whose steps all completed; `succeeded` unless the flow pauses there for a person. */
   statusWhenDone?: FinalStatus;
+  /**
+   * The status the run ends with, given the one it would end with (before the closing step runs,
+   * which sees the result): a run that continues a paused deployment goes back to waiting when it
+   * fails before it changed anything (a failed ship before its commit, a cancelled "run the tests
+   * again"); the error is still returned and recorded.
+   */
+  settle?(status: FinalStatus, error: EventError | null): FinalStatus;
 }
 
 export interface FlowEnd {
@@ -241,8 +248,9 @@ export class StepRunner<Name extends string> {
   ): Promise<FlowEnd> {
     const { state, signal } = flow;
     const cancelled = failure !== undefined && (isCancellation(failure) || signal.aborted);
-    let status: FinalStatus = failure === undefined ? (flow.statusWhenDone ?? 'succeeded') : cancelled ? 'cancelled' : 'failed';
     let error: EventError | null = failure === undefined ? null : toEventError(failure, signal);
+    const reached: FinalStatus = failure === undefined ? (flow.statusWhenDone ?? 'succeeded') : cancelled ? 'cancelled' : 'failed';
+    let status: FinalStatus = flow.settle ? flow.settle(reached, error) : reached;
     const cleanup = new AbortController().signal; // cleanup must run to the end even after a cancel
     const ending = { status, error };
     const hold = (resource: LockHandle, what: string) => void held.push({ resource, what });
@@ -281,7 +289,9 @@ export class StepRunner<Name extends string> {
       }
     }
 
-    this.emit({ type: 'deployment.finished', deploymentId: state.id, ts: this.now(), status, goalReached: status === 'succeeded', durationMs, ...(error ? { error } : {}) });
+    // A run that stops where the flow pauses for a person reached its goal too.
+    const goalReached = status === 'succeeded' || (error === null && status === flow.statusWhenDone);
+    this.emit({ type: 'deployment.finished', deploymentId: state.id, ts: this.now(), status, goalReached, durationMs, ...(error ? { error } : {}) });
     return { status, error, durationMs };
   }
 }

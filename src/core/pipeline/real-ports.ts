@@ -1,11 +1,10 @@
 import { budgetFromConfig, checkProviders, createModelRouter, type DeploymentBudget, type ModelRouter, type PhaseContext, type ProviderName } from '../ai';
-import { analyzeIntegration, analyzeWorkspace, checkDataRequirements } from '../analysis';
 import { DeployAgentError } from '../errors';
 import type { HistoryStore } from '../store/database';
 import type { MetricsReading } from '../strategy/types';
 import type { ContextInfo, PhaseInput, PhaseOutcome, PipelinePorts } from './ports';
 import { checkCircuitBreaker, circuitSettingsFrom } from './circuit-breaker';
-import { baseContext } from './context';
+import { gatherDeploymentContext } from './context';
 import { decideStrategyForDeployment } from './strategy-step';
 import { matchErrorPattern } from '../recovery/error-patterns';
 import { EventsRepository } from '../store/steps';
@@ -13,13 +12,12 @@ import { recordOutcome as recordLearnedOutcome, recordRecovery as recordLearnedR
 import { hookEnvironment, runHooks, type HookRun, type HookStage } from './hooks';
 import { acquireRepositoryLock } from './lock';
 import { openPullRequest } from '../git/pull-request';
-import { loadRecommendation } from '../recommendation/load';
-import { describeOmitted, fitRecommendation, RECOMMENDATION_PROMPT_CHARS } from '../recommendation/fit';
+import { loadFittedRecommendation } from '../recommendation/fit';
 import { writeReport } from '../report/write-report';
 import { snapshotRepoState } from '../sandbox/repo-state';
 import { repositoryRootOf } from '../sandbox/workspace';
 import * as sandboxWorktree from '../sandbox/worktree';
-import { commit as commitChanges, push as pushBranch, review as reviewChanges } from '../git/ship';
+import { commit as commitChanges, push as pushBranch, review as reviewChanges, unifiedDiff } from '../git/ship';
 import { discardPartialSandbox, restoreSandboxTree, sandboxHead, snapshotSandboxTree } from '../sandbox/sandbox-state';
 import { runSandboxTests } from '../testing/pipeline-port';
 import { runQualityGates } from '../testing/quality-gates';
@@ -104,14 +102,7 @@ export function createRealPorts(options: RealPortsOptions): PipelinePorts {
       // Which files were treated as secret (names only): the report and `events` say so.
       events.insert(deploymentId, Date.now(), 'secrets.gathered', { files: gathered.files, values: new Set(gathered.values.map((v) => v.value)).size, skipped: gathered.skipped });
     },
-    loadRecommendation: async (file) => {
-      const loaded = await loadRecommendation(file);
-      const fitted = fitRecommendation(loaded.recommendation);
-      const warnings = fitted.omitted.length
-        ? [...loaded.warnings, `The recommendation is larger than the prompt budget (${RECOMMENDATION_PROMPT_CHARS.toLocaleString('en-US')} characters); left out: ${describeOmitted(fitted.omitted).join('; ')}.`]
-        : loaded.warnings;
-      return { recommendation: fitted.recommendation, warnings, omitted: fitted.omitted };
-    },
+    loadRecommendation: (file) => loadFittedRecommendation(file),
     runPreHooks: (repoRoot, sandbox, env, signal) => hookRunner('before-deploy', repoRoot, sandbox.path, env, signal),
     runPostHooks: (repoRoot, sandbox, env, stage, signal) => hookRunner(stage, repoRoot, sandbox.path, env, signal),
     repositoryRoot: (workspaceDir) => repositoryRootOf(workspaceDir),
@@ -129,30 +120,8 @@ export function createRealPorts(options: RealPortsOptions): PipelinePorts {
       const ready = check.providers.find((p) => p.reachable && Object.values(p.phases).every((ph) => ph.ready)) ?? check.providers.find((p) => p.reachable)!;
       return { provider: ready.provider, model: ready.phases.implement.model };
     },
-    gatherContext: async (repoRoot, recommendation, signal, onProgress) => {
-      const context = baseContext(repoRoot, options.env, configOf(repoRoot));
-      // A sampled reading adds the trend and the latencies to the model and the git remote.
-      const sampled = options.latestMetrics?.(repoRoot);
-      if (sampled) context.metrics = { ...context.metrics, ...sampled, diskFreeBytes: sampled.diskFreeBytes ?? context.metrics?.diskFreeBytes ?? null } as MetricsReading;
-      onProgress('mapping the workspace');
-      const profile = await analyzeWorkspace(repoRoot, { store: options.store, signal });
-      context.profile = profile as unknown as Record<string, unknown>;
-      context.dataGaps = checkDataRequirements(profile, recommendation).map((gap) => gap.message);
-      onProgress('ranking integration points');
-      try {
-        const integration = await analyzeIntegration(repoRoot, profile, recommendation, { signal, tokenBudget: 4000 });
-        context.integration = {
-          integrationPoints: integration.rankedFiles.slice(0, 20).map((f) => ({ path: f.path, score: f.score, reason: f.reasons.join('; '), symbols: f.symbols })),
-          repoMap: integration.repoMap,
-          suggestedLocations: integration.suggestedLocations,
-          missingDependencies: integration.missingDependencies,
-        };
-      } catch (error) {
-        if (signal.aborted) throw error;
-        (context.warnings ??= []).push(`The integration analysis failed, so the model gets no ranked integration points: ${(error as Error).message}`);
-      }
-      return context;
-    },
+    gatherContext: (repoRoot, recommendation, signal, onProgress) =>
+      gatherDeploymentContext({ repoRoot, recommendation, store: options.store, env: options.env, config: configOf(repoRoot), signal, onProgress, ...(options.latestMetrics ? { latestMetrics: options.latestMetrics } : {}) }),
     decideStrategy: async (input) => decideStrategyForDeployment(options.store, configOf(input.repoRoot), input),
     createSandbox: (repoRoot, input) => sandboxWorktree.createSandbox(repoRoot, input),
     sandboxExists: (repoRoot, sandbox) => sandboxWorktree.sandboxExists(repoRoot, sandbox),
@@ -217,6 +186,7 @@ export function createRealPorts(options: RealPortsOptions): PipelinePorts {
       return router.escalation && router.providerOrder().some((p) => p !== from.provider);
     },
     review: (repoRoot, sandbox, before) => reviewChanges(repoRoot, sandbox, before),
+    changeDiff: (sandbox, tree) => unifiedDiff(sandbox.path, sandbox.baseSha, tree),
     commit: (sandbox, input) => commitChanges(sandbox, input),
     push: (repoRoot, sandbox, signal) => pushBranch(repoRoot, sandbox, signal),
     openPullRequest: (repoRoot, input) => openPullRequest(repoRoot, input, options.env),
@@ -239,6 +209,7 @@ function phaseContext(input: PhaseInput): PhaseContext {
   const phase: PhaseContext = { recommendation: input.recommendation };
   if (context.profile) phase.profile = context.profile;
   if (Array.isArray(integration.integrationPoints)) phase.integrationPoints = integration.integrationPoints as PhaseContext['integrationPoints'];
+  if (context.choice) phase.userChoice = context.choice;
   if (typeof integration.repoMap === 'string') phase.repoMap = integration.repoMap;
   if (input.failingOutput) phase.failingOutput = input.failingOutput;
   if (input.errorPattern) phase.errorPattern = { id: input.errorPattern.id, description: input.errorPattern.explanation, suggestion: input.errorPattern.recovery };

@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
 import { secretRegistry } from '../security/registry';
 
-export type DeploymentStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'rolled_back' | 'interrupted';
+/** `awaiting-review`: a review-mode deployment paused after its tests and gates passed, sandbox kept, until it is shipped or discarded. */
+export type DeploymentStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'rolled_back' | 'interrupted' | 'awaiting-review';
 
 export interface DeploymentRow {
   id: string;
@@ -87,6 +88,11 @@ export class DeploymentsRepository {
     if (!keys.length) return;
     const assignments = keys.map((k) => `${COLUMNS[k]} = @${k}`).join(', ');
     this.db.prepare(`UPDATE deployments SET ${assignments} WHERE id = @id`).run({ ...withoutSecrets(changes), id });
+  }
+
+  /** Moves the deployment from status `from` to `to` in one statement; false when it was not in `from` (another process took it first). */
+  claim(id: string, from: DeploymentStatus, to: DeploymentStatus): boolean {
+    return this.db.prepare(`UPDATE deployments SET status = ? WHERE id = ? AND status = ?`).run(to, id, from).changes === 1;
   }
 
   list(options: { repoPath?: string; limit?: number } = {}): DeploymentRow[] {

@@ -7,14 +7,15 @@ export const pipelineSettings: SettingSpec[] = [
     env: 'DEPLOY_AGENT_MODE',
     schema: {
       type: 'string',
-      enum: ['dry-run', 'local-commit', 'full-pr'],
+      enum: ['dry-run', 'review', 'local-commit', 'full-pr'],
       enumDescriptions: [
         'Stop after the tests; keep nothing (the branch and worktree are removed).',
+        'Stop after the tests and gates with the change kept in its sandbox worktree (status awaiting-review), to be shipped (`deploy-agent ship ID`) or discarded later. The panel\'s Deploy button always uses it.',
         'Commit the change on its own branch; no push.',
         'Commit, push the branch and open a pull request.',
       ],
       default: 'local-commit',
-      description: 'How far a deployment goes when no mode is given.',
+      description: 'How far a deployment goes when no mode is given (the CLI\'s `deploy`; the panel\'s Deploy button always stops for review).',
     },
   },
   {

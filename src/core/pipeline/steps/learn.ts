@@ -1,4 +1,4 @@
-import type { ClosingStep } from '../../flow/step';
+import type { ClosingStep, FinalStatus } from '../../flow/step';
 import { toEventError } from '../../flow/event-error';
 import type { StepName } from '../../deployment/events';
 import type { DeployStepContext, DeploymentState } from '../deployment-state';
@@ -15,7 +15,13 @@ export const learnStep: ClosingStep<DeploymentState, StepName, DeployStepContext
   async run(state, ctx, { status }) {
     const { ports } = ctx;
     if (!state.sandbox) return;
-    if (ports.runPostHooks) {
+    if (status === 'awaiting-review') {
+      // The review pause: the sandbox is the change under review; hooks run when it is shipped or discarded.
+      ctx.log('info', `The change waits for review in ${state.sandbox.path} (branch ${state.sandbox.branch}): ship it with \`deploy-agent ship ${state.id} --mode local-commit|full-pr\`, or discard it with \`deploy-agent discard ${state.id}\`.`);
+      return;
+    }
+    // A run that only pushes a branch committed earlier (a `ship --mode full-pr` after a local commit) has no worktree left to run hooks in.
+    if (ports.runPostHooks && (await ports.sandboxExists(state.repoRoot!, state.sandbox))) {
       try {
         await ports.runPostHooks(state.repoRoot!, state.sandbox, hookEnv(state, state.sandbox, status), 'after-deploy', ctx.signal);
       } catch (hookError) {
@@ -29,7 +35,7 @@ export const learnStep: ClosingStep<DeploymentState, StepName, DeployStepContext
         }
       }
     }
-    const kept = keptWorktree(state);
+    const kept = keptWorktree(state, status);
     if (kept) {
       ctx.log('info', `Kept the worktree for inspection: ${state.sandbox.path} (branch ${state.sandbox.branch}).`);
     } else {
@@ -41,7 +47,7 @@ export const learnStep: ClosingStep<DeploymentState, StepName, DeployStepContext
   },
 };
 
-/** The worktree the closing step keeps for inspection (--keep-worktree), if any. */
-export function keptWorktree(state: DeploymentState): string | null {
-  return state.request.keepWorktree && state.sandbox ? state.sandbox.path : null;
+/** The worktree the closing step keeps: for inspection (--keep-worktree), or the change waiting for review. */
+export function keptWorktree(state: DeploymentState, status?: FinalStatus): string | null {
+  return (state.request.keepWorktree || status === 'awaiting-review') && state.sandbox ? state.sandbox.path : null;
 }
