@@ -11,6 +11,7 @@ import { resolveConfig } from '../../../src/core/config/resolve';
 import { DeployAgentError } from '../../../src/core/errors';
 import { toEventError } from '../../../src/core/flow/event-error';
 import { StepRunner } from '../../../src/core/flow/step-runner';
+import { createPullRequest } from '../../../src/core/git/pull-request';
 import { review } from '../../../src/core/git/ship';
 import { Orchestrator } from '../../../src/core/pipeline/orchestrator';
 import { writeReport } from '../../../src/core/report/write-report';
@@ -20,6 +21,7 @@ import { openHistoryStore } from '../../../src/core/store/database';
 import { DeploymentsRepository } from '../../../src/core/store/deployments';
 import { EventsRepository, StepsRepository, TestRunsRepository } from '../../../src/core/store/steps';
 import { redactProcessOutput } from '../../../src/cli/redacted-output';
+import { FakeGithub } from '../../support/fake-github';
 import { tempDir } from '../../support/temp';
 import { scriptedPorts } from '../pipeline/scripted-ports';
 
@@ -198,6 +200,26 @@ describe('secret redaction at every boundary', () => {
     sink.write(`error [HOOK_FAILED]: ${SECRET.value}\n`);
     sink.write(Buffer.from(`  → ${FILE_SECRET.value}\n`));
     assert.equal(chunks.join(''), 'error [HOOK_FAILED]: [redacted:BOUNDARY_SECRET]\n  → [redacted:DB_PASSWORD]\n');
+  });
+
+  it('the pull request sent to GitHub: title and body redacted', async () => {
+    const github = new FakeGithub({ token: 'ghs_boundary_token', autoCreateRepos: true });
+    const url = await github.listen();
+    try {
+      const repo = path.join(tmp.path, 'repo');
+      execFileSync('git', ['init', '-q', '-b', 'main', repo]);
+      await createPullRequest(
+        repo,
+        { branch: 'deploy-agent/x', title: `Rotate ${SECRET.value}`, body: `| test | output |\n| x | ${FILE_SECRET.value} |`, draft: false, deploymentId: 'd4' },
+        { GITHUB_TOKEN: 'ghs_boundary_token', GITHUB_API_URL: url, GITHUB_REPOSITORY: 'acme/calc' },
+      );
+      const created = github.requests.filter((r) => r.method === 'POST');
+      assert.equal(created.length, 1);
+      assert.ok(!created[0]!.rawBody.includes(SECRET.value) && !created[0]!.rawBody.includes(FILE_SECRET.value), created[0]!.rawBody);
+      assert.match(created[0]!.rawBody, /Rotate \[redacted:BOUNDARY_SECRET\]/);
+    } finally {
+      await github.close();
+    }
   });
 
   it('the review refuses a change that carries a known secret value into a committed file (a test copied it there)', async () => {
