@@ -106,6 +106,8 @@ export class ModelRouter {
   private readonly usageByDeployment = new Map<string, UsageTotals>();
   /** Each message is redacted once per redactor (a conversation resends every earlier message each turn). */
   private readonly outgoing = new WeakMap<ChatMessage, { redactor: Redactor; clean: ChatMessage }>();
+  /** The system prompt is the same on every turn of a phase: redacted once. */
+  private lastSystem: { redactor: Redactor; input: string; clean: string } | undefined;
 
   constructor(private readonly options: ModelRouterOptions) {
     const { config } = options;
@@ -351,7 +353,8 @@ export class ModelRouter {
       this.outgoing.set(message, { redactor, clean });
       return clean;
     });
-    return { ...request, system: redactor.text(request.system), messages };
+    if (this.lastSystem?.redactor !== redactor || this.lastSystem.input !== request.system) this.lastSystem = { redactor, input: request.system, clean: redactor.text(request.system) };
+    return { ...request, system: this.lastSystem.clean, messages };
   }
 
   /** Errors leave the router without any secret in their message or hint. */
