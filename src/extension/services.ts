@@ -42,7 +42,7 @@ export function createServices(context: vscode.ExtensionContext, output: vscode.
 
   const openStore = (): HistoryStore => {
     if (!store) {
-      store = openHistoryStore(historyDbPath);
+      store = openHistoryStore(historyDbPath, { busyTimeoutMs: resolveConfig({ editor: explicitEditorSettings() }).get<number>('history.busyTimeoutSeconds') * 1000 });
       const opened = store;
       context.subscriptions.push({ dispose: () => opened.close() });
       // The structure-map cache lives in this database; keep it honest while files change.
@@ -50,7 +50,7 @@ export function createServices(context: vscode.ExtensionContext, output: vscode.
       if (folder) context.subscriptions.push(createAnalysisWatcher(context, new AnalysisCache(opened.db), folder));
       output.info(`History database ${opened.path} (schema ${opened.schemaVersion}, SQLite ${opened.sqliteVersion})`);
       if (opened.movedAside) {
-        const message = `Deploy Agent's history database was corrupt or unreadable. It was moved to ${opened.movedAside} and a new one was created.`;
+        const message = `Deploy Agent's history database was damaged (not a readable SQLite database). It was moved to ${opened.movedAside} and a new one was created.`;
         output.warn(message);
         void vscode.window.showWarningMessage(message);
       }

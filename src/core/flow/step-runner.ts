@@ -7,6 +7,7 @@ import { isCancellation, throwIfAborted } from '../recovery/retry';
 import { secretRegistry } from '../security/registry';
 import { DeploymentsRepository, type DeploymentRow, type NewDeployment } from '../store/deployments';
 import { EventsRepository, StepsRepository, type StepRow } from '../store/steps';
+import { historyStoreError } from '../store/store-errors';
 import { toEventError } from './event-error';
 import { ownerAlive, ownerOf, recordOwner } from './owner';
 import type { ClosingStep, FinalStatus, FlowState, Step, StepContext, StepResult } from './step';
@@ -19,6 +20,11 @@ export interface StepRunnerOptions<Name extends string> {
   pid?: number;
   /** Called right after a step's start is persisted (tests use it to kill the process at a chosen step). */
   onStepStarted?(step: Name, deploymentId: string): void;
+  /**
+   * Applied to every event and record before it is published or stored: a flow that knows secret
+   * values (a release: the target's shared env files) masks them here.
+   */
+  redact?<T>(value: T): T;
 }
 
 /** One run of a flow's steps on one deployment (a new one, a resumed one, or a paused one continued by another plan). */
@@ -92,6 +98,9 @@ export class StepRunner<Name extends string> {
   private readonly steps: StepsRepository<Name>;
   private readonly eventLog: EventsRepository;
   private readonly onStepStarted: StepRunnerOptions<Name>['onStepStarted'];
+  private readonly redact: <T>(value: T) => T;
+  /** The history database's file: its failures (locked by another process, read-only) are named as such, not as bugs. */
+  private readonly dbFile: string;
   readonly now: () => number;
   readonly pid: number;
 
@@ -103,6 +112,8 @@ export class StepRunner<Name extends string> {
     this.now = options.now ?? Date.now;
     this.pid = options.pid ?? process.pid;
     this.onStepStarted = options.onStepStarted;
+    this.redact = options.redact ?? ((value) => value);
+    this.dbFile = options.db.name;
   }
 
   /** Records a new deployment: its row, the request it runs for, and this process as its owner. */
@@ -171,17 +182,18 @@ export class StepRunner<Name extends string> {
         await this.runStep(flow, step.name, flow.signal, hold, (ctx) => step.run(flow.state, ctx), step.summary);
       }
     } catch (error) {
-      failure = error;
+      failure = historyStoreError(error, this.dbFile) ?? error;
     }
     return this.finish(flow, failure, held, impact);
   }
 
   /**
    * Publishes an event and writes it to the events table (streamed model output only goes to the
-   * listeners). What listeners get is redacted: they print it (the CLI, the extension's output).
+   * listeners). What listeners get is redacted — the process's known secrets (src/core/security)
+   * and the flow's own mask — since they print it (the CLI, the extension's output).
    */
   emit(unredacted: FlowEvent<Name>): void {
-    const event = secretRegistry.redactor().value(unredacted);
+    const event = this.redact(secretRegistry.redactor().value(unredacted));
     if (event.type !== 'model.output') {
       const { type, deploymentId, ts, ...payload } = event;
       this.eventLog.insert(deploymentId, ts, type, payload);
@@ -212,7 +224,7 @@ export class StepRunner<Name extends string> {
       progress: (message, fraction) => this.emit({ type: 'step.progress', deploymentId: id, ts: this.now(), step: name, message, ...(fraction === undefined ? {} : { fraction }) }),
       log: (level, message) => this.emit({ type: 'log', deploymentId: id, ts: this.now(), level, message, step: name }),
       emit: (event) => this.emit(event),
-      record: (type, payload) => this.eventLog.insert(id, this.now(), type, payload),
+      record: (type, payload) => this.eventLog.insert(id, this.now(), type, this.redact(payload)),
       hold,
     });
     try {
@@ -229,7 +241,8 @@ export class StepRunner<Name extends string> {
       Object.assign(flow.state, patch);
       this.steps.finish(stepId, { status: 'succeeded', at: finished, artifacts: patch });
       this.emit({ type: 'step.finished', deploymentId: id, ts: finished, step: name, status: 'succeeded', durationMs: finished - started, summary: summary?.(flow.state) });
-    } catch (error) {
+    } catch (thrown) {
+      const error = historyStoreError(thrown, this.dbFile) ?? thrown;
       const finished = this.now();
       const cancelled = isCancellation(error) || signal.aborted;
       const e = toEventError(error, signal);
@@ -257,7 +270,8 @@ export class StepRunner<Name extends string> {
 
     try {
       await this.runStep(flow, flow.closing.name, cleanup, hold, async (ctx) => {
-        await flow.closing.run(state, ctx, ending);
+        const verdict = await flow.closing.run(state, ctx, ending);
+        if (verdict && failure !== undefined) status = verdict.status;
         return undefined;
       });
     } catch (cleanupError) {

@@ -52,6 +52,8 @@ export interface DeploymentState {
   commit?: string;
   push?: ShipPush;
   pr?: ShipPullRequest;
+  /** Set by the closing step when the history database stopped the run: the sandbox stays for `resume` (never persisted). */
+  keptForResume?: boolean;
 }
 
 /** One check of a review-paused sandbox: the tests, the strategy's gates (no repair: no model runs) and the credential scan. */

@@ -14,7 +14,7 @@ import { deploymentOutcome, type DeploymentOutcome } from './outcome';
 import { normalizeChoice } from './choice';
 import { planFor } from './plan';
 import { SHIP_MODES, type DeployRequest, type PipelinePorts, type ShipMode } from './ports';
-import { CODE_DEPLOYMENT_STEPS, keptWorktree, learnStep, REPOSITORY_LOCK, reviewCheckStep } from './steps';
+import { CODE_DEPLOYMENT_STEPS, HISTORY_STOPPED, keptWorktree, learnStep, REPOSITORY_LOCK, reviewCheckStep } from './steps';
 
 export type { FinalStatus } from '../flow/step';
 export type { DeploymentOutcome } from './outcome';
@@ -96,8 +96,10 @@ export class Orchestrator {
   async resume(id: string, signal: AbortSignal): Promise<DeploymentOutcome> {
     const reopened = this.runner.reopen(id, {
       startAgainHint: START_AGAIN,
-      // A failed push or pull request on a committed branch can be retried.
-      canContinue: (row, steps) => row.status === 'failed' && Boolean(row.commitSha) && SHIPPING_STEPS.includes(steps.filter((s) => s.status === 'failed').at(-1)?.name as StepName),
+      // A failed push or pull request on a committed branch can be retried; a run the history database stopped continues.
+      canContinue: (row, steps) =>
+        row.status === 'failed' &&
+        ((Boolean(row.commitSha) && SHIPPING_STEPS.includes(steps.filter((s) => s.status === 'failed').at(-1)?.name as StepName)) || HISTORY_STOPPED.includes(row.errorCode ?? '')),
     });
     const request = reopened.request as DeployRequest;
     const state = freshState(id, request);

@@ -15,7 +15,7 @@ import { strategyStep } from './strategy';
 import { validateStep } from './validate';
 import { writeTestsStep } from './write-tests';
 
-export { learnStep, keptWorktree } from './learn';
+export { HISTORY_STOPPED, learnStep, keptWorktree } from './learn';
 export { REPOSITORY_LOCK } from './safety';
 export { reviewCheckStep } from './retest';
 

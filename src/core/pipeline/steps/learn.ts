@@ -12,7 +12,8 @@ import { hookEnv } from './shared/hook-env';
  */
 export const learnStep: ClosingStep<DeploymentState, StepName, DeployStepContext> = {
   name: 'learn',
-  async run(state, ctx, { status }) {
+  async run(state, ctx, ending) {
+    const { status } = ending;
     const { ports } = ctx;
     if (!state.sandbox) return;
     if (status === 'awaiting-review') {
@@ -35,6 +36,12 @@ export const learnStep: ClosingStep<DeploymentState, StepName, DeployStepContext
         }
       }
     }
+    if (ending.error && HISTORY_STOPPED.includes(ending.error.code)) {
+      // The work is fine; only its record could not be written. Nothing of it is thrown away.
+      state.keptForResume = true;
+      ctx.log('warn', `The history database stopped the deployment (${ending.error.code}); the sandbox is kept with the work done so far: ${state.sandbox.path} (branch ${state.sandbox.branch}). Continue it with \`deploy-agent resume ${state.id}\` once the database is free.`);
+      return;
+    }
     const kept = keptWorktree(state, status);
     if (kept) {
       ctx.log('info', `Kept the worktree for inspection: ${state.sandbox.path} (branch ${state.sandbox.branch}).`);
@@ -47,7 +54,10 @@ export const learnStep: ClosingStep<DeploymentState, StepName, DeployStepContext
   },
 };
 
-/** The worktree the closing step keeps: for inspection (--keep-worktree), or the change waiting for review. */
+/** The worktree the closing step keeps: for inspection (--keep-worktree), the change waiting for review, or the work the history database stopped (for `resume`). */
 export function keptWorktree(state: DeploymentState, status?: FinalStatus): string | null {
-  return (state.request.keepWorktree || status === 'awaiting-review') && state.sandbox ? state.sandbox.path : null;
+  return (state.request.keepWorktree || status === 'awaiting-review' || state.keptForResume) && state.sandbox ? state.sandbox.path : null;
 }
+
+/** Failures of the history database, not of the deployment: its sandbox is kept and `resume` continues it. */
+export const HISTORY_STOPPED: readonly string[] = ['DB_LOCKED', 'DB_READ_ONLY', 'DB_DISK_FULL'];
