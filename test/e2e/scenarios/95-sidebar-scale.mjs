@@ -9,6 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from '../../../scripts/code-server/util.mjs';
 import { runCommand, waitForWorkbench } from '../workbench.mjs';
+import { historyDb } from './20-sidebar.mjs';
 
 export const name = 'sidebar-scale';
 
@@ -39,7 +40,7 @@ function seed(args) {
 
 /** @param {import('./context.mjs').ScenarioContext} ctx */
 export async function run({ page, server, tmp, userDataDir, check, figure, log }) {
-  const db = path.join(userDataDir, 'User', 'globalStorage', 'deploy-agent.deploy-agent', 'history.db');
+  const db = historyDb(userDataDir);
   const repo = path.join(tmp, 'acme-payments-reconciliation-and-settlement-service');
   mkdirSync(repo, { recursive: true });
   writeFileSync(path.join(repo, 'README.md'), '# Payments reconciliation\n');
