@@ -24,8 +24,9 @@ const common = {
   legalComments: 'linked',
 };
 
-// `*.node`: native addons some dependencies load only when present (ssh2's optional crypto binding and
-// cpu-features, both in try/catch with a pure-JavaScript fallback): left out, so the fallback is used.
+// '*.node': native addons of optional dependencies (ssh2's sshcrypto, cpu-features), built by their
+// install scripts when a compiler is there. They are loaded in try/catch and fall back to JavaScript,
+// so they stay out of the bundles (esbuild has no loader for them and stopped the build).
 const nodeExternals = ['vscode', 'better-sqlite3', '*.node'];
 
 /** @type {esbuild.BuildOptions[]} */
