@@ -120,7 +120,7 @@ export interface PhaseInput {
 
 export interface OutcomeRecord {
   deploymentId: string;
-  status: 'succeeded' | 'failed' | 'cancelled' | 'rolled_back';
+  status: 'succeeded' | 'failed' | 'cancelled' | 'rolled_back' | 'refused' | 'setup-failed';
   goalReached: boolean;
 }
 

@@ -1,7 +1,12 @@
 import type Database from 'better-sqlite3';
 
-/** `awaiting-review`: a review-mode deployment paused after its tests and gates passed, sandbox kept, until it is shipped or discarded. */
-export type DeploymentStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'rolled_back' | 'interrupted' | 'awaiting-review';
+/**
+ * `awaiting-review`: a review-mode deployment paused after its tests and gates passed, sandbox kept, until it is shipped or discarded.
+ * `refused` / `setup-failed`: it stopped before any model or test ran — refused by the safety step (repository busy, circuit
+ * breaker open), or a setup problem (no provider, an invalid recommendation, not a git repository); not a finished deployment
+ * (migration 10).
+ */
+export type DeploymentStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'rolled_back' | 'interrupted' | 'awaiting-review' | 'refused' | 'setup-failed';
 
 export interface DeploymentRow {
   id: string;

@@ -59,9 +59,9 @@ describe('history store', () => {
     const other = new Database(file);
     old.close();
 
-    const upgraded = openHistoryStore(file);
+    const upgraded = openHistoryStore(file, { migrations: migrations.slice(0, 9) }); // migration 9 itself (a later one may add an index)
     try {
-      assert.equal(upgraded.schemaVersion, latestSchemaVersion);
+      assert.equal(upgraded.schemaVersion, 9);
       assert.equal(Number(upgraded.db.pragma('page_count', { simple: true })), pagesBefore, 'nothing on disk was copied');
       const repo = new DeploymentsRepository(upgraded.db);
       repo.update('d1', { status: 'awaiting-review' });
