@@ -54,11 +54,13 @@ const builds = [
   },
   {
     ...common,
-    entryPoints: { diagnostics: 'webview-ui/diagnostics/main.ts' },
+    entryPoints: { diagnostics: 'webview-ui/diagnostics/main.ts', analytics: 'webview-ui/analytics/main.ts' },
     outdir: path.join(dist, 'webview'),
     platform: 'browser',
     target: 'es2022',
     format: 'esm',
+    // A library's stylesheet (uPlot's) is bundled as text and put in a <style> (the CSP allows inline styles, not more files).
+    loader: { '.css': 'text' },
   },
 ];
 

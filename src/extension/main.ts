@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import path from 'node:path';
 import type { ExtensionServices } from './services';
+import { registerSidebar } from './sidebar/register';
 
 export interface DeployAgentApi {
   /** Milliseconds from the start of activate() to its end (performance.now marks). */
@@ -35,6 +36,9 @@ export function activate(context: vscode.ExtensionContext): DeployAgentApi {
     vscode.commands.registerCommand('deployAgent.clearAnthropicApiKey', () => load().clearAnthropicApiKey()),
     vscode.commands.registerCommand('deployAgent.checkModelProviders', () => load().checkModelProviders()),
   );
+
+  // The sidebar's views and commands; the sidebar itself loads when a view shows or a command runs.
+  registerSidebar(context, () => load().sidebar());
 
   performance.mark('deploy-agent:activate:end');
   activationMs = performance.now() - started;

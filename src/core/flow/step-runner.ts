@@ -19,6 +19,11 @@ export interface StepRunnerOptions<Name extends string> {
   pid?: number;
   /** Called right after a step's start is persisted (tests use it to kill the process at a chosen step). */
   onStepStarted?(step: Name, deploymentId: string): void;
+  /**
+   * Applied to every event and record before it is published or stored: a flow that knows secret
+   * values (a release: the target's shared env files) masks them here.
+   */
+  redact?<T>(value: T): T;
 }
 
 /** One run of a flow's steps on one deployment (a new one, a resumed one, or a paused one continued by another plan). */
@@ -92,6 +97,7 @@ export class StepRunner<Name extends string> {
   private readonly steps: StepsRepository<Name>;
   private readonly eventLog: EventsRepository;
   private readonly onStepStarted: StepRunnerOptions<Name>['onStepStarted'];
+  private readonly redact: <T>(value: T) => T;
   /** The history database's file: its failures (locked by another process, read-only) are named as such, not as bugs. */
   private readonly dbFile: string;
   readonly now: () => number;
@@ -105,6 +111,7 @@ export class StepRunner<Name extends string> {
     this.now = options.now ?? Date.now;
     this.pid = options.pid ?? process.pid;
     this.onStepStarted = options.onStepStarted;
+    this.redact = options.redact ?? ((value) => value);
     this.dbFile = options.db.name;
   }
 
@@ -180,7 +187,8 @@ export class StepRunner<Name extends string> {
   }
 
   /** Publishes an event and writes it to the events table (streamed model output only goes to the listeners). */
-  emit(event: FlowEvent<Name>): void {
+  emit(unredacted: FlowEvent<Name>): void {
+    const event = this.redact(unredacted);
     if (event.type !== 'model.output') {
       const { type, deploymentId, ts, ...payload } = event;
       this.eventLog.insert(deploymentId, ts, type, payload);
@@ -211,7 +219,7 @@ export class StepRunner<Name extends string> {
       progress: (message, fraction) => this.emit({ type: 'step.progress', deploymentId: id, ts: this.now(), step: name, message, ...(fraction === undefined ? {} : { fraction }) }),
       log: (level, message) => this.emit({ type: 'log', deploymentId: id, ts: this.now(), level, message, step: name }),
       emit: (event) => this.emit(event),
-      record: (type, payload) => this.eventLog.insert(id, this.now(), type, payload),
+      record: (type, payload) => this.eventLog.insert(id, this.now(), type, this.redact(payload)),
       hold,
     });
     try {
@@ -257,7 +265,8 @@ export class StepRunner<Name extends string> {
 
     try {
       await this.runStep(flow, flow.closing.name, cleanup, hold, async (ctx) => {
-        await flow.closing.run(state, ctx, ending);
+        const verdict = await flow.closing.run(state, ctx, ending);
+        if (verdict && failure !== undefined) status = verdict.status;
         return undefined;
       });
     } catch (cleanupError) {

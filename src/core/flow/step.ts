@@ -49,5 +49,10 @@ export interface Step<State extends FlowState, Name extends string, Ctx extends 
  */
 export interface ClosingStep<State extends FlowState, Name extends string, Ctx extends StepContext<Name> = StepContext<Name>> {
   readonly name: Name;
-  run(state: State, ctx: Ctx, ending: { status: FinalStatus; error: EventError | null }): Promise<void>;
+  /**
+   * May say how the run really ended when the closing step changed it: a release whose health
+   * check failed after the switch and that the closing step switched back ends `rolled_back`
+   * (the error stays the one that caused it).
+   */
+  run(state: State, ctx: Ctx, ending: { status: FinalStatus; error: EventError | null }): Promise<void | { status: FinalStatus }>;
 }

@@ -133,6 +133,11 @@ export interface PipelinePorts {
   acquireLock(repoRoot: string, deploymentId: string, options: { wait: boolean; signal: AbortSignal }): Promise<LockHandle>;
   /** Throws CIRCUIT_OPEN unless closed or forced (the force and its reason are recorded). */
   checkCircuitBreaker(repoRoot: string, options: { deploymentId: string; forceReason?: string }): Promise<{ state: string; forced: boolean }>;
+  /**
+   * How model-written code (tests, gates, hooks, installs) will run here: the confinement tool, or
+   * unconfined when no tool works and the user allowed it; throws CONFINEMENT_UNAVAILABLE otherwise.
+   */
+  checkConfinement?(repoRoot: string): Promise<{ kind: string; description: string }>;
   /** Throws when no model can serve the three phases. */
   preflightModels(workspaceDir: string, signal: AbortSignal): Promise<{ provider: string; model: string }>;
   gatherContext(repoRoot: string, recommendation: Recommendation, signal: AbortSignal, onProgress: (message: string) => void): Promise<ContextInfo>;
@@ -153,7 +158,7 @@ export interface PipelinePorts {
   runPreHooks?(repoRoot: string, sandbox: SandboxInfo, env: Record<string, string>, signal: AbortSignal): Promise<unknown>;
   runPostHooks?(repoRoot: string, sandbox: SandboxInfo, env: Record<string, string>, stage: 'after-deploy' | 'after-ship', signal: AbortSignal): Promise<unknown>;
   runPhase(input: PhaseInput): Promise<PhaseOutcome>;
-  runTests(sandbox: SandboxInfo, input: { context: ContextInfo; levers: StrategyLevers; filesWritten: string[]; signal: AbortSignal }): Promise<TestRunOutcome>;
+  runTests(sandbox: SandboxInfo, input: { repoRoot: string; context: ContextInfo; levers: StrategyLevers; filesWritten: string[]; signal: AbortSignal }): Promise<TestRunOutcome>;
   matchErrorPattern(output: string): ErrorPatternMatch | undefined;
   /** Whether another provider could take over a phase that `from` could not finish (escalation is on and one is configured). */
   canEscalate(repoRoot: string, from: { provider: string; model: string }): boolean;

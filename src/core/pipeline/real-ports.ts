@@ -9,6 +9,7 @@ import { decideStrategyForDeployment } from './strategy-step';
 import { matchErrorPattern } from '../recovery/error-patterns';
 import { EventsRepository } from '../store/steps';
 import { recordOutcome as recordLearnedOutcome, recordRecovery as recordLearnedRecovery } from '../learning';
+import { chooseConfinement, detectConfinementTool, sandboxConfinement, type ChosenConfinement, type Confinement } from '../confinement';
 import { hookEnvironment, runHooks, type HookRun, type HookStage } from './hooks';
 import { acquireRepositoryLock } from './lock';
 import { openPullRequest } from '../git/pull-request';
@@ -50,6 +51,21 @@ export function createRealPorts(options: RealPortsOptions): PipelinePorts {
     if (!config) snapshots.set(repoRoot, (config = options.config(repoRoot)));
     return config;
   };
+  // How model-written code runs (tests, gates, hooks, installs): chosen once per repository.
+  const confinements = new Map<string, Promise<ChosenConfinement>>();
+  const confinementOf = (repoRoot: string): Promise<ChosenConfinement> => {
+    let chosen = confinements.get(repoRoot);
+    if (!chosen) {
+      const config = configOf(repoRoot);
+      chosen = detectConfinementTool(options.env).then((tool) => chooseConfinement(tool, { allowUnconfined: config.get<boolean>('pipeline.allowUnconfinedTests'), network: config.get<boolean>('pipeline.testNetwork') }));
+      confinements.set(repoRoot, chosen);
+    }
+    return chosen;
+  };
+  const confinementFor = async (repoRoot: string, sandboxPath: string, network: boolean): Promise<Confinement> => {
+    const chosen = await confinementOf(repoRoot);
+    return sandboxConfinement({ kind: chosen.kind, ...(chosen.tool ? { tool: chosen.tool } : {}), sandboxDir: sandboxPath, repoRoot, network, env: options.env });
+  };
   const routers = new Map<string, { router: ModelRouter; config: ConfigReader }>();
   const budgets = new Map<string, DeploymentBudget>();
   const routerFor = (workspaceDir: string) => {
@@ -73,15 +89,17 @@ export function createRealPorts(options: RealPortsOptions): PipelinePorts {
   // Hooks come from the user's configuration (the snapshot), run in the worktree with a scrubbed environment.
   const hookRunner = async (stage: HookStage, repoRoot: string, sandboxPath: string, deployment: Record<string, string>, signal: AbortSignal): Promise<HookRun[]> => {
     const config = configOf(repoRoot);
-    const env = hookEnvironment(options.env, deployment);
     const key = stage === 'before-deploy' ? 'hooks.beforeDeploy' : stage === 'after-deploy' ? 'hooks.afterDeploy' : 'hooks.afterShip';
     const commands = config.get<string[]>(key);
     if (!commands.length) return [];
+    const env = hookEnvironment(options.env, deployment);
+    // A hook runs in the sandbox, among the files the model wrote: confined like the tests.
+    const confinement = await confinementFor(repoRoot, sandboxPath, config.get<boolean>('hooks.network'));
     const record = (runs: HookRun[]) => {
       for (const run of runs) events.insert(deployment.DEPLOY_AGENT_DEPLOYMENT_ID!, Date.now(), 'hook.run', run);
     };
     try {
-      const runs = await runHooks({ stage, commands, cwd: sandboxPath, env, timeoutMs: config.get<number>('hooks.timeoutMs'), signal });
+      const runs = await runHooks({ stage, commands, cwd: sandboxPath, env, confinement, timeoutMs: config.get<number>('hooks.timeoutMs'), signal });
       record(runs);
       const failed = runs.filter((r) => r.exitCode !== 0);
       if (failed.length) throw new DeployAgentError('HOOK_FAILED', `${failed.length} ${stage} hook(s) failed: ${failed.map((r) => `\`${r.command}\``).join(', ')}.`, 'See the hook output in the report.');
@@ -100,6 +118,10 @@ export function createRealPorts(options: RealPortsOptions): PipelinePorts {
     repositoryRoot: (workspaceDir) => repositoryRootOf(workspaceDir),
     snapshotRepoState: (repoRoot) => snapshotRepoState(repoRoot),
     acquireLock: (repoRoot, deploymentId, o) => acquireRepositoryLock(repoRoot, deploymentId, o),
+    checkConfinement: async (repoRoot) => {
+      const { kind, description } = await confinementOf(repoRoot);
+      return { kind, description };
+    },
     checkCircuitBreaker: async (repoRoot, input) => checkCircuitBreaker(options.store.db, repoRoot, input, circuitSettingsFrom(configOf(repoRoot))),
     preflightModels: async (workspaceDir, signal) => {
       const { router } = routerFor(workspaceDir);
@@ -156,8 +178,14 @@ export function createRealPorts(options: RealPortsOptions): PipelinePorts {
         costUsd: result.usage.costUsd,
       };
     },
-    runTests: (sandbox, input) => runSandboxTests(sandbox.path, { ...input, env: options.env }),
-    runQualityGates: (sandbox, input) => runQualityGates({ sandboxDir: sandbox.path, repoRoot: input.repoRoot, gates: input.gates, filesWritten: input.filesWritten, env: options.env, timeLimitMs: input.timeLimitMs, signal: input.signal }),
+    runTests: async (sandbox, input) => {
+      const confinement = await confinementFor(input.repoRoot, sandbox.path, configOf(input.repoRoot).get<boolean>('pipeline.testNetwork'));
+      return runSandboxTests(sandbox.path, { ...input, env: options.env, confinement });
+    },
+    runQualityGates: async (sandbox, input) => {
+      const confinement = await confinementFor(input.repoRoot, sandbox.path, configOf(input.repoRoot).get<boolean>('pipeline.testNetwork'));
+      return runQualityGates({ sandboxDir: sandbox.path, repoRoot: input.repoRoot, gates: input.gates, filesWritten: input.filesWritten, env: options.env, timeLimitMs: input.timeLimitMs, signal: input.signal, confinement });
+    },
     matchErrorPattern: (output) => matchErrorPattern(output),
     // Which recovery worked for which error pattern: one `recovery` event per repair round.
     recordRecovery: (record) => {

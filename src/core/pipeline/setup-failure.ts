@@ -11,7 +11,7 @@ export const REFUSAL_CODES: readonly string[] = ['REPOSITORY_BUSY', 'CIRCUIT_OPE
  * How a failed deployment ends when it failed before any model or test ran: `refused` when the
  * safety step refused it (repository busy, circuit breaker open), `setup-failed` otherwise (no
  * provider, an invalid recommendation, not a git repository …). Undefined when a work step started:
- * then it is a real failure. Neither status counts as a finished deployment anywhere (migration 10).
+ * then it is a real failure. Neither status counts as a finished deployment anywhere (migration 11).
  */
 export function setupFailureStatus(db: Database.Database, deploymentId: string, error: EventError | null): 'refused' | 'setup-failed' | undefined {
   const worked = db

@@ -37,6 +37,8 @@ export interface DeploymentReport {
   /** The strategy's type-check and lint gates (skipped ones with their reason). */
   qualityGates: Omit<GateResult, 'output'>[];
   hooks: HookRun[];
+  /** How model-written code ran (tests, gates, hooks): the confinement tool, or unconfined. */
+  confinement: { kind: string; description: string } | null;
   /** The user's choice of integration points before the model ran (the panel's preview, or --add-file / --exclude-point). */
   choice: DeploymentChoice | null;
   /** The change as a unified diff, as recorded when it last passed its credential scan (null: it never did). */
@@ -113,6 +115,7 @@ export function collectReport(db: Database.Database, deploymentId: string): Depl
       return gate;
     }),
     hooks: events.list(deploymentId, 'hook.run').map((e) => e.payload as HookRun),
+    confinement: (events.latest(deploymentId, 'confinement')?.payload as DeploymentReport['confinement'] | undefined) ?? null,
     choice: (events.latest(deploymentId, 'request')?.payload as { choice?: DeploymentChoice } | undefined)?.choice ?? null,
     change: changeOf(events.latest(deploymentId, CHANGE_DIFF_EVENT)?.payload as ChangeDiffRecord | undefined),
     warnings: events

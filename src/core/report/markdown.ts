@@ -40,6 +40,7 @@ export function renderReportMarkdown(r: DeploymentReport): string {
   }
 
   lines.push('', '## Tests', '');
+  if (r.confinement) lines.push(`Model-written code (tests, gates, hooks) ran ${r.confinement.kind === 'unconfined' ? '' : 'confined by '}${r.confinement.description}.`, '');
   if (!r.tests.length) lines.push('- no test run');
   r.tests.forEach((t, i) => lines.push(`- run ${i + 1}: ${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped${t.coverage !== null ? `, coverage ${t.coverage.toFixed(1)}%` : ''} (${t.command ?? t.framework ?? '?'}, ${t.durationMs ?? '—'} ms)`));
 

@@ -8,7 +8,7 @@ import { migrations } from '../../../src/core/store/migrations';
 import { StepsRepository } from '../../../src/core/store/steps';
 import { tempDir } from '../../support/temp';
 
-describe('migration 10: setup failures recorded before it are taken out of what was learnt', () => {
+describe('migration 11: setup failures recorded before it are taken out of what was learnt', () => {
   let dir: ReturnType<typeof tempDir>;
   beforeEach(() => (dir = tempDir()));
   afterEach(() => dir.cleanup());
@@ -16,7 +16,7 @@ describe('migration 10: setup failures recorded before it are taken out of what 
   it('classifies failed deployments without a work step as setup-failed / refused, keeps real failures, and the learning forgets them', () => {
     const file = path.join(dir.path, 'history.db');
     const now = Date.now();
-    const old = openHistoryStore(file, { migrations: migrations.slice(0, 9) });
+    const old = openHistoryStore(file, { migrations: migrations.slice(0, 10) });
     const deployments = new DeploymentsRepository(old.db);
     const steps = new StepsRepository<string>(old.db);
     const add = (id: string, status: 'failed' | 'succeeded', errorCode: string | null, stepNames: string[], minutesAgo: number) => {

@@ -8,13 +8,14 @@ import { shippingTables } from './006-shipping';
 import { learningTables } from './007-learning';
 import { analyticsScopeTables } from './008-analytics-scope';
 import { reviewStatus } from './009-review-status';
-import { setupFailureStatuses } from './010-setup-failures';
+import { releaseKindColumns } from './010-release-kind';
+import { setupFailureStatuses } from './011-setup-failures';
 
 /**
  * Every schema version in order. A migration, once released, is never edited: add a new
  * one at the end. `user_version` on disk is the number of the last one applied.
  */
-export const migrations: readonly Migration[] = [historyTables, analysisTables, aiTables, strategyTables, pipelineTables, shippingTables, learningTables, analyticsScopeTables, reviewStatus, setupFailureStatuses];
+export const migrations: readonly Migration[] = [historyTables, analysisTables, aiTables, strategyTables, pipelineTables, shippingTables, learningTables, analyticsScopeTables, reviewStatus, releaseKindColumns, setupFailureStatuses];
 
 export const latestSchemaVersion = migrations[migrations.length - 1]!.version;
 

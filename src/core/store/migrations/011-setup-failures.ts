@@ -22,12 +22,12 @@ const REFUSAL_CODES = ['REPOSITORY_BUSY', 'CIRCUIT_OPEN'];
  * is reset so that its next catch-up takes them out of what it learnt.
  */
 export const setupFailureStatuses: Migration = {
-  version: 10,
+  version: 11,
   name: 'deployment statuses refused and setup-failed',
   up(db) {
     const sql = db.prepare(`SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'deployments'`).pluck().get() as string | undefined;
     if (!sql || sql.split(OLD).length !== 2) {
-      throw new Error(`migration 10: the deployments table does not have the status constraint of migration 9 (${sql ? 'it was changed' : 'no table'}); refusing to edit it`);
+      throw new Error(`migration 11: the deployments table does not have the status constraint of migration 9 (${sql ? 'it was changed' : 'no table'}); refusing to edit it`);
     }
     const cookie = Number(db.pragma('schema_version', { simple: true }));
     db.unsafeMode(true);
@@ -40,7 +40,7 @@ export const setupFailureStatuses: Migration = {
       db.unsafeMode(false);
     }
     const check = db.pragma('integrity_check', { simple: true });
-    if (check !== 'ok') throw new Error(`migration 10: integrity check after the edit: ${String(check)}`);
+    if (check !== 'ok') throw new Error(`migration 11: integrity check after the edit: ${String(check)}`);
 
     const list = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
     const changed = db
