@@ -1,6 +1,8 @@
 import type Database from 'better-sqlite3';
 
-<<<<<<< HEAD
+/** A code deployment (a recommendation turned into a tested change) or a release (the application put onto a target). */
+export type DeploymentKind = 'code' | 'release';
+
 /**
  * `awaiting-review`: a review-mode deployment paused after its tests and gates passed, sandbox kept, until it is shipped or discarded.
  * `refused` / `setup-failed`: it stopped before any model or test ran — refused by the safety step (repository busy, circuit
@@ -8,13 +10,6 @@ import type Database from 'better-sqlite3';
  * (migration 11).
  */
 export type DeploymentStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'rolled_back' | 'interrupted' | 'awaiting-review' | 'refused' | 'setup-failed';
-=======
-/** A code deployment (a recommendation turned into a tested change) or a release (the application put onto a target). */
-export type DeploymentKind = 'code' | 'release';
-
-/** `awaiting-review`: a review-mode deployment paused after its tests and gates passed, sandbox kept, until it is shipped or discarded. */
-export type DeploymentStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'rolled_back' | 'interrupted' | 'awaiting-review';
->>>>>>> main
 
 export interface DeploymentRow {
   id: string;
