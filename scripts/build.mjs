@@ -24,7 +24,10 @@ const common = {
   legalComments: 'linked',
 };
 
-const nodeExternals = ['vscode', 'better-sqlite3'];
+// '*.node': native add-ons that a dependency loads optionally (ssh2's crypto binding and cpu-features,
+// compiled by npm install where a compiler exists) stay out of the bundle; their require fails at run
+// time and ssh2 falls back to its JavaScript code, as on a machine where they were never built.
+const nodeExternals = ['vscode', 'better-sqlite3', '*.node'];
 
 /** @type {esbuild.BuildOptions[]} */
 const builds = [
