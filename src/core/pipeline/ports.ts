@@ -125,6 +125,11 @@ export interface OutcomeRecord {
 }
 
 export interface PipelinePorts {
+  /**
+   * Gathers the deployment's secrets once, before its first step (the environment it runs with, the
+   * repository's secret files): from then on every boundary redacts them (src/core/security).
+   */
+  protectSecrets?(workspaceDir: string, deploymentId: string): Promise<void>;
   /** Validated and fitted into the prompt budget; `omitted` says what the prompts will not carry. */
   loadRecommendation(file: string, signal: AbortSignal): Promise<{ recommendation: Recommendation; warnings: string[]; omitted?: OmittedPart[] }>;
   /** The git repository root of `workspaceDir`; throws NOT_A_GIT_REPO / NO_COMMITS. */

@@ -22,6 +22,8 @@ import { commit as commitChanges, push as pushBranch, review as reviewChanges, u
 import { discardPartialSandbox, restoreSandboxTree, sandboxHead, snapshotSandboxTree } from '../sandbox/sandbox-state';
 import { runSandboxTests } from '../testing/pipeline-port';
 import { runQualityGates } from '../testing/quality-gates';
+import { gatherSecrets } from '../security/gather';
+import { secretRegistry } from '../security/registry';
 
 export interface ConfigReader {
   get<T>(key: string): T;
@@ -112,6 +114,12 @@ export function createRealPorts(options: RealPortsOptions): PipelinePorts {
   };
 
   return {
+    protectSecrets: async (workspaceDir, deploymentId) => {
+      const gathered = await gatherSecrets({ env: options.env, repoDir: workspaceDir });
+      secretRegistry.add(gathered.values);
+      // Which files were treated as secret (names only): the report and `events` say so.
+      events.insert(deploymentId, Date.now(), 'secrets.gathered', { files: gathered.files, values: new Set(gathered.values.map((v) => v.value)).size, skipped: gathered.skipped });
+    },
     loadRecommendation: (file) => loadFittedRecommendation(file),
     runPreHooks: (repoRoot, sandbox, env, signal) => hookRunner('before-deploy', repoRoot, sandbox.path, env, signal),
     runPostHooks: (repoRoot, sandbox, env, stage, signal) => hookRunner(stage, repoRoot, sandbox.path, env, signal),
