@@ -24,9 +24,9 @@ const common = {
   legalComments: 'linked',
 };
 
-// '*.node': native add-ons that a dependency loads optionally (ssh2's crypto binding and cpu-features,
-// compiled by npm install where a compiler exists) stay out of the bundle; their require fails at run
-// time and ssh2 falls back to its JavaScript code, as on a machine where they were never built.
+// '*.node': native addons of optional dependencies (ssh2's sshcrypto, cpu-features), built by their
+// install scripts when a compiler is there. They are loaded in try/catch and fall back to JavaScript,
+// so they stay out of the bundles (esbuild has no loader for them and stopped the build).
 const nodeExternals = ['vscode', 'better-sqlite3', '*.node'];
 
 /** @type {esbuild.BuildOptions[]} */

@@ -118,6 +118,14 @@ export interface PhaseInput {
   onProgress?(message: string): void;
 }
 
+/** What `guardUserFiles` put back. */
+export interface UserFilesRestored {
+  restored: string[];
+  /** Where what was found instead is kept. */
+  keptAt?: string;
+  notRestored: string[];
+}
+
 export interface OutcomeRecord {
   deploymentId: string;
   status: 'succeeded' | 'failed' | 'cancelled' | 'rolled_back' | 'refused' | 'setup-failed';
@@ -159,6 +167,11 @@ export interface PipelinePorts {
   discardPartialSandbox(repoRoot: string, deploymentId: string): Promise<void>;
   /** The commit the sandbox's HEAD is on (resume: was the commit already made?). */
   sandboxHead(sandbox: SandboxInfo): Promise<string>;
+  /**
+   * Keeps the content of the user's modified and untracked files while model-written code runs;
+   * `restore` puts back exactly what changed meanwhile (and keeps what it found instead).
+   */
+  guardUserFiles?(repoRoot: string, deploymentId: string): Promise<{ restore(): Promise<UserFilesRestored> }>;
   /** The user's hooks (from the configuration of `repoRoot`, never the sandbox's), run in the sandbox with `env` added to a scrubbed environment. */
   runPreHooks?(repoRoot: string, sandbox: SandboxInfo, env: Record<string, string>, signal: AbortSignal): Promise<unknown>;
   runPostHooks?(repoRoot: string, sandbox: SandboxInfo, env: Record<string, string>, stage: 'after-deploy' | 'after-ship', signal: AbortSignal): Promise<unknown>;
