@@ -128,7 +128,7 @@ export interface UserFilesRestored {
 
 export interface OutcomeRecord {
   deploymentId: string;
-  status: 'succeeded' | 'failed' | 'cancelled' | 'rolled_back';
+  status: 'succeeded' | 'failed' | 'cancelled' | 'rolled_back' | 'refused' | 'setup-failed';
   goalReached: boolean;
 }
 
