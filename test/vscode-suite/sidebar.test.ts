@@ -187,6 +187,31 @@ describe('Deploy Agent sidebar in the VS Code extension host', () => {
     await until('the report tab', () => (vscode.window.tabGroups.all.flatMap((g) => g.tabs).some((t) => t.label.includes(seeded.ids.a11!)) ? true : undefined));
   });
 
+  it("the status bar's words for a repository: its last outcome, and an open circuit breaker above all", async () => {
+    const sidebar = services.sidebar();
+    const here = sidebar.status.describe({ path: seeded.repoPath, name: 'e2e-workspace' });
+    assert.equal(here?.text, '$(pass) Deploy Agent: shipped');
+    assert.equal(here?.deploymentId, seeded.ids.a13);
+    assert.equal(sidebar.status.describe({ path: '/nowhere/at/all', name: 'all' }), undefined, 'no history: no item');
+    // Five failures in a row in another repository, the last a minute ago: the circuit breaker is open.
+    const store = openHistoryStore(services.historyDbPath);
+    const failing = path.join(os.tmpdir(), `deploy-agent-circuit-${process.pid}`);
+    try {
+      const now = Date.now();
+      for (let i = 0; i < 5; i++) {
+        store.db
+          .prepare(`INSERT INTO deployments (id, repo_path, title, status, created_at, started_at, finished_at, duration_ms, error_code) VALUES (?, ?, ?, 'failed', ?, ?, ?, 60000, 'TESTS_FAILED')`)
+          .run(`circuit-${process.pid}-${i}`, failing, `Attempt ${i + 1}`, now - (6 - i) * 60_000, now - (6 - i) * 60_000, now - (5 - i) * 60_000);
+      }
+    } finally {
+      store.close();
+    }
+    const open = sidebar.status.describe({ path: failing, name: 'failing' });
+    assert.equal(open?.text, '$(circle-slash) Deploy Agent: circuit open');
+    assert.equal(open?.background, 'warning');
+    assert.match(String(open?.tooltip), /circuit breaker is \*\*open\*\*: 5 of the last 5 deployments failed \(100%\)/);
+  });
+
   it('Import CI history from a TravisTorrent CSV file: the builds are stored and the view says how many', async function () {
     this.timeout(60000);
     const tmp = mkdtempSync(path.join(os.tmpdir(), 'deploy-agent-vscode-ci-'));
@@ -252,8 +277,13 @@ describe('Deploy Agent sidebar in the VS Code extension host', () => {
       const recommendationFile = path.join(tmp, 'recommendation.json');
       writeFileSync(recommendationFile, JSON.stringify(RECOMMENDATION));
       scriptPlantedFailure(ollama, 'node');
-      const outcome = await services.deployRecommendation({ recommendationFile, mode: 'dry-run', workspaceDir: repo.dir });
+      // The status bar follows the run: its step and elapsed time, with a spinner.
+      const seenWhileRunning = new Set<string>();
+      const watch = setInterval(() => seenWhileRunning.add(sidebar.status.text), 20);
+      const outcome = await services.deployRecommendation({ recommendationFile, mode: 'dry-run', workspaceDir: repo.dir }).finally(() => clearInterval(watch));
       assert.equal(outcome?.status, 'succeeded', JSON.stringify(outcome?.error));
+      const running = [...seenWhileRunning].filter((t) => /^\$\(sync~spin\) Deploy Agent: .+ · \d+:\d\d$/.test(t));
+      assert.ok(running.some((t) => t.includes('Run the tests')), `status bar texts while running: ${[...seenWhileRunning].join(' | ')}`);
       const after = await until('a new analytics message', () => {
         const m = sidebar.analytics.lastPosted;
         return m !== postedBefore && m?.type === 'analytics' && m.data.deployments.total === before.data.deployments.total + 1 ? m : undefined;

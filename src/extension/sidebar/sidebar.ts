@@ -49,7 +49,7 @@ export class Sidebar implements vscode.Disposable {
   readonly analytics: AnalyticsViewHost;
   readonly deployments: DeploymentsTree;
   readonly patterns: PatternsTree;
-  private readonly status: DeploymentStatusBar;
+  readonly status: DeploymentStatusBar;
   private readonly actions: DeploymentActions;
   private readonly disposables: vscode.Disposable[] = [];
   private repository: Promise<Repository | undefined> | undefined;

@@ -173,19 +173,24 @@ export async function run({ page, server, workspace, tmp, userDataDir, check, sc
   /** @type {Record<string, { green: string, matching: number, theme: string }>} */
   const seen = {};
   const themeBefore = ((await page.locator('.monaco-workbench').first().getAttribute('class')) ?? '').includes('vs-dark') ? 'Dark Modern' : 'Light Modern';
-  for (const [theme, file] of /** @type {const} */ ([['Dark Modern', 'sidebar-dark'], ['Light Modern', 'sidebar-light']])) {
+  for (const [theme, file] of /** @type {const} */ ([['Dark High Contrast', 'sidebar-high-contrast'], ['Dark Modern', 'sidebar-dark'], ['Light Modern', 'sidebar-light']])) {
     await check(`switching to ${theme} redraws the charts in its colours`, async () => {
-      const kind = theme.includes('Light') ? 'vscode-light' : 'vscode-dark';
+      const kind = theme.includes('High Contrast') ? 'vscode-high-contrast' : theme.includes('Light') ? 'vscode-light' : 'vscode-dark';
       await switchTheme(theme);
       const deadline = Date.now() + 15000;
       let found;
       for (;;) {
         found = await greenInChart().catch((error) => ({ green: '', matching: 0, theme: String(error) }));
-        if (found.matching > 50 && found.theme === kind) break;
+        if (found.matching > 50 && found.theme === kind) {
+          // VS Code swaps the theme's class and its variables in steps: read again once it has settled.
+          await page.waitForTimeout(400);
+          found = await greenInChart();
+          if (found.matching > 50 && found.theme === kind) break;
+        }
         if (Date.now() > deadline) throw new Error(`after ${theme}: ${JSON.stringify(found)}; workbench: ${await page.locator('.monaco-workbench').first().getAttribute('class')}`);
         await page.waitForTimeout(250);
       }
-      seen[file === 'sidebar-dark' ? 'dark' : 'light'] = found;
+      seen[file.replace('sidebar-', '')] = found;
       log(`${theme}: succeeded bars in ${found.green} (${found.matching} px), theme ${found.theme}`);
       await page.waitForTimeout(300);
       await sidebarShot(file);
