@@ -11,6 +11,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { recommendPatterns, rollbackScenarios } from '../../src/core/learning';
 import { openHistoryStore } from '../../src/core/store/database';
+import { latestDeployment } from '../../src/core/store/deployment-states';
 import type { DeployAgentApi } from '../../src/extension/main';
 import type { ExtensionServices } from '../../src/extension/services';
 import type { AnalyticsData, HostToAnalytics } from '../../src/protocol/analytics';
@@ -207,7 +208,14 @@ describe('Deploy Agent sidebar in the VS Code extension host', () => {
       store.close();
     }
     const open = sidebar.status.describe({ path: failing, name: 'failing' });
-    assert.equal(open?.text, '$(circle-slash) Deploy Agent: circuit open');
+    const check = openHistoryStore(services.historyDbPath);
+    let seen: unknown;
+    try {
+      seen = { rows: check.db.prepare(`SELECT count(*) FROM deployments WHERE repo_path = ?`).pluck().get(failing), latest: latestDeployment(check.db, failing)?.title ?? null };
+    } finally {
+      check.close();
+    }
+    assert.equal(open?.text, '$(circle-slash) Deploy Agent: circuit open', `the extension's answer ${JSON.stringify(open)}; a fresh connection sees ${JSON.stringify(seen)}`);
     assert.equal(open?.background, 'warning');
     assert.match(String(open?.tooltip), /circuit breaker is \*\*open\*\*: 5 of the last 5 deployments failed \(100%\)/);
   });
