@@ -21,6 +21,7 @@ const REQUIRED = [
   'extension/dist/webview/analytics.js',
   'extension/media/activity-bar.svg',
   'extension/media/analytics.css',
+  'extension/docs/images/sidebar-dark.png',
   'extension/dist/node_modules/better-sqlite3/package.json',
   'extension/dist/node_modules/better-sqlite3/lib/index.js',
 ];
@@ -89,7 +90,9 @@ export function packageExtension(options = {}) {
   try {
     // No `repository` in the manifest: the project has no public home yet, and vsce would
     // otherwise stop to ask. Dependencies are bundled by esbuild, hence --no-dependencies.
-    run(log, `vsce${target ? ` (${target})` : ''}`, [path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies', '--allow-missing-repository', ...(target ? ['--target', target] : []), '--out', out], options.quiet);
+    // --no-rewrite-relative-links: the README's screenshots (docs/images, packaged) stay relative to
+    // it; without a repository URL vsce would refuse them instead of rewriting them.
+    run(log, `vsce${target ? ` (${target})` : ''}`, [path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', ...(target ? ['--target', target] : []), '--out', out], options.quiet);
   } finally {
     if (binding) {
       for (const file of readdirSync(aside)) cpSync(path.join(aside, file), path.join(prebuilds, file));
