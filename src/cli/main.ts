@@ -1,6 +1,8 @@
 #!/usr/bin/env node
+import { guardProcessOutput } from './io';
 import { runCli } from './program';
 
+guardProcessOutput();
 runCli(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

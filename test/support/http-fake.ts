@@ -20,7 +20,7 @@ export interface FakeRequest {
 export type RouteHandler = (req: FakeRequest, res: ServerResponse) => void | Promise<void>;
 
 export type Fault =
-  | { kind: 'status'; status: number; body?: unknown; headers?: Record<string, string> }
+  | { kind: 'status'; status: number; body?: unknown; headers?: Record<string, string>; /** An HTML page instead of JSON, as a proxy in front of the service answers. */ html?: string }
   | { kind: 'delay'; ms: number }
   | { kind: 'hangup' }
   | { kind: 'truncate'; body: string };
@@ -126,6 +126,11 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 function applyFault(fault: Exclude<Fault, { kind: 'delay' }>, res: ServerResponse): void {
   switch (fault.kind) {
     case 'status':
+      if (fault.html !== undefined) {
+        res.writeHead(fault.status, { 'content-type': 'text/html; charset=utf-8', ...fault.headers });
+        res.end(fault.html);
+        return;
+      }
       return sendJson(res, fault.status, fault.body ?? { message: `injected ${fault.status}` }, fault.headers);
     case 'hangup':
       res.socket?.destroy();

@@ -1,4 +1,5 @@
 import { Option, type Command } from 'commander';
+import path from 'node:path';
 import type { CliContext } from '../context';
 import { runDeployment } from '../deployment-runner';
 
@@ -34,6 +35,8 @@ export function registerDeploy(program: Command, ctx: CliContext): void {
     .action(async (file: string, options: DeployOptions, command: Command) => {
       if (options.force && !options.reason?.trim()) command.error('error: --force needs --reason TEXT (it is recorded with the deployment)', { exitCode: 2, code: 'commander.usage' });
       if (options.reason && !options.force) command.error('error: --reason is only meaningful with --force', { exitCode: 2, code: 'commander.usage' });
+      const { assertWorkspaceFolder } = await import('../../core/sandbox/workspace');
+      assertWorkspaceFolder(path.resolve(options.workspace));
       const config = ctx.config(options.workspace);
       await runDeployment(ctx, {
         kind: 'deploy',

@@ -48,7 +48,7 @@ export async function runAgentPhase(input: RunAgentPhaseInput & { limits?: Parti
 
   let tools: ToolRunner;
   try {
-    tools = new ToolRunner(input.sandboxDir);
+    tools = new ToolRunner(input.sandboxDir, { maxWriteBytes: limits.maxWriteBytes });
   } catch (error) {
     clearTimeout(timer);
     throw new DeployAgentError('SANDBOX_MISSING', `The sandbox folder ${input.sandboxDir} does not exist or cannot be read.`, 'Create the deployment sandbox (git worktree) before running an agent phase.', { cause: error });
@@ -230,8 +230,12 @@ export async function runAgentPhase(input: RunAgentPhaseInput & { limits?: Parti
       let formatProblems: string[] = [];
       if (nativeTools) calls = response.toolCalls;
       else ({ calls, problems: formatProblems } = parseTextActions(response.text));
-      // What the model said is kept (and sent back) without any secret it may have repeated.
-      const assistant = redactMessage({ role: 'assistant', content: response.text, ...(nativeTools && calls.length ? { toolCalls: calls } : {}) });
+      // What the model said is kept (and sent back) without any secret it may have repeated, and
+      // without what is too large to write anyway: the tools refuse it, and neither the next turns
+      // nor the transcript need its megabytes.
+      const assistant = redactMessage(
+        withoutOversize({ role: 'assistant', content: response.text, ...(nativeTools && calls.length ? { toolCalls: calls } : {}) }, limits.maxWriteBytes),
+      );
       messages.push(assistant);
       record(assistant, candidate);
 
@@ -317,6 +321,35 @@ export async function runAgentPhase(input: RunAgentPhaseInput & { limits?: Parti
   }
 }
 
+/**
+ * The message with every text larger than `maxBytes` (a tool argument, or the answer itself in the
+ * text protocol) cut to its first 2,000 characters and a note of its size.
+ */
+export function withoutOversize(message: ChatMessage, maxBytes: number): ChatMessage {
+  const cut = (text: string): string => {
+    if (text.length * 3 <= maxBytes || Buffer.byteLength(text) <= maxBytes) return text;
+    return `${text.slice(0, 2000)}\n… (${text.length.toLocaleString('en-US')} characters not kept: more than the ${maxBytes.toLocaleString('en-US')} bytes a file may have)`;
+  };
+  if (message.role !== 'assistant') return message;
+  const content = cut(message.content);
+  let changed = content !== message.content;
+  const toolCalls = message.toolCalls?.map((call) => {
+    if (!call.arguments) {
+      const raw = call.raw === undefined ? undefined : cut(call.raw);
+      if (raw === call.raw) return call;
+      changed = true;
+      return { ...call, raw };
+    }
+    const args: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(call.arguments)) {
+      args[key] = typeof value === 'string' ? cut(value) : value;
+      if (args[key] !== value) changed = true;
+    }
+    return { ...call, arguments: args };
+  });
+  return changed ? { ...message, content, ...(toolCalls ? { toolCalls } : {}) } : message;
+}
+
 let toolTokenCache: number | undefined;
 function toolsTokens(): number {
   return (toolTokenCache ??= estimateTokens(JSON.stringify(AGENT_TOOLS)));
@@ -350,6 +383,18 @@ export function fitContext(system: string, messages: ChatMessage[], contextLimit
       messages[i] = { ...m, content: ELIDED };
       needed = size() + outputRoom;
     }
+  }
+  // Then what the model itself sent earlier: the content of files it wrote is in the workspace (read_file shows it again).
+  for (let i = 1; needed > contextLimit && i < messages.length - 1; i++) {
+    const m = messages[i]!;
+    if (m.role !== 'assistant' || !m.toolCalls?.length) continue;
+    const toolCalls = m.toolCalls.map((call) => {
+      if (!call.arguments) return call;
+      const args = Object.fromEntries(Object.entries(call.arguments).map(([key, value]) => [key, typeof value === 'string' && value.length > ELIDED.length * 4 ? ELIDED : value]));
+      return { ...call, arguments: args };
+    });
+    messages[i] = { ...m, toolCalls };
+    needed = size() + outputRoom;
   }
   if (needed > contextLimit) return { ok: false, numCtx: contextLimit };
   return { ok: true, numCtx: Math.min(contextLimit, Math.max(2048, Math.ceil(needed / 1024) * 1024)) };

@@ -8,6 +8,8 @@ export interface PhaseLimits {
   maxEditMismatches: number;
   /** Turns without any action before the phase fails. */
   maxIdleTurns: number;
+  /** Largest file a write_file or edit_file call may produce (`ai.maxWriteBytes`). */
+  maxWriteBytes: number;
 }
 
 export function phaseLimitsFromConfig(config: { get<T>(key: string): T }): PhaseLimits {
@@ -18,6 +20,7 @@ export function phaseLimitsFromConfig(config: { get<T>(key: string): T }): Phase
     maxMalformed: config.get<number>('ai.maxMalformedToolCalls'),
     maxEditMismatches: 4,
     maxIdleTurns: 2,
+    maxWriteBytes: config.get<number>('ai.maxWriteBytes'),
   };
 }
 

@@ -75,6 +75,8 @@ export interface RoutedChatResponse extends ProviderChatResponse {
 }
 
 const SUCCESS_WINDOW = 20;
+/** Responses larger than this (as JSON) are not cached. */
+export const CACHE_MAX_CHARS = 256 * 1024;
 
 /**
  * Chooses and calls model providers: order from `ai.providers` (reordered by what worked on
@@ -88,6 +90,8 @@ export class ModelRouter {
   readonly maxOutputTokens: number;
   readonly requestTimeoutMs: number;
   readonly retries: number;
+  /** The longest Retry-After wait taken before a retry (`ai.maxRetryWaitSeconds`); a longer one ends the provider's retries. */
+  readonly maxRetryWaitMs: number;
   readonly escalation: boolean;
   readonly ollamaMaxContext: number;
   private readonly providers = new Map<ProviderName, ModelProvider>();
@@ -107,6 +111,7 @@ export class ModelRouter {
     this.maxOutputTokens = config.get<number>('ai.maxOutputTokens');
     this.requestTimeoutMs = config.get<number>('ai.requestTimeoutSeconds') * 1000;
     this.retries = config.get<number>('ai.retries');
+    this.maxRetryWaitMs = config.get<number>('ai.maxRetryWaitSeconds') * 1000;
     this.escalation = config.get<boolean>('ai.escalation');
     this.ollamaMaxContext = config.get<number>('ollama.maxContextTokens');
     this.prices = config.get<PriceTable>('ai.prices');
@@ -270,6 +275,8 @@ export class ModelRouter {
           maxDelayMs: this.options.retryMaxDelayMs ?? 30_000,
           isTransient: (error) => isProviderError(error) && error.transient,
           requestedDelayMs: (error) => (isProviderError(error) ? error.retryAfterMs : undefined),
+          maxRequestedDelayMs: this.maxRetryWaitMs,
+          waitTooLong: (error, requestedMs) => waitRefused(providerName, error, requestedMs, this.maxRetryWaitMs, this.now()),
           signal: request.signal,
           random: this.options.random,
           onRetry: ({ attempt, delayMs, error }) => request.onRetry?.({ attempt, delayMs, error: this.redact(error instanceof Error ? error.message : String(error)) }),
@@ -279,8 +286,10 @@ export class ModelRouter {
       const durationMs = this.now() - started;
       this.account(request.deploymentId, response.usage, costUsd);
       this.aiStore?.recordCall({ deploymentId: request.deploymentId, phase: request.phase, provider: providerName, model, ...response.usage, costUsd, durationMs, cached: false, attempts, status: 'ok' }, this.now());
-      // A response that repeats a secret is not kept on disk.
-      if (useCache && !this.containsSecret(JSON.stringify(response))) this.aiStore!.cachePut(cacheKey, providerName, model, response, this.now(), this.cacheTtlMs);
+      // A response that repeats a secret is not kept on disk; nor is a very large one (a huge tool
+      // argument): the transcript already keeps it once, the cache would keep it twice.
+      const json = useCache ? JSON.stringify(response) : '';
+      if (useCache && json.length <= CACHE_MAX_CHARS && !this.containsSecret(json)) this.aiStore!.cachePut(cacheKey, providerName, model, response, this.now(), this.cacheTtlMs);
       return { ...response, provider: providerName, model, costUsd, cached: false, durationMs, attempts };
     } catch (error) {
       const cleaned = this.clean(error);
@@ -358,6 +367,30 @@ export function createModelRouter(options: ModelRouterOptions): ModelRouter {
 /** sha256 over provider, model, system prompt, messages and tools: the response cache's key. */
 export function responseCacheKey(provider: string, model: string, system: string, messages: readonly ChatMessage[], tools: readonly ToolSpec[] | undefined): string {
   return createHash('sha256').update(JSON.stringify([provider, model, system, messages, tools ?? null])).digest('hex');
+}
+
+/** A provider asked to wait longer than the setting allows: not waited for; the phase falls back to the next provider or fails with this. */
+function waitRefused(provider: ProviderName, error: unknown, requestedMs: number, maxMs: number, now: number): ProviderError {
+  const status = isProviderError(error) ? error.status : undefined;
+  const until = new Date(now + requestedMs).toISOString().slice(11, 16);
+  return new ProviderError(
+    provider,
+    'rate_limited',
+    `${label(provider)} asked to wait ${duration(requestedMs)} before the next request (Retry-After${status ? `, HTTP ${status}` : ''}), longer than the ${duration(maxMs)} Deploy Agent waits (deployAgent.ai.maxRetryWaitSeconds).`,
+    {
+      status,
+      retryAfterMs: requestedMs,
+      cause: error,
+      hint: `Try again after ${until} UTC, let another provider serve the deployment (deployAgent.ai.providers), or raise deployAgent.ai.maxRetryWaitSeconds.`,
+    },
+  );
+}
+
+function duration(ms: number): string {
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 120) return `${seconds} s`;
+  const minutes = Math.round(seconds / 60);
+  return minutes < 120 ? `${minutes} min` : `${Math.round(minutes / 60)} h`;
 }
 
 function label(provider: ProviderName): string {

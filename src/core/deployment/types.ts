@@ -69,6 +69,11 @@ export interface ContextInfo {
 export interface ReviewFindings {
   secrets: { path: string; line?: number; kind: string }[];
   outsideSandbox: string[];
+  /**
+   * Files of the change under `.deploy-agent/` (Deploy Agent's own configuration): shown for review
+   * like any other file and flagged; they never take effect during the deployment that wrote them.
+   */
+  configChanges?: string[];
   diffStat: { files: number; insertions: number; deletions: number; paths: string[] };
 }
 

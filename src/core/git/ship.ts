@@ -42,7 +42,18 @@ export async function review(repoRoot: string, sandbox: SandboxInfo, before: Rep
     }
   }
   const after = await snapshotRepoState(repoRoot);
-  return { secrets, outsideSandbox: after.digest === before.digest ? [] : changedPaths(before, after), diffStat: { files: paths.length, insertions, deletions, paths } };
+  const configChanges = paths.filter(isDeployAgentConfig);
+  return {
+    secrets,
+    outsideSandbox: after.digest === before.digest ? [] : changedPaths(before, after),
+    ...(configChanges.length ? { configChanges } : {}),
+    diffStat: { files: paths.length, insertions, deletions, paths },
+  };
+}
+
+/** A path in a `.deploy-agent/` folder (the repository's or a sub-project's configuration). */
+function isDeployAgentConfig(file: string): boolean {
+  return /(^|\/)\.deploy-agent\//.test(file);
 }
 
 const IDENTITY = ['-c', 'user.name=Deploy Agent', '-c', 'user.email=deploy-agent@localhost'];

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { DeployAgentError } from '../errors';
 import type { HookRun, HookStage } from '../deployment/types';
+import { scrubEnv } from '../testing/env';
 
 export type { HookRun, HookStage };
 
@@ -9,11 +10,26 @@ export interface RunHooksInput {
   commands: readonly string[];
   /** The deployment's worktree: hooks run there. */
   cwd: string;
-  /** DEPLOY_AGENT_DEPLOYMENT_ID, _BRANCH, _STATUS, _MODE, added to the user's environment. */
-  env: Record<string, string>;
+  /** The whole environment of a hook (see `hookEnvironment`). */
+  env: NodeJS.ProcessEnv;
   timeoutMs: number;
   outputCapBytes?: number;
   signal?: AbortSignal;
+}
+
+/** The variables a hook is documented to get (README, "Hooks"): which deployment, on which branch, how it stands, in which mode. */
+export const HOOK_VARIABLES = ['DEPLOY_AGENT_DEPLOYMENT_ID', 'DEPLOY_AGENT_BRANCH', 'DEPLOY_AGENT_STATUS', 'DEPLOY_AGENT_MODE'] as const;
+
+/**
+ * A hook's environment: the user's, scrubbed of credentials as the tests' is (a hook runs in the
+ * sandbox, among files the model wrote), without Deploy Agent's own variables (the history's
+ * path, test switches), plus the documented DEPLOY_AGENT_* variables of this deployment.
+ */
+export function hookEnvironment(base: NodeJS.ProcessEnv, deployment: Partial<Record<(typeof HOOK_VARIABLES)[number], string>>): NodeJS.ProcessEnv {
+  const env = scrubEnv(base);
+  for (const key of Object.keys(env)) if (/^DEPLOY_AGENT_/i.test(key)) delete env[key];
+  for (const key of HOOK_VARIABLES) if (deployment[key] !== undefined) env[key] = deployment[key];
+  return env;
 }
 
 /**
@@ -44,7 +60,7 @@ function runOne(command: string, input: RunHooksInput): Promise<HookRun> {
   const started = Date.now();
   return new Promise((resolve) => {
     // detached: the hook gets its own process group, so a timeout kills everything it started.
-    const child = spawn(command, { cwd: input.cwd, env: { ...process.env, ...input.env }, shell: true, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, { cwd: input.cwd, env: input.env, shell: true, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     let timedOut = false;
     const append = (chunk: Buffer) => {

@@ -131,8 +131,9 @@ export interface PipelinePorts {
   discardPartialSandbox(repoRoot: string, deploymentId: string): Promise<void>;
   /** The commit the sandbox's HEAD is on (resume: was the commit already made?). */
   sandboxHead(sandbox: SandboxInfo): Promise<string>;
-  runPreHooks?(sandbox: SandboxInfo, env: Record<string, string>, signal: AbortSignal): Promise<unknown>;
-  runPostHooks?(sandbox: SandboxInfo, env: Record<string, string>, stage: 'after-deploy' | 'after-ship', signal: AbortSignal): Promise<unknown>;
+  /** The user's hooks (from the configuration of `repoRoot`, never the sandbox's), run in the sandbox with `env` added to a scrubbed environment. */
+  runPreHooks?(repoRoot: string, sandbox: SandboxInfo, env: Record<string, string>, signal: AbortSignal): Promise<unknown>;
+  runPostHooks?(repoRoot: string, sandbox: SandboxInfo, env: Record<string, string>, stage: 'after-deploy' | 'after-ship', signal: AbortSignal): Promise<unknown>;
   runPhase(input: PhaseInput): Promise<PhaseOutcome>;
   runTests(sandbox: SandboxInfo, input: { context: ContextInfo; levers: StrategyLevers; filesWritten: string[]; signal: AbortSignal }): Promise<TestRunOutcome>;
   matchErrorPattern(output: string): ErrorPatternMatch | undefined;

@@ -1,5 +1,3 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { budgetFromConfig, checkProviders, createModelRouter, type DeploymentBudget, type ModelRouter, type PhaseContext, type ProviderName } from '../ai';
 import { analyzeIntegration, analyzeWorkspace, checkDataRequirements } from '../analysis';
 import { DeployAgentError } from '../errors';
@@ -12,20 +10,19 @@ import { decideStrategyForDeployment } from './strategy-step';
 import { matchErrorPattern } from '../recovery/error-patterns';
 import { EventsRepository } from '../store/steps';
 import { recordOutcome as recordLearnedOutcome, recordRecovery as recordLearnedRecovery } from '../learning';
-import { runHooks, type HookRun, type HookStage } from './hooks';
+import { hookEnvironment, runHooks, type HookRun, type HookStage } from './hooks';
 import { acquireRepositoryLock } from './lock';
 import { openPullRequest } from '../git/pull-request';
 import { loadRecommendation } from '../recommendation/load';
 import { describeOmitted, fitRecommendation, RECOMMENDATION_PROMPT_CHARS } from '../recommendation/fit';
 import { writeReport } from '../report/write-report';
 import { snapshotRepoState } from '../sandbox/repo-state';
+import { repositoryRootOf } from '../sandbox/workspace';
 import * as sandboxWorktree from '../sandbox/worktree';
 import { commit as commitChanges, push as pushBranch, review as reviewChanges } from '../git/ship';
 import { discardPartialSandbox, restoreSandboxTree, sandboxHead, snapshotSandboxTree } from '../sandbox/sandbox-state';
 import { runSandboxTests } from '../testing/pipeline-port';
 import { runQualityGates } from '../testing/quality-gates';
-
-const run = promisify(execFile);
 
 export interface ConfigReader {
   get<T>(key: string): T;
@@ -45,12 +42,22 @@ export interface RealPortsOptions {
  * agent loop), strategy and learning, sandbox, testing, recovery, git and GitHub, report.
  */
 export function createRealPorts(options: RealPortsOptions): PipelinePorts {
+  // The user's configuration (their working copy's .deploy-agent/config.json and settings), read
+  // once per repository and kept for the whole deployment. The safety step reads it first, before
+  // the sandbox exists; nothing is ever read from the sandbox, where the model writes (a model
+  // that writes .deploy-agent/config.json there changes nothing: the review flags the file).
+  const snapshots = new Map<string, ConfigReader>();
+  const configOf = (repoRoot: string): ConfigReader => {
+    let config = snapshots.get(repoRoot);
+    if (!config) snapshots.set(repoRoot, (config = options.config(repoRoot)));
+    return config;
+  };
   const routers = new Map<string, { router: ModelRouter; config: ConfigReader }>();
   const budgets = new Map<string, DeploymentBudget>();
   const routerFor = (workspaceDir: string) => {
     let entry = routers.get(workspaceDir);
     if (!entry) {
-      const config = options.config(workspaceDir);
+      const config = configOf(workspaceDir);
       entry = { router: createModelRouter({ config, store: options.store, env: options.env, repoKey: workspaceDir }), config };
       routers.set(workspaceDir, entry);
     }
@@ -65,14 +72,15 @@ export function createRealPorts(options: RealPortsOptions): PipelinePorts {
   // One prepared statement for every event the ports record (hook runs, recoveries, retraining).
   const events = new EventsRepository(options.store.db);
 
-  // Hooks come from the repository's configuration as committed (read in the worktree).
-  const hookRunner = async (stage: HookStage, sandboxPath: string, env: Record<string, string>, signal: AbortSignal): Promise<HookRun[]> => {
-    const config = options.config(sandboxPath);
+  // Hooks come from the user's configuration (the snapshot), run in the worktree with a scrubbed environment.
+  const hookRunner = async (stage: HookStage, repoRoot: string, sandboxPath: string, deployment: Record<string, string>, signal: AbortSignal): Promise<HookRun[]> => {
+    const config = configOf(repoRoot);
+    const env = hookEnvironment(options.env, deployment);
     const key = stage === 'before-deploy' ? 'hooks.beforeDeploy' : stage === 'after-deploy' ? 'hooks.afterDeploy' : 'hooks.afterShip';
     const commands = config.get<string[]>(key);
     if (!commands.length) return [];
     const record = (runs: HookRun[]) => {
-      for (const run of runs) events.insert(env.DEPLOY_AGENT_DEPLOYMENT_ID!, Date.now(), 'hook.run', run);
+      for (const run of runs) events.insert(deployment.DEPLOY_AGENT_DEPLOYMENT_ID!, Date.now(), 'hook.run', run);
     };
     try {
       const runs = await runHooks({ stage, commands, cwd: sandboxPath, env, timeoutMs: config.get<number>('hooks.timeoutMs'), signal });
@@ -96,25 +104,12 @@ export function createRealPorts(options: RealPortsOptions): PipelinePorts {
         : loaded.warnings;
       return { recommendation: fitted.recommendation, warnings, omitted: fitted.omitted };
     },
-    runPreHooks: (sandbox, env, signal) => hookRunner('before-deploy', sandbox.path, env, signal),
-    runPostHooks: (sandbox, env, stage, signal) => hookRunner(stage, sandbox.path, env, signal),
-    repositoryRoot: async (workspaceDir) => {
-      let root: string;
-      try {
-        root = (await run('git', ['rev-parse', '--show-toplevel'], { cwd: workspaceDir })).stdout.trim();
-      } catch (error) {
-        throw new DeployAgentError('NOT_A_GIT_REPO', `${workspaceDir} is not inside a git repository.`, 'Run `git init` and commit your files, or pass --workspace DIR.', { cause: error });
-      }
-      try {
-        await run('git', ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], { cwd: root });
-      } catch (error) {
-        throw new DeployAgentError('NO_COMMITS', `The repository at ${root} has no commit yet.`, 'Commit your files first (`git add -A && git commit -m "initial"`): the sandbox branches from HEAD.', { cause: error });
-      }
-      return root;
-    },
+    runPreHooks: (repoRoot, sandbox, env, signal) => hookRunner('before-deploy', repoRoot, sandbox.path, env, signal),
+    runPostHooks: (repoRoot, sandbox, env, stage, signal) => hookRunner(stage, repoRoot, sandbox.path, env, signal),
+    repositoryRoot: (workspaceDir) => repositoryRootOf(workspaceDir),
     snapshotRepoState: (repoRoot) => snapshotRepoState(repoRoot),
     acquireLock: (repoRoot, deploymentId, o) => acquireRepositoryLock(repoRoot, deploymentId, o),
-    checkCircuitBreaker: async (repoRoot, input) => checkCircuitBreaker(options.store.db, repoRoot, input, circuitSettingsFrom(options.config(repoRoot))),
+    checkCircuitBreaker: async (repoRoot, input) => checkCircuitBreaker(options.store.db, repoRoot, input, circuitSettingsFrom(configOf(repoRoot))),
     preflightModels: async (workspaceDir, signal) => {
       const { router } = routerFor(workspaceDir);
       const check = await checkProviders(router, { signal });
@@ -127,7 +122,7 @@ export function createRealPorts(options: RealPortsOptions): PipelinePorts {
       return { provider: ready.provider, model: ready.phases.implement.model };
     },
     gatherContext: async (repoRoot, recommendation, signal, onProgress) => {
-      const context = baseContext(repoRoot, options.env, options.config(repoRoot));
+      const context = baseContext(repoRoot, options.env, configOf(repoRoot));
       // A sampled reading adds the trend and the latencies to the model and the git remote.
       const sampled = options.latestMetrics?.(repoRoot);
       if (sampled) context.metrics = { ...context.metrics, ...sampled, diskFreeBytes: sampled.diskFreeBytes ?? context.metrics?.diskFreeBytes ?? null } as MetricsReading;
@@ -150,7 +145,7 @@ export function createRealPorts(options: RealPortsOptions): PipelinePorts {
       }
       return context;
     },
-    decideStrategy: async (input) => decideStrategyForDeployment(options.store, options.config(input.repoRoot), input),
+    decideStrategy: async (input) => decideStrategyForDeployment(options.store, configOf(input.repoRoot), input),
     createSandbox: (repoRoot, input) => sandboxWorktree.createSandbox(repoRoot, input),
     sandboxExists: (repoRoot, sandbox) => sandboxWorktree.sandboxExists(repoRoot, sandbox),
     snapshotSandbox: (sandbox) => snapshotSandboxTree(sandbox.path),

@@ -1,6 +1,7 @@
 import Ajv, { type ErrorObject } from 'ajv';
 import addFormats from 'ajv-formats';
-import { readFile, stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
 import schema from '../../../schemas/recommendation.schema.json';
 import { DeployAgentError } from '../errors';
 import type { Recommendation } from './types';
@@ -17,26 +18,54 @@ const validate = ajv.compile<Recommendation>(schema);
  * (the file VS Code also uses for IntelliSense). Every problem names the field and what is expected.
  */
 export async function loadRecommendation(file: string): Promise<{ recommendation: Recommendation; warnings: string[] }> {
-  let size: number;
+  let info: Stats;
   try {
-    size = (await stat(file)).size;
+    info = await stat(file);
   } catch (error) {
     throw new DeployAgentError('RECOMMENDATION_NOT_FOUND', `Cannot read the recommendation file ${file}.`, 'Check the path.', { cause: error });
   }
-  if (size > RECOMMENDATION_REFUSE_BYTES) {
-    throw new DeployAgentError(
-      'RECOMMENDATION_TOO_LARGE',
-      `The recommendation file is ${(size / 1024 / 1024).toFixed(1)} MB; the limit is 50 MB.`,
-      'Split the recommendation into smaller ones, or move long material into files in the repository and name them in targetFiles.',
-    );
+  if (info.isDirectory()) {
+    throw new DeployAgentError('RECOMMENDATION_IS_FOLDER', `${file} is a folder, not a recommendation file.`, 'Give the path of the recommendation JSON file inside it.');
   }
+  if (info.size > RECOMMENDATION_REFUSE_BYTES) throw tooLarge(`is ${(info.size / 1024 / 1024).toFixed(1)} MB`);
+  // A device or a pipe reports no size (/dev/urandom, <(…)): the read itself stops past the limit.
+  const bytes = await readAtMost(file, RECOMMENDATION_REFUSE_BYTES + 1);
+  if (bytes.length > RECOMMENDATION_REFUSE_BYTES) throw tooLarge('holds more than 50 MB');
   let value: unknown;
   try {
-    value = JSON.parse(await readFile(file, 'utf8'));
+    // A UTF-8 byte order mark (Windows editors write one) is not part of the JSON.
+    value = JSON.parse(bytes.toString('utf8').replace(/^\uFEFF/, ''));
   } catch (error) {
     throw new DeployAgentError('RECOMMENDATION_INVALID_JSON', `${file} is not valid JSON: ${(error as Error).message}.`, 'Fix the JSON syntax (keys and strings in double quotes, no trailing commas).', { cause: error });
   }
   return { recommendation: validateRecommendation(value, file), warnings: [] };
+}
+
+function tooLarge(what: string): DeployAgentError {
+  return new DeployAgentError(
+    'RECOMMENDATION_TOO_LARGE',
+    `The recommendation file ${what}; the limit is 50 MB.`,
+    'Split the recommendation into smaller ones, or move long material into files in the repository and name them in targetFiles.',
+  );
+}
+
+/** The first `limit` bytes of a file (all of it when shorter), read in chunks: never more is held in memory. */
+async function readAtMost(file: string, limit: number): Promise<Buffer> {
+  const handle = await open(file, 'r');
+  try {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    while (total < limit) {
+      const chunk = Buffer.allocUnsafe(Math.min(1024 * 1024, limit - total));
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+      if (bytesRead === 0) break;
+      chunks.push(chunk.subarray(0, bytesRead));
+      total += bytesRead;
+    }
+    return Buffer.concat(chunks, total);
+  } finally {
+    await handle.close();
+  }
 }
 
 /** Validates an already parsed value; throws RECOMMENDATION_INVALID naming every wrong field. */

@@ -10,6 +10,13 @@ export interface RetryOptions {
   isTransient(error: unknown): boolean;
   /** A delay the server asked for (Retry-After, a rate-limit reset), which wins over backoff. */
   requestedDelayMs?(error: unknown): number | undefined;
+  /**
+   * The longest requested delay that is waited for; a longer one ends the retries at once with
+   * `waitTooLong(error, requestedMs)` (default: the error itself), so a server asking for an hour
+   * never holds the caller for an hour.
+   */
+  maxRequestedDelayMs?: number;
+  waitTooLong?(error: unknown, requestedMs: number): unknown;
   signal?: AbortSignal;
   onRetry?(info: { attempt: number; delayMs: number; error: unknown }): void;
   /** Injected for tests: random in [0, 1) and the sleep. */
@@ -34,6 +41,9 @@ export async function retry<T>(operation: (attempt: number) => Promise<T>, optio
       if (attempt >= options.retries || !options.isTransient(error)) throw error;
       const cap = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** attempt);
       const requested = options.requestedDelayMs?.(error);
+      if (requested !== undefined && options.maxRequestedDelayMs !== undefined && requested > options.maxRequestedDelayMs) {
+        throw options.waitTooLong ? options.waitTooLong(error, requested) : error;
+      }
       const delayMs = requested !== undefined ? Math.min(Math.max(0, requested), Math.max(options.maxDelayMs, requested)) : Math.round(random() * cap);
       options.onRetry?.({ attempt: attempt + 1, delayMs, error });
       await sleep(delayMs, options.signal);

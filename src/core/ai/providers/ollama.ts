@@ -1,7 +1,7 @@
 import { Ollama, type Message as OllamaMessage, type Tool as OllamaTool } from 'ollama';
 import { DeployAgentError } from '../../errors';
 import type { ChatMessage, ModelInfo, ModelProvider, ProviderChatRequest, ProviderChatResponse, ToolCall, ToolSpec } from '../types';
-import { kindForStatus, networkCode, ProviderError } from './errors';
+import { kindForStatus, networkCode, ProviderError, retryAfterFrom } from './errors';
 
 export const DEFAULT_OLLAMA_HOST = 'http://127.0.0.1:11434';
 
@@ -27,11 +27,20 @@ export class OllamaProvider implements ModelProvider {
     this.probeTimeoutMs = options.probeTimeoutMs ?? 5000;
   }
 
-  /** A client whose every request also ends when `signal` aborts (the client's streams have their own controller). */
-  private client(signal?: AbortSignal): Ollama {
+  /**
+   * A client whose every request also ends when `signal` aborts (the client's streams have their
+   * own controller). Error answers reach the client as JSON (see `asJsonError`), and the wait a
+   * failed answer asked for (Retry-After) is kept in `answer` for the router.
+   */
+  private client(signal?: AbortSignal, answer: FailedAnswer = {}): Ollama {
     return new Ollama({
       host: this.host,
-      fetch: (input, init) => fetch(input, { ...init, signal: signal && init?.signal ? AbortSignal.any([signal, init.signal]) : (signal ?? init?.signal) }),
+      fetch: async (input, init) => {
+        const response = await fetch(input, { ...init, signal: signal && init?.signal ? AbortSignal.any([signal, init.signal]) : (signal ?? init?.signal) });
+        if (response.ok) return response;
+        answer.retryAfterMs = retryAfterFrom(response.headers);
+        return asJsonError(response);
+      },
     });
   }
 
@@ -92,8 +101,9 @@ export class OllamaProvider implements ModelProvider {
 
   async chat(request: ProviderChatRequest): Promise<ProviderChatResponse> {
     let stream;
+    const answer: FailedAnswer = {};
     try {
-      stream = await this.client(request.signal).chat({
+      stream = await this.client(request.signal, answer).chat({
         model: request.model,
         messages: toOllamaMessages(request.system, request.messages),
         ...(request.tools ? { tools: request.tools.map(toOllamaTool) } : {}),
@@ -101,7 +111,7 @@ export class OllamaProvider implements ModelProvider {
         options: { temperature: request.temperature, num_predict: request.maxOutputTokens, ...(request.numCtx ? { num_ctx: request.numCtx } : {}) },
       });
     } catch (error) {
-      throw this.classify(error, request.signal);
+      throw this.classify(error, request.signal, answer.retryAfterMs);
     }
     let text = '';
     const toolCalls: ToolCall[] = [];
@@ -139,15 +149,16 @@ export class OllamaProvider implements ModelProvider {
     });
   }
 
-  private classify(error: unknown, signal: AbortSignal | undefined): unknown {
+  private classify(error: unknown, signal: AbortSignal | undefined, retryAfterMs?: number): unknown {
     if (signal?.aborted) return error; // the router tells a cancellation from a timeout
     if (error instanceof ProviderError) return error;
     const status = (error as { status_code?: unknown }).status_code;
     if (typeof status === 'number') {
       const kind = kindForStatus(status);
-      return new ProviderError('ollama', kind, `Ollama answered HTTP ${status}: ${(error as Error).message}.`, {
+      return new ProviderError('ollama', kind, `Ollama answered HTTP ${status}: ${(error as Error).message.replace(/\.+$/, '')}.`, {
         status,
         cause: error,
+        ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
         ...(kind === 'not_found' ? { hint: 'Pull the model with `ollama pull <model>` (see deployAgent.ollama.model).' } : {}),
       });
     }
@@ -160,6 +171,34 @@ export class OllamaProvider implements ModelProvider {
     // An {"error": "..."} line inside the stream: the server failed mid-answer.
     return new ProviderError('ollama', 'server', `Ollama failed while answering: ${message}.`, { cause: error });
   }
+}
+
+/** What a failed answer asked for, read before the client sees it. */
+interface FailedAnswer {
+  retryAfterMs?: number;
+}
+
+/**
+ * An error answer as the client expects it: `{"error": "…"}` JSON. A proxy or a load balancer in
+ * front of Ollama answers with an HTML page (503 Service Unavailable); left as it is, the client
+ * logs "Getting text from response" with console.log — on stdout, which breaks `--json` — and
+ * makes the whole page its message. Here the page becomes one short line (its title, or its text).
+ */
+export async function asJsonError(response: Response): Promise<Response> {
+  if (response.headers.get('content-type')?.includes('application/json')) return response;
+  let text = '';
+  try {
+    text = await response.text();
+  } catch {
+    // the body could not be read: the status says enough
+  }
+  const title = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1];
+  const plain = (title ?? text.replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]+>/g, ' ')).replace(/\s+/g, ' ').trim().slice(0, 200);
+  const headers = new Headers(response.headers);
+  headers.set('content-type', 'application/json');
+  headers.delete('content-length');
+  headers.delete('content-encoding');
+  return new Response(JSON.stringify({ error: plain || `${response.status} ${response.statusText}`.trim() }), { status: response.status, statusText: response.statusText, headers });
 }
 
 /** `qwen2.5-coder` matches `qwen2.5-coder:latest`; otherwise names must be equal. */

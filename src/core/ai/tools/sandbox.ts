@@ -28,6 +28,13 @@ export class Sandbox {
     if (typeof relative !== 'string') throw new ToolError('"path" must be a string (a path relative to the workspace).');
     const given = relative.trim();
     if (given.includes('\0')) throw new ToolError('The path contains a NUL character.', 'escape');
+    // A newline or another control character in a file name breaks every tool and review that reads
+    // paths line by line (git's output, the diff, the report), and is never what a task needs.
+    // eslint-disable-next-line no-control-regex -- finding control characters is the point
+    const control = /[\u0001-\u001f\u007f-\u009f]/.exec(given);
+    if (control) {
+      throw new ToolError(`Refused: the path ${JSON.stringify(given)} contains a control character (U+${control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}). Use printable characters only.`, 'invalid');
+    }
     if (given === '' || given === '.' || given === './') {
       if (options.allowRoot) return { absolute: this.root, relative: '.' };
       throw new ToolError('"path" must name a file inside the workspace.');

@@ -26,6 +26,8 @@ function tool(name: string, description: string, args: Record<string, string>): 
 }
 
 const TOOL_NAMES = new Set(AGENT_TOOLS.map((t) => t.name));
+/** The default of `ai.maxWriteBytes`. */
+export const DEFAULT_MAX_WRITE_BYTES = 1024 * 1024;
 const READ_CAP = 100_000;
 const LIST_CAP = 400;
 const SEARCH_CAP = 60;
@@ -55,9 +57,12 @@ export interface ToolOutcome {
  */
 export class ToolRunner {
   readonly sandbox: Sandbox;
+  /** Largest file a write or an edit may produce. */
+  readonly maxWriteBytes: number;
 
-  constructor(sandboxDir: string) {
+  constructor(sandboxDir: string, options: { maxWriteBytes?: number } = {}) {
     this.sandbox = new Sandbox(sandboxDir);
+    this.maxWriteBytes = options.maxWriteBytes ?? DEFAULT_MAX_WRITE_BYTES;
   }
 
   run(call: ToolCall): ToolOutcome {
@@ -194,8 +199,15 @@ export class ToolRunner {
     return this.commit(absolute, clean, next, `Edited ${clean}.`);
   }
 
-  /** Credential check, atomic write, re-read, then syntax and dangerous-call checks. */
+  /** Size cap, credential check, atomic write, re-read, then syntax and dangerous-call checks. */
   private commit(absolute: string, clean: string, content: string, done: string): ToolOutcome {
+    const bytes = Buffer.byteLength(content);
+    if (bytes > this.maxWriteBytes) {
+      throw new ToolError(
+        `Refused: ${clean} would be ${formatBytes(bytes)}; a file written by the agent may be at most ${formatBytes(this.maxWriteBytes)} (deployAgent.ai.maxWriteBytes). Write smaller files, or generate large data when the tests run.`,
+        'blocked',
+      );
+    }
     const credentials = findCredentials(clean, content);
     if (credentials.length) {
       return {
@@ -234,6 +246,12 @@ function ok(content: string, pathArg?: string): ToolOutcome {
 
 function malformed(message: string): ToolOutcome {
   return { content: `Error: ${message}`, isError: true, malformed: true, findings: [] };
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} bytes`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
 function errno(error: unknown): string | undefined {

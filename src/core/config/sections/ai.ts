@@ -105,6 +105,27 @@ export const aiSettings: SettingSpec[] = [
     schema: { type: 'integer', default: 3, minimum: 0, maximum: 10, description: 'Retries of a model request on transient errors (429, 5xx, connection reset, timeouts) before falling back to the next provider.' },
   },
   {
+    key: 'ai.maxWriteBytes',
+    env: 'DEPLOY_AGENT_AI_MAX_WRITE_BYTES',
+    schema: {
+      type: 'integer',
+      default: 1048576,
+      minimum: 1024,
+      description: 'Largest file (in bytes) the model may write or produce with an edit in one tool call; a larger one is refused with a message the model sees. Keeps a runaway answer from filling the disk and the history database.',
+    },
+  },
+  {
+    key: 'ai.maxRetryWaitSeconds',
+    env: 'DEPLOY_AGENT_AI_MAX_RETRY_WAIT_SECONDS',
+    schema: {
+      type: 'integer',
+      default: 60,
+      minimum: 0,
+      maximum: 3600,
+      description: 'Longest wait a provider may ask for (HTTP Retry-After, from Anthropic or Ollama) before a request is retried. A longer wait is not taken: the phase falls back to the next provider, or fails saying how long the provider asked to wait.',
+    },
+  },
+  {
     key: 'ai.budget.maxTurns',
     schema: { type: 'integer', default: 80, minimum: 1, description: 'Most model turns per deployment, across its phases.' },
   },

@@ -17,13 +17,13 @@ export const learnStep: ClosingStep<DeploymentState, StepName, DeployStepContext
     if (!state.sandbox) return;
     if (ports.runPostHooks) {
       try {
-        await ports.runPostHooks(state.sandbox, hookEnv(state, state.sandbox, status), 'after-deploy', ctx.signal);
+        await ports.runPostHooks(state.repoRoot!, state.sandbox, hookEnv(state, state.sandbox, status), 'after-deploy', ctx.signal);
       } catch (hookError) {
         ctx.log('warn', `A post-deployment hook failed: ${toEventError(hookError, ctx.signal).message}`);
       }
       if (status === 'succeeded' && state.commit) {
         try {
-          await ports.runPostHooks(state.sandbox, hookEnv(state, state.sandbox, status), 'after-ship', ctx.signal);
+          await ports.runPostHooks(state.repoRoot!, state.sandbox, hookEnv(state, state.sandbox, status), 'after-ship', ctx.signal);
         } catch (hookError) {
           ctx.log('warn', `An after-ship hook failed: ${toEventError(hookError, ctx.signal).message}`);
         }

@@ -10,6 +10,8 @@ export const reviewStep: DeployStep = {
     assertTestsAcceptable(state.tests!, state);
     const gated = await qualityGates(state, ctx);
     const review = await ctx.ports.review(state.repoRoot!, state.sandbox!, state.before!);
+    const warnings = review.configChanges?.length ? [...state.warnings, configChangeWarning(review.configChanges)] : undefined;
+    if (warnings) ctx.log('warn', warnings.at(-1)!);
     if (review.secrets.length) {
       throw new DeployAgentError(
         'CREDENTIALS_IN_CHANGE',
@@ -26,6 +28,14 @@ export const reviewStep: DeployStep = {
         { details: { paths: review.outsideSandbox } },
       );
     }
-    return { review, ...gated };
+    return { review, ...gated, ...(warnings ? { warnings } : {}) };
   },
 };
+
+/** The model edited Deploy Agent's configuration: a reviewer must see it, and know it did not take effect. */
+export function configChangeWarning(paths: string[]): string {
+  return (
+    `The change edits Deploy Agent's configuration (${paths.join(', ')}). It did not take effect in this deployment: ` +
+    'hooks and settings came from your working copy, read before the sandbox existed. Review it like code before you merge it — once merged, its hooks run on your machine.'
+  );
+}

@@ -12,7 +12,7 @@ export const sandboxStep: DeployStep = {
     ctx.progress(`worktree ${sandbox.path} on ${sandbox.branch}`);
     const patch: Patch = { sandbox };
     if (ports.runPreHooks) {
-      await ports.runPreHooks(sandbox, hookEnv(state, sandbox, 'running'), ctx.signal);
+      await ports.runPreHooks(state.repoRoot!, sandbox, hookEnv(state, sandbox, 'running'), ctx.signal);
     }
     // A fresh worktree holds exactly its base commit (plus what pre-hooks wrote).
     patch.treeAfterSandbox = ports.runPreHooks ? await ports.snapshotSandbox(sandbox) : `${sandbox.baseSha}^{tree}`;
