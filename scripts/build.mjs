@@ -54,7 +54,8 @@ const builds = [
   },
   {
     ...common,
-    entryPoints: { diagnostics: 'webview-ui/diagnostics/main.ts' },
+    // panel.js + panel.css: the deployment panel (webview-ui/panel), its CSS bundled beside it.
+    entryPoints: { diagnostics: 'webview-ui/diagnostics/main.ts', panel: 'webview-ui/panel/main.ts' },
     outdir: path.join(dist, 'webview'),
     platform: 'browser',
     target: 'es2022',

@@ -9,7 +9,7 @@ import type { DeployMode } from '../core/pipeline/ports';
 import type { HistoryStore } from '../core/store/database';
 import type { MetricsReading } from '../core/strategy/types';
 import { explicitEditorSettings } from './editor-settings';
-import { ANTHROPIC_KEY_SECRET } from './model-providers';
+import { createOrchestrator } from './orchestrator';
 
 export interface DeployCommandInput {
   store: HistoryStore;
@@ -36,14 +36,10 @@ export async function deployRecommendationCommand(input: DeployCommandInput): Pr
   const mode = input.mode ?? (await pickMode(config.get<DeployMode>('pipeline.mode')));
   if (!mode) return undefined;
 
-  const [{ Orchestrator }, { createRealPorts }, { STEP_TITLES }] = await Promise.all([import('../core/pipeline/orchestrator'), import('../core/pipeline/real-ports'), import('../core/pipeline/events')]);
-  // The key from SecretStorage reaches the model router like the CLI's environment variable.
-  const key = await input.secrets.get(ANTHROPIC_KEY_SECRET);
-  const env = { ...process.env, ...(key ? { ANTHROPIC_API_KEY: key } : {}) };
-  const orchestrator = new Orchestrator({
-    db: input.store.db,
-    ports: createRealPorts({ store: input.store, env, config: (dir) => resolveConfig({ workspaceDir: dir, editor: explicitEditorSettings() }), ...(input.latestMetrics ? { latestMetrics: input.latestMetrics } : {}) }),
-  });
+  const [{ STEP_TITLES }, orchestrator] = await Promise.all([
+    import('../core/pipeline/events'),
+    createOrchestrator({ store: input.store, secrets: input.secrets, github: mode === 'full-pr', ...(input.latestMetrics ? { latestMetrics: input.latestMetrics } : {}) }),
+  ]);
 
   const outcome = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'Deploy Agent', cancellable: true },

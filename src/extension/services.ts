@@ -19,6 +19,7 @@ import type { SyncResult } from '../core/strategy/outcome-sync';
 import { deployRecommendationCommand } from './deploy-command';
 import type { DeploymentOutcome } from '../core/pipeline/orchestrator';
 import type { DeployMode } from '../core/pipeline/ports';
+import { createPanelController, type PanelController } from './panel';
 
 export interface ExtensionServices {
   showDiagnostics(): Promise<Diagnostics>;
@@ -34,6 +35,8 @@ export interface ExtensionServices {
   /** The periodic sync with GitHub, now (tests, and a future "Sync now" button). */
   syncOutcomesNow(): Promise<SyncResult | undefined>;
   readonly historyDbPath: string;
+  /** The deployment panel (Deploy Recommendation, Open Deployment, the serializer). */
+  panel(): PanelController;
 }
 
 export function createServices(context: vscode.ExtensionContext, output: vscode.LogOutputChannel, activationMs?: number): ExtensionServices {
@@ -81,8 +84,10 @@ export function createServices(context: vscode.ExtensionContext, output: vscode.
   };
 
   let panel: DiagnosticsPanel | undefined;
+  let panels: PanelController | undefined;
   return {
     historyDbPath,
+    panel: () => (panels ??= createPanelController({ context, output, openStore, latestMetrics: (root) => (root === sampler?.repoPath ? sampler.latest() : undefined) })),
     computeDiagnostics,
     syncOutcomesNow: () => periodicSync.runNow(),
     async showDiagnostics() {

@@ -5,10 +5,11 @@ import { randomBytes } from 'node:crypto';
  * The HTML shell of a webview: a strict Content-Security-Policy with a per-load nonce, one
  * bundled script from dist/webview, and the theme through --vscode-* CSS variables.
  */
-export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, script: string, title: string): string {
+export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, script: string, title: string, options: { style?: string } = {}): string {
   const nonce = randomBytes(16).toString('base64');
   const scriptUri = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', script));
-  const styleUri = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'webview.css'));
+  // `style`: a stylesheet bundled with the script in dist/webview (then the webview needs no other resource root).
+  const styleUri = webview.asWebviewUri(options.style ? vscode.Uri.joinPath(extensionUri, 'dist', 'webview', options.style) : vscode.Uri.joinPath(extensionUri, 'media', 'webview.css'));
   const csp = [
     "default-src 'none'",
     `style-src ${webview.cspSource} 'unsafe-inline'`,

@@ -258,7 +258,8 @@ export type HostToPanel =
   | { type: 'askReason'; file: string; message: string };
 
 export type PanelToHost =
-  | { type: 'ready' }
+  /** The panel loaded (first time, after being hidden, or after a window reload with the state it kept). */
+  | { type: 'ready'; state?: PanelState }
   | { type: 'refresh' }
   | { type: 'openFile'; file: string; line?: number }
   | { type: 'newRecommendation' }
