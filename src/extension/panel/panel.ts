@@ -6,7 +6,7 @@ import { DeployAgentError } from '../../core/errors';
 import type { HistoryStore } from '../../core/store/database';
 import { DeploymentsRepository } from '../../core/store/deployments';
 import { EventsRepository } from '../../core/store/steps';
-import { PANEL_VIEW_TYPE, type HostToPanel, type PanelAction, type PanelState, type PanelToHost } from '../../protocol/panel';
+import { PANEL_VIEW_TYPE, type HostToPanel, type PanelAction, type PanelState, type PanelToHost, type RecommendationsView } from '../../protocol/panel';
 import { webviewHtml } from '../webview-html';
 import { recordedEvents, planSteps } from './events';
 import { problemOf } from './problems';
@@ -36,6 +36,10 @@ interface Pending {
 export class DeploymentPanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private pending: Pending = {};
+  /** The webview said `ready` and has not been hidden since (a hidden webview is unloaded and says `ready` again). */
+  private webviewReady = false;
+  /** The recommendations read ahead for the next `ready`. */
+  private prepared: Promise<RecommendationsView> | undefined;
   /** The deployment the panel shows (its live events are forwarded). */
   private shown: string | undefined;
   disposed = false;
@@ -68,6 +72,9 @@ export class DeploymentPanel implements vscode.Disposable {
     panel.webview.html = webviewHtml(panel.webview, deps.extensionUri, 'panel.js', 'Deploy Agent', { style: 'panel.css' });
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
+      panel.onDidChangeViewState(() => {
+        if (!panel.visible) this.webviewReady = false;
+      }),
       panel.webview.onDidReceiveMessage((message: PanelToHost) => void this.onMessage(message).catch((error) => this.fail(error, 'recommendations'))),
       deps.runs.onEvent((event) => {
         if (event.deploymentId === this.shown) void this.post({ type: 'event', event });
@@ -78,9 +85,12 @@ export class DeploymentPanel implements vscode.Disposable {
   /** Shows the panel: the list with `file` selected, or deployment `deploymentId`. */
   show(pending: Pending): void {
     this.pending = pending;
+    // The list is read while the webview loads (the first paint waits for whichever is last).
+    if (!pending.deploymentId) this.prepared = this.readRecommendations(pending.file);
+    const loaded = this.webviewReady && this.panel.visible;
     this.panel.reveal();
-    // An open webview is already past `ready`: bring it to what was asked.
-    void this.bringTo(undefined, false).catch((error) => this.fail(error, 'recommendations'));
+    // A webview already past `ready` is brought to what was asked now; otherwise its `ready` does it.
+    if (loaded) void this.bringTo(undefined).catch((error) => this.fail(error, 'recommendations'));
   }
 
   post(message: HostToPanel): Thenable<boolean> {
@@ -91,7 +101,8 @@ export class DeploymentPanel implements vscode.Disposable {
     switch (message.type) {
       case 'ready':
         this.mark('ready');
-        await this.bringTo(message.state, true);
+        this.webviewReady = true;
+        await this.bringTo(message.state);
         break;
       case 'refresh':
         await this.sendRecommendations();
@@ -152,16 +163,22 @@ export class DeploymentPanel implements vscode.Disposable {
     }
   }
 
-  /** Brings the webview to what was asked (`pending`), or back to what it showed before (`state`). */
-  private async bringTo(state: PanelState | undefined, fromReady: boolean): Promise<void> {
+  /** Brings the webview to what was asked (`pending`), or back to what it showed before a reload (`state`). */
+  private async bringTo(state: PanelState | undefined): Promise<void> {
     const pending = this.pending;
-    const deploymentId = pending.deploymentId ?? (fromReady && state?.view === 'deployment' ? state.deploymentId : undefined);
-    if (fromReady || !deploymentId) await this.sendRecommendations(pending.file);
-    if (deploymentId) await this.showDeployment(deploymentId);
     this.pending = { ...(pending.commandAt !== undefined ? { commandAt: pending.commandAt } : {}) };
+    const prepared = this.prepared;
+    this.prepared = undefined;
+    const deploymentId = pending.deploymentId ?? (state?.view === 'deployment' ? state.deploymentId : undefined);
+    await this.post({ type: 'recommendations', data: await (prepared ?? this.readRecommendations(pending.file)) });
+    if (deploymentId) await this.showDeployment(deploymentId);
   }
 
   async sendRecommendations(preselect?: string): Promise<void> {
+    await this.post({ type: 'recommendations', data: await this.readRecommendations(preselect) });
+  }
+
+  private async readRecommendations(preselect?: string): Promise<RecommendationsView> {
     let store: HistoryStore | undefined;
     try {
       store = this.deps.openStore();
@@ -171,7 +188,7 @@ export class DeploymentPanel implements vscode.Disposable {
     this.mark('store open');
     const data = await listRecommendations(this.deps.folder(), store, preselect);
     this.mark('list read');
-    await this.post({ type: 'recommendations', data });
+    return data;
   }
 
   /** Shows a deployment: the one this window runs (live), or one from the history. */
