@@ -54,12 +54,13 @@ const builds = [
   },
   {
     ...common,
-    // panel.js + panel.css: the deployment panel (webview-ui/panel), its CSS bundled beside it.
-    entryPoints: { diagnostics: 'webview-ui/diagnostics/main.ts', panel: 'webview-ui/panel/main.ts' },
+    entryPoints: { diagnostics: 'webview-ui/diagnostics/main.ts', analytics: 'webview-ui/analytics/main.ts', panel: 'webview-ui/panel/main.ts' },
     outdir: path.join(dist, 'webview'),
     platform: 'browser',
     target: 'es2022',
     format: 'esm',
+    // A library's stylesheet (uPlot's) is bundled as text and put in a <style> (the CSP allows inline styles, not more files).
+    loader: { '.css': 'text' },
   },
 ];
 

@@ -15,6 +15,28 @@ import { logger, run } from './code-server/util.mjs';
 export const TEST_DEBIAN_PACKAGES = ['golang-go', 'python3-pytest-cov', 'bubblewrap', 'openssh-server'];
 
 /**
+ * The unprivileged user the release tests log in as over SSH (test/support/sshd.ts), as a
+ * release would log in as `deploy`: its login shell is /bin/sh, so a command over SSH costs what it
+ * costs on a server (root's shell here reads a .bashrc that takes a third of a second per command).
+ */
+export const TEST_SSH_USER = 'deploy-agent-test';
+
+/** Creates TEST_SSH_USER when missing (root only); returns why it could not, or undefined. */
+export function ensureTestSshUser(log = logger('test-toolchains')) {
+  try {
+    execFileSync('id', ['-u', TEST_SSH_USER], { stdio: 'ignore' });
+    return undefined;
+  } catch {
+    // missing: created below
+  }
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return `not root: create it with sudo useradd --system --create-home --shell /bin/sh ${TEST_SSH_USER}`;
+  log(`creating the user ${TEST_SSH_USER} (the release tests log in as it over SSH)`);
+  // Password `*` (no password can match it) rather than useradd's `!`: sshd without PAM refuses a locked account even for a key.
+  execFileSync('useradd', ['--system', '--create-home', '--shell', '/bin/sh', '--password', '*', TEST_SSH_USER], { stdio: 'inherit' });
+  return undefined;
+}
+
+/**
  * @returns {Promise<{ installed: string[], missing: string[], reason?: string }>}
  */
 export async function ensureTestToolchains(log = logger('test-toolchains')) {
@@ -50,6 +72,8 @@ function hasAptGet() {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const started = Date.now();
   const result = await ensureTestToolchains();
+  const userProblem = ensureTestSshUser();
+  if (userProblem) process.stderr.write(`[test-toolchains] ${TEST_SSH_USER}: ${userProblem}\n`);
   process.stderr.write(`[test-toolchains] ${JSON.stringify(result)} in ${Date.now() - started} ms\n`);
   // Only a failed install as root is an error: elsewhere the tests that need a package skip, and say so.
   if (result.missing.length && !result.reason?.startsWith('not root')) process.exitCode = 1;

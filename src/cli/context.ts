@@ -16,6 +16,8 @@ export interface GlobalOptions {
  */
 export class CliContext {
   private store: HistoryStore | undefined;
+  /** The database this command opened (or tried to): failures of the history are described with it. */
+  storePath: string | undefined;
   private storeSource: string | undefined;
 
   constructor(
@@ -31,11 +33,14 @@ export class CliContext {
   openStore(): { store: HistoryStore; pathSource: string } {
     if (!this.store) {
       const location = resolveDbPath({ flag: this.globals.db, env: this.env });
-      this.store = openHistoryStore(location.path);
+      // The wait for another process's lock is a machine setting: from the environment (no workspace file is read for it).
+      const busySeconds = resolveConfig({ env: this.env }).get<number>('history.busyTimeoutSeconds');
+      this.storePath = location.path;
+      this.store = openHistoryStore(location.path, { busyTimeoutMs: busySeconds * 1000 });
       this.storeSource = location.source;
       if (this.store.movedAside) {
         process.stderr.write(
-          `warning: the history database was corrupt or unreadable; it was moved to ${this.store.movedAside} and a new one was created at ${this.store.path}.\n`,
+          `warning: the history database was damaged (not a readable SQLite database); it was moved to ${this.store.movedAside} and a new one was created at ${this.store.path}.\n`,
         );
       }
     }

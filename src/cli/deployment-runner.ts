@@ -1,22 +1,54 @@
-import type { DeploymentOutcome } from '../core/pipeline/orchestrator';
-import type { DeployRequest } from '../core/pipeline/ports';
+import type { DeploymentOutcome, Orchestrator } from '../core/pipeline/orchestrator';
+import type { DeployRequest, ShipMode } from '../core/pipeline/ports';
 import type { CliContext } from './context';
 import { printJson } from './output';
 import { CliExit } from './program';
 
 export type RunInput =
   | { kind: 'deploy'; request: DeployRequest; workspace: string; json: boolean; verbose: boolean }
-  | { kind: 'resume'; id: string; json: boolean; verbose: boolean };
+  | { kind: 'resume'; id: string; json: boolean; verbose: boolean }
+  | { kind: 'ship'; id: string; mode: ShipMode; json: boolean; verbose: boolean }
+  | { kind: 'discard'; id: string; json: boolean; verbose: boolean };
 
 /** Exit code of a cancelled deployment (128 + SIGINT, as shells report Ctrl-C). */
 export const CANCELLED_EXIT = 130;
 
 /**
- * Runs a deployment (new or resumed) for the CLI: live progress on stderr, Ctrl-C cancels
- * cleanly (a second Ctrl-C exits at once), the outcome printed (one JSON object with --json),
- * exit 0 only when the mode's goal was reached.
+ * Runs a deployment (new, resumed, shipped or discarded after its review) for the CLI: live
+ * progress on stderr, Ctrl-C cancels cleanly (a second Ctrl-C exits at once), the outcome printed
+ * (one JSON object with --json), exit 0 only when the goal was reached (a discard's is the discard).
  */
 export async function runDeployment(ctx: CliContext, input: RunInput): Promise<void> {
+  const outcome = await withOrchestrator(ctx, input.verbose, (orchestrator, signal) => {
+    switch (input.kind) {
+      case 'deploy':
+        return orchestrator.deploy(input.request, signal);
+      case 'resume':
+        return orchestrator.resume(input.id, signal);
+      case 'ship':
+        return orchestrator.ship(input.id, input.mode, signal);
+      case 'discard':
+        return orchestrator.discard(input.id, signal);
+    }
+  });
+  const goalReached = outcome.goalReached || (input.kind === 'discard' && outcome.status === 'cancelled' && outcome.error === null);
+  if (input.json) {
+    printJson({ ...outcomeJson(outcome), goalReached });
+  } else {
+    process.stdout.write(formatOutcome(outcome, input.kind === 'discard' ? 'discarded: its sandbox and branch are removed' : undefined));
+    if (outcome.error) {
+      process.stderr.write(`error [${outcome.error.code}]: ${outcome.error.message}\n`);
+      if (outcome.error.hint) process.stderr.write(`  → ${outcome.error.hint}\n`);
+    }
+  }
+  if (!goalReached) throw new CliExit(outcome.status === 'cancelled' ? CANCELLED_EXIT : 1);
+}
+
+/**
+ * An orchestrator over the real ports for one command, with progress on stderr and Ctrl-C
+ * cancelling its signal (a second Ctrl-C exits at once); everything is detached afterwards.
+ */
+export async function withOrchestrator<T>(ctx: CliContext, verbose: boolean, work: (orchestrator: Orchestrator, signal: AbortSignal) => Promise<T>): Promise<T> {
   const { store } = ctx.openStore();
   const [{ Orchestrator }, { createRealPorts }, { attachProgress }] = await Promise.all([
     import('../core/pipeline/orchestrator'),
@@ -30,7 +62,7 @@ export async function runDeployment(ctx: CliContext, input: RunInput): Promise<v
     // Test hook for the crash/resume tests: die like `kill -9` as soon as the named step has started.
     onStepStarted: killAt ? (step) => void (step === killAt && process.kill(process.pid, 'SIGKILL')) : undefined,
   });
-  const detach = attachProgress(orchestrator.events, { verbose: input.verbose });
+  const detach = attachProgress(orchestrator.events, { verbose });
   const controller = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
     if (controller.signal.aborted) {
@@ -42,25 +74,13 @@ export async function runDeployment(ctx: CliContext, input: RunInput): Promise<v
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  let outcome: DeploymentOutcome;
   try {
-    outcome = input.kind === 'deploy' ? await orchestrator.deploy(input.request, controller.signal) : await orchestrator.resume(input.id, controller.signal);
+    return await work(orchestrator, controller.signal);
   } finally {
     detach();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
-
-  if (input.json) {
-    printJson(outcomeJson(outcome));
-  } else {
-    process.stdout.write(formatOutcome(outcome));
-    if (outcome.error) {
-      process.stderr.write(`error [${outcome.error.code}]: ${outcome.error.message}\n`);
-      if (outcome.error.hint) process.stderr.write(`  → ${outcome.error.hint}\n`);
-    }
-  }
-  if (!outcome.goalReached) throw new CliExit(outcome.status === 'cancelled' ? CANCELLED_EXIT : 1);
 }
 
 export function outcomeJson(outcome: DeploymentOutcome): Record<string, unknown> {
@@ -83,18 +103,21 @@ export function outcomeJson(outcome: DeploymentOutcome): Record<string, unknown>
   };
 }
 
-function formatOutcome(o: DeploymentOutcome): string {
+function formatOutcome(o: DeploymentOutcome, goal?: string): string {
   const lines = [
-    `Deployment ${o.id}: ${o.status}${o.goalReached ? ` — ${o.goal}` : ''}`,
+    `Deployment ${o.id}: ${o.status}${goal ? ` — ${goal}` : o.goalReached ? ` — ${o.goal}` : ''}`,
     `  mode      ${o.mode}`,
     `  tests     ${o.tests.passed} passed, ${o.tests.failed} failed, ${o.tests.skipped} skipped; ${o.repairs} repair round(s)`,
   ];
   if (o.branch) lines.push(`  branch    ${o.branch}`);
   if (o.commit) lines.push(`  commit    ${o.commit}`);
   if (o.prUrl) lines.push(`  pull req  ${o.prUrl}`);
-  if (o.worktree) lines.push(`  worktree  ${o.worktree} (kept)`);
+  if (o.worktree) lines.push(`  worktree  ${o.worktree} (${o.status === 'awaiting-review' ? 'the change under review' : 'kept'})`);
   if (o.report?.markdown) lines.push(`  report    ${o.report.markdown}`);
   lines.push(`  duration  ${(o.durationMs / 1000).toFixed(1)} s`);
   for (const warning of o.warnings) lines.push(`  warning: ${warning}`);
+  if (o.status === 'awaiting-review') {
+    lines.push(`  next      review it (edit in the worktree if you like; \`deploy-agent retest ${o.id}\` runs its tests again),`, `            then \`deploy-agent ship ${o.id} --mode local-commit|full-pr\` or \`deploy-agent discard ${o.id}\``);
+  }
   return lines.join('\n') + '\n';
 }

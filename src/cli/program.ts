@@ -18,7 +18,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
       return ExitCode.usage;
     }
     if (error instanceof CliExit) return error.exitCode;
-    printError(error, wantsJson);
+    printError(error, wantsJson, ctx.storePath);
     return ExitCode.failure;
   } finally {
     ctx.dispose();

@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { resolveConfig } from '../core/config/resolve';
 import type { DeploymentOutcome } from '../core/pipeline/orchestrator';
+import type { PipelineEventBus } from '../core/pipeline/events';
 import type { DeployMode } from '../core/pipeline/ports';
 import type { HistoryStore } from '../core/store/database';
 import type { MetricsReading } from '../core/strategy/types';
@@ -21,6 +22,8 @@ export interface DeployCommandInput {
   /** Given by tests and by a future panel; otherwise the user is asked. */
   recommendationFile?: string;
   mode?: DeployMode;
+  /** The extension's shared bus: the sidebar and the status bar follow every deployment on it. */
+  events?: PipelineEventBus;
 }
 
 const MODES: { mode: DeployMode; label: string; detail: string }[] = [
@@ -35,13 +38,31 @@ export async function deployRecommendationCommand(input: DeployCommandInput): Pr
   if (!file) return undefined;
   const mode = input.mode ?? (await pickMode(config.get<DeployMode>('pipeline.mode')));
   if (!mode) return undefined;
+  const outcome = await runWithProgress(input, (orchestrator, signal) =>
+    orchestrator.deploy({ recommendationFile: file, workspaceDir: input.workspaceDir, mode, strategy: config.get('pipeline.strategy'), keepWorktree: false, wait: true }, signal),
+  );
+  void announce(outcome, input.output);
+  return outcome;
+}
 
+/** Resumes an interrupted deployment (the sidebar's Resume) with the same progress and announcement. */
+export async function resumeDeploymentCommand(input: Omit<DeployCommandInput, 'recommendationFile' | 'mode'> & { deploymentId: string }): Promise<DeploymentOutcome> {
+  const outcome = await runWithProgress(input, (orchestrator, signal) => orchestrator.resume(input.deploymentId, signal));
+  void announce(outcome, input.output);
+  return outcome;
+}
+
+/** Runs the real pipeline with progress in a cancellable notification and the step log in the output channel. */
+async function runWithProgress(input: DeployCommandInput, run: (orchestrator: import('../core/pipeline/orchestrator').Orchestrator, signal: AbortSignal) => Promise<DeploymentOutcome>): Promise<DeploymentOutcome> {
   const [{ STEP_TITLES }, orchestrator] = await Promise.all([
     import('../core/pipeline/events'),
-    createOrchestrator({ store: input.store, secrets: input.secrets, github: mode === 'full-pr', ...(input.latestMetrics ? { latestMetrics: input.latestMetrics } : {}) }),
+    createOrchestrator({ store: input.store, secrets: input.secrets, github: input.mode === 'full-pr', ...(input.latestMetrics ? { latestMetrics: input.latestMetrics } : {}) }),
   ]);
+  // This deployment's events also go to the extension's shared bus (the sidebar, the status bar).
+  const shared = input.events;
+  if (shared) orchestrator.events.on((event) => shared.emit(event));
 
-  const outcome = await vscode.window.withProgress(
+  return vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'Deploy Agent', cancellable: true },
     async (progress, token) => {
       const controller = new AbortController();
@@ -53,15 +74,13 @@ export async function deployRecommendationCommand(input: DeployCommandInput): Pr
         else if (event.type === 'step.finished') input.output.info(`${event.step}: ${event.status} (${event.durationMs} ms)${event.error ? ` — ${event.error.code}: ${event.error.message}` : ''}`);
       });
       try {
-        return await orchestrator.deploy({ recommendationFile: file, workspaceDir: input.workspaceDir, mode, strategy: config.get('pipeline.strategy'), keepWorktree: false, wait: true }, controller.signal);
+        return await run(orchestrator, controller.signal);
       } finally {
         detach();
         cancel.dispose();
       }
     },
   );
-  void announce(outcome, input.output);
-  return outcome;
 }
 
 async function pickRecommendation(): Promise<string | undefined> {

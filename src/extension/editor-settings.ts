@@ -12,7 +12,8 @@ export function explicitEditorSettings(): Record<string, unknown> {
   const values: Record<string, unknown> = {};
   for (const setting of allSettings) {
     const inspected = configuration.inspect(setting.key);
-    const value = inspected?.workspaceFolderValue ?? inspected?.workspaceValue ?? inspected?.globalValue;
+    // A user-only setting (one that lowers a protection) comes from the user's settings alone, never the workspace's.
+    const value = setting.userOnly ? inspected?.globalValue : (inspected?.workspaceFolderValue ?? inspected?.workspaceValue ?? inspected?.globalValue);
     if (value !== undefined) values[setting.key] = value;
   }
   return values;

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import path from 'node:path';
 import type { ExtensionServices } from './services';
 import { PANEL_VIEW_TYPE, type PanelState } from '../protocol/panel';
+import { registerSidebar } from './sidebar/register';
 
 export interface DeployAgentApi {
   /** Milliseconds from the start of activate() to its end (performance.now marks). */
@@ -33,12 +34,16 @@ export function activate(context: vscode.ExtensionContext): DeployAgentApi {
     vscode.commands.registerCommand('deployAgent.showDiagnostics', () => load().showDiagnostics()),
     // The panel: its first paint is measured from here (loading the services included).
     vscode.commands.registerCommand('deployAgent.deployRecommendation', (file?: vscode.Uri) => void load().panel().open({ file: file?.fsPath, commandAt: performance.now() })),
-    vscode.commands.registerCommand('deployAgent.openDeployment', () => load().panel().pickDeployment()),
+    // With an id (the sidebar's Open), that deployment; without, one picked from the history.
+    vscode.commands.registerCommand('deployAgent.openDeployment', (id?: unknown) => (typeof id === 'string' ? load().panel().openDeployment(id) : load().panel().pickDeployment())),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, { deserializeWebviewPanel: async (panel, state) => load().panel().restore(panel, state as PanelState | undefined) }),
     vscode.commands.registerCommand('deployAgent.setAnthropicApiKey', () => load().setAnthropicApiKey()),
     vscode.commands.registerCommand('deployAgent.clearAnthropicApiKey', () => load().clearAnthropicApiKey()),
     vscode.commands.registerCommand('deployAgent.checkModelProviders', () => load().checkModelProviders()),
   );
+
+  // The sidebar's views and commands; the sidebar itself loads when a view shows or a command runs.
+  registerSidebar(context, () => load().sidebar());
 
   performance.mark('deploy-agent:activate:end');
   activationMs = performance.now() - started;

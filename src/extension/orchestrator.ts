@@ -29,7 +29,9 @@ export async function deploymentEnvironment(secrets: vscode.SecretStorage, optio
 
 /**
  * A GitHub token: VS Code's GitHub sign-in first (silently, or asking when `ask`), then
- * GITHUB_TOKEN from the environment VS Code started with. Undefined when there is neither.
+ * GITHUB_TOKEN from the environment VS Code started with, then GH_TOKEN (the GitHub CLI's; also
+ * the one that reaches the extension host under code-server, which takes GITHUB_TOKEN for itself).
+ * Undefined when there is none.
  */
 export async function githubToken(ask: boolean): Promise<string | undefined> {
   try {
@@ -38,7 +40,7 @@ export async function githubToken(ask: boolean): Promise<string | undefined> {
   } catch {
     // No GitHub authentication provider in this editor (or the user declined): the environment may still have a token.
   }
-  return process.env.GITHUB_TOKEN || undefined;
+  return process.env.GITHUB_TOKEN || process.env.GH_TOKEN || undefined;
 }
 
 export async function createOrchestrator(input: OrchestratorInput): Promise<Orchestrator> {

@@ -7,7 +7,14 @@ import type { HistoryStore } from '../core/store/database';
 import type { SyncResult } from '../core/strategy/outcome-sync';
 import { explicitEditorSettings } from './editor-settings';
 
-export function startPeriodicSync(context: vscode.ExtensionContext, output: vscode.LogOutputChannel, openStore: () => HistoryStore, workspaceDir: string | undefined): { runNow(): Promise<SyncResult | undefined> } {
+export function startPeriodicSync(
+  context: vscode.ExtensionContext,
+  output: vscode.LogOutputChannel,
+  openStore: () => HistoryStore,
+  workspaceDir: string | undefined,
+  /** Called after a sync that changed an outcome (the sidebar redraws). */
+  onChanged?: () => void,
+): { runNow(): Promise<SyncResult | undefined> } {
   const minutes = resolveConfig({ workspaceDir, editor: explicitEditorSettings() }).get<number>('strategy.syncIntervalMinutes');
   let running = false;
   let lastProblem = '';
@@ -20,7 +27,10 @@ export function startPeriodicSync(context: vscode.ExtensionContext, output: vsco
       if (!shipped) return undefined;
       const { syncShippedOutcomes } = await import('../core/strategy/outcome-sync');
       const result = await syncShippedOutcomes({ db: store.db, env: process.env });
-      if (result.updated) output.info(`Sync with GitHub: ${result.updated} deployment outcome(s) changed (${result.checked} checked).`);
+      if (result.updated) {
+        output.info(`Sync with GitHub: ${result.updated} deployment outcome(s) changed (${result.checked} checked).`);
+        onChanged?.();
+      }
       const problem = result.stopped ? `${result.stopped.code}: ${result.stopped.message}` : '';
       if (problem && problem !== lastProblem) output.warn(`Sync with GitHub stopped — ${result.stopped!.message} ${result.stopped!.hint}`);
       lastProblem = problem;

@@ -16,7 +16,9 @@ import { requireTrust } from './trust';
 import { startBackgroundSampler } from './background-sampler';
 import { startPeriodicSync } from './periodic-sync';
 import type { SyncResult } from '../core/strategy/outcome-sync';
-import { deployRecommendationCommand } from './deploy-command';
+import { deployRecommendationCommand, resumeDeploymentCommand } from './deploy-command';
+import { PipelineEventBus } from '../core/pipeline/events';
+import { createSidebar, type Sidebar } from './sidebar/sidebar';
 import type { DeploymentOutcome } from '../core/pipeline/orchestrator';
 import type { DeployMode } from '../core/pipeline/ports';
 import { createPanelController, type PanelController } from './panel';
@@ -34,6 +36,8 @@ export interface ExtensionServices {
   checkModelProviders(): Promise<Awaited<ReturnType<typeof checkModelProviders>>>;
   /** The periodic sync with GitHub, now (tests, and a future "Sync now" button). */
   syncOutcomesNow(): Promise<SyncResult | undefined>;
+  /** The Deploy Agent sidebar (views, status bar), created on first use. */
+  sidebar(): Sidebar;
   readonly historyDbPath: string;
   /** The deployment panel (Deploy Recommendation, Open Deployment, the serializer). */
   panel(): PanelController;
@@ -45,7 +49,7 @@ export function createServices(context: vscode.ExtensionContext, output: vscode.
 
   const openStore = (): HistoryStore => {
     if (!store) {
-      store = openHistoryStore(historyDbPath);
+      store = openHistoryStore(historyDbPath, { busyTimeoutMs: resolveConfig({ editor: explicitEditorSettings() }).get<number>('history.busyTimeoutSeconds') * 1000 });
       const opened = store;
       context.subscriptions.push({ dispose: () => opened.close() });
       // The structure-map cache lives in this database; keep it honest while files change.
@@ -53,7 +57,7 @@ export function createServices(context: vscode.ExtensionContext, output: vscode.
       if (folder) context.subscriptions.push(createAnalysisWatcher(context, new AnalysisCache(opened.db), folder));
       output.info(`History database ${opened.path} (schema ${opened.schemaVersion}, SQLite ${opened.sqliteVersion})`);
       if (opened.movedAside) {
-        const message = `Deploy Agent's history database was corrupt or unreadable. It was moved to ${opened.movedAside} and a new one was created.`;
+        const message = `Deploy Agent's history database was damaged (not a readable SQLite database). It was moved to ${opened.movedAside} and a new one was created.`;
         output.warn(message);
         void vscode.window.showWarningMessage(message);
       }
@@ -66,7 +70,10 @@ export function createServices(context: vscode.ExtensionContext, output: vscode.
   // The machine sampled in the background for the open repository (interval: strategy.metricsIntervalMs),
   // started the first time a command loads the services; the strategy reads its newest reading.
   const sampler = startBackgroundSampler(context, output, workspaceDir());
-  const periodicSync = startPeriodicSync(context, output, openStore, workspaceDir());
+  // Every deployment run here reports on this bus; the sidebar and the status bar follow it.
+  const deploymentEvents = new PipelineEventBus();
+  let sidebar: Sidebar | undefined;
+  const periodicSync = startPeriodicSync(context, output, openStore, workspaceDir(), () => void sidebar?.refresh('sync'));
 
   const computeDiagnostics = async (): Promise<Diagnostics> => {
     const opened = openStore();
@@ -85,9 +92,10 @@ export function createServices(context: vscode.ExtensionContext, output: vscode.
 
   let panel: DiagnosticsPanel | undefined;
   let panels: PanelController | undefined;
-  return {
+  const deployInput = (dir: string) => ({ store: openStore(), secrets: context.secrets, output, workspaceDir: dir, events: deploymentEvents, latestMetrics: (root: string) => (root === sampler?.repoPath ? sampler.latest() : undefined) });
+  const services: ExtensionServices = {
     historyDbPath,
-    panel: () => (panels ??= createPanelController({ context, output, openStore, latestMetrics: (root) => (root === sampler?.repoPath ? sampler.latest() : undefined) })),
+    panel: () => (panels ??= createPanelController({ context, output, openStore, events: deploymentEvents, latestMetrics: (root) => (root === sampler?.repoPath ? sampler.latest() : undefined) })),
     computeDiagnostics,
     syncOutcomesNow: () => periodicSync.runNow(),
     async showDiagnostics() {
@@ -132,7 +140,19 @@ export function createServices(context: vscode.ExtensionContext, output: vscode.
         void vscode.window.showWarningMessage('Deploy Agent: open the repository folder first — a recommendation is deployed into the open workspace.');
         return undefined;
       }
-      return deployRecommendationCommand({ store: openStore(), secrets: context.secrets, output, workspaceDir: dir, latestMetrics: (root) => (root === sampler?.repoPath ? sampler.latest() : undefined), ...options });
+      return deployRecommendationCommand({ ...deployInput(dir), ...options });
+    },
+    sidebar() {
+      return (sidebar ??= createSidebar({
+        context,
+        output,
+        openStore,
+        workspaceDir,
+        events: deploymentEvents,
+        deploy: () => services.deployRecommendation(),
+        resume: (deploymentId) => resumeDeploymentCommand({ ...deployInput(workspaceDir() ?? path.dirname(openStore().path)), deploymentId }),
+      }));
     },
   };
+  return services;
 }

@@ -5,11 +5,12 @@ import { randomBytes } from 'node:crypto';
  * The HTML shell of a webview: a strict Content-Security-Policy with a per-load nonce, one
  * bundled script from dist/webview, and the theme through --vscode-* CSS variables.
  */
-export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, script: string, title: string, options: { style?: string } = {}): string {
+export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, script: string, title: string, options: { stylesheet?: string; ownStyles?: boolean } = {}): string {
   const nonce = randomBytes(16).toString('base64');
   const scriptUri = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', script));
-  // `style`: a stylesheet bundled with the script in dist/webview (then the webview needs no other resource root).
-  const styleUri = webview.asWebviewUri(options.style ? vscode.Uri.joinPath(extensionUri, 'dist', 'webview', options.style) : vscode.Uri.joinPath(extensionUri, 'media', 'webview.css'));
+  // `ownStyles`: the script brings its styles (bundled into it), so the webview loads nothing but dist/webview.
+  const styleLink = options.ownStyles ? '' : `\n  <link rel="stylesheet" href="${webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'webview.css'))}">`;
+  const extraStyle = options.stylesheet ? `\n  <link rel="stylesheet" href="${webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', options.stylesheet))}">` : '';
   const csp = [
     "default-src 'none'",
     `style-src ${webview.cspSource} 'unsafe-inline'`,
@@ -22,8 +23,7 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, s
 <head>
   <meta charset="UTF-8">
   <meta http-equiv="Content-Security-Policy" content="${csp}">
-  <meta name="viewport" content="width=device-width, initial-scale=1.0">
-  <link rel="stylesheet" href="${styleUri}">
+  <meta name="viewport" content="width=device-width, initial-scale=1.0">${styleLink}${extraStyle}
   <title>${title}</title>
 </head>
 <body>

@@ -195,6 +195,12 @@ export interface TestCaseView {
 
 export interface TestFileView {
   path: string;
+  /** Written by the model in this deployment. */
+  generated: boolean;
+  passed: number;
+  failed: number;
+  skipped: number;
+  /** The tests by name (empty when the runner reported counts only). */
   cases: TestCaseView[];
 }
 
@@ -231,8 +237,10 @@ export interface ReviewView {
   /** Shipping so far: the commit, then the pull request. */
   commit?: { sha: string; branch: string };
   pullRequest?: { url: string; number: number; draft: boolean };
-  /** Whether a GitHub remote and a way to sign in exist (the push button says what is missing). */
-  canPush: { ok: boolean; why?: string };
+  /** The sandbox was edited since its tests last ran (a ship checks it again first). */
+  changedSinceTests: boolean;
+  /** What the last "Run tests again" found wrong, one sentence each. */
+  checkProblems?: string[];
 }
 
 export type ShipAction = 'commit' | 'pull-request' | 'discard' | 'retest';
@@ -275,7 +283,7 @@ export type PanelToHost =
   | { type: 'openExternal'; url: string }
   | { type: 'back' }
   /** The panel's first paint of the recommendations list (the e2e run measures from the command to it). */
-  | { type: 'painted'; what: 'recommendations'; items: number };
+  | { type: 'painted'; what: 'recommendations'; items: number; webview: { scriptStartMs: number; paintedMs: number } };
 
 /** What the panel keeps with getState/setState (and the serializer gets back after a reload). */
 export interface PanelState {

@@ -1,7 +1,7 @@
 // Runs inside the VS Code extension host (code-server in the e2e run, or VS Code through
 // @vscode/test-electron) and exercises Deploy Agent through the real `vscode` API.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
@@ -11,7 +11,8 @@ import { FakeAnthropic } from '../support/fake-anthropic';
 import { FakeOllama } from '../support/fake-ollama';
 import { FakeGithub } from '../support/fake-github';
 import { RECOMMENDATION, scriptPlantedFailure } from '../integration/pipeline/harness';
-import { createFixtureRepo, git } from '../integration/pipeline/repos';
+import { git } from '../integration/pipeline/repos';
+import { fixtureWithLocalOllama } from './fixtures';
 
 const EXTENSION_ID = 'deploy-agent.deploy-agent';
 /** Sanity bound only; the real target (50 ms) lives in bench/activation.bench.ts. */
@@ -225,13 +226,3 @@ describe('Deploy Agent in the VS Code extension host', () => {
     }
   });
 });
-
-/** The calc fixture (with a bare origin) whose own settings file points the extension at a local Ollama API (environment variables are a CLI layer). */
-async function fixtureWithLocalOllama(tmp: string, ollamaUrl: string): Promise<ReturnType<typeof createFixtureRepo>> {
-  const repo = createFixtureRepo(tmp, 'node');
-  mkdirSync(path.join(repo.dir, '.deploy-agent'), { recursive: true });
-  writeFileSync(path.join(repo.dir, '.deploy-agent', 'config.json'), JSON.stringify({ 'ollama.host': ollamaUrl, 'ai.providers': ['ollama'], 'ai.cacheTtlSeconds': 0 }));
-  git(repo.dir, 'add', '.deploy-agent/config.json');
-  git(repo.dir, 'commit', '-qm', 'deploy-agent settings');
-  return repo;
-}

@@ -11,7 +11,7 @@ import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textarea/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
-import './panel.css';
+import panelCss from './panel.css';
 import type { DeploymentChoiceView, DeploymentHeader, FieldProblem, HostToPanel, PanelState, PanelToHost, PreviewView, ProblemView, RecommendationDraft, RecommendationsView, ReviewView, ShipAction } from '../../src/protocol/panel';
 import { html, type Markup } from '../shared/html';
 import { problemBox } from './views/common';
@@ -29,8 +29,14 @@ interface VsCodeApi {
 }
 declare function acquireVsCodeApi(): VsCodeApi;
 
+/** When this script started, in ms since the webview's document began loading (the first paint's log line shows it). */
+const scriptStartMs = performance.now();
 const vscode = acquireVsCodeApi();
 const app = document.getElementById('app')!;
+// The styles come with the script (the build loads CSS as text): one file, before the first render.
+const style = document.createElement('style');
+style.textContent = panelCss;
+document.head.append(style);
 
 /** Everything on screen comes from here; `state` is the part worth keeping across reloads. */
 const model = {
@@ -85,7 +91,7 @@ function render(): void {
   }
   app.innerHTML = html`${problemMarkup(['recommendations', 'preview', 'deploy'])}${content}`.value;
   // Focus the preview's Deploy button once the plan is on screen (keyboard users go on from there).
-  if (state.view === 'preview' && model.preview) (document.getElementById('deploy') as HTMLElement | null)?.focus();
+  if (state.view === 'preview' && model.preview) focusSoon('#deploy');
 }
 
 function problemMarkup(contexts: string[]): Markup {
@@ -158,7 +164,7 @@ function setRegion(id: string, markup: Markup): void {
   const focusKey = focused && region.contains(focused) ? focusKeyOf(focused) : undefined;
   region.innerHTML = markup.value;
   region.dataset.markup = markup.value;
-  if (focusKey) (region.querySelector(focusKey) as HTMLElement | null)?.focus();
+  if (focusKey) focusSoon(`#${id} ${focusKey}`);
 }
 
 function focusKeyOf(el: HTMLElement): string | undefined {
@@ -172,7 +178,7 @@ function focusKeyOf(el: HTMLElement): string | undefined {
 function renderForm(): void {
   const draft = model.state.draft ?? emptyDraft();
   app.innerHTML = formView(draft, model.recommendations?.categories ?? []).value;
-  (document.getElementById('f-title') as HTMLElement | null)?.focus();
+  focusSoon('#f-title');
 }
 
 // ---------------------------------------------------------------- messages from the host
@@ -185,7 +191,7 @@ window.addEventListener('message', (event: MessageEvent<HostToPanel>) => {
       model.recommendations = message.data;
       if (message.data.preselect) saveState({ selectedFile: message.data.preselect });
       if (model.state.view === 'recommendations') render();
-      if (first && model.state.view === 'recommendations') afterPaint(() => post({ type: 'painted', what: 'recommendations', items: message.data.items.length }));
+      if (first && model.state.view === 'recommendations') afterPaint(() => post({ type: 'painted', what: 'recommendations', items: message.data.items.length, webview: { scriptStartMs, paintedMs: performance.now() } }));
       break;
     }
     case 'draftProblems':
@@ -221,6 +227,7 @@ window.addEventListener('message', (event: MessageEvent<HostToPanel>) => {
     case 'event':
       if (model.deployment && message.event.deploymentId === model.deployment.header.id) {
         reduce(model.deployment.timeline, message.event);
+        if (message.event.type === 'deployment.started') model.deployment.live = true;
         if (message.event.type === 'deployment.finished') model.deployment.live = false;
         if (model.state.view === 'deployment') scheduleDeploymentRegions();
       }
@@ -325,6 +332,16 @@ document.addEventListener('click', (event) => {
       post({ type: 'openExternal', url: data.url! });
       break;
     case 'panelAction':
+      if (data.id === 'retry') {
+        const file = data.file || model.state.selectedFile;
+        if (file) {
+          model.problem = undefined;
+          model.preview = undefined;
+          show('preview', { selectedFile: file });
+          post({ type: 'preview', file });
+        }
+        break;
+      }
       if (data.id === 'deployAnyway') {
         askReason(data.file || model.state.selectedFile || '', 'The circuit breaker is open. Say why you deploy anyway; the reason is recorded with the deployment.');
         break;
@@ -382,7 +399,15 @@ function startDeploy(file: string, forceReason?: string): void {
 function rerenderPreviewKeepingFocus(selector: string): void {
   if (model.state.view !== 'preview') return;
   render();
-  (document.querySelector(selector) as HTMLElement | null)?.focus();
+  focusSoon(selector);
+}
+
+/**
+ * Focuses an element once it can take the focus: the elements' first render (which sets their
+ * tabindex) happens after they are inserted, so a focus right away would be lost.
+ */
+function focusSoon(selector: string): void {
+  requestAnimationFrame(() => (document.querySelector(selector) as HTMLElement | null)?.focus());
 }
 
 function addFile(): void {
@@ -423,7 +448,7 @@ function askReason(file: string, message: string): void {
     <div class="button-row"><vscode-button data-action="confirmReason" data-file="${file}">Deploy anyway</vscode-button><vscode-button secondary data-action="closeReason">Cancel</vscode-button></div>
   </div>`.value;
   document.body.append(dialog);
-  setTimeout(() => (document.getElementById('reason-input') as HTMLElement | null)?.focus(), 0);
+  focusSoon('#reason-input');
 }
 
 function confirmReason(file: string): void {
@@ -510,7 +535,7 @@ function addCriterion(): void {
   if (!list) return;
   const index = list.children.length;
   list.insertAdjacentHTML('beforeend', criterionRow('', index).value);
-  (list.querySelector(`[data-index="${index}"]`) as HTMLElement | null)?.focus();
+  focusSoon(`[data-field="criterion"][data-index="${index}"]`);
   validateSoon();
 }
 

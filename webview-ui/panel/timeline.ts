@@ -3,7 +3,8 @@
 // streamed model output. Pure (no DOM): the same events give the same timeline, live or reopened.
 import type { DeploymentHeader, LiveEvent, TestCountsView } from '../../src/protocol/panel';
 
-export type StepState = 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped' | 'cancelled' | 'interrupted';
+/** `unreached`: the deployment ended (failed, cancelled) before the step's turn came. */
+export type StepState = 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped' | 'cancelled' | 'interrupted' | 'unreached';
 
 export interface StepModel {
   name: string;
@@ -93,6 +94,8 @@ export function reduce(timeline: Timeline, event: LiveEvent): Timeline {
       break;
     case 'step.started': {
       const step = stepOf(timeline, event.step);
+      // A continued run (resume, ship) takes up steps an earlier run did not reach.
+      for (const s of timeline.steps) if (s.state === 'unreached') s.state = 'pending';
       step.state = 'running';
       step.startedAt = event.ts;
       step.progress = undefined;
@@ -151,6 +154,8 @@ export function reduce(timeline: Timeline, event: LiveEvent): Timeline {
     case 'deployment.finished':
       timeline.finished = { status: event.status, goalReached: event.goalReached, durationMs: event.durationMs, ...(event.error ? { error: event.error } : {}) };
       for (const s of timeline.steps) if (s.state === 'running') s.state = event.status === 'cancelled' ? 'cancelled' : 'failed';
+      // A run that stopped short leaves the rest of its plan unreached (a review pause is not short: shipping comes later).
+      if (!event.goalReached) for (const s of timeline.steps) if (s.state === 'pending') s.state = 'unreached';
       break;
   }
   return timeline;

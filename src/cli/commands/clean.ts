@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import path from 'node:path';
 import type { CliContext } from '../context';
+import { withOrchestrator } from '../deployment-runner';
 import { printJson } from '../output';
 
 export function registerClean(program: Command, ctx: CliContext): void {
@@ -9,8 +10,9 @@ export function registerClean(program: Command, ctx: CliContext): void {
     .description('Remove stale sandbox worktrees (of ended deployments, or kept for inspection) and their branches when they carry no commit')
     .option('-w, --workspace <dir>', 'only this repository (default: every repository in the history)')
     .option('--interrupted', 'also roll back interrupted deployments (whose process died) instead of keeping them for `resume`')
+    .option('--include-review', 'also discard deployments that wait for review (their sandbox and branch are removed, the outcome recorded)')
     .option('--json', 'print one JSON object')
-    .action(async (options: { workspace?: string; interrupted?: boolean; json?: boolean }) => {
+    .action(async (options: { workspace?: string; interrupted?: boolean; includeReview?: boolean; json?: boolean }) => {
       const { store } = ctx.openStore();
       const { cleanStaleSandboxes, knownRepositories } = await import('../../core/pipeline/clean');
       let repos = options.workspace ? [path.resolve(options.workspace)] : knownRepositories(store.db);
@@ -23,12 +25,25 @@ export function registerClean(program: Command, ctx: CliContext): void {
         }
       }
       const result = await cleanStaleSandboxes(store.db, repos, { rollBackInterrupted: Boolean(options.interrupted) });
-      if (options.json) return printJson(result);
+      // A review-paused change goes only when asked, and then as a discard (hooks, outcome, report).
+      const discarded: string[] = [];
+      if (options.includeReview) {
+        for (const id of result.awaitingReview) {
+          const outcome = await withOrchestrator(ctx, false, (orchestrator, signal) => orchestrator.discard(id, signal));
+          if (outcome.error) result.errors.push({ path: outcome.worktree ?? id, message: outcome.error.message });
+          else discarded.push(id);
+        }
+      }
+      if (options.json) return printJson({ ...result, discarded });
       if (!result.removed.length) process.stdout.write('No stale worktrees.\n');
       for (const r of result.removed) {
         process.stdout.write(`removed ${r.path} (${r.branch}${r.branchDeleted ? ', branch deleted' : ', branch kept: it has the commit'})\n`);
       }
       for (const id of result.rolledBack) process.stdout.write(`rolled back interrupted deployment ${id}\n`);
+      for (const id of discarded) process.stdout.write(`discarded deployment ${id}, which waited for review\n`);
+      for (const id of result.awaitingReview.filter((id) => !discarded.includes(id))) {
+        process.stdout.write(`kept deployment ${id}: it waits for review — ship it with \`deploy-agent ship ${id} --mode …\`, discard it with \`deploy-agent discard ${id}\` (or clean --include-review)\n`);
+      }
       for (const id of result.resumable) process.stdout.write(`kept interrupted deployment ${id}: resume it with \`deploy-agent resume ${id}\`, or roll it back with \`deploy-agent clean --interrupted\`\n`);
       for (const e of result.errors) process.stderr.write(`could not remove ${e.path}: ${e.message}\n`);
     });

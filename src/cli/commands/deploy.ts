@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { CliContext } from '../context';
 import { runDeployment } from '../deployment-runner';
 
-const MODES = ['dry-run', 'local-commit', 'full-pr'] as const;
+const MODES = ['dry-run', 'review', 'local-commit', 'full-pr'] as const;
 const STRATEGIES = ['auto', 'conservative', 'balanced', 'aggressive'] as const;
 
 interface DeployOptions {
@@ -16,6 +16,8 @@ interface DeployOptions {
   reason?: string;
   json?: boolean;
   verbose?: boolean;
+  addFile?: string[];
+  excludePoint?: string[];
 }
 
 export function registerDeploy(program: Command, ctx: CliContext): void {
@@ -24,12 +26,14 @@ export function registerDeploy(program: Command, ctx: CliContext): void {
     .description('Deploy a recommendation: implement it in a sandbox worktree, test, repair, then commit / push / open a pull request as the mode says')
     .argument('<file>', 'the recommendation (JSON)')
     .addOption(new Option('-w, --workspace <dir>', 'the repository to deploy into').default(process.cwd(), 'the current folder'))
-    .addOption(new Option('--mode <mode>', 'how far to go (default: the pipeline.mode setting)').choices(MODES))
+    .addOption(new Option('--mode <mode>', 'how far to go; review stops with the tested change in its sandbox for `ship` or `discard` (default: the pipeline.mode setting)').choices(MODES))
     .addOption(new Option('--strategy <strategy>', 'validation and repair effort (default: the pipeline.strategy setting)').choices(STRATEGIES))
     .option('--keep-worktree', 'keep the sandbox worktree and branch for inspection when the deployment ends')
     .option('--no-wait', 'refuse at once when another deployment runs on this repository, instead of queueing')
     .option('--force', 'deploy even when the circuit breaker is open (needs --reason)')
     .option('--reason <text>', 'why --force is needed (recorded)')
+    .option('--add-file <path...>', 'a workspace file the change belongs in (goes first among the integration points)')
+    .option('--exclude-point <path...>', 'a ranked integration point the model should leave alone (see `deploy-agent analyze`)')
     .option('--verbose', 'also show the model output as it streams')
     .option('--json', 'print one JSON object with the outcome')
     .action(async (file: string, options: DeployOptions, command: Command) => {
@@ -51,6 +55,7 @@ export function registerDeploy(program: Command, ctx: CliContext): void {
           keepWorktree: Boolean(options.keepWorktree),
           wait: options.wait,
           ...(options.force ? { forceReason: options.reason!.trim() } : {}),
+          ...(options.addFile?.length || options.excludePoint?.length ? { choice: { addedFiles: options.addFile ?? [], excludedIntegrationPoints: options.excludePoint ?? [] } } : {}),
         },
       });
     });

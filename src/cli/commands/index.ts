@@ -9,6 +9,7 @@ import { registerList } from './list';
 import { registerModel } from './model';
 import { registerReport } from './report';
 import { registerResume } from './resume';
+import { registerReview } from './review';
 import { registerRollback } from './rollback';
 import { registerStrategy } from './strategy';
 import { registerLearning } from './learning';
@@ -16,4 +17,4 @@ import { registerHistory } from './history';
 import { registerSync } from './sync';
 
 /** Every CLI command, in help order. Each area adds its own register function here. */
-export const commandRegistrations: ((program: Command, ctx: CliContext) => void)[] = [registerDiagnostics, registerDeploy, registerList, registerResume, registerRollback, registerReport, registerClean, registerAi, registerAnalyze, registerStrategy, registerSync, registerHistory, registerLearning, registerModel];
+export const commandRegistrations: ((program: Command, ctx: CliContext) => void)[] = [registerDiagnostics, registerDeploy, registerList, registerResume, registerReview, registerRollback, registerReport, registerClean, registerAi, registerAnalyze, registerStrategy, registerSync, registerHistory, registerLearning, registerModel];

@@ -6,7 +6,7 @@ import { printJson } from '../output';
 export function registerList(program: Command, ctx: CliContext): void {
   program
     .command('list')
-    .description('List deployments, newest first (interrupted ones — whose process died — are marked so and can be resumed)')
+    .description('List deployments, newest first (interrupted ones — whose process died — can be resumed; awaiting-review ones shipped or discarded)')
     .option('-w, --workspace <dir>', 'only deployments of this repository')
     .option('-n, --limit <n>', 'how many', (v) => Number.parseInt(v, 10), 50)
     .option('--json', 'print one JSON object')
@@ -40,8 +40,9 @@ export function registerList(program: Command, ctx: CliContext): void {
       for (const d of deployments) {
         const when = d.createdAt.replace('T', ' ').slice(0, 19);
         const duration = d.durationMs === null ? '' : ` ${(d.durationMs / 1000).toFixed(1)}s`;
-        process.stdout.write(`${d.id}  ${d.status.padEnd(11)} ${(d.mode ?? '').padEnd(12)} ${when}${duration}  ${d.title}${d.prUrl ? `  ${d.prUrl}` : d.branch ? `  ${d.branch}` : ''}\n`);
+        process.stdout.write(`${d.id}  ${d.status.padEnd(15)} ${(d.mode ?? '').padEnd(12)} ${when}${duration}  ${d.title}${d.prUrl ? `  ${d.prUrl}` : d.branch ? `  ${d.branch}` : ''}\n`);
         if (d.status === 'interrupted') process.stdout.write(`          → resume with: deploy-agent resume ${d.id}\n`);
+        if (d.status === 'awaiting-review') process.stdout.write(`          → waits for review: deploy-agent ship ${d.id} --mode local-commit|full-pr, or deploy-agent discard ${d.id}\n`);
       }
     });
 }

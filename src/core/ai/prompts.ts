@@ -139,6 +139,22 @@ function sectionsFor(phase: AgentPhase, c: PhaseContext): Section[] {
   };
   const acceptance: Section = { title: 'Acceptance criteria', essential: true, text: criteria };
   const profile: Section | undefined = c.profile ? { title: 'Project profile', text: JSON.stringify(c.profile, null, 1) } : undefined;
+  const added = c.userChoice?.addedFiles ?? [];
+  const excluded = c.userChoice?.excludedIntegrationPoints ?? [];
+  // The user's word on where the change goes outranks the analysis: never shortened.
+  const choice: Section | undefined =
+    added.length || excluded.length
+      ? {
+          title: "The user's choice of integration points",
+          essential: true,
+          text: [
+            added.length ? `The user chose these files as places the change belongs; look at them first: ${added.join(', ')}.` : '',
+            excluded.length ? `The user ruled out these places; do not change them unless nothing else can work: ${excluded.join(', ')}.` : '',
+          ]
+            .filter(Boolean)
+            .join('\n'),
+        }
+      : undefined;
   const conventions: Section | undefined = c.conventions?.length ? { title: 'Project conventions', text: c.conventions.map((x) => `- ${x}`).join('\n') } : undefined;
   const points: Section | undefined = c.integrationPoints?.length
     ? {
@@ -171,9 +187,9 @@ function sectionsFor(phase: AgentPhase, c: PhaseContext): Section[] {
   const list = (...xs: (Section | undefined)[]) => xs.filter((x): x is Section => x !== undefined);
   switch (phase) {
     case 'implement':
-      return list(recommendation, acceptance, points, conventions, profile, notes);
+      return list(recommendation, acceptance, choice, points, conventions, profile, notes);
     case 'tests':
-      return list(framework, example && { ...example, essential: estimateTokens(example.text) < 1500 }, acceptance, recommendation, changes, conventions, profile, notes);
+      return list(framework, example && { ...example, essential: estimateTokens(example.text) < 1500 }, acceptance, recommendation, choice, changes, conventions, profile, notes);
     case 'fix': {
       const failing: Section = { title: 'Failing test output', essential: true, text: tail(c.failingOutput ?? '(no output was captured)', 6000) };
       const pattern: Section | undefined = c.errorPattern
@@ -183,7 +199,7 @@ function sectionsFor(phase: AgentPhase, c: PhaseContext): Section[] {
             text: [c.errorPattern.name ?? c.errorPattern.id ?? '', c.errorPattern.description, c.errorPattern.suggestion ? `Usual fix: ${c.errorPattern.suggestion}` : ''].filter(Boolean).join('\n'),
           }
         : undefined;
-      return list(failing, pattern, changes, { ...recommendation, essential: false }, { ...acceptance, essential: false }, framework && { ...framework, essential: false }, conventions, notes);
+      return list(failing, pattern, choice, changes, { ...recommendation, essential: false }, { ...acceptance, essential: false }, framework && { ...framework, essential: false }, conventions, notes);
     }
   }
 }

@@ -110,6 +110,8 @@ export interface PhaseContext {
   /** The project profile (language, frameworks, package manager …) as plain data; rendered as JSON. */
   profile?: Record<string, unknown>;
   integrationPoints?: RankedIntegrationPoint[];
+  /** What the user decided about the integration points before the model ran (the panel's preview). */
+  userChoice?: { addedFiles?: string[]; excludedIntegrationPoints?: string[] };
   /** A rendered repository map, or the files to build one from (see `renderRepoMap`). It is the first thing shrunk to fit. */
   repoMap?: string | { files: { path: string; size?: number; symbols?: string[] }[] };
   conventions?: string[];

@@ -17,6 +17,8 @@ export interface ResolvedSetting {
 export interface ResolvedConfig {
   values: Record<string, unknown>;
   settings: Record<string, ResolvedSetting>;
+  /** Values a layer may not set (a user-only setting in the repository's file), left out, with where they came from. */
+  ignored?: { key: string; origin: string; reason: string }[];
   /** Typed read with the default as fallback. */
   get<T>(key: string): T;
 }
@@ -45,9 +47,15 @@ export function resolveConfig(input: ResolveConfigInput): ResolvedConfig {
   const settings: Record<string, ResolvedSetting> = {};
   for (const spec of specs) settings[spec.key] = { value: spec.schema.default, source: 'default' };
 
+  const userOnly = new Set(specs.filter((s) => s.userOnly).map((s) => s.key));
+  const ignored: NonNullable<ResolvedConfig['ignored']> = [];
   const apply = (layer: Record<string, unknown>, source: SettingSource, origin: string) => {
     for (const [key, value] of Object.entries(layer)) {
       if (key === '$schema') continue;
+      if (source === 'workspace' && userOnly.has(key)) {
+        ignored.push({ key, origin, reason: 'a repository cannot set it; set it in your own settings (VS Code user settings, --config FILE or its environment variable)' });
+        continue;
+      }
       settings[key] = { value, source, origin };
     }
   };
@@ -78,6 +86,7 @@ export function resolveConfig(input: ResolveConfigInput): ResolvedConfig {
   return {
     values,
     settings,
+    ...(ignored.length ? { ignored } : {}),
     get<T>(key: string): T {
       if (!(key in settings)) throw new Error(`Unknown setting '${key}'`);
       return settings[key]!.value as T;

@@ -27,4 +27,10 @@ export interface SettingSpec {
   env?: string;
   /** VS Code scope: machine settings are not read from a shared workspace file. */
   scope?: 'application' | 'machine' | 'window' | 'resource';
+  /**
+   * Only from the user's own settings (VS Code user settings, `--config FILE`, the environment):
+   * a repository's .deploy-agent/config.json or workspace settings cannot set it. For settings
+   * that lower a protection: a repository must not lower its own confinement.
+   */
+  userOnly?: boolean;
 }

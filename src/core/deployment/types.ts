@@ -43,12 +43,31 @@ export interface TestRunOutcome {
   /** Why coverage was not measured although it was asked for (no tool for the framework, …). */
   coverageNote?: string;
   failures: { name: string; message: string }[];
+  /**
+   * Every test the reporter named, with its file and, for a failure, the line it failed at (when
+   * the framework's report says): the review groups them by file. Absent for an older record or a
+   * framework whose report names no files. At most `MAX_TEST_CASES`.
+   */
+  cases?: TestCaseResult[];
   /** Capped output, for the fix phase and the report. */
   output: string;
   /** The run itself failed (no framework, timeout …) rather than a test. */
   error?: string;
   setupMs?: number;
 }
+
+export interface TestCaseResult {
+  name: string;
+  /** Workspace-relative (in the sandbox) when the reporter names the file. */
+  file?: string;
+  status: 'passed' | 'failed' | 'skipped';
+  /** A failure's message (first lines, with the first frame in the project's own code). */
+  message?: string;
+  /** The line in `file` the failure points at. */
+  line?: number;
+}
+
+export const MAX_TEST_CASES = 2000;
 
 export interface ContextInfo {
   environment: string;
@@ -64,6 +83,16 @@ export interface ContextInfo {
   omitted?: string[];
   /** Parts of the analysis that could not be done (the deployment goes on without them). */
   warnings?: string[];
+  /** The user's choice of integration points (already applied to `integration.integrationPoints`); every phase's prompt states it. */
+  choice?: DeploymentChoice;
+}
+
+/** The user's correction of the ranked integration points, before the model runs (pipeline/choice.ts). */
+export interface DeploymentChoice {
+  /** Workspace-relative paths of ranked integration points the user unticked: the model is told to leave them alone. */
+  excludedIntegrationPoints?: string[];
+  /** Workspace-relative files the user added: they become the first integration points. */
+  addedFiles?: string[];
 }
 
 export interface ReviewFindings {
@@ -141,4 +170,17 @@ export interface HookRun {
   durationMs: number;
   /** stdout and stderr interleaved, capped. */
   output: string;
+}
+
+/** The event that records the change as a unified diff once its credential scan passed (the report and the review read the latest). */
+export const CHANGE_DIFF_EVENT = 'change.diff';
+
+/** What a `change.diff` event holds. */
+export interface ChangeDiffRecord {
+  baseSha: string;
+  tree: string;
+  diff: string;
+  /** Characters of the whole diff (more than `diff.length` when it was cut). */
+  chars: number;
+  truncated: boolean;
 }

@@ -2,6 +2,8 @@ import { execFile } from 'node:child_process';
 import os from 'node:os';
 import { promisify } from 'node:util';
 import type { ResolvedConfig, ResolvedSetting } from '../config/resolve';
+import { chooseConfinement, detectConfinementTool, type ConfinementTool } from '../confinement';
+import { describeError } from '../errors';
 import { latestSchemaVersion } from '../store/database';
 import { DEFAULT_OLLAMA_HOST, probeOllama, type OllamaProbe } from './ollama-probe';
 import { readSystemSnapshot, type SystemSnapshot } from './system-snapshot';
@@ -24,7 +26,11 @@ export interface Diagnostics {
   };
   ollama: OllamaProbe;
   system: SystemSnapshot | { error: string };
+  /** How model-written code (tests, gates, hooks) would run here with these settings. */
+  confinement: { tool: ConfinementTool; inEffect: string; refused?: string };
   configuration: Record<string, ResolvedSetting>;
+  /** Settings a repository's file tried to set but may not (user-only settings). */
+  ignoredSettings?: { key: string; origin: string; reason: string }[];
   durationMs: number;
 }
 
@@ -43,10 +49,11 @@ export interface CollectInput {
 export async function collectDiagnostics(input: CollectInput): Promise<Diagnostics> {
   const started = performance.now();
   const ollamaHost = input.env.OLLAMA_HOST || configuredOllamaHost(input.config) || DEFAULT_OLLAMA_HOST;
-  const [git, ollama, system] = await Promise.all([
+  const [git, ollama, system, tool] = await Promise.all([
     gitVersion(),
     probeOllama(normalizeHost(ollamaHost), input.ollamaTimeoutMs),
     readSystemSnapshot(input.workingDir).catch((error: Error) => ({ error: error.message })),
+    detectConfinementTool(input.env),
   ]);
   return {
     deployAgentVersion: input.version,
@@ -77,9 +84,20 @@ export async function collectDiagnostics(input: CollectInput): Promise<Diagnosti
     },
     ollama,
     system,
+    confinement: confinementInEffect(tool, input.config),
     configuration: input.config.settings,
+    ...(input.config.ignored?.length ? { ignoredSettings: input.config.ignored } : {}),
     durationMs: Math.round(performance.now() - started),
   };
+}
+
+function confinementInEffect(tool: ConfinementTool, config: ResolvedConfig): Diagnostics['confinement'] {
+  try {
+    const chosen = chooseConfinement(tool, { allowUnconfined: config.get<boolean>('pipeline.allowUnconfinedTests'), network: config.get<boolean>('pipeline.testNetwork') });
+    return { tool, inEffect: chosen.kind === 'unconfined' ? chosen.description : `confined by ${chosen.description}` };
+  } catch (error) {
+    return { tool, inEffect: 'none: deployments are refused', refused: describeError(error) };
+  }
 }
 
 function configuredOllamaHost(config: ResolvedConfig): string | undefined {

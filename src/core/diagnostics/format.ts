@@ -36,9 +36,14 @@ export function formatDiagnostics(d: Diagnostics): string {
     row('Memory', `${(d.system.memoryUsedBytes / GiB).toFixed(1)} GiB used, ${(d.system.memoryAvailableBytes / GiB).toFixed(1)} GiB available of ${(d.system.memoryTotalBytes / GiB).toFixed(1)} GiB`);
     row('Disk', d.system.disk ? `${(d.system.disk.freeBytes / GiB).toFixed(1)} GiB free on ${d.system.disk.mount}` : 'unknown');
   }
+  section('Confinement of model-written code');
+  row('Tool', d.confinement.tool.kind === 'none' ? `none: ${d.confinement.tool.problem}` : `${d.confinement.tool.kind}${d.confinement.tool.version ? ` ${d.confinement.tool.version}` : ''} (${d.confinement.tool.command})`);
+  row('In effect', d.confinement.inEffect);
+  if (d.confinement.refused) row('What to do', d.confinement.refused);
   section('Configuration');
   for (const [key, setting] of Object.entries(d.configuration)) {
     row(key, `${JSON.stringify(setting.value)}  [${setting.source}${setting.origin ? `: ${setting.origin}` : ''}]`);
   }
+  for (const i of d.ignoredSettings ?? []) lines.push(`  ${i.key.padEnd(22)} ignored in ${i.origin}: ${i.reason}`);
   return lines.join('\n') + '\n';
 }

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import type Database from 'better-sqlite3';
+import { processAlive, processIdentity } from '../process-identity';
 import { DeploymentsRepository } from '../store/deployments';
 import { EventsRepository } from '../store/steps';
 
@@ -8,27 +9,24 @@ export interface DeploymentOwner {
   pid: number;
   host: string;
   startedAt?: number;
+  /** The process's boot and start time (process-identity.ts): a reused PID is not taken for the owner. Absent in older records. */
+  bootId?: string;
+  startTime?: string;
 }
 
 export const OWNER_EVENT = 'owner';
 
 export function recordOwner(events: EventsRepository, deploymentId: string, pid: number, at: number): void {
-  events.insert(deploymentId, at, OWNER_EVENT, { pid, host: hostname(), startedAt: at });
+  events.insert(deploymentId, at, OWNER_EVENT, { ...processIdentity(pid), startedAt: at });
 }
 
 export function ownerOf(events: EventsRepository, deploymentId: string): DeploymentOwner | undefined {
   return events.latest(deploymentId, OWNER_EVENT)?.payload as DeploymentOwner | undefined;
 }
 
-/** Is the owner process alive? Only decidable on the same host; another host's owner counts as alive. */
-export function ownerAlive(owner: { pid: number; host?: string }): boolean {
-  if (owner.host && owner.host !== hostname()) return true;
-  try {
-    process.kill(owner.pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+/** Is the owner process alive? Only decidable on the same host; another host's owner counts as alive. A reused PID is not the owner. */
+export function ownerAlive(owner: { pid: number; host?: string; bootId?: string; startTime?: string }): boolean {
+  return processAlive(owner);
 }
 
 /**

@@ -6,6 +6,7 @@ import { startImpactProbe, type ImpactProbe } from '../report/system-impact';
 import { isCancellation, throwIfAborted } from '../recovery/retry';
 import { DeploymentsRepository, type DeploymentRow, type NewDeployment } from '../store/deployments';
 import { EventsRepository, StepsRepository, type StepRow } from '../store/steps';
+import { historyStoreError } from '../store/store-errors';
 import { toEventError } from './event-error';
 import { ownerAlive, ownerOf, recordOwner } from './owner';
 import type { ClosingStep, FinalStatus, FlowState, Step, StepContext, StepResult } from './step';
@@ -18,6 +19,11 @@ export interface StepRunnerOptions<Name extends string> {
   pid?: number;
   /** Called right after a step's start is persisted (tests use it to kill the process at a chosen step). */
   onStepStarted?(step: Name, deploymentId: string): void;
+  /**
+   * Applied to every event and record before it is published or stored: a flow that knows secret
+   * values (a release: the target's shared env files) masks them here.
+   */
+  redact?<T>(value: T): T;
 }
 
 /** One run of a flow's steps on one deployment (a new one, a resumed one, or a paused one continued by another plan). */
@@ -39,6 +45,13 @@ export interface FlowRun<State extends FlowState, Name extends string, Ctx exten
   recordEnd?(end: { status: FinalStatus; error: EventError | null }): Promise<void>;
   /** The status of a run whose steps all completed; `succeeded` unless the flow pauses there for a person. */
   statusWhenDone?: FinalStatus;
+  /**
+   * The status the run ends with, given the one it would end with (before the closing step runs,
+   * which sees the result): a run that continues a paused deployment goes back to waiting when it
+   * fails before it changed anything (a failed ship before its commit, a cancelled "run the tests
+   * again"); the error is still returned and recorded.
+   */
+  settle?(status: FinalStatus, error: EventError | null): FinalStatus;
 }
 
 export interface FlowEnd {
@@ -84,6 +97,9 @@ export class StepRunner<Name extends string> {
   private readonly steps: StepsRepository<Name>;
   private readonly eventLog: EventsRepository;
   private readonly onStepStarted: StepRunnerOptions<Name>['onStepStarted'];
+  private readonly redact: <T>(value: T) => T;
+  /** The history database's file: its failures (locked by another process, read-only) are named as such, not as bugs. */
+  private readonly dbFile: string;
   readonly now: () => number;
   readonly pid: number;
 
@@ -95,6 +111,8 @@ export class StepRunner<Name extends string> {
     this.now = options.now ?? Date.now;
     this.pid = options.pid ?? process.pid;
     this.onStepStarted = options.onStepStarted;
+    this.redact = options.redact ?? ((value) => value);
+    this.dbFile = options.db.name;
   }
 
   /** Records a new deployment: its row, the request it runs for, and this process as its owner. */
@@ -163,13 +181,14 @@ export class StepRunner<Name extends string> {
         await this.runStep(flow, step.name, flow.signal, hold, (ctx) => step.run(flow.state, ctx), step.summary);
       }
     } catch (error) {
-      failure = error;
+      failure = historyStoreError(error, this.dbFile) ?? error;
     }
     return this.finish(flow, failure, held, impact);
   }
 
   /** Publishes an event and writes it to the events table (streamed model output only goes to the listeners). */
-  emit(event: FlowEvent<Name>): void {
+  emit(unredacted: FlowEvent<Name>): void {
+    const event = this.redact(unredacted);
     if (event.type !== 'model.output') {
       const { type, deploymentId, ts, ...payload } = event;
       this.eventLog.insert(deploymentId, ts, type, payload);
@@ -200,7 +219,7 @@ export class StepRunner<Name extends string> {
       progress: (message, fraction) => this.emit({ type: 'step.progress', deploymentId: id, ts: this.now(), step: name, message, ...(fraction === undefined ? {} : { fraction }) }),
       log: (level, message) => this.emit({ type: 'log', deploymentId: id, ts: this.now(), level, message, step: name }),
       emit: (event) => this.emit(event),
-      record: (type, payload) => this.eventLog.insert(id, this.now(), type, payload),
+      record: (type, payload) => this.eventLog.insert(id, this.now(), type, this.redact(payload)),
       hold,
     });
     try {
@@ -217,7 +236,8 @@ export class StepRunner<Name extends string> {
       Object.assign(flow.state, patch);
       this.steps.finish(stepId, { status: 'succeeded', at: finished, artifacts: patch });
       this.emit({ type: 'step.finished', deploymentId: id, ts: finished, step: name, status: 'succeeded', durationMs: finished - started, summary: summary?.(flow.state) });
-    } catch (error) {
+    } catch (thrown) {
+      const error = historyStoreError(thrown, this.dbFile) ?? thrown;
       const finished = this.now();
       const cancelled = isCancellation(error) || signal.aborted;
       const e = toEventError(error, signal);
@@ -236,15 +256,17 @@ export class StepRunner<Name extends string> {
   ): Promise<FlowEnd> {
     const { state, signal } = flow;
     const cancelled = failure !== undefined && (isCancellation(failure) || signal.aborted);
-    let status: FinalStatus = failure === undefined ? (flow.statusWhenDone ?? 'succeeded') : cancelled ? 'cancelled' : 'failed';
     let error: EventError | null = failure === undefined ? null : toEventError(failure, signal);
+    const reached: FinalStatus = failure === undefined ? (flow.statusWhenDone ?? 'succeeded') : cancelled ? 'cancelled' : 'failed';
+    let status: FinalStatus = flow.settle ? flow.settle(reached, error) : reached;
     const cleanup = new AbortController().signal; // cleanup must run to the end even after a cancel
     const ending = { status, error };
     const hold = (resource: LockHandle, what: string) => void held.push({ resource, what });
 
     try {
       await this.runStep(flow, flow.closing.name, cleanup, hold, async (ctx) => {
-        await flow.closing.run(state, ctx, ending);
+        const verdict = await flow.closing.run(state, ctx, ending);
+        if (verdict && failure !== undefined) status = verdict.status;
         return undefined;
       });
     } catch (cleanupError) {
@@ -276,7 +298,9 @@ export class StepRunner<Name extends string> {
       }
     }
 
-    this.emit({ type: 'deployment.finished', deploymentId: state.id, ts: this.now(), status, goalReached: status === 'succeeded', durationMs, ...(error ? { error } : {}) });
+    // A run that stops where the flow pauses for a person reached its goal too.
+    const goalReached = status === 'succeeded' || (error === null && status === flow.statusWhenDone);
+    this.emit({ type: 'deployment.finished', deploymentId: state.id, ts: this.now(), status, goalReached, durationMs, ...(error ? { error } : {}) });
     return { status, error, durationMs };
   }
 }

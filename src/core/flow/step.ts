@@ -1,8 +1,8 @@
 import type { EventError, FlowEvent } from '../deployment/events';
 import type { LockHandle } from '../deployment/types';
 
-/** How a run ended. A flow that pauses for a person (the review pause) adds its waiting status here and passes it as `statusWhenDone`. */
-export type FinalStatus = 'succeeded' | 'failed' | 'cancelled' | 'rolled_back';
+/** How a run ended. `awaiting-review`: the code deployment's review pause (the run's `statusWhenDone`), waiting for a person to ship or discard it. */
+export type FinalStatus = 'succeeded' | 'failed' | 'cancelled' | 'rolled_back' | 'awaiting-review';
 
 /** What the runner needs of a flow's state: the deployment's id, and somewhere to note what went wrong on the way out. */
 export interface FlowState {
@@ -49,5 +49,10 @@ export interface Step<State extends FlowState, Name extends string, Ctx extends 
  */
 export interface ClosingStep<State extends FlowState, Name extends string, Ctx extends StepContext<Name> = StepContext<Name>> {
   readonly name: Name;
-  run(state: State, ctx: Ctx, ending: { status: FinalStatus; error: EventError | null }): Promise<void>;
+  /**
+   * May say how the run really ended when the closing step changed it: a release whose health
+   * check failed after the switch and that the closing step switched back ends `rolled_back`
+   * (the error stays the one that caused it).
+   */
+  run(state: State, ctx: Ctx, ending: { status: FinalStatus; error: EventError | null }): Promise<void | { status: FinalStatus }>;
 }

@@ -77,7 +77,7 @@ export async function createPullRequest(
   }
 }
 
-async function repositoryName(repoRoot: string, env: NodeJS.ProcessEnv): Promise<{ owner: string; repo: string }> {
+export async function repositoryName(repoRoot: string, env: NodeJS.ProcessEnv): Promise<{ owner: string; repo: string }> {
   const fromEnv = env.GITHUB_REPOSITORY?.split('/');
   if (fromEnv?.length === 2 && fromEnv[0] && fromEnv[1]) return { owner: fromEnv[0], repo: fromEnv[1] };
   const url = await git(repoRoot, ['remote', 'get-url', 'origin']).catch(() => '');

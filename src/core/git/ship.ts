@@ -87,3 +87,13 @@ export async function push(repoRoot: string, sandbox: SandboxInfo, signal: Abort
   }
   return { remote, branch: sandbox.branch };
 }
+
+/**
+ * The change as one unified diff, from the base commit to a sandbox tree (`snapshotSandboxTree`),
+ * renames detected. `cwd` is any working tree of the repository (the objects are shared), so the
+ * diff can still be made after the sandbox is gone, as long as the tree was recorded.
+ */
+export async function unifiedDiff(cwd: string, baseSha: string, tree: string, options: { signal?: AbortSignal } = {}): Promise<string> {
+  const diff = await git(cwd, ['diff', '--no-color', '--no-ext-diff', '--find-renames', baseSha, tree], options);
+  return diff ? `${diff}\n` : '';
+}

@@ -34,7 +34,7 @@ export const UNKNOWN = 'unknown';
 export const UNCATEGORIZED = 'uncategorized';
 
 /** The columns of a deployment the learner reads. */
-type DeploymentRowLite = Pick<DeploymentRow, 'id' | 'repoPath' | 'environment' | 'strategy' | 'category' | 'status' | 'mode' | 'commitSha' | 'createdAt' | 'startedAt' | 'finishedAt' | 'durationMs' | 'errorCode' | 'errorMessage'>;
+type DeploymentRowLite = Pick<DeploymentRow, 'id' | 'repoPath' | 'environment' | 'strategy' | 'category' | 'status' | 'mode' | 'commitSha' | 'createdAt' | 'startedAt' | 'finishedAt' | 'durationMs' | 'errorCode' | 'errorMessage' | 'kind'>;
 
 /**
  * Reads the fact of deployment `id` from the history tables; undefined when it does not exist or
@@ -44,7 +44,7 @@ export function readFact(db: Database.Database, id: string, repoStacks: Map<stri
   const row = sql(
     db,
     `SELECT id, repo_path AS repoPath, environment, strategy, category, status, mode, commit_sha AS commitSha, created_at AS createdAt,
-              started_at AS startedAt, finished_at AS finishedAt, duration_ms AS durationMs, error_code AS errorCode, error_message AS errorMessage
+              started_at AS startedAt, finished_at AS finishedAt, duration_ms AS durationMs, error_code AS errorCode, error_message AS errorMessage, kind
          FROM deployments WHERE id = ?`,
     )
     .get(id) as DeploymentRowLite | undefined;
@@ -67,7 +67,8 @@ export function readFact(db: Database.Database, id: string, repoStacks: Map<stri
       (sql(db, `SELECT name FROM deployment_steps WHERE deployment_id = ? AND status = 'failed' ORDER BY id DESC LIMIT 1`).pluck().get(id) as string | undefined) ??
       (row.status === 'rolled_back' ? 'after-ship' : shipping?.label === 'failure' ? 'after-ship' : null);
     const lastOutput = sql(db, `SELECT output FROM test_runs WHERE deployment_id = ? ORDER BY id DESC LIMIT 1`).pluck().get(id) as string | null | undefined;
-    errorPattern = matchErrorPattern(`${row.errorMessage ?? ''}\n${lastOutput ?? ''}`)?.id ?? null;
+    // A release's error message carries the excerpt of the output that failed (src/core/release/command.ts).
+    errorPattern = matchErrorPattern(`${row.errorMessage ?? ''}\n${lastOutput ?? ''}`, row.kind === 'release' ? { scope: 'release' } : {})?.id ?? null;
   }
 
   return {

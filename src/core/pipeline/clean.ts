@@ -29,6 +29,8 @@ export interface CleanResult {
   resumable: string[];
   /** Running deployments whose worktrees were left alone. */
   running: string[];
+  /** Deployments waiting for review: their sandbox is the change under review, never removed here (`discard` removes it). */
+  awaitingReview: string[];
   errors: { path: string; message: string }[];
 }
 
@@ -37,14 +39,15 @@ const BRANCH = /^deploy-agent\/.+-([0-9a-f]{8})$/;
 /**
  * Removes stale sandboxes: worktrees on `deploy-agent/*` branches whose deployment ended
  * (including ones kept for inspection) or is unknown to the history. Their branch goes too
- * unless it carries the deployment's commit. Worktrees of running deployments are never
- * touched; interrupted ones are left for `resume` unless `rollBackInterrupted` is set.
+ * unless it carries the deployment's commit. Worktrees of running deployments and of deployments
+ * waiting for review are never touched; interrupted ones are left for `resume` unless
+ * `rollBackInterrupted` is set.
  */
 export async function cleanStaleSandboxes(db: Database.Database, repos: string[], options: { rollBackInterrupted?: boolean; now?: () => number } = {}): Promise<CleanResult> {
   const deployments = new DeploymentsRepository(db);
   const now = options.now ?? Date.now;
   detectInterrupted(db);
-  const result: CleanResult = { removed: [], rolledBack: [], resumable: [], running: [], errors: [] };
+  const result: CleanResult = { removed: [], rolledBack: [], resumable: [], running: [], awaitingReview: [], errors: [] };
   for (const repo of new Set(repos)) {
     if (!existsSync(repo)) continue;
     let porcelain: string;
@@ -62,6 +65,10 @@ export async function cleanStaleSandboxes(db: Database.Database, repos: string[]
       const row = deployments.get(id);
       if (row?.status === 'running' || row?.status === 'pending') {
         result.running.push(id);
+        continue;
+      }
+      if (row?.status === 'awaiting-review') {
+        result.awaitingReview.push(id);
         continue;
       }
       if (row?.status === 'interrupted' && !options.rollBackInterrupted) {

@@ -1,6 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { statfsSync } from 'node:fs';
 import os from 'node:os';
+import { analyzeIntegration, analyzeWorkspace, checkDataRequirements } from '../analysis';
+import type { Recommendation } from '../recommendation/types';
+import type { HistoryStore } from '../store/database';
 import { detectEnvironment, environmentSettings } from '../strategy/environment';
 import type { MetricsReading } from '../strategy/types';
 import type { ContextInfo } from './ports';
@@ -14,6 +17,48 @@ import type { ContextInfo } from './ports';
 export function baseContext(repoRoot: string, env: NodeJS.ProcessEnv, config?: { get<T>(key: string): T }): ContextInfo {
   const environmentDetection = detectEnvironment({ env, branch: currentBranch(repoRoot), ...environmentSettings(config) });
   return { environment: environmentDetection.environment, environmentDetection, metrics: readMachineNow(repoRoot), dataGaps: [] };
+}
+
+/**
+ * The context step's work (and the preview's, before any sandbox exists): environment and machine
+ * reading, the project profile (cached structure map), the data the recommendation needs that the
+ * repository does not declare, and the ranked integration points with the repository map. A
+ * failed integration analysis is a warning: the deployment goes on without ranked points.
+ */
+export async function gatherDeploymentContext(input: {
+  repoRoot: string;
+  recommendation: Recommendation;
+  store: HistoryStore;
+  env: NodeJS.ProcessEnv;
+  config: { get<T>(key: string): T };
+  signal: AbortSignal;
+  onProgress?(message: string): void;
+  /** The background sampler's newest reading for a repository (the extension runs one; the CLI reads the machine once). */
+  latestMetrics?(repoRoot: string): MetricsReading | undefined;
+}): Promise<ContextInfo> {
+  const { repoRoot, recommendation, signal } = input;
+  const context = baseContext(repoRoot, input.env, input.config);
+  // A sampled reading adds the trend and the latencies to the model and the git remote.
+  const sampled = input.latestMetrics?.(repoRoot);
+  if (sampled) context.metrics = { ...context.metrics, ...sampled, diskFreeBytes: sampled.diskFreeBytes ?? context.metrics?.diskFreeBytes ?? null } as MetricsReading;
+  input.onProgress?.('mapping the workspace');
+  const profile = await analyzeWorkspace(repoRoot, { store: input.store, signal });
+  context.profile = profile as unknown as Record<string, unknown>;
+  context.dataGaps = checkDataRequirements(profile, recommendation).map((gap) => gap.message);
+  input.onProgress?.('ranking integration points');
+  try {
+    const integration = await analyzeIntegration(repoRoot, profile, recommendation, { signal, tokenBudget: 4000 });
+    context.integration = {
+      integrationPoints: integration.rankedFiles.slice(0, 20).map((f) => ({ path: f.path, score: f.score, reason: f.reasons.join('; '), symbols: f.symbols })),
+      repoMap: integration.repoMap,
+      suggestedLocations: integration.suggestedLocations,
+      missingDependencies: integration.missingDependencies,
+    };
+  } catch (error) {
+    if (signal.aborted) throw error;
+    (context.warnings ??= []).push(`The integration analysis failed, so the model gets no ranked integration points: ${(error as Error).message}`);
+  }
+  return context;
 }
 
 export function readMachineNow(dir: string): MetricsReading {

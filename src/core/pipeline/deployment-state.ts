@@ -43,9 +43,28 @@ export interface DeploymentState {
   testRounds: number;
   repairs: number;
   review?: ReviewFindings;
+  /** review mode: the sandbox tree whose tests, gates and credential scan last passed (a `ship` re-checks any other). */
+  testedTree?: string;
+  /** review mode: the last "run the tests again" (by the user, or by `ship` before its commit). */
+  lastCheck?: ReviewCheck;
+  /** review mode: the machine time of the runs before the pause (the pause itself is not the deployment's duration). */
+  runMs?: number;
   commit?: string;
   push?: ShipPush;
   pr?: ShipPullRequest;
+  /** Set by the closing step when the history database stopped the run: the sandbox stays for `resume` (never persisted). */
+  keptForResume?: boolean;
+}
+
+/** One check of a review-paused sandbox: the tests, the strategy's gates (no repair: no model runs) and the credential scan. */
+export interface ReviewCheck {
+  tree: string;
+  ok: boolean;
+  /** What failed, one sentence each (empty when ok). */
+  problems: string[];
+  /** The sandbox differed from the last tree that passed. */
+  changed: boolean;
+  at: number;
 }
 
 /** What one step adds to the state (and persists as its artifacts). */
@@ -66,5 +85,5 @@ export function freshState(id: string, request: DeployRequest): DeploymentState 
 
 /** The sandbox content to go back to when resuming: the one recorded by the last completed step that wrote files. */
 export function latestTree(state: DeploymentState): string | undefined {
-  return state.treeAfterRepair ?? state.treeAfterTests ?? state.treeAfterImplement ?? state.treeAfterSandbox;
+  return state.testedTree ?? state.treeAfterRepair ?? state.treeAfterTests ?? state.treeAfterImplement ?? state.treeAfterSandbox;
 }

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { confineCommand, type Confinement } from '../confinement';
 import { DeployAgentError } from '../errors';
 import type { HookRun, HookStage } from '../deployment/types';
 import { scrubEnv } from '../testing/env';
@@ -13,6 +14,8 @@ export interface RunHooksInput {
   /** The whole environment of a hook (see `hookEnvironment`). */
   env: NodeJS.ProcessEnv;
   timeoutMs: number;
+  /** How the hook runs (the sandbox holds model-written files; a hook may run them). */
+  confinement?: Confinement;
   outputCapBytes?: number;
   signal?: AbortSignal;
 }
@@ -59,8 +62,10 @@ function runOne(command: string, input: RunHooksInput): Promise<HookRun> {
   const cap = input.outputCapBytes ?? 64 * 1024;
   const started = Date.now();
   return new Promise((resolve) => {
+    const line = { command: '/bin/sh', args: ['-c', command], cwd: input.cwd, env: input.env };
+    const wrapped = input.confinement ? confineCommand(input.confinement, line) : { ...line, cleanup: () => undefined };
     // detached: the hook gets its own process group, so a timeout kills everything it started.
-    const child = spawn(command, { cwd: input.cwd, env: input.env, shell: true, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(wrapped.command, wrapped.args, { cwd: input.cwd, env: wrapped.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     let timedOut = false;
     const append = (chunk: Buffer) => {
@@ -81,6 +86,7 @@ function runOne(command: string, input: RunHooksInput): Promise<HookRun> {
     }, input.timeoutMs);
     input.signal?.addEventListener('abort', kill, { once: true });
     const finish = (exitCode: number | null, signal: string | null) => {
+      wrapped.cleanup();
       clearTimeout(timer);
       input.signal?.removeEventListener('abort', kill);
       resolve({ stage: input.stage, command, exitCode: timedOut ? null : exitCode, signal, timedOut, durationMs: Date.now() - started, output });

@@ -1,10 +1,10 @@
-import { hostname } from 'node:os';
 import { open, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { DeployAgentError } from '../errors';
 import { abortableSleep } from '../recovery/retry';
 import type { LockHandle } from './ports';
 import { ownerAlive } from './owner';
+import { processIdentity, type ProcessIdentity } from '../process-identity';
 import { git } from '../git/run';
 
 /**
@@ -13,17 +13,15 @@ import { git } from '../git/run';
  * holder whose process is gone is replaced; otherwise the caller waits (polling, cancellable)
  * or is refused at once.
  */
-interface Holder {
+interface Holder extends ProcessIdentity {
   deploymentId: string;
-  pid: number;
-  host: string;
   at: number;
 }
 
 export async function acquireRepositoryLock(repoRoot: string, deploymentId: string, options: { wait: boolean; signal: AbortSignal; pollMs?: number }): Promise<LockHandle> {
   const common = path.resolve(repoRoot, await git(repoRoot, ['rev-parse', '--git-common-dir']));
   const file = path.join(common, 'deploy-agent.lock');
-  const me: Holder = { deploymentId, pid: process.pid, host: hostname(), at: Date.now() };
+  const me: Holder = { deploymentId, ...processIdentity(), at: Date.now() };
   for (;;) {
     try {
       const handle = await open(file, 'wx');

@@ -35,7 +35,8 @@ export function deploymentOutcome(
   return {
     id: state.id,
     status: end.status,
-    goalReached: end.status === 'succeeded',
+    // review mode's goal is the pause itself.
+    goalReached: end.status === 'succeeded' || (end.status === 'awaiting-review' && state.request.mode === 'review' && end.error === null),
     mode: state.request.mode,
     goal: goalOf(state.request.mode),
     branch: row.branch,

@@ -6,15 +6,18 @@ import type { DeployMode } from './ports';
  * cancelled one: it records the outcome, writes the report and removes the sandbox), so it is
  * not part of the plan but of the finish.
  */
-export function planFor(mode: DeployMode): StepName[] {
+export function planFor(mode: DeployMode, options: { fromReview?: boolean } = {}): StepName[] {
   const common: StepName[] = ['validate', 'safety', 'context', 'strategy', 'sandbox', 'implement', 'write-tests', 'run-tests', 'repair', 'review'];
+  const retest: StepName[] = options.fromReview ? ['retest'] : [];
   switch (mode) {
     case 'dry-run':
+    case 'review':
       return common;
+    // Shipped after a review: the sandbox is checked again (tests, gates, credentials) before the commit.
     case 'local-commit':
-      return [...common, 'commit'];
+      return [...common, ...retest, 'commit'];
     case 'full-pr':
-      return [...common, 'commit', 'push', 'pull-request'];
+      return [...common, ...retest, 'commit', 'push', 'pull-request'];
   }
 }
 
@@ -23,6 +26,8 @@ export function goalOf(mode: DeployMode): string {
   switch (mode) {
     case 'dry-run':
       return 'the generated tests pass in the sandbox';
+    case 'review':
+      return 'the tested change waits for review in its sandbox';
     case 'local-commit':
       return 'the change is committed on its branch with passing tests';
     case 'full-pr':

@@ -3,6 +3,7 @@ import type { OmittedPart } from '../recommendation/fit';
 import type { GateResult } from '../testing/quality-gates';
 import type {
   ContextInfo,
+  DeploymentChoice,
   LockHandle,
   PullRequestFacts,
   RecoveryRecord,
@@ -19,6 +20,7 @@ import type {
 // The data the areas below share with the pipeline lives in src/core/deployment; re-exported for the pipeline's callers.
 export type {
   ContextInfo,
+  DeploymentChoice,
   LockHandle,
   PullRequestFacts,
   RecoveryRecord,
@@ -39,8 +41,17 @@ export type {
  * the unit tests of the flow's own rules (modes, resume, persistence) run in milliseconds.
  */
 
-export type DeployMode = 'dry-run' | 'local-commit' | 'full-pr';
-export const DEPLOY_MODES: readonly DeployMode[] = ['dry-run', 'local-commit', 'full-pr'];
+/**
+ * How far a deployment goes. `review` stops after the tests and gates pass with the sandbox kept
+ * (status `awaiting-review`) until it is shipped (`Orchestrator.ship`, as `local-commit` or
+ * `full-pr`) or discarded; the others run to their end in one go.
+ */
+export type DeployMode = 'dry-run' | 'review' | 'local-commit' | 'full-pr';
+export const DEPLOY_MODES: readonly DeployMode[] = ['dry-run', 'review', 'local-commit', 'full-pr'];
+
+/** The modes a review-paused deployment can be shipped with. */
+export type ShipMode = 'local-commit' | 'full-pr';
+export const SHIP_MODES: readonly ShipMode[] = ['local-commit', 'full-pr'];
 
 export type StrategyChoice = 'auto' | 'conservative' | 'balanced' | 'aggressive';
 export const STRATEGY_CHOICES: readonly StrategyChoice[] = ['auto', 'conservative', 'balanced', 'aggressive'];
@@ -58,6 +69,17 @@ export interface DeployRequest {
   wait: boolean;
   /** `--force --reason TEXT`: overrides an open circuit breaker, recorded with the reason. */
   forceReason?: string;
+  /**
+   * What the user decided after the preview (the panel's integration points): points left out and
+   * files added. It goes into every phase's prompt and is recorded with the deployment (its request).
+   */
+  choice?: DeploymentChoice;
+  /**
+   * Set by `ship` on a review-paused deployment: the plan re-checks the sandbox (the user may have
+   * edited it) with a `retest` step before the commit, and a resumed run never puts the sandbox
+   * back to an earlier tree (that would lose the user's edits).
+   */
+  fromReview?: boolean;
 }
 
 export interface PhaseOutcome {
@@ -115,6 +137,11 @@ export interface PipelinePorts {
   acquireLock(repoRoot: string, deploymentId: string, options: { wait: boolean; signal: AbortSignal }): Promise<LockHandle>;
   /** Throws CIRCUIT_OPEN unless closed or forced (the force and its reason are recorded). */
   checkCircuitBreaker(repoRoot: string, options: { deploymentId: string; forceReason?: string }): Promise<{ state: string; forced: boolean }>;
+  /**
+   * How model-written code (tests, gates, hooks, installs) will run here: the confinement tool, or
+   * unconfined when no tool works and the user allowed it; throws CONFINEMENT_UNAVAILABLE otherwise.
+   */
+  checkConfinement?(repoRoot: string): Promise<{ kind: string; description: string }>;
   /** Throws when no model can serve the three phases. */
   preflightModels(workspaceDir: string, signal: AbortSignal): Promise<{ provider: string; model: string }>;
   gatherContext(repoRoot: string, recommendation: Recommendation, signal: AbortSignal, onProgress: (message: string) => void): Promise<ContextInfo>;
@@ -135,7 +162,7 @@ export interface PipelinePorts {
   runPreHooks?(repoRoot: string, sandbox: SandboxInfo, env: Record<string, string>, signal: AbortSignal): Promise<unknown>;
   runPostHooks?(repoRoot: string, sandbox: SandboxInfo, env: Record<string, string>, stage: 'after-deploy' | 'after-ship', signal: AbortSignal): Promise<unknown>;
   runPhase(input: PhaseInput): Promise<PhaseOutcome>;
-  runTests(sandbox: SandboxInfo, input: { context: ContextInfo; levers: StrategyLevers; filesWritten: string[]; signal: AbortSignal }): Promise<TestRunOutcome>;
+  runTests(sandbox: SandboxInfo, input: { repoRoot: string; context: ContextInfo; levers: StrategyLevers; filesWritten: string[]; signal: AbortSignal }): Promise<TestRunOutcome>;
   matchErrorPattern(output: string): ErrorPatternMatch | undefined;
   /** Whether another provider could take over a phase that `from` could not finish (escalation is on and one is configured). */
   canEscalate(repoRoot: string, from: { provider: string; model: string }): boolean;
@@ -144,6 +171,8 @@ export interface PipelinePorts {
   /** One repair round: which error pattern it answered, which recovery ran, whether the tests then passed, how long it took. */
   recordRecovery?(input: RecoveryRecord): void;
   review(repoRoot: string, sandbox: SandboxInfo, before: RepoSnapshot): Promise<ReviewFindings>;
+  /** The change as a unified diff from the sandbox's base commit to `tree` (recorded for the report once the credential scan passed). */
+  changeDiff?(sandbox: SandboxInfo, tree: string): Promise<string>;
   commit(sandbox: SandboxInfo, input: { recommendation: Recommendation; deploymentId: string; summary: string }): Promise<ShipCommit>;
   push(repoRoot: string, sandbox: SandboxInfo, signal: AbortSignal): Promise<ShipPush>;
   openPullRequest(repoRoot: string, input: { deploymentId: string; sandbox: SandboxInfo; recommendation: Recommendation; draft: boolean; body: PullRequestFacts; signal: AbortSignal }): Promise<ShipPullRequest>;

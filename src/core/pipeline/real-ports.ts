@@ -1,25 +1,24 @@
 import { budgetFromConfig, checkProviders, createModelRouter, type DeploymentBudget, type ModelRouter, type PhaseContext, type ProviderName } from '../ai';
-import { analyzeIntegration, analyzeWorkspace, checkDataRequirements } from '../analysis';
 import { DeployAgentError } from '../errors';
 import type { HistoryStore } from '../store/database';
 import type { MetricsReading } from '../strategy/types';
 import type { ContextInfo, PhaseInput, PhaseOutcome, PipelinePorts } from './ports';
 import { checkCircuitBreaker, circuitSettingsFrom } from './circuit-breaker';
-import { baseContext } from './context';
+import { gatherDeploymentContext } from './context';
 import { decideStrategyForDeployment } from './strategy-step';
 import { matchErrorPattern } from '../recovery/error-patterns';
 import { EventsRepository } from '../store/steps';
 import { recordOutcome as recordLearnedOutcome, recordRecovery as recordLearnedRecovery } from '../learning';
+import { chooseConfinement, detectConfinementTool, sandboxConfinement, type ChosenConfinement, type Confinement } from '../confinement';
 import { hookEnvironment, runHooks, type HookRun, type HookStage } from './hooks';
 import { acquireRepositoryLock } from './lock';
 import { openPullRequest } from '../git/pull-request';
-import { loadRecommendation } from '../recommendation/load';
-import { describeOmitted, fitRecommendation, RECOMMENDATION_PROMPT_CHARS } from '../recommendation/fit';
+import { loadFittedRecommendation } from '../recommendation/fit';
 import { writeReport } from '../report/write-report';
 import { snapshotRepoState } from '../sandbox/repo-state';
 import { repositoryRootOf } from '../sandbox/workspace';
 import * as sandboxWorktree from '../sandbox/worktree';
-import { commit as commitChanges, push as pushBranch, review as reviewChanges } from '../git/ship';
+import { commit as commitChanges, push as pushBranch, review as reviewChanges, unifiedDiff } from '../git/ship';
 import { discardPartialSandbox, restoreSandboxTree, sandboxHead, snapshotSandboxTree } from '../sandbox/sandbox-state';
 import { runSandboxTests } from '../testing/pipeline-port';
 import { runQualityGates } from '../testing/quality-gates';
@@ -52,6 +51,21 @@ export function createRealPorts(options: RealPortsOptions): PipelinePorts {
     if (!config) snapshots.set(repoRoot, (config = options.config(repoRoot)));
     return config;
   };
+  // How model-written code runs (tests, gates, hooks, installs): chosen once per repository.
+  const confinements = new Map<string, Promise<ChosenConfinement>>();
+  const confinementOf = (repoRoot: string): Promise<ChosenConfinement> => {
+    let chosen = confinements.get(repoRoot);
+    if (!chosen) {
+      const config = configOf(repoRoot);
+      chosen = detectConfinementTool(options.env).then((tool) => chooseConfinement(tool, { allowUnconfined: config.get<boolean>('pipeline.allowUnconfinedTests'), network: config.get<boolean>('pipeline.testNetwork') }));
+      confinements.set(repoRoot, chosen);
+    }
+    return chosen;
+  };
+  const confinementFor = async (repoRoot: string, sandboxPath: string, network: boolean): Promise<Confinement> => {
+    const chosen = await confinementOf(repoRoot);
+    return sandboxConfinement({ kind: chosen.kind, ...(chosen.tool ? { tool: chosen.tool } : {}), sandboxDir: sandboxPath, repoRoot, network, env: options.env });
+  };
   const routers = new Map<string, { router: ModelRouter; config: ConfigReader }>();
   const budgets = new Map<string, DeploymentBudget>();
   const routerFor = (workspaceDir: string) => {
@@ -75,15 +89,17 @@ export function createRealPorts(options: RealPortsOptions): PipelinePorts {
   // Hooks come from the user's configuration (the snapshot), run in the worktree with a scrubbed environment.
   const hookRunner = async (stage: HookStage, repoRoot: string, sandboxPath: string, deployment: Record<string, string>, signal: AbortSignal): Promise<HookRun[]> => {
     const config = configOf(repoRoot);
-    const env = hookEnvironment(options.env, deployment);
     const key = stage === 'before-deploy' ? 'hooks.beforeDeploy' : stage === 'after-deploy' ? 'hooks.afterDeploy' : 'hooks.afterShip';
     const commands = config.get<string[]>(key);
     if (!commands.length) return [];
+    const env = hookEnvironment(options.env, deployment);
+    // A hook runs in the sandbox, among the files the model wrote: confined like the tests.
+    const confinement = await confinementFor(repoRoot, sandboxPath, config.get<boolean>('hooks.network'));
     const record = (runs: HookRun[]) => {
       for (const run of runs) events.insert(deployment.DEPLOY_AGENT_DEPLOYMENT_ID!, Date.now(), 'hook.run', run);
     };
     try {
-      const runs = await runHooks({ stage, commands, cwd: sandboxPath, env, timeoutMs: config.get<number>('hooks.timeoutMs'), signal });
+      const runs = await runHooks({ stage, commands, cwd: sandboxPath, env, confinement, timeoutMs: config.get<number>('hooks.timeoutMs'), signal });
       record(runs);
       const failed = runs.filter((r) => r.exitCode !== 0);
       if (failed.length) throw new DeployAgentError('HOOK_FAILED', `${failed.length} ${stage} hook(s) failed: ${failed.map((r) => `\`${r.command}\``).join(', ')}.`, 'See the hook output in the report.');
@@ -96,19 +112,16 @@ export function createRealPorts(options: RealPortsOptions): PipelinePorts {
   };
 
   return {
-    loadRecommendation: async (file) => {
-      const loaded = await loadRecommendation(file);
-      const fitted = fitRecommendation(loaded.recommendation);
-      const warnings = fitted.omitted.length
-        ? [...loaded.warnings, `The recommendation is larger than the prompt budget (${RECOMMENDATION_PROMPT_CHARS.toLocaleString('en-US')} characters); left out: ${describeOmitted(fitted.omitted).join('; ')}.`]
-        : loaded.warnings;
-      return { recommendation: fitted.recommendation, warnings, omitted: fitted.omitted };
-    },
+    loadRecommendation: (file) => loadFittedRecommendation(file),
     runPreHooks: (repoRoot, sandbox, env, signal) => hookRunner('before-deploy', repoRoot, sandbox.path, env, signal),
     runPostHooks: (repoRoot, sandbox, env, stage, signal) => hookRunner(stage, repoRoot, sandbox.path, env, signal),
     repositoryRoot: (workspaceDir) => repositoryRootOf(workspaceDir),
     snapshotRepoState: (repoRoot) => snapshotRepoState(repoRoot),
     acquireLock: (repoRoot, deploymentId, o) => acquireRepositoryLock(repoRoot, deploymentId, o),
+    checkConfinement: async (repoRoot) => {
+      const { kind, description } = await confinementOf(repoRoot);
+      return { kind, description };
+    },
     checkCircuitBreaker: async (repoRoot, input) => checkCircuitBreaker(options.store.db, repoRoot, input, circuitSettingsFrom(configOf(repoRoot))),
     preflightModels: async (workspaceDir, signal) => {
       const { router } = routerFor(workspaceDir);
@@ -121,30 +134,8 @@ export function createRealPorts(options: RealPortsOptions): PipelinePorts {
       const ready = check.providers.find((p) => p.reachable && Object.values(p.phases).every((ph) => ph.ready)) ?? check.providers.find((p) => p.reachable)!;
       return { provider: ready.provider, model: ready.phases.implement.model };
     },
-    gatherContext: async (repoRoot, recommendation, signal, onProgress) => {
-      const context = baseContext(repoRoot, options.env, configOf(repoRoot));
-      // A sampled reading adds the trend and the latencies to the model and the git remote.
-      const sampled = options.latestMetrics?.(repoRoot);
-      if (sampled) context.metrics = { ...context.metrics, ...sampled, diskFreeBytes: sampled.diskFreeBytes ?? context.metrics?.diskFreeBytes ?? null } as MetricsReading;
-      onProgress('mapping the workspace');
-      const profile = await analyzeWorkspace(repoRoot, { store: options.store, signal });
-      context.profile = profile as unknown as Record<string, unknown>;
-      context.dataGaps = checkDataRequirements(profile, recommendation).map((gap) => gap.message);
-      onProgress('ranking integration points');
-      try {
-        const integration = await analyzeIntegration(repoRoot, profile, recommendation, { signal, tokenBudget: 4000 });
-        context.integration = {
-          integrationPoints: integration.rankedFiles.slice(0, 20).map((f) => ({ path: f.path, score: f.score, reason: f.reasons.join('; '), symbols: f.symbols })),
-          repoMap: integration.repoMap,
-          suggestedLocations: integration.suggestedLocations,
-          missingDependencies: integration.missingDependencies,
-        };
-      } catch (error) {
-        if (signal.aborted) throw error;
-        (context.warnings ??= []).push(`The integration analysis failed, so the model gets no ranked integration points: ${(error as Error).message}`);
-      }
-      return context;
-    },
+    gatherContext: (repoRoot, recommendation, signal, onProgress) =>
+      gatherDeploymentContext({ repoRoot, recommendation, store: options.store, env: options.env, config: configOf(repoRoot), signal, onProgress, ...(options.latestMetrics ? { latestMetrics: options.latestMetrics } : {}) }),
     decideStrategy: async (input) => decideStrategyForDeployment(options.store, configOf(input.repoRoot), input),
     createSandbox: (repoRoot, input) => sandboxWorktree.createSandbox(repoRoot, input),
     sandboxExists: (repoRoot, sandbox) => sandboxWorktree.sandboxExists(repoRoot, sandbox),
@@ -190,8 +181,14 @@ export function createRealPorts(options: RealPortsOptions): PipelinePorts {
         costUsd: result.usage.costUsd,
       };
     },
-    runTests: (sandbox, input) => runSandboxTests(sandbox.path, { ...input, env: options.env }),
-    runQualityGates: (sandbox, input) => runQualityGates({ sandboxDir: sandbox.path, repoRoot: input.repoRoot, gates: input.gates, filesWritten: input.filesWritten, env: options.env, timeLimitMs: input.timeLimitMs, signal: input.signal }),
+    runTests: async (sandbox, input) => {
+      const confinement = await confinementFor(input.repoRoot, sandbox.path, configOf(input.repoRoot).get<boolean>('pipeline.testNetwork'));
+      return runSandboxTests(sandbox.path, { ...input, env: options.env, confinement });
+    },
+    runQualityGates: async (sandbox, input) => {
+      const confinement = await confinementFor(input.repoRoot, sandbox.path, configOf(input.repoRoot).get<boolean>('pipeline.testNetwork'));
+      return runQualityGates({ sandboxDir: sandbox.path, repoRoot: input.repoRoot, gates: input.gates, filesWritten: input.filesWritten, env: options.env, timeLimitMs: input.timeLimitMs, signal: input.signal, confinement });
+    },
     matchErrorPattern: (output) => matchErrorPattern(output),
     // Which recovery worked for which error pattern: one `recovery` event per repair round.
     recordRecovery: (record) => {
@@ -212,6 +209,7 @@ export function createRealPorts(options: RealPortsOptions): PipelinePorts {
       return router.escalation && router.providerOrder().some((p) => p !== from.provider);
     },
     review: (repoRoot, sandbox, before) => reviewChanges(repoRoot, sandbox, before),
+    changeDiff: (sandbox, tree) => unifiedDiff(sandbox.path, sandbox.baseSha, tree),
     commit: (sandbox, input) => commitChanges(sandbox, input),
     push: (repoRoot, sandbox, signal) => pushBranch(repoRoot, sandbox, signal),
     openPullRequest: (repoRoot, input) => openPullRequest(repoRoot, input, options.env),
@@ -234,6 +232,7 @@ function phaseContext(input: PhaseInput): PhaseContext {
   const phase: PhaseContext = { recommendation: input.recommendation };
   if (context.profile) phase.profile = context.profile;
   if (Array.isArray(integration.integrationPoints)) phase.integrationPoints = integration.integrationPoints as PhaseContext['integrationPoints'];
+  if (context.choice) phase.userChoice = context.choice;
   if (typeof integration.repoMap === 'string') phase.repoMap = integration.repoMap;
   if (input.failingOutput) phase.failingOutput = input.failingOutput;
   if (input.errorPattern) phase.errorPattern = { id: input.errorPattern.id, description: input.errorPattern.explanation, suggestion: input.errorPattern.recovery };

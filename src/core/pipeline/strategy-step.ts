@@ -5,7 +5,7 @@ import { detectEnvironment } from '../strategy/environment';
 import { readMachineNow } from './context';
 import type { ContextInfo, DeployMode, StrategyChoice, StrategyLevers } from './ports';
 import type { Recommendation } from '../recommendation/types';
-import type { StrategyLevers as StrategyLeverSet, StrategyName } from '../strategy/types';
+import type { StrategyDecision, StrategyLevers as StrategyLeverSet, StrategyName } from '../strategy/types';
 
 /**
  * The pipeline's `strategy` step through src/core/strategy: environment and machine reading feed
@@ -17,6 +17,20 @@ export function decideStrategyForDeployment(
   config: { get<T>(key: string): T },
   input: { deploymentId: string; repoRoot: string; choice: StrategyChoice; mode: DeployMode; context: ContextInfo; recommendation: Recommendation },
 ): StrategyLevers {
+  const { decision, levers } = strategyDecision(store, config, input);
+  if (decision.blocked) throw new DeployAgentError('RESOURCES_CRITICAL', decision.blocked.message, 'Free what the message names, then run the deployment again.');
+  return levers;
+}
+
+/**
+ * The decision and the levers the pipeline would obey. Logged in `decisions` when a deployment id
+ * is given; without one it is a preview (the panel's, before the model runs) and nothing is written.
+ */
+export function strategyDecision(
+  store: HistoryStore,
+  config: { get<T>(key: string): T },
+  input: { deploymentId?: string; repoRoot: string; choice: StrategyChoice; mode: DeployMode; context: ContextInfo; recommendation: Recommendation },
+): { decision: StrategyDecision; levers: StrategyLevers } {
   const decision = decideForDeployment(store, {
     repoPath: input.repoRoot,
     requested: input.choice,
@@ -24,13 +38,13 @@ export function decideStrategyForDeployment(
     metrics: input.context.metrics ?? readMachineNow(input.repoRoot),
     recommendation: input.recommendation,
     successBar: config.get<number>('strategy.successBar'),
-    deploymentId: input.deploymentId,
+    ...(input.deploymentId !== undefined ? { deploymentId: input.deploymentId } : {}),
     context: { choice: input.choice, mode: input.mode },
     overrides: config.get<Partial<Record<StrategyName, Partial<StrategyLeverSet>>>>('strategy.levers'),
   });
-  if (decision.blocked) throw new DeployAgentError('RESOURCES_CRITICAL', decision.blocked.message, 'Free what the message names, then run the deployment again.');
   const { testScope, repairRounds, draftPr, timeLimitMs, testConcurrency, cpuLimit, memoryLimitMb, typecheckGate, lintGate } = decision.levers;
   // The coverage gate is a setting, not a strategy lever: 0 (the default) leaves it off.
   const coverageThreshold = config.get<number>('pipeline.coverageThreshold');
-  return { name: decision.strategy, testScope, repairRounds, draftPr, timeLimitMs, testConcurrency, cpuLimit, memoryLimitMb, typecheckGate, lintGate, ...(coverageThreshold > 0 ? { coverageThreshold } : {}), reasons: decision.reasons };
+  const levers: StrategyLevers = { name: decision.strategy, testScope, repairRounds, draftPr, timeLimitMs, testConcurrency, cpuLimit, memoryLimitMb, typecheckGate, lintGate, ...(coverageThreshold > 0 ? { coverageThreshold } : {}), reasons: decision.reasons };
+  return { decision, levers };
 }

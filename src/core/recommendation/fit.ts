@@ -1,3 +1,4 @@
+import { loadRecommendation } from './load';
 import type { Recommendation } from './types';
 
 /**
@@ -102,4 +103,22 @@ function fitList(items: readonly string[], budget: number, itemChars: number, fi
   omitted.push(...cuts);
   if (kept.length < items.length) omitted.push({ field, kept: kept.length, total: items.length, unit: 'items' });
   return { items: kept, used };
+}
+
+/**
+ * A recommendation as a deployment takes it (a file, validated by load.ts, or one already
+ * validated): fitted into the prompt budget, with a warning that says what the prompts will not carry.
+ */
+export async function loadFittedRecommendation(file: string): Promise<{ recommendation: Recommendation; warnings: string[]; omitted: OmittedPart[] }> {
+  const loaded = await loadRecommendation(file);
+  const fitted = fitWithWarning(loaded.recommendation);
+  return { ...fitted, warnings: [...loaded.warnings, ...fitted.warnings] };
+}
+
+export function fitWithWarning(recommendation: Recommendation): { recommendation: Recommendation; warnings: string[]; omitted: OmittedPart[] } {
+  const fitted = fitRecommendation(recommendation);
+  const warnings = fitted.omitted.length
+    ? [`The recommendation is larger than the prompt budget (${RECOMMENDATION_PROMPT_CHARS.toLocaleString('en-US')} characters); left out: ${describeOmitted(fitted.omitted).join('; ')}.`]
+    : [];
+  return { recommendation: fitted.recommendation, warnings, omitted: fitted.omitted };
 }

@@ -1,8 +1,12 @@
+import { execFile } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { DeployAgentError, isDeployAgentError } from '../errors';
 import { loadRecommendation, recommendationProblems } from './load';
 import type { Recommendation } from './types';
+
+const run = promisify(execFile);
 
 /**
  * The recommendations a workspace keeps for itself: `.deploy-agent/recommendations/*.json` and
@@ -11,6 +15,26 @@ import type { Recommendation } from './types';
  */
 export const RECOMMENDATION_FOLDER = '.deploy-agent/recommendations';
 export const RECOMMENDATION_GLOBS = [`${RECOMMENDATION_FOLDER}/*.json`, '**/*.recommendation.json'] as const;
+
+/**
+ * The recommendation files of a workspace inside a git repository, tracked or not (but not
+ * ignored): `git ls-files` answers in milliseconds where a walk of the tree would take long.
+ * Undefined when the folder is not in a git work tree (the caller searches another way).
+ */
+export async function findRecommendationFiles(workspaceDir: string): Promise<string[] | undefined> {
+  try {
+    const { stdout } = await run('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--', '*.recommendation.json', `${RECOMMENDATION_FOLDER}/*.json`], {
+      cwd: workspaceDir,
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    const inFolder = new RegExp(`^${RECOMMENDATION_FOLDER.replace(/[.]/g, '\\.')}/[^/]+\\.json$`);
+    // A pathspec's * also crosses folders: keep the recommendation folder's own files, and *.recommendation.json anywhere.
+    const files = [...new Set(stdout.split('\0').filter((f) => f && (f.endsWith('.recommendation.json') || inFolder.test(f))))];
+    return files.map((f) => path.join(workspaceDir, ...f.split('/')));
+  } catch {
+    return undefined;
+  }
+}
 
 export interface RecommendationFileEntry {
   /** Absolute path. */

@@ -13,6 +13,16 @@ export interface ErrorPattern {
   recovery: string;
   /** A real-looking output it must match (the tests check every one). */
   sample: string;
+  /**
+   * `release`: output of a release on a target (src/core/release), matched only when a release
+   * asks (before the general patterns), so a code deployment's matches stay as they were.
+   */
+  scope?: 'release';
+}
+
+export interface MatchOptions {
+  /** `release`: the release patterns first, then the general ones. Absent: the general ones only. */
+  scope?: 'release';
 }
 
 export interface ErrorPatternMatch {
@@ -27,14 +37,16 @@ export interface ErrorPatternMatch {
 
 export const errorPatterns: readonly ErrorPattern[] = data as ErrorPattern[];
 const compiled = errorPatterns.map((p) => ({ pattern: p, regex: new RegExp(p.regex, p.flags) }));
+const general = compiled.filter((c) => c.pattern.scope === undefined);
+const forRelease = [...compiled.filter((c) => c.pattern.scope === 'release'), ...general];
 
 /**
  * Every known pattern found in a failure's output, most specific first (the file's order:
  * compiler and framework errors before the generic ones they often also contain).
  */
-export function matchAllErrorPatterns(output: string): ErrorPatternMatch[] {
+export function matchAllErrorPatterns(output: string, options: MatchOptions = {}): ErrorPatternMatch[] {
   const matches: ErrorPatternMatch[] = [];
-  for (const { pattern, regex } of compiled) {
+  for (const { pattern, regex } of options.scope === 'release' ? forRelease : general) {
     const found = regex.exec(output);
     if (!found) continue;
     matches.push({
@@ -50,8 +62,8 @@ export function matchAllErrorPatterns(output: string): ErrorPatternMatch[] {
 }
 
 /** The most specific known pattern in the output, if any. */
-export function matchErrorPattern(output: string): ErrorPatternMatch | undefined {
-  return matchAllErrorPatterns(output)[0];
+export function matchErrorPattern(output: string, options: MatchOptions = {}): ErrorPatternMatch | undefined {
+  return matchAllErrorPatterns(output, options)[0];
 }
 
 function lineAround(text: string, index: number): string {

@@ -5,6 +5,8 @@ import { DeploymentsRepository } from '../store/deployments';
 import { EventsRepository, StepsRepository, TestRunsRepository } from '../store/steps';
 import type { HookRun, RecoveryRecord } from '../deployment/types';
 import { requirementRows, type RequirementRow } from './requirements';
+import { filesOfDiff } from './review-data';
+import { CHANGE_DIFF_EVENT, type ChangeDiffRecord, type DeploymentChoice } from '../deployment/types';
 import type { SystemImpact } from './system-impact';
 import type { GateResult } from '../testing/quality-gates';
 
@@ -35,6 +37,12 @@ export interface DeploymentReport {
   /** The strategy's type-check and lint gates (skipped ones with their reason). */
   qualityGates: Omit<GateResult, 'output'>[];
   hooks: HookRun[];
+  /** How model-written code ran (tests, gates, hooks): the confinement tool, or unconfined. */
+  confinement: { kind: string; description: string } | null;
+  /** The user's choice of integration points before the model ran (the panel's preview, or --add-file / --exclude-point). */
+  choice: DeploymentChoice | null;
+  /** The change as a unified diff, as recorded when it last passed its credential scan (null: it never did). */
+  change: { diff: string; truncated: boolean; chars: number; files: { path: string; change: string; added: number; removed: number }[] } | null;
   warnings: string[];
 }
 
@@ -107,6 +115,9 @@ export function collectReport(db: Database.Database, deploymentId: string): Depl
       return gate;
     }),
     hooks: events.list(deploymentId, 'hook.run').map((e) => e.payload as HookRun),
+    confinement: (events.latest(deploymentId, 'confinement')?.payload as DeploymentReport['confinement'] | undefined) ?? null,
+    choice: (events.latest(deploymentId, 'request')?.payload as { choice?: DeploymentChoice } | undefined)?.choice ?? null,
+    change: changeOf(events.latest(deploymentId, CHANGE_DIFF_EVENT)?.payload as ChangeDiffRecord | undefined),
     warnings: events
       .list(deploymentId, 'log')
       .map((e) => e.payload as { level?: string; message?: string })
@@ -132,4 +143,10 @@ function parseProbabilities(json: string | null): Record<string, number> | null 
   } catch {
     return null;
   }
+}
+
+function changeOf(record: ChangeDiffRecord | undefined): DeploymentReport['change'] {
+  if (!record) return null;
+  const files = filesOfDiff(record.diff, record.baseSha).map((f) => ({ path: f.path, change: f.change, added: f.added, removed: f.removed }));
+  return { diff: record.diff, truncated: record.truncated, chars: record.chars, files };
 }

@@ -40,6 +40,7 @@ export function renderReportMarkdown(r: DeploymentReport): string {
   }
 
   lines.push('', '## Tests', '');
+  if (r.confinement) lines.push(`Model-written code (tests, gates, hooks) ran ${r.confinement.kind === 'unconfined' ? '' : 'confined by '}${r.confinement.description}.`, '');
   if (!r.tests.length) lines.push('- no test run');
   r.tests.forEach((t, i) => lines.push(`- run ${i + 1}: ${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped${t.coverage !== null ? `, coverage ${t.coverage.toFixed(1)}%` : ''} (${t.command ?? t.framework ?? '?'}, ${t.durationMs ?? '—'} ms)`));
 
@@ -70,6 +71,21 @@ export function renderReportMarkdown(r: DeploymentReport): string {
       lines.push(`- ${h.stage} \`${h.command}\`: ${h.timedOut ? 'timed out' : `exit ${h.exitCode}`} (${h.durationMs} ms)`);
       if (h.output.trim()) lines.push('', '  ```', ...h.output.trim().split('\n').slice(-20).map((l) => `  ${l}`), '  ```', '');
     }
+  }
+  if (r.choice) {
+    lines.push('', '## Integration points chosen by the user', '');
+    if (r.choice.addedFiles?.length) lines.push(`- added: ${r.choice.addedFiles.map((f) => `\`${f}\``).join(', ')}`);
+    if (r.choice.excludedIntegrationPoints?.length) lines.push(`- left out: ${r.choice.excludedIntegrationPoints.map((f) => `\`${f}\``).join(', ')}`);
+  }
+  if (r.change) {
+    const added = r.change.files.reduce((n, f) => n + f.added, 0);
+    const removed = r.change.files.reduce((n, f) => n + f.removed, 0);
+    lines.push('', '## The change', '', `${r.change.files.length} file(s), +${added} −${removed}`, '', '| File | Change | + | − |', '| --- | --- | ---: | ---: |');
+    for (const f of r.change.files) lines.push(`| \`${f.path}\` | ${f.change} | ${f.added} | ${f.removed} |`);
+    // A fence longer than any run of backticks in the diff, so the diff cannot close it.
+    const fence = '`'.repeat(Math.max(3, ...[...r.change.diff.matchAll(/`+/g)].map((m) => m[0].length + 1)));
+    lines.push('', `${fence}diff`, r.change.diff.replace(/\n$/, ''), fence);
+    if (r.change.truncated) lines.push('', `(cut at ${r.change.diff.length.toLocaleString('en-US')} of ${r.change.chars.toLocaleString('en-US')} characters)`);
   }
   if (r.warnings.length) lines.push('', '## Warnings', '', ...r.warnings.map((w) => `- ${w}`));
   return lines.join('\n') + '\n';

@@ -1,9 +1,9 @@
 import Database from 'better-sqlite3';
-import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { DeployAgentError } from '../errors';
-import { findFileHolders } from './lock-holder';
 import { latestSchemaVersion, migrations, type Migration } from './migrations';
+import { databaseNotPermitted, databaseReadOnly, historyStoreError } from './store-errors';
 
 export interface HistoryStore {
   readonly db: Database.Database;
@@ -16,7 +16,7 @@ export interface HistoryStore {
 }
 
 export interface OpenStoreOptions {
-  /** How long to wait for another process's lock before giving up. */
+  /** How long to wait for another process's lock before giving up (default 30 s: `history.busyTimeoutSeconds`). */
   busyTimeoutMs?: number;
   /** Migrations to apply (tests pass a prefix to build old schemas). */
   migrations?: readonly Migration[];
@@ -24,8 +24,10 @@ export interface OpenStoreOptions {
   now?: () => Date;
 }
 
-const CORRUPT_CODES = new Set(['SQLITE_NOTADB', 'SQLITE_CORRUPT', 'SQLITE_CANTOPEN', 'SQLITE_IOERR_SHORT_READ']);
-const BUSY_CODES = new Set(['SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_BUSY_SNAPSHOT', 'SQLITE_BUSY_RECOVERY']);
+/** What only a damaged file answers. Not SQLITE_CANTOPEN: that is a permission or a path, and the file may be healthy. */
+const CORRUPT_CODES = new Set(['SQLITE_NOTADB', 'SQLITE_CORRUPT', 'SQLITE_IOERR_SHORT_READ']);
+
+export const DEFAULT_BUSY_TIMEOUT_MS = 30_000;
 
 /**
  * Opens (creating when absent) the deployment history at `file`: WAL, foreign keys, and the
@@ -35,9 +37,15 @@ const BUSY_CODES = new Set(['SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_BUSY_SNAPSHO
  */
 export function openHistoryStore(file: string, options: OpenStoreOptions = {}): HistoryStore {
   const list = options.migrations ?? migrations;
-  const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+  const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
   const absolute = path.resolve(file);
-  mkdirSync(path.dirname(absolute), { recursive: true });
+  try {
+    mkdirSync(path.dirname(absolute), { recursive: true });
+  } catch (error) {
+    throw databaseReadOnly(absolute, error, `its folder cannot be created (${(error as Error).message})`);
+  }
+  // Permissions first: a file this user may not read is not a damaged one, and must never be moved aside.
+  checkAccess(absolute);
 
   let movedAside: string | undefined;
   let db: Database.Database;
@@ -45,6 +53,8 @@ export function openHistoryStore(file: string, options: OpenStoreOptions = {}): 
     db = openAndCheck(absolute, busyTimeoutMs);
   } catch (error) {
     if (error instanceof DeployAgentError) throw error;
+    const situation = historyStoreError(error, absolute);
+    if (situation) throw situation;
     if (!isCorruption(error) || !existsSync(absolute)) throw wrapOpenError(absolute, error);
     movedAside = moveAside(absolute, (options.now ?? (() => new Date()))());
     db = openAndCheck(absolute, busyTimeoutMs);
@@ -138,25 +148,40 @@ function moveAside(file: string, now: Date): string {
   return target;
 }
 
-/** Turns SQLITE_BUSY after the busy timeout into an error that names who holds the lock. */
+/** Turns SQLITE_BUSY after the busy timeout into an error that names who holds the lock (and read-only, permission, full disk into theirs). */
 function withBusyReport<T>(file: string, run: () => T): T {
   try {
     return run();
   } catch (error) {
-    const code = (error as { code?: unknown })?.code;
-    if (typeof code === 'string' && BUSY_CODES.has(code)) {
-      const holders = findFileHolders(file);
-      const who = holders.length
-        ? holders.map((h) => `pid ${h.pid} (${h.command})`).join(', ')
-        : 'another process';
-      throw new DeployAgentError(
-        'DB_LOCKED',
-        `The history database at ${file} is locked by ${who}.`,
-        'Wait for that process to finish or stop it, then try again.',
-        { cause: error, details: { path: file, holders } },
-      );
+    throw historyStoreError(error, file) ?? error;
+  }
+}
+
+/**
+ * Whether this user may use the database file (and its folder, where SQLite keeps the write-ahead
+ * log): refused with what to do, before SQLite reports the same as a file it "cannot open".
+ */
+function checkAccess(file: string): void {
+  const denied = (mode: number, target: string) => {
+    try {
+      accessSync(target, mode);
+      return false;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      return code === 'EACCES' || code === 'EPERM' || code === 'EROFS';
     }
-    throw error;
+  };
+  const folder = path.dirname(file);
+  if (existsSync(file)) {
+    if (denied(constants.R_OK, file)) throw databaseNotPermitted(file);
+    if (denied(constants.W_OK, file)) throw databaseReadOnly(file, undefined, 'this user may read the file but not write it');
+    for (const companion of [`${file}-wal`, `${file}-shm`]) {
+      if (existsSync(companion) && denied(constants.W_OK, companion)) throw databaseReadOnly(file, undefined, `this user may not write ${companion} beside it`);
+    }
+    // The -wal and -shm files beside it are created in the folder when they are missing.
+    if (!existsSync(`${file}-wal`) && denied(constants.W_OK, folder)) throw databaseReadOnly(file, undefined, `this user may not write in its folder ${folder}`);
+  } else if (denied(constants.W_OK, folder)) {
+    throw databaseReadOnly(file, undefined, `this user may not create files in ${folder}`);
   }
 }
 

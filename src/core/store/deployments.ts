@@ -1,6 +1,10 @@
 import type Database from 'better-sqlite3';
 
-export type DeploymentStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'rolled_back' | 'interrupted';
+/** A code deployment (a recommendation turned into a tested change) or a release (the application put onto a target). */
+export type DeploymentKind = 'code' | 'release';
+
+/** `awaiting-review`: a review-mode deployment paused after its tests and gates passed, sandbox kept, until it is shipped or discarded. */
+export type DeploymentStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'rolled_back' | 'interrupted' | 'awaiting-review';
 
 export interface DeploymentRow {
   id: string;
@@ -21,6 +25,9 @@ export interface DeploymentRow {
   durationMs: number | null;
   errorCode: string | null;
   errorMessage: string | null;
+  kind: DeploymentKind;
+  /** The release target's name; null for a code deployment. */
+  target: string | null;
 }
 
 export type NewDeployment = Pick<DeploymentRow, 'id' | 'repoPath' | 'title' | 'createdAt'> & Partial<Omit<DeploymentRow, 'id' | 'repoPath' | 'title' | 'createdAt'>>;
@@ -44,25 +51,31 @@ const COLUMNS: Record<keyof DeploymentRow, string> = {
   durationMs: 'duration_ms',
   errorCode: 'error_code',
   errorMessage: 'error_message',
+  kind: 'kind',
+  target: 'target',
 };
+
+const CODE_KEYS = (Object.keys(COLUMNS) as (keyof DeploymentRow)[]).filter((k) => k !== 'kind' && k !== 'target');
+
+function insertSql(keys: (keyof DeploymentRow)[]): string {
+  return `INSERT INTO deployments (${keys.map((k) => COLUMNS[k]).join(', ')}) VALUES (${keys.map((k) => `@${k}`).join(', ')})`;
+}
 
 const SELECT = `SELECT ${Object.entries(COLUMNS).map(([key, column]) => `${column} AS ${key}`).join(', ')} FROM deployments`;
 
 /** The deployments table: one row per deployment, from request to outcome. */
 export class DeploymentsRepository {
   private readonly insertStatement: Database.Statement;
-  private readonly getStatement: Database.Statement;
+  private insertReleaseStatement: Database.Statement | undefined;
+  private getStatement: Database.Statement | undefined;
 
   constructor(private readonly db: Database.Database) {
-    const keys = Object.keys(COLUMNS) as (keyof DeploymentRow)[];
-    this.insertStatement = db.prepare(
-      `INSERT INTO deployments (${keys.map((k) => COLUMNS[k]).join(', ')}) VALUES (${keys.map((k) => `@${k}`).join(', ')})`,
-    );
-    this.getStatement = db.prepare(`${SELECT} WHERE id = ?`);
+    // A code deployment leaves kind and target to their column defaults (so rows can still be written to a schema before migration 9, as tests of upgrades do).
+    this.insertStatement = db.prepare(insertSql(CODE_KEYS));
   }
 
   insert(row: NewDeployment): void {
-    this.insertStatement.run(withDefaults(row));
+    this.statementFor(row).run(withDefaults(row));
   }
 
   /** Inserts many rows in one transaction (history import, benchmarks). */
@@ -70,15 +83,20 @@ export class DeploymentsRepository {
     let count = 0;
     this.db.transaction(() => {
       for (const row of rows) {
-        this.insertStatement.run(withDefaults(row));
+        this.statementFor(row).run(withDefaults(row));
         count++;
       }
     })();
     return count;
   }
 
+  private statementFor(row: NewDeployment): Database.Statement {
+    if ((row.kind ?? 'code') === 'code' && (row.target ?? null) === null) return this.insertStatement;
+    return (this.insertReleaseStatement ??= this.db.prepare(insertSql(Object.keys(COLUMNS) as (keyof DeploymentRow)[])));
+  }
+
   get(id: string): DeploymentRow | undefined {
-    return this.getStatement.get(id) as DeploymentRow | undefined;
+    return (this.getStatement ??= this.db.prepare(`${SELECT} WHERE id = ?`)).get(id) as DeploymentRow | undefined;
   }
 
   update(id: string, changes: Partial<Omit<DeploymentRow, 'id'>>): void {
@@ -88,11 +106,17 @@ export class DeploymentsRepository {
     this.db.prepare(`UPDATE deployments SET ${assignments} WHERE id = @id`).run({ ...changes, id });
   }
 
-  list(options: { repoPath?: string; limit?: number } = {}): DeploymentRow[] {
-    const where = options.repoPath ? 'WHERE repo_path = @repoPath' : '';
+  /** Moves the deployment from status `from` to `to` in one statement; false when it was not in `from` (another process took it first). */
+  claim(id: string, from: DeploymentStatus, to: DeploymentStatus): boolean {
+    return this.db.prepare(`UPDATE deployments SET status = ? WHERE id = ? AND status = ?`).run(to, id, from).changes === 1;
+  }
+
+  list(options: { repoPath?: string; limit?: number; kind?: DeploymentKind; target?: string } = {}): DeploymentRow[] {
+    const conditions = [options.repoPath ? 'repo_path = @repoPath' : '', options.kind ? 'kind = @kind' : '', options.target ? 'target = @target' : ''].filter(Boolean);
+    const where = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
     return this.db
-      .prepare(`${SELECT} ${where} ORDER BY created_at DESC LIMIT @limit`)
-      .all({ repoPath: options.repoPath, limit: options.limit ?? 50 }) as DeploymentRow[];
+      .prepare(`${SELECT} ${where} ORDER BY created_at DESC, rowid DESC LIMIT @limit`)
+      .all({ repoPath: options.repoPath, kind: options.kind, target: options.target, limit: options.limit ?? 50 }) as DeploymentRow[];
   }
 
   /** Success rate per (environment, strategy) over finished deployments. */
@@ -127,6 +151,8 @@ function withDefaults(row: NewDeployment): DeploymentRow {
     durationMs: null,
     errorCode: null,
     errorMessage: null,
+    kind: 'code',
+    target: null,
     ...row,
   };
 }

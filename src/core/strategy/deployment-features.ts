@@ -16,6 +16,8 @@ export const ENVIRONMENT_CODES: Readonly<Record<string, number>> = { development
 export const STRATEGY_CODES: Readonly<Record<StrategyName, number>> = { aggressive: 0, balanced: 1, conservative: 2 };
 export const CATEGORY_CODES: Readonly<Record<string, number>> = {
   feature: 0, refactor: 1, test: 2, fix: 3, 'deployment-config': 4, ci: 5, documentation: 6, performance: 7, security: 8, dependency: 9, other: 10,
+  /** A release of the application to a target (src/core/release), not a recommendation. */
+  release: 11,
 };
 
 export const BASE_FEATURE_NAMES = [

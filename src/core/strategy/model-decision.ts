@@ -4,7 +4,7 @@ import { decideStrategy, DEFAULT_SUCCESS_BAR, type ModelPrediction } from './dec
 import { loadLatestModel } from './model-store';
 import { predictSuccess } from './outcome-model';
 import { COST_ORDER } from './strategies';
-import { candidateRows, countHistoryBuilds, countOutcomes } from './training-data';
+import { candidateRows, countHistoryBuilds, countOutcomes, type CandidateInput } from './training-data';
 import type { EnvironmentDetection, MetricsReading, StrategyDecision, StrategyLevers, StrategyName, StrategyRequest } from './types';
 
 export interface DecideForDeploymentInput {
@@ -13,6 +13,9 @@ export interface DecideForDeploymentInput {
   environment: EnvironmentDetection;
   metrics: MetricsReading;
   recommendation?: Recommendation | null;
+  /** For a deployment without a recommendation (a release): its pattern's category and known-before figures. */
+  category?: string;
+  features?: CandidateInput['features'];
   /** The `strategy.successBar` setting (default 0.7). */
   successBar?: number;
   overrides?: Partial<Record<StrategyName, Partial<StrategyLevers>>>;
@@ -38,6 +41,8 @@ export function decideForDeployment(store: HistoryStore, input: DecideForDeploym
     cpuLoadPercent: input.metrics.cpuLoadPercent,
     memoryUsedPercent: input.metrics.memoryUsedPercent,
     recommendation: input.recommendation,
+    category: input.category,
+    features: input.features,
     now,
   });
 

@@ -172,6 +172,10 @@ export interface CandidateInput {
   cpuLoadPercent?: number | null;
   memoryUsedPercent?: number | null;
   recommendation?: Recommendation | null;
+  /** A deployment without a recommendation (a release: src/core/release/strategy.ts) names its pattern's category here. */
+  category?: string;
+  /** Known-before figures the deployment has that a recommendation would otherwise give (a release's change size and hosts). */
+  features?: Partial<Omit<BaseFeatures, 'strategy'>>;
   now: number;
 }
 
@@ -198,9 +202,9 @@ export function candidateRows(db: Database.Database, input: CandidateInput): { b
   const rows = {} as Record<StrategyName, number[]>;
   let base: BaseFeatures | undefined;
   for (const strategy of COST_ORDER) {
-    const candidate = { ts: input.now, failed: false, group: patternKey({ environment: input.environment, strategy, category: input.recommendation?.category }) };
+    const candidate = { ts: input.now, failed: false, group: patternKey({ environment: input.environment, strategy, category: input.category ?? input.recommendation?.category }) };
     const history = computeHistoryFeatures([...past, candidate]);
-    base = deploymentBaseFeatures({ ...input, testCount: testRun?.n ?? UNKNOWN, strategy });
+    base = { ...deploymentBaseFeatures({ ...input, testCount: testRun?.n ?? UNKNOWN, strategy }), ...input.features };
     rows[strategy] = featureVector(base, history[history.length - 1]!);
   }
   const { strategy: _omit, ...rest } = base!;

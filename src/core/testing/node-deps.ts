@@ -1,5 +1,6 @@
 import { existsSync, lstatSync, readFileSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
+import type { Confinement } from '../confinement';
 import { DeployAgentError } from '../errors';
 import { runProcess } from './run-process';
 import { findExecutable } from './tools';
@@ -51,6 +52,8 @@ export async function prepareNodeDependencies(input: {
   env: NodeJS.ProcessEnv;
   signal?: AbortSignal;
   timeLimitMs: number;
+  /** The install runs the project's (and its dependencies') install scripts: model-written code, confined. */
+  confinement?: Confinement;
   onProgress?(message: string): void;
 }): Promise<PreparedDependencies> {
   const started = performance.now();
@@ -100,7 +103,7 @@ export async function prepareNodeDependencies(input: {
   let last = '';
   for (const args of attempts) {
     input.onProgress?.(`installing dependencies: ${pm} ${args.join(' ')}`);
-    const result = await runProcess({ command: binary, args, cwd, env: { ...input.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' }, timeLimitMs: input.timeLimitMs, ...(input.signal ? { signal: input.signal } : {}) });
+    const result = await runProcess({ command: binary, args, cwd, env: { ...input.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' }, timeLimitMs: input.timeLimitMs, ...(input.signal ? { signal: input.signal } : {}), ...(input.confinement ? { confinement: input.confinement } : {}) });
     if (result.timedOut) throw new DeployAgentError('DEPENDENCY_INSTALL_TIMEOUT', `\`${pm} ${args.join(' ')}\` did not finish within ${Math.round(input.timeLimitMs / 1000)} s.`, `Install the dependencies in your repository once (\`${pm} install\`) so the sandbox can link them, then deploy again.`, { details: { output: result.output.slice(-4000) } });
     if (result.code === 0) return done(`installed with ${pm} ${args.join(' ')}`);
     last = result.output;

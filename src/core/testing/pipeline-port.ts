@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
+import type { Confinement } from '../confinement';
 import type { ContextInfo, StrategyLevers } from '../deployment/types';
 import { runTests } from './run-tests';
 import type { RunTestsResult } from './types';
@@ -11,7 +12,7 @@ import type { RunTestsResult } from './types';
  */
 export function runSandboxTests(
   sandboxPath: string,
-  input: { context: ContextInfo; levers: StrategyLevers; filesWritten: string[]; signal: AbortSignal; env: NodeJS.ProcessEnv },
+  input: { context: ContextInfo; levers: StrategyLevers; filesWritten: string[]; signal: AbortSignal; env: NodeJS.ProcessEnv; confinement?: Confinement },
 ): Promise<RunTestsResult> {
   const { levers } = input;
   const repoRoot = repositoryOf(sandboxPath, input.context);
@@ -30,6 +31,7 @@ export function runSandboxTests(
     coverage: levers.coverageThreshold !== undefined && levers.coverageThreshold > 0,
     env: input.env,
     signal: input.signal,
+    ...(input.confinement ? { confinement: input.confinement } : {}),
   });
 }
 

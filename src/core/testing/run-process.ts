@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { confineCommand, type Confinement } from '../confinement';
 import { canReadProcesses, listProcesses, treeOf } from './process-tree';
 
 /**
@@ -19,6 +20,8 @@ export interface ProcessRequest {
   outputCap?: number;
   /** Also keep the whole stdout (up to 256 MB), for a parser reading a machine-readable stream. */
   keepStdout?: boolean;
+  /** Runs the command confined (src/core/confinement): model-written code always is. */
+  confinement?: Confinement;
 }
 
 export interface ProcessResult {
@@ -51,7 +54,10 @@ export function runProcess(request: ProcessRequest): Promise<ProcessResult> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
     if (request.signal?.aborted) return reject(abortError());
-    const child = spawn(request.command, request.args, { cwd: request.cwd, env: request.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const line = { command: request.command, args: request.args, cwd: request.cwd, env: request.env };
+    const wrapped = request.confinement ? confineCommand(request.confinement, line) : { ...line, cleanup: () => undefined };
+    // detached: its own process group (the confinement keeps it), so a limit kills all of it.
+    const child = spawn(wrapped.command, wrapped.args, { cwd: request.cwd, env: wrapped.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     // pid -> start time of every process seen in the tree (a setsid'd grandchild leaves the group).
     const seen = new Map<number, number>();
     let timedOut = false;
@@ -123,6 +129,7 @@ export function runProcess(request: ProcessRequest): Promise<ProcessResult> {
     const finish = (code: number | null, signal: NodeJS.Signals | null) => {
       if (settled) return;
       settled = true;
+      wrapped.cleanup();
       clearTimeout(timer);
       if (sampler) clearInterval(sampler);
       request.signal?.removeEventListener('abort', onAbort);
@@ -143,6 +150,7 @@ export function runProcess(request: ProcessRequest): Promise<ProcessResult> {
     child.on('error', (error) => {
       if (settled) return;
       settled = true;
+      wrapped.cleanup();
       clearTimeout(timer);
       if (sampler) clearInterval(sampler);
       request.signal?.removeEventListener('abort', onAbort);

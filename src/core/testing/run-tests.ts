@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { describeConfinement, widen } from '../confinement';
 import { isDeployAgentError } from '../errors';
 import { chooseFramework } from './detect';
 import { testEnv } from './env';
@@ -45,6 +46,9 @@ export async function runTests(request: RunTestsRequest): Promise<RunTestsResult
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'deploy-agent-tests-'));
   const notes: string[] = [`framework ${choice.id} (${choice.source === 'profile' ? `project profile, confidence ${choice.confidence}` : choice.source === 'files' ? 'detected from the files' : 'requested'})${choice.projectPath === '.' ? '' : ` in ${choice.projectPath}`}`];
   if (selection.note) notes.push(selection.note);
+  // The run's scratch folder (reports, coverage, caches) is written by the confined tools too.
+  const confinement = request.confinement ? widen(request.confinement, { writable: [scratch] }) : undefined;
+  if (confinement) notes.push(`confinement: ${describeConfinement(confinement)}`);
   let deps: PreparedDependencies | undefined;
   let untracked: Set<string> | undefined;
   let byproducts: string[] = [];
@@ -58,6 +62,8 @@ export async function runTests(request: RunTestsRequest): Promise<RunTestsResult
         env,
         ...(request.signal ? { signal: request.signal } : {}),
         timeLimitMs: request.installTimeLimitMs ?? DEFAULT_INSTALL_LIMIT_MS,
+        // An install needs the registry; it runs confined all the same (install scripts are code too).
+        ...(confinement ? { confinement: widen(confinement, { network: true }) } : {}),
         ...(request.onProgress ? { onProgress: request.onProgress } : {}),
       });
       notes.push(`dependencies: ${deps.how} (${deps.setupMs} ms)`);
@@ -72,6 +78,7 @@ export async function runTests(request: RunTestsRequest): Promise<RunTestsResult
       workers: workersFor(request.limits),
       ...(request.limits.memoryLimitMb ? { memoryLimitMb: request.limits.memoryLimitMb } : {}),
       env,
+      ...(confinement ? { confinement } : {}),
     });
     untracked = untrackedFiles(request.dir);
     byproducts = absentByproducts(projectDir, plan.byproducts);
@@ -86,6 +93,7 @@ export async function runTests(request: RunTestsRequest): Promise<RunTestsResult
       ...(request.limits.memoryLimitMb ? { memoryLimitMb: request.limits.memoryLimitMb } : {}),
       ...(request.signal ? { signal: request.signal } : {}),
       ...(plan.wholeStdout ? { keepStdout: true } : {}),
+      ...(confinement ? { confinement } : {}),
     });
     const removed = removeByproducts(projectDir, byproducts);
     byproducts = [];

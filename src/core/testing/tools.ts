@@ -3,6 +3,8 @@ import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import type { Confinement } from '../confinement';
+import { runProcess } from './run-process';
 
 /** Finding the programs a test run needs: on PATH, in node_modules, in a virtualenv. */
 const execFileAsync = promisify(execFile);
@@ -98,8 +100,15 @@ export function toolchainDirs(): string[] {
   return [path.join(os.homedir(), '.cargo', 'bin'), '/usr/local/go/bin', '/usr/lib/go/bin', path.join(os.homedir(), 'go', 'bin'), '/opt/homebrew/bin', '/usr/local/bin'];
 }
 
-/** Runs a short probe (`python -c "import pytest"`), true when it exits 0. */
-export async function probe(command: string, args: string[], env: NodeJS.ProcessEnv, cwd?: string): Promise<boolean> {
+/**
+ * Runs a short probe (`python -c "import pytest"`), true when it exits 0. With a confinement it
+ * runs confined: the program may be one a test run put into the sandbox (a virtualenv's python).
+ */
+export async function probe(command: string, args: string[], env: NodeJS.ProcessEnv, cwd?: string, confinement?: Confinement): Promise<boolean> {
+  if (confinement) {
+    const result = await runProcess({ command, args, cwd: cwd ?? process.cwd(), env, timeLimitMs: 20_000, confinement }).catch(() => undefined);
+    return result?.code === 0;
+  }
   try {
     await execFileAsync(command, args, { env, cwd, timeout: 20_000 });
     return true;

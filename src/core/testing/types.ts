@@ -1,3 +1,4 @@
+import type { Confinement } from '../confinement';
 import type { TestRunOutcome } from '../deployment/types';
 
 /** The test frameworks the runner drives, by the names the project profile uses. */
@@ -47,6 +48,8 @@ export interface RunTestsRequest {
   coverage?: boolean;
   env?: NodeJS.ProcessEnv;
   signal?: AbortSignal;
+  /** How model-written code runs (src/core/confinement); without it, unconfined (callers that run trusted code only). */
+  confinement?: Confinement;
   /** Time limit of a dependency install (default 10 minutes). */
   installTimeLimitMs?: number;
   onProgress?(message: string): void;

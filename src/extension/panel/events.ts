@@ -2,6 +2,8 @@
 // the history's events table when a deployment is reopened (streamed model output is not kept
 // there; the report's transcript has it).
 import { STEP_TITLES, type PipelineEvent, type StepName } from '../../core/deployment/events';
+import { planFor } from '../../core/pipeline/plan';
+import type { DeployMode } from '../../core/pipeline/ports';
 import type { HistoryStore } from '../../core/store/database';
 import { EventsRepository } from '../../core/store/steps';
 import type { LiveEvent } from '../../protocol/panel';
@@ -33,6 +35,11 @@ export function recordedEvents(store: HistoryStore, deploymentId: string): LiveE
     .map((row) => ({ ...(row.payload as object), type: row.type, deploymentId, ts: row.ts }) as LiveEvent);
 }
 
-export function planSteps(names: readonly StepName[]): { name: string; title: string }[] {
+/**
+ * The steps the panel lists for a deployment of `mode`: its plan and the closing `learn`; a review
+ * also lists the steps a ship may add (the panel shows those once they run).
+ */
+export function displayPlan(mode: DeployMode): { name: string; title: string }[] {
+  const names: StepName[] = [...(mode === 'review' ? planFor('full-pr', { fromReview: true }) : planFor(mode)), 'learn'];
   return names.map((name) => ({ name, title: STEP_TITLES[name] }));
 }

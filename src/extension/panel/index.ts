@@ -3,19 +3,24 @@
 import * as vscode from 'vscode';
 import path from 'node:path';
 import { resolveConfig } from '../../core/config/resolve';
+import type { PipelineEventBus } from '../../core/pipeline/events';
+import type { StrategyChoice } from '../../core/pipeline/ports';
 import type { HistoryStore } from '../../core/store/database';
 import { DeploymentsRepository } from '../../core/store/deployments';
 import type { MetricsReading } from '../../core/strategy/types';
 import type { PanelAction, PanelState } from '../../protocol/panel';
 import { explicitEditorSettings } from '../editor-settings';
 import { githubToken } from '../orchestrator';
-import { DeploymentPanel } from './panel';
+import { registerGitContent } from './git-content';
+import { DeploymentPanel, type PanelDeps } from './panel';
 import { DeploymentRuns } from './runs';
 
 export interface PanelControllerDeps {
   context: vscode.ExtensionContext;
   output: vscode.LogOutputChannel;
   openStore(): HistoryStore;
+  /** The extension's shared bus: the panel's deployments show in the sidebar and the status bar too. */
+  events?: PipelineEventBus;
   latestMetrics?(repoRoot: string): MetricsReading | undefined;
 }
 
@@ -26,6 +31,8 @@ export interface PanelController {
   restore(webviewPanel: vscode.WebviewPanel, state: PanelState | undefined): void;
   /** "Deploy Agent: Open Deployment": pick one from the history and show it in the panel. */
   pickDeployment(): Promise<string | undefined>;
+  /** Shows deployment `id` in the panel (the sidebar's Open). */
+  openDeployment(id: string): string;
   readonly runs: DeploymentRuns;
   /** The open panel, if any (tests). */
   current(): DeploymentPanel | undefined;
@@ -33,18 +40,23 @@ export interface PanelController {
 
 export function createPanelController(deps: PanelControllerDeps): PanelController {
   const { context, output } = deps;
-  const runs = new DeploymentRuns({ openStore: deps.openStore, secrets: context.secrets, output, ...(deps.latestMetrics ? { latestMetrics: deps.latestMetrics } : {}) });
+  const runs = new DeploymentRuns({ openStore: deps.openStore, secrets: context.secrets, output, ...(deps.events ? { events: deps.events } : {}), ...(deps.latestMetrics ? { latestMetrics: deps.latestMetrics } : {}) });
   let panel: DeploymentPanel | undefined;
   const folder = () => vscode.workspace.workspaceFolders?.[0];
+  const config = (dir: string) => resolveConfig({ workspaceDir: dir, editor: explicitEditorSettings() });
+  registerGitContent(context);
 
-  const panelDeps = {
+  const panelDeps: PanelDeps = {
     extensionUri: context.extensionUri,
     output,
     openStore: deps.openStore,
     runs,
+    secrets: context.secrets,
     folder,
-    strategy: (dir: string) => resolveConfig({ workspaceDir: dir, editor: explicitEditorSettings() }).get<string>('pipeline.strategy'),
-    runAction: (action: PanelAction, where: { file?: string; panel: DeploymentPanel }) => runAction(action, where, output),
+    config,
+    strategy: (dir) => config(dir).get<StrategyChoice>('pipeline.strategy'),
+    ...(deps.latestMetrics ? { latestMetrics: deps.latestMetrics } : {}),
+    runAction: (action, where) => runAction(action, where, output),
   };
   const adopt = (created: DeploymentPanel): DeploymentPanel => {
     panel = created;
@@ -66,6 +78,10 @@ export function createPanelController(deps: PanelControllerDeps): PanelControlle
       if (panel && !panel.disposed) panel.dispose();
       adopt(new DeploymentPanel(webviewPanel, panelDeps));
       output.info(`Deploy Agent panel restored${state?.deploymentId ? ` with deployment ${state.deploymentId}` : ''}.`);
+    },
+    openDeployment(id) {
+      this.open({ deploymentId: id });
+      return id;
     },
     async pickDeployment() {
       const rows = new DeploymentsRepository(deps.openStore().db).list({ limit: 200 });

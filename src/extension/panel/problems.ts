@@ -39,7 +39,7 @@ function forCode(error: ErrorLike): { hint?: string; actions: PanelAction[] } {
       return { actions: [{ id: 'openFolder', label: 'Open Folder…' }] };
     case 'GITHUB_TOKEN_MISSING':
     case 'GITHUB_SIGN_IN_REQUIRED':
-      return { hint: 'Sign in to GitHub in VS Code (or set GITHUB_TOKEN in the environment VS Code starts with), then push again. The commit stays on its local branch.', actions: [SIGN_IN] };
+      return { hint: 'Sign in to GitHub in VS Code (or start VS Code with GITHUB_TOKEN or GH_TOKEN set), then push again. The commit stays on its local branch.', actions: [SIGN_IN] };
     case 'GITHUB_UNAUTHORIZED':
       return { hint: 'GitHub refused the token. Sign in to GitHub again (or fix GITHUB_TOKEN), then push again; the commit stays on its local branch.', actions: [SIGN_IN] };
     case 'NO_REMOTE':

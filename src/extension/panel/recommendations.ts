@@ -2,7 +2,7 @@
 // reads and validates them and says how each one's last deployment went.
 import * as vscode from 'vscode';
 import { RECOMMENDATION_CATEGORIES, recommendationProblems } from '../../core/recommendation/load';
-import { describeRecommendationFiles, RECOMMENDATION_GLOBS, saveRecommendation } from '../../core/recommendation/workspace';
+import { describeRecommendationFiles, findRecommendationFiles, RECOMMENDATION_GLOBS, saveRecommendation } from '../../core/recommendation/workspace';
 import type { HistoryStore } from '../../core/store/database';
 import { DeploymentsRepository } from '../../core/store/deployments';
 import { lastDeploymentsOf } from '../../core/store/recommendation-status';
@@ -14,11 +14,11 @@ const MAX_FILES = 500;
 export async function listRecommendations(folder: vscode.WorkspaceFolder | undefined, store: HistoryStore | undefined, preselect?: string): Promise<RecommendationsView> {
   if (!folder) return { workspace: null, items: [], categories: [...RECOMMENDATION_CATEGORIES], awaitingReview: [] };
   const dir = folder.uri.fsPath;
-  const uris = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, `{${RECOMMENDATION_GLOBS.join(',')}}`), '**/node_modules/**', MAX_FILES);
-  const entries = await describeRecommendationFiles(
-    dir,
-    uris.filter((u) => u.scheme === 'file').map((u) => u.fsPath),
-  );
+  // git knows the files at once; outside a git repository VS Code's search finds them.
+  const files =
+    (await findRecommendationFiles(dir)) ??
+    (await vscode.workspace.findFiles(new vscode.RelativePattern(folder, `{${RECOMMENDATION_GLOBS.join(',')}}`), '**/node_modules/**', MAX_FILES)).filter((u) => u.scheme === 'file').map((u) => u.fsPath);
+  const entries = await describeRecommendationFiles(dir, files.slice(0, MAX_FILES));
   const last = store ? lastDeploymentsOf(store.db, [dir], entries.map((e) => e.file)) : new Map();
   const items: RecommendationItem[] = entries.map((e) => {
     const previous = last.get(e.file);

@@ -1,19 +1,24 @@
-// The deployments this window runs for the panel: started, followed (every core event forwarded
-// to the panel and kept for a panel that opens later), cancelled. The panel may close and reopen
-// while one runs; the work itself is core's Orchestrator.
+// The deployments this window runs for the panel: started (in review mode), continued (ship,
+// discard, run the tests again), followed (every core event forwarded to the panel, to the
+// extension's shared bus for the sidebar and status bar, and kept for a panel that opens later),
+// cancelled. The panel may close and reopen while one runs; the work itself is core's Orchestrator.
 import type * as vscode from 'vscode';
-import type { DeploymentOutcome } from '../../core/pipeline/orchestrator';
-import type { DeployMode } from '../../core/pipeline/ports';
+import { DeployAgentError } from '../../core/errors';
+import type { PipelineEventBus } from '../../core/pipeline/events';
+import type { DeploymentOutcome, Orchestrator, ReviewCheckOutcome } from '../../core/pipeline/orchestrator';
+import type { DeployMode, StrategyChoice } from '../../core/pipeline/ports';
 import type { HistoryStore } from '../../core/store/database';
 import type { MetricsReading } from '../../core/strategy/types';
-import type { DeploymentChoiceView, DeploymentHeader, LiveEvent } from '../../protocol/panel';
+import type { DeploymentChoiceView, DeploymentHeader, LiveEvent, ShipAction } from '../../protocol/panel';
 import { createOrchestrator } from '../orchestrator';
-import { planSteps, toLiveEvent } from './events';
+import { displayPlan, toLiveEvent } from './events';
 
 export interface RunsDeps {
   openStore(): HistoryStore;
   secrets: vscode.SecretStorage;
   output: vscode.LogOutputChannel;
+  /** The extension's shared bus (the sidebar and the status bar follow every deployment on it). */
+  events?: PipelineEventBus;
   latestMetrics?(repoRoot: string): MetricsReading | undefined;
 }
 
@@ -21,15 +26,16 @@ interface Run {
   header: DeploymentHeader;
   events: LiveEvent[];
   controller: AbortController;
-  done: Promise<DeploymentOutcome>;
   live: boolean;
 }
 
-/** The panel's deployments stop for review (the CLI's `pipeline.mode` does not apply to the panel). */
-export const PANEL_MODE: DeployMode = 'dry-run';
+/** The panel's deployments stop for review before anything is committed (`pipeline.mode` rules the CLI, not the panel). */
+export const PANEL_MODE: DeployMode = 'review';
 
 /** What the panel keeps of one phase's streamed output (the report's transcript has all of it). */
 const OUTPUT_KEPT = 200_000;
+
+export type ContinueOutcome = { action: 'retest'; outcome: ReviewCheckOutcome } | { action: Exclude<ShipAction, 'retest'>; outcome: DeploymentOutcome };
 
 export class DeploymentRuns {
   private readonly runs = new Map<string, Run>();
@@ -43,44 +49,58 @@ export class DeploymentRuns {
     return { dispose: () => this.listeners.delete(listener) };
   }
 
-  /** Starts a deployment of `file` and returns at once (its header); `done` resolves when it has ended. */
-  async start(input: { workspaceDir: string; file: string; title: string; choice: DeploymentChoiceView; forceReason?: string; strategy: string }): Promise<{ header: DeploymentHeader; done: Promise<DeploymentOutcome> }> {
-    const [{ newDeploymentId }, { planFor }] = await Promise.all([import('../../core/pipeline/orchestrator'), import('../../core/pipeline/plan')]);
+  /** Starts a deployment of `file` in review mode and returns at once (its header); `done` resolves when it has stopped. */
+  async start(input: { workspaceDir: string; file: string; title: string; choice: DeploymentChoiceView; forceReason?: string; strategy: StrategyChoice }): Promise<{ header: DeploymentHeader; done: Promise<DeploymentOutcome> }> {
+    const { newDeploymentId } = await import('../../core/pipeline/orchestrator');
     const id = newDeploymentId();
-    const store = this.deps.openStore();
-    const orchestrator = await createOrchestrator({ store, secrets: this.deps.secrets, newId: () => id, ...(this.deps.latestMetrics ? { latestMetrics: this.deps.latestMetrics } : {}) });
-    const header: DeploymentHeader = {
-      id,
-      title: input.title,
-      file: input.file,
-      mode: PANEL_MODE,
-      status: 'running',
-      plan: planSteps(planFor(PANEL_MODE)),
-      createdAt: Date.now(),
-      choice: input.choice,
-    };
-    const controller = new AbortController();
-    const run: Run = { header, events: [], controller, done: undefined as unknown as Promise<DeploymentOutcome>, live: true };
-    this.runs.set(id, run);
-    const detach = orchestrator.events.on((event) => this.record(run, toLiveEvent(event)));
-    run.done = orchestrator
+    const header: DeploymentHeader = { id, title: input.title, file: input.file, mode: PANEL_MODE, status: 'running', plan: displayPlan(PANEL_MODE), createdAt: Date.now(), choice: input.choice };
+    const run = this.track(header);
+    const orchestrator = await this.orchestrator(run, { newId: () => id });
+    const choice = { ...(input.choice.excludedIntegrationPoints.length ? { excludedIntegrationPoints: input.choice.excludedIntegrationPoints } : {}), ...(input.choice.addedFiles.length ? { addedFiles: input.choice.addedFiles } : {}) };
+    const done = orchestrator
       .deploy(
         {
           recommendationFile: input.file,
           workspaceDir: input.workspaceDir,
           mode: PANEL_MODE,
-          strategy: input.strategy as never,
+          strategy: input.strategy,
           keepWorktree: false,
           wait: false,
+          ...(Object.keys(choice).length ? { choice } : {}),
           ...(input.forceReason ? { forceReason: input.forceReason } : {}),
         },
-        controller.signal,
+        run.controller.signal,
       )
-      .finally(() => {
-        detach();
-        run.live = false;
-      });
-    return { header, done: run.done };
+      .finally(() => (run.live = false));
+    return { header, done };
+  }
+
+  /**
+   * Continues a deployment that waits for review: commit (`local-commit`), push and open the
+   * pull request (`full-pr`, also after a local commit), discard, or run the tests again.
+   * `header` and `events` are what the panel shows of it so far; the steps that run are added live.
+   */
+  async continue(header: DeploymentHeader, events: LiveEvent[], action: ShipAction): Promise<ContinueOutcome> {
+    if (this.runs.get(header.id)?.live) {
+      throw new DeployAgentError('DEPLOYMENT_BUSY', `Deployment ${header.id} is busy in this window.`, 'Wait for what it is doing to end, then try again.');
+    }
+    const run = this.track({ ...header, status: 'running' }, [...events]);
+    const orchestrator = await this.orchestrator(run, { github: action === 'pull-request' });
+    const signal = run.controller.signal;
+    try {
+      switch (action) {
+        case 'commit':
+          return { action, outcome: await orchestrator.ship(header.id, 'local-commit', signal) };
+        case 'pull-request':
+          return { action, outcome: await orchestrator.ship(header.id, 'full-pr', signal) };
+        case 'discard':
+          return { action, outcome: await orchestrator.discard(header.id, signal) };
+        case 'retest':
+          return { action, outcome: await orchestrator.retest(header.id, signal) };
+      }
+    } finally {
+      run.live = false;
+    }
   }
 
   cancel(id: string): boolean {
@@ -99,6 +119,26 @@ export class DeploymentRuns {
   /** The deployments still running in this window. */
   running(): string[] {
     return [...this.runs.values()].filter((r) => r.live).map((r) => r.header.id);
+  }
+
+  private track(header: DeploymentHeader, events: LiveEvent[] = []): Run {
+    const run: Run = { header, events, controller: new AbortController(), live: true };
+    this.runs.set(header.id, run);
+    return run;
+  }
+
+  private async orchestrator(run: Run, options: { newId?: () => string; github?: boolean }): Promise<Orchestrator> {
+    const orchestrator = await createOrchestrator({
+      store: this.deps.openStore(),
+      secrets: this.deps.secrets,
+      ...options,
+      ...(this.deps.latestMetrics ? { latestMetrics: this.deps.latestMetrics } : {}),
+    });
+    orchestrator.events.on((event) => {
+      this.record(run, toLiveEvent(event));
+      this.deps.events?.emit(event);
+    });
+    return orchestrator;
   }
 
   private record(run: Run, event: LiveEvent): void {

@@ -73,7 +73,8 @@ export async function run(ctx) {
     workspace,
     theme: THEMES.dark,
     onCleanup,
-    env: { GITHUB_TOKEN: github.token, GITHUB_API_URL: githubUrl, GITHUB_REPOSITORY: 'acme/panel-greeter', DEPLOY_AGENT_DB: path.join(tmp, 'panel-history.db') },
+    // code-server takes GITHUB_TOKEN for itself (and removes it), so the token comes as GH_TOKEN, as the GitHub CLI's.
+    env: { GH_TOKEN: github.token, GITHUB_API_URL: githubUrl, GITHUB_REPOSITORY: 'acme/panel-greeter' },
   });
   const view = webviewContent(page);
   const theme = async (name) => {
@@ -113,12 +114,12 @@ export async function run(ctx) {
   await check('panel: its first paint (command → rendered list) is measured', async () => {
     const deadline = Date.now() + 10000;
     let match;
-    while (!(match = /first paint of \d+ recommendation\(s\) (\d+(?:\.\d+)?) ms after the command/.exec(outputLog(userDataDir)))) {
+    while (!(match = /first paint of \d+ recommendation\(s\) (\d+(?:\.\d+)?) ms after the command(.*)/.exec(outputLog(userDataDir)))) {
       if (Date.now() > deadline) throw new Error('no first-paint line in the "Deploy Agent" output');
       await page.waitForTimeout(200);
     }
     figure('panelFirstPaintMs', Number(match[1]));
-    log(`first paint: ${match[1]} ms`);
+    log(`first paint: ${match[1]} ms${match[2]}`);
   });
 
   await shot('panel-recommendations-dark.png');
@@ -152,35 +153,128 @@ export async function run(ctx) {
   });
 
   const before = userState(workspace);
-  const branchesBefore = git(workspace, 'branch', '--list');
   scriptFarewell(ollama);
 
-  await check('panel: Deploy starts the deployment and the live view shows its steps and tool calls', async () => {
+  await check('panel: Deploy… shows the strategy decision and the ranked integration points before the model runs', async () => {
     await view.locator('.rec', { hasText: 'Add a farewell greeting' }).locator('vscode-button[data-action="preview"]').click();
-    const timeline = view.locator('[data-testid="timeline"]');
-    await timeline.waitFor({ state: 'visible', timeout: 30000 });
+    await view.locator('[data-testid="strategy"]').waitFor({ state: 'visible', timeout: 60000 });
+    const strategy = await view.locator('[data-testid="chosen-strategy"]').innerText();
+    if (!['conservative', 'balanced', 'aggressive'].includes(strategy.trim())) throw new Error(`the chosen strategy shows ${JSON.stringify(strategy)}`);
+    const environment = await view.locator('[data-testid="environment"]').innerText();
+    if (!/Environment:/.test(environment)) throw new Error(`the environment shows ${JSON.stringify(environment)}`);
+    const points = await view.locator('[data-testid="integration-points"] .point').allInnerTexts();
+    if (!points.some((p) => p.includes('src/greet.js'))) throw new Error(`the integration points are ${JSON.stringify(points)}`);
+    if (chatsOf(ollama) !== 0) throw new Error('the preview called the model');
+    await shot('panel-before-the-model-runs-dark.png');
+  });
+
+  await check('panel: Deploy (by keyboard) starts the deployment and the live view shows its steps and tool calls', async () => {
+    // The preview puts the focus on its Deploy button: Enter deploys.
+    const focused = await view.locator('#deploy').evaluate((el) => el === el.ownerDocument.activeElement);
+    if (!focused) throw new Error(`the focus is on ${await view.locator(':focus').evaluateAll((els) => els.map((e) => e.outerHTML.slice(0, 80)).join(' ') || 'nothing')}, not on Deploy`);
+    await page.keyboard.press('Enter');
+    await view.locator('[data-testid="timeline"]').waitFor({ state: 'visible', timeout: 30000 });
     // The tests phase is held for a moment by the fake model: the implement step has finished by then.
     await view.locator('[data-step="implement"][data-state="succeeded"]').waitFor({ state: 'visible', timeout: 60000 });
     await view.locator('[data-step="write-tests"][data-state="running"]').waitFor({ state: 'visible', timeout: 30000 });
+    const tools = await view.locator('[data-step="implement"] .tool-list li').allTextContents();
+    if (!tools.some((t) => t.includes('write_file') && t.includes('src/greet.js'))) throw new Error(`the implement step's tool calls are ${JSON.stringify(tools)}`);
     await shot('panel-live-deployment-dark.png');
     await theme('light');
     await shot('panel-live-deployment-light.png');
     await theme('dark');
   });
 
-  await check('panel: the steps complete, with one repair round showing the failing output and the error pattern', async () => {
-    await view.locator('[data-testid="deployment-status"] [data-status]').filter({ hasNotText: 'running' }).waitFor({ state: 'visible', timeout: 120000 });
-    const status = await view.locator('[data-testid="deployment-status"] [data-status]').getAttribute('data-status');
-    if (status === 'failed') throw new Error(`the deployment failed: ${await view.locator('.problem').first().innerText().catch(() => '?')}`);
+  await check('panel: the steps complete and the deployment waits for review, with its repair round and the model usage per phase', async () => {
+    await view.locator('[data-testid="deployment-status"] [data-status="awaiting-review"]').waitFor({ state: 'visible', timeout: 120000 });
     const round = await view.locator('[data-testid="repair-round"]').first().innerText({ timeout: 10000 });
     if (!/Round 1 of/.test(round)) throw new Error(`repair round shows ${JSON.stringify(round)}`);
     const usage = await view.locator('[data-testid="usage"]').innerText({ timeout: 10000 });
-    if (!usage.includes('qwen2.5-coder:7b')) throw new Error(`usage shows ${JSON.stringify(usage)}`);
+    if (!usage.includes('qwen2.5-coder:7b') || !/\bfix\b/.test(usage)) throw new Error(`usage shows ${JSON.stringify(usage)}`);
   });
 
-  await check('panel: a failed deployment leaves the working tree and the branches as they were', async () => {
-    const after = userState(workspace);
-    if (after.digest !== before.digest) throw new Error('the working tree changed');
-    if (git(workspace, 'branch', '--list') !== branchesBefore) throw new Error('the branches changed');
+  await check('panel: the review shows the generated tests with their results, the changed files and the requirement table', async () => {
+    const tests = view.locator('[data-testid="generated-tests"]');
+    await tests.waitFor({ state: 'visible', timeout: 30000 });
+    const text = await tests.innerText();
+    if (!text.includes('test/farewell.test.js') || !text.includes("farewell('Ada') returns 'Goodbye, Ada!'")) throw new Error(`the generated tests show ${JSON.stringify(text)}`);
+    const passed = await view.locator('[data-testid="generated-tests"] .case[data-status="passed"]').count();
+    if (passed !== 2) throw new Error(`${passed} passing test(s) shown, expected 2`);
+    const files = await view.locator('[data-testid="changed-files"] tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-path')));
+    if (!files.includes('src/greet.js') || !files.includes('test/farewell.test.js')) throw new Error(`the changed files are ${JSON.stringify(files)}`);
+    const requirements = await view.locator('[data-testid="requirements"]').innerText();
+    if (!requirements.includes("farewell('') throws a TypeError")) throw new Error(`the requirement table shows ${JSON.stringify(requirements)}`);
+    await view.locator('[data-testid="review"]').scrollIntoViewIfNeeded();
+    await shot('panel-review-dark.png');
+    await theme('light');
+    await shot('panel-review-light.png');
+    await theme('hc');
+    await shot('panel-review-high-contrast.png');
+    await theme('dark');
   });
+
+  await check('panel: "Open diff" opens a diff editor of the base and the sandbox file', async () => {
+    await view.locator('[data-testid="changed-files"] tr[data-path="src/greet.js"] vscode-button[data-action="openDiff"]').click();
+    await page.locator('.monaco-diff-editor').first().waitFor({ state: 'visible', timeout: 20000 });
+    const tab = await page.locator('.tabs-container .tab.active').first().innerText();
+    if (!tab.includes('greet.js')) throw new Error(`the active tab is ${JSON.stringify(tab)}`);
+    await shot('panel-open-diff-dark.png');
+    // Back to the panel for the rest.
+    await page.locator('.tabs-container .tab').filter({ hasText: 'Deploy Agent' }).first().click();
+  });
+
+  let deploymentId = '';
+  await check('panel: after a window reload the panel comes back with the same deployment and its review', async () => {
+    deploymentId = (await view.locator('.view-header code').first().innerText()).trim();
+    await page.reload();
+    await waitForWorkbench(page);
+    await view.locator('[data-testid="review"]').waitFor({ state: 'visible', timeout: 60000 });
+    const shown = (await view.locator('.view-header code').first().innerText()).trim();
+    if (shown !== deploymentId) throw new Error(`the restored panel shows deployment ${shown}, not ${deploymentId}`);
+  });
+
+  await check('panel: "Create branch & commit" makes the branch with one commit while the working tree stays byte-identical', async () => {
+    await view.locator('#ship-commit').click();
+    await view.locator('[data-testid="commit"]').waitFor({ state: 'visible', timeout: 120000 });
+    const branches = git(workspace, 'branch', '--list', 'deploy-agent/*', '--format=%(refname:short)').split('\n').filter(Boolean);
+    if (branches.length !== 1) throw new Error(`deploy-agent branches: ${JSON.stringify(branches)}`);
+    const ahead = git(workspace, 'rev-list', '--count', `main..${branches[0]}`);
+    if (ahead !== '1') throw new Error(`${branches[0]} is ${ahead} commits ahead of main`);
+    const changed = git(workspace, 'diff', '--name-only', `main..${branches[0]}`).split('\n').sort();
+    if (changed.join(',') !== 'src/greet.js,test/farewell.test.js') throw new Error(`the commit changes ${JSON.stringify(changed)}`);
+    if (userState(workspace).digest !== before.digest) throw new Error('the working tree, index or main changed');
+  });
+
+  await check('panel: "Push & open pull request" reaches GitHub and the link shows', async () => {
+    await view.locator('#ship-pr').click();
+    const link = view.locator('[data-testid="pull-request"] a');
+    await link.waitFor({ state: 'visible', timeout: 120000 });
+    const pulls = github.repo('acme/panel-greeter').pulls;
+    if (pulls.length !== 1) throw new Error(`${pulls.length} pull request(s) on the fake GitHub`);
+    const href = await link.getAttribute('href');
+    if (href !== pulls[0].html_url) throw new Error(`the panel links ${href}, the pull request is ${pulls[0].html_url}`);
+    if (!git(workspace, 'ls-remote', '--heads', 'origin', pulls[0].head)) throw new Error(`origin has no branch ${pulls[0].head}`);
+    if (userState(workspace).digest !== before.digest) throw new Error('the working tree changed');
+    await shot('panel-shipped-dark.png');
+  });
+
+  await check('panel: a model provider that is down is shown in the panel with its action, and nothing is written', async () => {
+    await ollama.close();
+    const branches = git(workspace, 'branch', '--list');
+    await view.locator('button[data-action="back"]').first().click();
+    await view.locator('.rec', { hasText: 'Make greet() shout back' }).locator('vscode-button[data-action="preview"]').click();
+    await view.locator('#deploy:not([disabled])').waitFor({ state: 'visible', timeout: 60000 });
+    await view.locator('#deploy').click();
+    const problem = view.locator('.problem', { hasText: 'No model provider can serve the deployment' });
+    await problem.waitFor({ state: 'visible', timeout: 60000 });
+    if (!(await problem.locator('vscode-button[data-id="checkProviders"]').count())) throw new Error(`the problem offers no "Check Model Providers": ${await problem.innerText()}`);
+    if (userState(workspace).digest !== before.digest) throw new Error('the working tree changed');
+    if (git(workspace, 'branch', '--list') !== branches) throw new Error('a branch was left behind');
+    await shot('panel-provider-down-dark.png');
+  });
+}
+
+/** How many chat requests the fake model received. */
+function chatsOf(ollama) {
+  return ollama.chats.length;
 }

@@ -15,7 +15,7 @@
  * @property {(name: string, action: () => Promise<void>) => Promise<void>} check records one UI check
  * @property {(page: import('playwright-core').Page, file: string) => Promise<void>} screenshot saves screenshots/<file>
  * @property {(name: string, action: () => Promise<any>) => Promise<any>} timed times a phase (in last-run.json)
- * @property {(name: string, value: number) => void} figure records a measured figure (last-run.json `figures`, read by bench/)
+ * @property {(name: string, value: number) => void} figure records a figure measured in the workbench (last-run.json `figures`)
  * @property {(cleanup: () => Promise<void>) => void} onCleanup runs at the end of the whole run
  * @property {(message: string) => void} log
  */

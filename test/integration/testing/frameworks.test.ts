@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { detectConfinementTool, sandboxConfinement } from '../../../src/core/confinement';
 import { runTests } from '../../../src/core/testing';
 import type { FrameworkId, RunTestsResult } from '../../../src/core/testing';
 import { findExecutable, toolchainDirs } from '../../../src/core/testing/tools';
@@ -83,6 +84,27 @@ describe('test runner: a real run per framework', function () {
       // Nothing of the run is left in the sandbox: no node_modules link, no reports, no caches.
       assert.equal(git(sandbox, 'status', '--porcelain', '--untracked-files=all'), '');
       assert.equal(existsSync(path.join(sandbox, 'node_modules')), false);
+    });
+  }
+
+  // The same runs as the pipeline makes them: confined by bubblewrap (the user's repository read-only, no network, a private /tmp).
+  for (const expected of EXPECTED) {
+    it(`${expected.framework}, confined by bubblewrap: the same results`, async function () {
+      const missing = expected.needs?.();
+      const tool = await detectConfinementTool(process.env);
+      if (missing || tool.kind !== 'bubblewrap') {
+        console.warn(`      skipped: ${missing ?? tool.problem}`);
+        this.skip();
+      }
+      const repo = path.join(temp.path, 'repo');
+      const sandbox = path.join(temp.path, 'sandbox');
+      writeUserRepo(repo, expected.framework);
+      addWorktree(repo, sandbox);
+      const confinement = sandboxConfinement({ kind: 'bubblewrap', tool: tool.command!, sandboxDir: sandbox, repoRoot: repo, network: false, env: process.env });
+      const result = await runTests({ dir: sandbox, repoRoot: repo, scope: 'full', filesWritten: [], limits: LIMITS, coverage: true, confinement });
+      assertOneOfEach(result, expected);
+      assert.match(result.output, /\[deploy-agent\] confinement: bubblewrap/);
+      assert.equal(git(sandbox, 'status', '--porcelain', '--untracked-files=all'), '');
     });
   }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, symlinkSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { runQualityGates } from '../../../src/core/testing/quality-gates';
 import { tempDir } from '../../support/temp';
@@ -75,5 +75,60 @@ describe('quality gates: the project’s type check and linter on the change', f
 
   it('runs nothing when the strategy asks for no gate', async () => {
     assert.deepEqual(await gates(['src/new.ts'], { typecheck: false, lint: false }), []);
+  });
+});
+
+/**
+ * A gate runs the project's own tools on model-written code, so it gets the scrubbed
+ * environment, like the tests: here the project's type checker is a wrapper that records its
+ * environment before running TypeScript, and its ESLint configuration (a JavaScript file the
+ * linter executes) records process.env. Neither may see a credential.
+ */
+describe('quality gates: the project’s tools run without the user’s credentials', function () {
+  this.timeout(120_000);
+  let tmp: ReturnType<typeof tempDir>;
+  let sandbox: string;
+  const SECRETS = {
+    ANTHROPIC_API_KEY: 'sk-ant-gate-probe-0123456789abcdefghij',
+    GITHUB_TOKEN: 'ghp_gateprobe0123456789abcdefghijklmnopqrst',
+    DEPLOY_AGENT_PROBE_PASSWORD: 'gate-probe-password-value',
+    DATABASE_URL: 'postgres://app:gate-probe-db-password@db.internal/app',
+  };
+
+  beforeEach(() => {
+    tmp = tempDir('deploy-agent-gates-env-');
+    sandbox = path.join(tmp.path, 'sandbox');
+    mkdirSync(path.join(sandbox, 'node_modules', '.bin'), { recursive: true });
+    writeFiles(sandbox, {
+      'package.json': JSON.stringify({ name: 'gates-env', private: true, devDependencies: { typescript: '*', eslint: '*' } }),
+      'tsconfig.json': JSON.stringify({ compilerOptions: { strict: true, noEmit: true, target: 'es2022', module: 'commonjs', types: [] }, include: ['src'] }),
+      'eslint.config.mjs': "import { writeFileSync } from 'node:fs';\nwriteFileSync('lint-env.json', JSON.stringify(process.env));\nexport default [{ files: ['**/*.js'], rules: { 'no-var': 'error' } }];\n",
+      'src/new.ts': 'export const half = (n: number): number => n / 2;\n',
+      'src/new.js': 'const x = 1;\nmodule.exports = x;\n',
+      // The project's installed tools: a type checker that records its environment, then runs TypeScript.
+      'node_modules/.bin/tsc': `#!/bin/sh\nenv > typecheck-env.txt\nexec "${path.join(REPO_NODE_MODULES, '.bin', 'tsc')}" "$@"\n`,
+    });
+    chmodSync(path.join(sandbox, 'node_modules/.bin/tsc'), 0o755);
+    symlinkSync(path.join(REPO_NODE_MODULES, 'eslint', 'bin', 'eslint.js'), path.join(sandbox, 'node_modules/.bin/eslint'));
+  });
+  afterEach(() => tmp.cleanup());
+
+  it('type-check and lint commands see no API key, token, password or URL with a password; other variables do reach them', async () => {
+    const results = await runQualityGates({
+      sandboxDir: sandbox,
+      gates: { typecheck: true, lint: true },
+      filesWritten: ['src/new.ts', 'src/new.js'],
+      env: { ...process.env, ...SECRETS, DEPLOY_AGENT_PROBE_PLAIN: 'plain-value-is-passed' },
+      timeLimitMs: 90_000,
+    });
+    assert.deepEqual(results.map((r) => [r.gate, r.ok, r.command !== null]), [['typecheck', true, true], ['lint', true, true]], results.map((r) => r.output).join('\n'));
+    const seen = { typecheck: readFileSync(path.join(sandbox, 'typecheck-env.txt'), 'utf8'), lint: readFileSync(path.join(sandbox, 'lint-env.json'), 'utf8') };
+    for (const [gate, text] of Object.entries(seen)) {
+      assert.ok(text.includes('plain-value-is-passed'), `${gate}: the recorded environment is the gate's (a plain variable is there)`);
+      for (const [name, value] of Object.entries(SECRETS)) {
+        assert.ok(!text.includes(value), `${gate} saw ${name}`);
+      }
+    }
+    for (const r of results) for (const value of Object.values(SECRETS)) assert.ok(!r.output.includes(value));
   });
 });

@@ -19,6 +19,17 @@ describe('phase prompts', () => {
     assert.deepEqual(p.shrunk, []);
   });
 
+  it("every phase states the user's choice of integration points, never shortened away", () => {
+    const userChoice = { addedFiles: ['src/cache.ts'], excludedIntegrationPoints: ['src/legacy/products.ts'] };
+    for (const phase of ['implement', 'tests', 'fix'] as const) {
+      const p = buildPhasePrompt(phase, { recommendation, userChoice, failingOutput: 'x', repoMap: { files } }, { maxPromptTokens: 3000, nativeTools: true });
+      assert.match(p.user, /## The user's choice of integration points\n.*src\/cache\.ts/, phase);
+      assert.match(p.user, /ruled out these places; do not change them.*src\/legacy\/products\.ts/, phase);
+      assert.ok(!p.shrunk.includes("The user's choice of integration points"), phase);
+    }
+    assert.doesNotMatch(buildPhasePrompt('implement', { recommendation }, { maxPromptTokens: 3000, nativeTools: true }).user, /user's choice/);
+  });
+
   it('tests: the framework, the example test and the acceptance criteria come first', () => {
     const p = buildPhasePrompt('tests', { recommendation, testFramework: { name: 'vitest', command: 'npx vitest run', exampleTest: { path: 'test/x.test.ts', content: "import { test } from 'vitest';" } } }, { maxPromptTokens: 50_000, nativeTools: true });
     assert.ok(p.user.indexOf('## Test framework') < p.user.indexOf('## Example test') && p.user.indexOf('## Example test') < p.user.indexOf('## Acceptance criteria'));

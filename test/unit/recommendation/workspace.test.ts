@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { RECOMMENDATION_CATEGORIES, recommendationProblems } from '../../../src/core/recommendation/load';
-import { describeRecommendationFiles, saveRecommendation, slugOf } from '../../../src/core/recommendation/workspace';
+import { describeRecommendationFiles, findRecommendationFiles, saveRecommendation, slugOf } from '../../../src/core/recommendation/workspace';
 import { openHistoryStore } from '../../../src/core/store/database';
 import { DeploymentsRepository } from '../../../src/core/store/deployments';
 import { lastDeploymentsOf } from '../../../src/core/store/recommendation-status';
@@ -46,6 +47,27 @@ describe('recommendations of a workspace', () => {
     assert.ok(bad.problems.some((p) => p.includes('"description" is required')), bad.problems.join('; '));
     assert.ok(bad.problems.some((p) => p.includes('"category" must be one of')), bad.problems.join('; '));
     assert.ok(bad.problems.some((p) => p.includes('"title" must not be empty')), bad.problems.join('; '));
+  });
+
+  it('finds the recommendation files of a git workspace, tracked or not, but not ignored nor nested in the recommendations folder', async () => {
+    write('.deploy-agent/recommendations/a.json', {});
+    write('.deploy-agent/recommendations/old/b.json', {});
+    write('.deploy-agent/config.json', {});
+    write('docs/c.recommendation.json', {});
+    write('ignored/d.recommendation.json', {});
+    write('.gitignore', 'ignored/\n');
+    write('src/app.json', {});
+    execFileSync('git', ['init', '-q'], { cwd: dir.path });
+    execFileSync('git', ['add', 'docs'], { cwd: dir.path });
+    const found = (await findRecommendationFiles(dir.path))!.map((f) => path.relative(dir.path, f).split(path.sep).join('/')).sort();
+    assert.deepEqual(found, ['.deploy-agent/recommendations/a.json', 'docs/c.recommendation.json']);
+    // Outside a git repository the caller searches another way.
+    const plain = tempDir();
+    try {
+      assert.equal(await findRecommendationFiles(plain.path), undefined);
+    } finally {
+      plain.cleanup();
+    }
   });
 
   it('gives each problem of a form its field, so the panel can show it under that field', () => {

@@ -17,9 +17,10 @@ describe('error-pattern knowledge base', () => {
   for (const pattern of errorPatterns) {
     it(`recognises ${pattern.id} in real-looking output`, () => {
       const output = `> test\n> mocha\n\n${pattern.sample}\n    at somewhere (file.js:1:1)\n`;
-      const all = matchAllErrorPatterns(output).map((m) => m.id);
+      const options = { scope: pattern.scope };
+      const all = matchAllErrorPatterns(output, options).map((m) => m.id);
       assert.ok(all.includes(pattern.id), `${pattern.id} not found in its sample; found ${all.join(', ')}`);
-      const best = matchErrorPattern(output)!;
+      const best = matchErrorPattern(output, options)!;
       assert.equal(best.id, pattern.id, `a less specific pattern (${best.id}) wins over ${pattern.id}`);
       assert.ok(best.excerpt.length > 0);
     });

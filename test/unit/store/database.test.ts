@@ -47,6 +47,38 @@ describe('history store', () => {
     }
   });
 
+  it('migration 9 lets a deployment wait for review without rewriting a row; other statuses are still refused, by every connection', () => {
+    const file = path.join(dir.path, 'history.db');
+    const old = openHistoryStore(file, { migrations: migrations.slice(0, 8) });
+    const deployments = new DeploymentsRepository(old.db);
+    for (let i = 0; i < 50; i++) old.db.prepare(`INSERT INTO deployments (id, repo_path, title, status, created_at) VALUES (?, '/repo', 't', 'succeeded', ?)`).run(`d${i}`, i);
+    old.db.prepare(`INSERT INTO events (deployment_id, ts, type, payload) VALUES ('d1', 1, 'x', '{}')`).run();
+    assert.throws(() => deployments.update('d1', { status: 'awaiting-review' }), /CHECK constraint failed/);
+    const pagesBefore = Number(old.db.pragma('page_count', { simple: true }));
+    // Another connection open during the migration sees the new rule too.
+    const other = new Database(file);
+    old.close();
+
+    const upgraded = openHistoryStore(file);
+    try {
+      assert.equal(upgraded.schemaVersion, latestSchemaVersion);
+      assert.equal(Number(upgraded.db.pragma('page_count', { simple: true })), pagesBefore, 'nothing on disk was copied');
+      const repo = new DeploymentsRepository(upgraded.db);
+      repo.update('d1', { status: 'awaiting-review' });
+      assert.equal(repo.get('d1')?.status, 'awaiting-review');
+      assert.equal((upgraded.db.prepare(`SELECT count(*) FROM events WHERE deployment_id = 'd1'`).pluck().get() as number), 1, 'no cascade ran');
+      assert.equal((upgraded.db.prepare(`SELECT count(*) FROM deployments`).pluck().get() as number), 50);
+      assert.throws(() => repo.update('d2', { status: 'paused' as never }), /CHECK constraint failed/);
+      other.prepare(`UPDATE deployments SET status = 'awaiting-review' WHERE id = 'd3'`).run();
+      assert.throws(() => other.prepare(`UPDATE deployments SET status = 'paused' WHERE id = 'd3'`).run(), /CHECK constraint failed/);
+      assert.equal(upgraded.db.pragma('integrity_check', { simple: true }), 'ok');
+      assert.throws(() => upgraded.db.prepare(`UPDATE sqlite_schema SET sql = sql WHERE name = 'deployments'`).run(), /may not be modified/, 'defensive mode is back on');
+    } finally {
+      other.close();
+      upgraded.close();
+    }
+  });
+
   it('two processes migrating the same new file at once: the second finds the versions applied and skips them', () => {
     const file = path.join(dir.path, 'race.db');
     const first = openHistoryStore(file);

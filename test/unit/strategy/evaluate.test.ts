@@ -3,9 +3,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DeployAgentError } from '../../../src/core/errors';
 import {
-  buildMatrix, DEFAULT_EXCLUDED_FEATURES, evaluateProject, readEvaluationProjects, summarize, type ProjectEvaluation,
+  buildMatrix, chooseThresholds, decide, DEFAULT_EXCLUDED_FEATURES, DEFAULT_VALIDATION, evaluateProject, readEvaluationProjects, summarize, type ProjectEvaluation,
 } from '../../../src/core/strategy/evaluate';
-import { mulberry32 } from '../../../src/core/strategy/forest';
+import { DEFAULT_FOREST_OPTIONS, mulberry32, predictFailure, trainForest } from '../../../src/core/strategy/forest';
 import { figures } from '../../../src/core/strategy/metrics';
 import { streakyBuilds } from '../../support/streaky-builds';
 import { tempDir } from '../../support/temp';
@@ -22,16 +22,56 @@ describe('temporal evaluation of the outcome model', () => {
     assert.equal(r.test, 60);
   });
 
-  it('the decision thresholds are chosen without the test rows: changing every test label leaves them unchanged', () => {
-    const original = builds(300, 2);
-    const nTrain = Math.floor(300 * 0.7);
-    const flipped = original.map((b, i) => (i >= nTrain ? { ...b, failed: !b.failed } : b));
-    const a = evaluateProject('demo', original, FAST);
-    const b = evaluateProject('demo', flipped, FAST);
-    assert.deepEqual(b.thresholds, a.thresholds);
-    // …while the figures, which are computed on the test rows, do change.
-    assert.notEqual(b.f1Failed, a.f1Failed);
-    assert.notDeepEqual(b.baseline, a.baseline);
+  /**
+   * The leak guard. What evaluateProject must compute, rebuilt here from the TRAINING rows only:
+   * thresholds chosen on them, the forest fitted on them, then the test rows scored and decided.
+   * A leak of test rows into either changes the forest or the thresholds, and so the figures.
+   */
+  function fromTrainingRowsOnly(list: ReturnType<typeof builds>) {
+    const { x, y, prevFailed } = buildMatrix(list);
+    const nTrain = Math.floor(x.length * 0.7 + 1e-9);
+    const forest = { ...DEFAULT_FOREST_OPTIONS, ...FAST.forest };
+    const thresholds = chooseThresholds(x.slice(0, nTrain), y.slice(0, nTrain), prevFailed.slice(0, nTrain), forest, DEFAULT_VALIDATION);
+    const scores = predictFailure(trainForest(x.slice(0, nTrain), y.slice(0, nTrain), forest), x.slice(nTrain));
+    return { nTrain, thresholds, figures: figures(y.slice(nTrain), decide(scores, prevFailed.slice(nTrain), thresholds), scores) };
+  }
+  const flipTestLabels = (list: ReturnType<typeof builds>, nTrain: number) => list.map((b, i) => (i >= nTrain ? { ...b, failed: !b.failed } : b));
+  const figuresOf = (r: ProjectEvaluation) => ({ precisionFailed: r.precisionFailed, recallFailed: r.recallFailed, f1Failed: r.f1Failed, auc: r.auc });
+
+  for (const seed of [2, 8, 11]) {
+    it(`the forest and the thresholds see only the training rows (seed ${seed}): the result is what the training rows alone give, also with every test label flipped`, () => {
+      const original = builds(300, seed);
+      const expected = fromTrainingRowsOnly(original);
+      const a = evaluateProject('demo', original, FAST);
+      assert.equal(a.train, expected.nTrain);
+      assert.deepEqual(a.thresholds, expected.thresholds);
+      assert.deepEqual(figuresOf(a), expected.figures);
+
+      // Every test label flipped: the training rows are the same (history features look only
+      // backwards), so the thresholds must be too, and the figures those of the training rows alone.
+      const flipped = flipTestLabels(original, a.train);
+      const b = evaluateProject('demo', flipped, FAST);
+      const expectedFlipped = fromTrainingRowsOnly(flipped);
+      assert.deepEqual(b.thresholds, a.thresholds, 'the thresholds moved with the test labels');
+      assert.deepEqual(figuresOf(b), expectedFlipped.figures);
+      assert.notEqual(b.f1Failed, a.f1Failed, 'the figures are computed on the test labels');
+    });
+  }
+
+  it('the check above can see a leak: a forest fitted on the test rows too, or thresholds chosen on them, give other figures', () => {
+    // What the two leaks would compute, on the data of the tests above: each differs from the honest result.
+    for (const seed of [2, 8, 11]) {
+      const list = builds(300, seed);
+      const honest = fromTrainingRowsOnly(list);
+      const { x, y, prevFailed } = buildMatrix(list);
+      const n = honest.nTrain;
+      const forest = { ...DEFAULT_FOREST_OPTIONS, ...FAST.forest };
+      const leakyScores = predictFailure(trainForest(x, y, forest), x.slice(n));
+      const leakyForest = figures(y.slice(n), decide(leakyScores, prevFailed.slice(n), honest.thresholds), leakyScores);
+      assert.notDeepEqual(leakyForest, honest.figures, `seed ${seed}: a forest that saw the test rows`);
+      const leakyThresholds = chooseThresholds(x, y, prevFailed, forest, DEFAULT_VALIDATION);
+      assert.notDeepEqual(leakyThresholds, honest.thresholds, `seed ${seed}: thresholds chosen on every row`);
+    }
   });
 
   it('a training label does reach the thresholds (the check above is not vacuous)', () => {

@@ -69,6 +69,15 @@ describe('the panel’s deployment timeline', () => {
     ]);
     assert.equal(t.steps[1]!.state, 'cancelled');
     assert.deepEqual(t.finished, { status: 'cancelled', goalReached: false, durationMs: 50, error });
+    // What it did not get to is not waiting: it was not reached.
+    assert.deepEqual(t.steps.slice(2).map((s) => s.state), ['unreached', 'unreached']);
+  });
+
+  it('leaves the later steps of a review pause pending (shipping takes them up), and a continued run takes up unreached ones', () => {
+    const paused = reduceAll({ plan }, [at({ type: 'deployment.finished', status: 'awaiting-review', goalReached: true, durationMs: 5 })]);
+    assert.ok(paused.steps.every((s) => s.state === 'pending'));
+    const resumed = reduceAll({ plan }, [at({ type: 'deployment.finished', status: 'failed', goalReached: false, durationMs: 5 }), at({ type: 'step.started', step: 'run-tests' })]);
+    assert.deepEqual(resumed.steps.map((s) => s.state), ['pending', 'pending', 'running', 'pending']);
   });
 
   it('shows a resumed deployment’s interrupted step as interrupted, then running again', () => {

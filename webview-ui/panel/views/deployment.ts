@@ -2,7 +2,7 @@
 // agent phase, the repair rounds with the failing output and the error pattern, tokens and cost
 // per phase, and the model's streamed output (collapsed by default).
 import type { DeploymentHeader } from '../../../src/protocol/panel';
-import { formatCost, formatCount, formatDuration } from '../../shared/format';
+import { usd, count, shortDuration } from '../../shared/format';
 import { html, type Markup } from '../../shared/html';
 import { statusBadge } from './common';
 import { toolsOfPhase, totals, type RepairRoundModel, type StepModel, type Timeline } from '../timeline';
@@ -10,15 +10,15 @@ import { toolsOfPhase, totals, type RepairRoundModel, type StepModel, type Timel
 /** Which agent phase runs in which step (its tool calls are listed under the step). */
 const PHASE_OF_STEP: Record<string, string> = { implement: 'implement', 'write-tests': 'tests', repair: 'fix' };
 
-const GLYPH: Record<StepModel['state'], string> = { pending: '○', running: '◐', succeeded: '✓', failed: '✕', skipped: '–', cancelled: '⊘', interrupted: '⏸' };
-const STATE_LABEL: Record<StepModel['state'], string> = { pending: 'not started', running: 'running', succeeded: 'done', failed: 'failed', skipped: 'skipped', cancelled: 'cancelled', interrupted: 'interrupted' };
+const GLYPH: Record<StepModel['state'], string> = { pending: '○', running: '◐', succeeded: '✓', failed: '✕', skipped: '–', cancelled: '⊘', interrupted: '⏸', unreached: '·' };
+const STATE_LABEL: Record<StepModel['state'], string> = { pending: 'not started', running: 'running', succeeded: 'done', failed: 'failed', skipped: 'skipped', cancelled: 'cancelled', interrupted: 'interrupted', unreached: 'not reached' };
 
 export function deploymentHeaderView(header: DeploymentHeader, timeline: Timeline, status: string, running: boolean): Markup {
   return html`<header class="view-header">
     <div class="titles">
       <button class="link back" data-action="back" aria-label="Back to the recommendations">← Recommendations</button>
       <h1 class="clamp" title="${header.title}">${header.title}</h1>
-      <p class="muted subtitle">Deployment <code>${header.id}</code> · ${header.mode} mode${timeline.startedAt ? ` · started ${new Date(timeline.startedAt).toLocaleTimeString()}` : ''}${timeline.finished ? ` · ${formatDuration(timeline.finished.durationMs)}` : ''}
+      <p class="muted subtitle">Deployment <code>${header.id}</code> · ${header.mode} mode${timeline.startedAt ? ` · started ${new Date(timeline.startedAt).toLocaleTimeString()}` : ''}${timeline.finished ? ` · ${shortDuration(timeline.finished.durationMs)}` : ''}
         · <span data-testid="deployment-status">${statusBadge(status)}</span></p>
     </div>
     <div class="actions">
@@ -30,7 +30,7 @@ export function deploymentHeaderView(header: DeploymentHeader, timeline: Timelin
 export function stepsView(timeline: Timeline): Markup {
   return html`<section aria-labelledby="steps-heading">
     <h2 id="steps-heading">Steps</h2>
-    <ol class="timeline" data-testid="timeline">${timeline.steps.filter((s) => s.state !== 'pending' || !OPTIONAL_UNTIL_RUN.has(s.name)).map((s) => stepRow(s, timeline))}</ol>
+    <ol class="timeline" data-testid="timeline">${timeline.steps.filter((s) => !OPTIONAL_UNTIL_RUN.has(s.name) || (s.state !== 'pending' && s.state !== 'unreached')).map((s) => stepRow(s, timeline))}</ol>
   </section>`;
 }
 
@@ -45,7 +45,7 @@ function stepRow(step: StepModel, timeline: Timeline): Markup {
     <span class="step-glyph" aria-hidden="true">${GLYPH[step.state]}</span>
     <div class="step-body">
       <div class="step-line"><span class="step-title">${step.title}</span><span class="sr-only">, ${STATE_LABEL[step.state]}</span>
-        <span class="step-duration muted">${step.durationMs !== undefined ? formatDuration(step.durationMs) : step.state === 'running' ? 'running…' : ''}</span></div>
+        <span class="step-duration muted">${step.durationMs !== undefined ? shortDuration(step.durationMs) : step.state === 'running' ? 'running…' : step.state === 'unreached' ? 'not reached' : ''}</span></div>
       ${detail}
       ${step.name === 'repair' ? timeline.repairs.map(repairRound) : ''}
       ${tools.length
@@ -74,16 +74,16 @@ export function usageView(timeline: Timeline): Markup {
     <table class="grid" data-testid="usage">
       <thead><tr><th scope="col">Phase</th><th scope="col">Provider · model</th><th scope="col" class="num">Calls</th><th scope="col" class="num">Tokens in</th><th scope="col" class="num">Tokens out</th><th scope="col" class="num">Cost</th></tr></thead>
       <tbody>${timeline.usage.map(
-        (u) => html`<tr><th scope="row">${u.phase}</th><td><span class="ellipsis" title="${u.provider} · ${u.model}">${u.provider} · ${u.model}</span></td><td class="num">${u.calls}${u.cached ? html` <span class="muted">(${u.cached} cached)</span>` : ''}</td><td class="num">${formatCount(u.inputTokens)}</td><td class="num">${formatCount(u.outputTokens)}</td><td class="num">${formatCost(u.costUsd)}</td></tr>`,
+        (u) => html`<tr><th scope="row">${u.phase}</th><td><span class="ellipsis" title="${u.provider} · ${u.model}">${u.provider} · ${u.model}</span></td><td class="num">${u.calls}${u.cached ? html` <span class="muted">(${u.cached} cached)</span>` : ''}</td><td class="num">${count(u.inputTokens)}</td><td class="num">${count(u.outputTokens)}</td><td class="num">${usd(u.costUsd)}</td></tr>`,
       )}</tbody>
-      <tfoot><tr><th scope="row">Total</th><td></td><td></td><td class="num">${formatCount(total.inputTokens)}</td><td class="num">${formatCount(total.outputTokens)}</td><td class="num">${formatCost(total.costUsd)}</td></tr></tfoot>
+      <tfoot><tr><th scope="row">Total</th><td></td><td></td><td class="num">${count(total.inputTokens)}</td><td class="num">${count(total.outputTokens)}</td><td class="num">${usd(total.costUsd)}</td></tr></tfoot>
     </table>
   </section>`;
 }
 
 export function outputView(timeline: Timeline, open: boolean): Markup {
   const chars = timeline.output.reduce((n, o) => n + o.text.length, 0);
-  return html`<vscode-collapsible id="model-output" heading="Model output" description="${chars ? `${formatCount(chars)} characters, ${timeline.output.length} phase${timeline.output.length === 1 ? '' : 's'}` : 'nothing yet'}" ${open ? 'open' : ''}>
+  return html`<vscode-collapsible id="model-output" heading="Model output" description="${chars ? `${count(chars)} characters, ${timeline.output.length} phase${timeline.output.length === 1 ? '' : 's'}` : 'nothing yet'}" ${open ? 'open' : ''}>
     <div class="output-phases">${timeline.output.length
       ? timeline.output.map((o) => html`<h3 class="phase-name">${o.phase}</h3><pre class="output" data-phase="${o.phase}">${o.text}</pre>`)
       : html`<p class="muted">The model’s words appear here as they stream (its tool calls are listed under each step).</p>`}</div>

@@ -2,7 +2,7 @@
 // environment with its evidence, and the ranked integration points, which the user can untick or
 // add to; the choice goes into the prompts.
 import type { DeploymentChoiceView, PreviewView, StrategyPreviewView } from '../../../src/protocol/panel';
-import { formatDuration } from '../../shared/format';
+import { shortDuration } from '../../shared/format';
 import { html, type Markup } from '../../shared/html';
 import { pathText } from './common';
 
@@ -48,7 +48,7 @@ export function previewView(preview: PreviewView, choice: DeploymentChoiceView, 
       <section aria-labelledby="env-heading" class="card" data-testid="environment">
         <h2 id="env-heading">Environment: <span class="strong">${preview.environment.name}</span> <span class="muted">(${Math.round(preview.environment.confidence * 100)}% sure)</span></h2>
         ${preview.environment.evidence.length
-          ? html`<ul class="evidence">${preview.environment.evidence.map((e) => html`<li><span class="tag">${e.source}</span> <code class="ellipsis" title="${e.value}">${e.value}</code> → ${e.suggests}</li>`)}</ul>`
+          ? html`<ul class="evidence">${preview.environment.evidence.map((e) => html`<li>${e.value.toLowerCase().startsWith(e.source) ? '' : html`<span class="tag">${e.source}</span> `}<code class="ellipsis" title="${e.value}">${e.value}</code> → ${e.suggests}</li>`)}</ul>`
           : html`<p class="muted">No evidence either way: treated as ${preview.environment.name}.</p>`}
       </section>
     </div>
@@ -87,7 +87,7 @@ export function previewView(preview: PreviewView, choice: DeploymentChoiceView, 
     ${preview.warnings.length || preview.dataGaps.length
       ? html`<section aria-labelledby="warn-heading"><h2 id="warn-heading">Worth knowing</h2><ul class="warnings">${[...preview.dataGaps.map((g) => `Missing data: ${g}`), ...preview.warnings].map((w) => html`<li>${w}</li>`)}</ul></section>`
       : ''}
-    <p class="muted small">Analysed in ${formatDuration(preview.durationMs)}.</p>`;
+    <p class="muted small">Analysed in ${shortDuration(preview.durationMs)}.</p>`;
 }
 
 function predictions(strategy: StrategyPreviewView): Markup {
@@ -112,6 +112,6 @@ function levers(s: StrategyPreviewView): string {
     `up to ${l.repairRounds} repair round${l.repairRounds === 1 ? '' : 's'}`,
     `tests: ${l.testScope === 'generated' ? 'the new ones' : l.testScope === 'related' ? 'the new and the related ones' : 'the whole suite'}`,
     gates.length ? `${gates.join(' and ')} gate${gates.length > 1 ? 's' : ''}` : 'no gates',
-    `time limit ${formatDuration(l.timeLimitMs)}`,
+    `time limit ${shortDuration(l.timeLimitMs)}`,
   ].join(' · ');
 }

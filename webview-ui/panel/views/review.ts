@@ -2,7 +2,7 @@
 // the requirement → files → tests table, the gates; then one click each to commit, push and open
 // the pull request, or discard.
 import type { ProblemView, ReviewView, ShipAction } from '../../../src/protocol/panel';
-import { formatAgo, formatDuration } from '../../shared/format';
+import { formatAgo, shortDuration } from '../../shared/format';
 import { html, type Markup } from '../../shared/html';
 import { pathText, problemBox } from './common';
 
@@ -21,10 +21,12 @@ export function reviewView(review: ReviewView, shipping: ShippingState): Markup 
     <h2 id="review-heading">Review</h2>
     <p class="summary-line">
       <strong>${review.files.length} file${review.files.length === 1 ? '' : 's'}</strong> changed, <span class="plus">+${insertions}</span> <span class="minus">−${deletions}</span>
-      · tests: <span data-testid="test-counts">${review.counts.passed} passed, ${review.counts.failed} failed${review.counts.skipped ? `, ${review.counts.skipped} skipped` : ''}</span>${review.testDurationMs !== undefined ? ` in ${formatDuration(review.testDurationMs)}` : ''}
+      · tests: <span data-testid="test-counts">${review.counts.passed} passed, ${review.counts.failed} failed${review.counts.skipped ? `, ${review.counts.skipped} skipped` : ''}</span>${review.testDurationMs !== undefined ? ` in ${shortDuration(review.testDurationMs)}` : ''}
       ${review.testedAt ? html`<span class="muted">(${formatAgo(review.testedAt)})</span>` : ''}
     </p>
     ${review.worktree && waiting ? html`<p class="muted small">The change waits in a sandbox worktree (<span class="path" title="${review.worktree}">${review.worktree}</span>). Edit it on the right side of a diff, then run the tests again; your own working tree is untouched.</p>` : ''}
+    ${waiting && review.changedSinceTests ? html`<p class="notice-line" role="status"><span class="glyph" aria-hidden="true">✎</span> The sandbox changed since its tests ran (your edits): run the tests again, or ship — shipping checks it again first.</p>` : ''}
+    ${review.checkProblems?.length ? html`<div class="problem" role="alert"><p class="problem-message">⚠ The last check found problems</p><ul>${review.checkProblems.map((p) => html`<li>${p}</li>`)}</ul></div>` : ''}
 
     <h3>Changed files</h3>
     ${review.files.length
@@ -45,7 +47,9 @@ export function reviewView(review: ReviewView, shipping: ShippingState): Markup 
       ? html`<div class="test-files" data-testid="generated-tests">${review.tests.map(
           (file) => html`<div class="test-file">
             <div class="test-file-head"><button class="link" data-action="openTest" data-path="${file.path}">${pathText(file.path, 'path strong')}</button>
-              <span class="muted small">${file.cases.filter((c) => c.status === 'passed').length} of ${file.cases.length} passed</span></div>
+              ${file.generated ? html`<span class="tag">written by the model</span>` : ''}
+              <span class="muted small">${testCounts(file)}</span></div>
+            ${file.cases.length ? '' : html`<p class="muted small">The test runner reported counts only, without the tests’ names.</p>`}
             <ul class="cases">${file.cases.map(
               (c) => html`<li class="case case-${c.status}" data-status="${c.status}">
                 <span class="glyph" aria-hidden="true">${c.status === 'passed' ? '✓' : c.status === 'failed' ? '✕' : '–'}</span><span class="sr-only">${c.status}: </span>
@@ -98,12 +102,17 @@ function shipView(review: ReviewView, shipping: ShippingState): Markup {
     ${waiting || (committed && !review.pullRequest)
       ? html`<div class="button-row">
           ${committed ? '' : html`<vscode-button id="ship-commit" data-action="ship" data-ship="commit" ${busy ? 'disabled' : ''}>${label('commit', 'Create branch & commit', 'Committing…')}</vscode-button>`}
-          <vscode-button id="ship-pr" ${committed ? '' : 'secondary'} data-action="ship" data-ship="pull-request" ${busy || !review.canPush.ok ? 'disabled' : ''} title="${review.canPush.why ?? ''}">${label('pull-request', committed ? 'Push & open pull request' : 'Commit, push & open pull request', 'Pushing…')}</vscode-button>
+          ${committed ? html`<vscode-button id="ship-pr" data-action="ship" data-ship="pull-request" ${busy ? 'disabled' : ''}>${label('pull-request', 'Push & open pull request', 'Pushing…')}</vscode-button>` : ''}
           ${waiting ? html`<vscode-button id="ship-discard" secondary data-action="ship" data-ship="discard" ${busy ? 'disabled' : ''}>${label('discard', 'Discard', 'Discarding…')}</vscode-button>` : ''}
         </div>
-        ${review.canPush.ok ? '' : html`<p class="muted small">${review.canPush.why}</p>`}`
+        <p class="muted small">${committed ? 'Pushes the branch to origin and opens a pull request on GitHub.' : 'Commits the change on its own branch in your repository; your working tree and current branch stay as they are. Then you can push it and open a pull request.'}</p>`
       : review.status === 'discarded'
         ? html`<p>Discarded: the sandbox and its branch were removed.</p>`
         : ''}
   </section>`;
+}
+
+function testCounts(file: { passed: number; failed: number; skipped: number }): string {
+  const total = file.passed + file.failed + file.skipped;
+  return `${file.passed} of ${total} passed${file.failed ? `, ${file.failed} failed` : ''}${file.skipped ? `, ${file.skipped} skipped` : ''}`;
 }

@@ -13,6 +13,18 @@ export const generalSettings: SettingSpec[] = [
     },
   },
   {
+    key: 'history.busyTimeoutSeconds',
+    env: 'DEPLOY_AGENT_DB_BUSY_TIMEOUT_SECONDS',
+    scope: 'machine',
+    schema: {
+      type: 'integer',
+      default: 30,
+      minimum: 1,
+      maximum: 600,
+      description: 'How long a write to the history database waits while another process (another deployment, `deploy-agent learning rebuild`) holds it, before the deployment stops and says which process it was. A stopped deployment keeps its sandbox and continues with `deploy-agent resume ID`.',
+    },
+  },
+  {
     key: 'environment',
     schema: {
       type: 'string',

@@ -3,6 +3,7 @@ import { aiSettings } from './ai';
 import { analysisSettings } from './analysis';
 import { generalSettings } from './general';
 import { pipelineSettings } from './pipeline';
+import { releaseSettings } from './release';
 import { strategySettings } from './strategy';
 
 /** Every setting Deploy Agent has, in the order the documentation lists them. */
@@ -12,4 +13,5 @@ export const allSettings: readonly SettingSpec[] = [
   ...aiSettings,
   ...strategySettings,
   ...pipelineSettings,
+  ...releaseSettings,
 ];

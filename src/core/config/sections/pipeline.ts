@@ -7,14 +7,15 @@ export const pipelineSettings: SettingSpec[] = [
     env: 'DEPLOY_AGENT_MODE',
     schema: {
       type: 'string',
-      enum: ['dry-run', 'local-commit', 'full-pr'],
+      enum: ['dry-run', 'review', 'local-commit', 'full-pr'],
       enumDescriptions: [
         'Stop after the tests; keep nothing (the branch and worktree are removed).',
+        'Stop after the tests and gates with the change kept in its sandbox worktree (status awaiting-review), to be shipped (`deploy-agent ship ID`) or discarded later. The panel\'s Deploy button always uses it.',
         'Commit the change on its own branch; no push.',
         'Commit, push the branch and open a pull request.',
       ],
       default: 'local-commit',
-      description: 'How far a deployment goes when no mode is given.',
+      description: 'How far a deployment goes when no mode is given (the CLI\'s `deploy`; the panel\'s Deploy button always stops for review).',
     },
   },
   {
@@ -40,6 +41,30 @@ export const pipelineSettings: SettingSpec[] = [
     },
   },
   {
+    key: 'pipeline.allowUnconfinedTests',
+    env: 'DEPLOY_AGENT_ALLOW_UNCONFINED_TESTS',
+    scope: 'machine',
+    userOnly: true,
+    schema: {
+      type: 'boolean',
+      default: false,
+      description:
+        'Run model-written tests, quality gates and hooks without confinement where no confinement tool works (Linux without bubblewrap, Windows). Off: such a deployment is refused before any model call. On: that code can write anywhere you can and reach the network. Only from your own settings, never from a repository\'s .deploy-agent/config.json.',
+    },
+  },
+  {
+    key: 'pipeline.testNetwork',
+    env: 'DEPLOY_AGENT_TEST_NETWORK',
+    scope: 'machine',
+    userOnly: true,
+    schema: {
+      type: 'boolean',
+      default: false,
+      description:
+        'Let model-written tests and the quality gates reach the network (off: only their own loopback; a dependency install always may). Only from your own settings, never from a repository\'s .deploy-agent/config.json.',
+    },
+  },
+  {
     key: 'hooks.beforeDeploy',
     schema: { type: 'array', items: { type: 'string' }, default: [], description: 'Shell commands run in the worktree before the agent starts (for example a database backup). A failing one stops the deployment.' },
   },
@@ -50,6 +75,18 @@ export const pipelineSettings: SettingSpec[] = [
   {
     key: 'hooks.afterShip',
     schema: { type: 'array', items: { type: 'string' }, default: [], description: 'Shell commands run in the worktree after the change was committed (and pushed). Failures are reported.' },
+  },
+  {
+    key: 'hooks.network',
+    env: 'DEPLOY_AGENT_HOOK_NETWORK',
+    scope: 'machine',
+    userOnly: true,
+    schema: {
+      type: 'boolean',
+      default: false,
+      description:
+        'Let hooks reach the network (a notification, a remote smoke test). Hooks run confined like the tests, in the sandbox among the files the model wrote; off: only their own loopback. Only from your own settings, never from a repository\'s .deploy-agent/config.json.',
+    },
   },
   {
     key: 'hooks.timeoutMs',

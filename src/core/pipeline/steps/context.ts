@@ -1,3 +1,4 @@
+import { withChoice } from '../choice';
 import type { DeployStep } from '../deployment-state';
 
 /** Analyses the workspace for this recommendation; data gaps and what the analysis could not do become warnings. */
@@ -5,6 +6,8 @@ export const contextStep: DeployStep = {
   name: 'context',
   async run(state, ctx) {
     const context = await ctx.ports.gatherContext(state.repoRoot!, state.recommendation!, ctx.signal, (m) => ctx.progress(m));
+    // The user's choice from the preview: excluded points dropped, added files first, stated in every prompt.
+    if (state.request.choice) withChoice(context, state.request.choice, state.repoRoot!);
     ctx.deployments.update(state.id, { environment: context.environment });
     const warnings = [...state.warnings];
     if (context.dataGaps.length) {

@@ -7,6 +7,7 @@ import { pullRequestStep } from './pull-request';
 import { pushStep } from './push';
 import { repairStep } from './repair';
 import { reviewStep } from './review';
+import { shipCheckStep } from './retest';
 import { runTestsStep } from './run-tests';
 import { safetyStep } from './safety';
 import { sandboxStep } from './sandbox';
@@ -14,8 +15,9 @@ import { strategyStep } from './strategy';
 import { validateStep } from './validate';
 import { writeTestsStep } from './write-tests';
 
-export { learnStep, keptWorktree } from './learn';
+export { HISTORY_STOPPED, learnStep, keptWorktree } from './learn';
 export { REPOSITORY_LOCK } from './safety';
+export { reviewCheckStep } from './retest';
 
 /** The steps a plan is made of, by name (`learn` closes every run and is in no plan). */
 export const CODE_DEPLOYMENT_STEPS: Record<Exclude<StepName, 'learn'>, DeployStep> = {
@@ -29,6 +31,7 @@ export const CODE_DEPLOYMENT_STEPS: Record<Exclude<StepName, 'learn'>, DeploySte
   'run-tests': runTestsStep,
   repair: repairStep,
   review: reviewStep,
+  retest: shipCheckStep,
   commit: commitStep,
   push: pushStep,
   'pull-request': pullRequestStep,

@@ -1,4 +1,4 @@
-import type { ClosingStep } from '../../flow/step';
+import type { ClosingStep, FinalStatus } from '../../flow/step';
 import { toEventError } from '../../flow/event-error';
 import type { StepName } from '../../deployment/events';
 import type { DeployStepContext, DeploymentState } from '../deployment-state';
@@ -12,10 +12,17 @@ import { hookEnv } from './shared/hook-env';
  */
 export const learnStep: ClosingStep<DeploymentState, StepName, DeployStepContext> = {
   name: 'learn',
-  async run(state, ctx, { status }) {
+  async run(state, ctx, ending) {
+    const { status } = ending;
     const { ports } = ctx;
     if (!state.sandbox) return;
-    if (ports.runPostHooks) {
+    if (status === 'awaiting-review') {
+      // The review pause: the sandbox is the change under review; hooks run when it is shipped or discarded.
+      ctx.log('info', `The change waits for review in ${state.sandbox.path} (branch ${state.sandbox.branch}): ship it with \`deploy-agent ship ${state.id} --mode local-commit|full-pr\`, or discard it with \`deploy-agent discard ${state.id}\`.`);
+      return;
+    }
+    // A run that only pushes a branch committed earlier (a `ship --mode full-pr` after a local commit) has no worktree left to run hooks in.
+    if (ports.runPostHooks && (await ports.sandboxExists(state.repoRoot!, state.sandbox))) {
       try {
         await ports.runPostHooks(state.repoRoot!, state.sandbox, hookEnv(state, state.sandbox, status), 'after-deploy', ctx.signal);
       } catch (hookError) {
@@ -29,7 +36,13 @@ export const learnStep: ClosingStep<DeploymentState, StepName, DeployStepContext
         }
       }
     }
-    const kept = keptWorktree(state);
+    if (ending.error && HISTORY_STOPPED.includes(ending.error.code)) {
+      // The work is fine; only its record could not be written. Nothing of it is thrown away.
+      state.keptForResume = true;
+      ctx.log('warn', `The history database stopped the deployment (${ending.error.code}); the sandbox is kept with the work done so far: ${state.sandbox.path} (branch ${state.sandbox.branch}). Continue it with \`deploy-agent resume ${state.id}\` once the database is free.`);
+      return;
+    }
+    const kept = keptWorktree(state, status);
     if (kept) {
       ctx.log('info', `Kept the worktree for inspection: ${state.sandbox.path} (branch ${state.sandbox.branch}).`);
     } else {
@@ -41,7 +54,10 @@ export const learnStep: ClosingStep<DeploymentState, StepName, DeployStepContext
   },
 };
 
-/** The worktree the closing step keeps for inspection (--keep-worktree), if any. */
-export function keptWorktree(state: DeploymentState): string | null {
-  return state.request.keepWorktree && state.sandbox ? state.sandbox.path : null;
+/** The worktree the closing step keeps: for inspection (--keep-worktree), the change waiting for review, or the work the history database stopped (for `resume`). */
+export function keptWorktree(state: DeploymentState, status?: FinalStatus): string | null {
+  return (state.request.keepWorktree || status === 'awaiting-review' || state.keptForResume) && state.sandbox ? state.sandbox.path : null;
 }
+
+/** Failures of the history database, not of the deployment: its sandbox is kept and `resume` continues it. */
+export const HISTORY_STOPPED: readonly string[] = ['DB_LOCKED', 'DB_READ_ONLY', 'DB_DISK_FULL'];

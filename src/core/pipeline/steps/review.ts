@@ -2,6 +2,7 @@ import { DeployAgentError } from '../../errors';
 import type { DeployStep } from '../deployment-state';
 import { assertTestsAcceptable } from './shared/accept-tests';
 import { qualityGates } from './shared/quality-gates';
+import { recordChangeDiff } from './shared/change-diff';
 
 /** The review gates before anything is committed: the tests, the strategy's type-check and lint gates, no credentials in the change, nothing written outside the sandbox. */
 export const reviewStep: DeployStep = {
@@ -28,7 +29,10 @@ export const reviewStep: DeployStep = {
         { details: { paths: review.outsideSandbox } },
       );
     }
-    return { review, ...gated, ...(warnings ? { warnings } : {}) };
+    // The tree that passed: its diff goes into the history (the report), and in review mode a later ship re-checks any other.
+    const tree = await ctx.ports.snapshotSandbox(state.sandbox!);
+    await recordChangeDiff(state, ctx, tree);
+    return { review, ...gated, ...(warnings ? { warnings } : {}), ...(state.request.mode === 'review' ? { testedTree: tree } : {}) };
   },
 };
 

@@ -1,3 +1,4 @@
+import type { Confinement } from '../../confinement';
 import type { FrameworkId, ParsedResults } from '../types';
 
 /** What a framework adapter is given to build its command. */
@@ -18,6 +19,8 @@ export interface AdapterContext {
   memoryLimitMb?: number;
   /** The scrubbed environment the command runs with. */
   env: NodeJS.ProcessEnv;
+  /** How the command, and any probe that may load the project's files, run (model-written code). */
+  confinement?: Confinement;
 }
 
 export interface FinishedCommand {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { coverageFromIstanbulSummary } from '../parsers/coverage';
 import { extractMochaJson, parseMochaJson } from '../parsers/mocha-json';
+import { runProcess } from '../run-process';
 import { findPackageDir, nodeCommand, resolvePackageBin } from '../tools';
 import type { AdapterContext, CommandPlan, FrameworkAdapter } from './adapter';
 import { display, projectBin, readReport } from './common';
@@ -78,7 +79,10 @@ const had = merged.spec !== undefined;
 delete merged.spec; delete merged._; delete merged.config; delete merged.package;
 process.stdout.write(JSON.stringify({ had, merged }));`;
   try {
-    const { stdout } = await execFileAsync(node, ['-e', script], { cwd: ctx.projectDir, env: ctx.env, timeout: 20_000 });
+    // Loading an rc file runs it (.mocharc.js is code the model may have written): confined like the tests.
+    const stdout = ctx.confinement
+      ? await runProcess({ command: node, args: ['-e', script], cwd: ctx.projectDir, env: ctx.env, timeLimitMs: 20_000, keepStdout: true, confinement: ctx.confinement }).then((r) => (r.code === 0 ? (r.stdout ?? '') : ''))
+      : (await execFileAsync(node, ['-e', script], { cwd: ctx.projectDir, env: ctx.env, timeout: 20_000 })).stdout;
     const { had, merged } = JSON.parse(stdout) as { had: boolean; merged: Record<string, unknown> };
     if (!had) return undefined;
     const file = path.join(ctx.scratch, 'mocharc.json');

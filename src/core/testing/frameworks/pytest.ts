@@ -17,7 +17,7 @@ export const pytest: FrameworkAdapter = {
   async plan(ctx: AdapterContext): Promise<CommandPlan> {
     const choice = choosePython({ projectDir: ctx.projectDir, ...(ctx.userProjectDir ? { userProjectDir: ctx.userProjectDir } : {}), env: ctx.env });
     if (!choice) throw toolMissing('pytest', 'no Python was found (no virtualenv in the project, no python3 on PATH)', 'Create a virtualenv in the project (`python3 -m venv .venv && .venv/bin/pip install pytest`) or put python3 on PATH, then deploy again.');
-    if (!(await probe(choice.python, ['-c', 'import pytest'], ctx.env))) {
+    if (!(await probe(choice.python, ['-c', 'import pytest'], ctx.env, undefined, ctx.confinement))) {
       throw toolMissing('pytest', `pytest is not installed for ${choice.python} (${choice.source})`, `Install it there (\`${choice.python} -m pip install pytest\`), then deploy again.`);
     }
     const junit = path.join(ctx.scratch, 'junit.xml');
@@ -25,7 +25,7 @@ export const pytest: FrameworkAdapter = {
     let coverage: string[] = [];
     let coverageNote: string | undefined;
     if (ctx.coverage) {
-      if (await probe(choice.python, ['-c', 'import pytest_cov'], ctx.env)) {
+      if (await probe(choice.python, ['-c', 'import pytest_cov'], ctx.env, undefined, ctx.confinement)) {
         // Tests themselves are left out of the percentage, as the other tools do by default.
         const rc = path.join(ctx.scratch, 'coveragerc');
         writeFileSync(rc, '[run]\nomit =\n    */test_*.py\n    */*_test.py\n    */conftest.py\n    */tests/*\n    */test/*\n');
@@ -33,7 +33,7 @@ export const pytest: FrameworkAdapter = {
       } else coverageNote = `pytest-cov is not installed for ${choice.python}`;
     }
     // pytest-xdist, when the strategy allows parallel workers and the virtualenv has it.
-    const workers = ctx.workers > 1 && (await probe(choice.python, ['-c', 'import xdist'], ctx.env)) ? ['-n', String(ctx.workers)] : [];
+    const workers = ctx.workers > 1 && (await probe(choice.python, ['-c', 'import xdist'], ctx.env, undefined, ctx.confinement)) ? ['-n', String(ctx.workers)] : [];
     return {
       command: choice.python,
       args: ['-m', 'pytest', '-p', 'no:cacheprovider', '-rfE', `--junitxml=${junit}`, ...coverage, ...workers, ...ctx.files],

@@ -1,4 +1,5 @@
 import { DeployAgentError } from '../../../errors';
+import type { GateResult } from '../../../testing/quality-gates';
 import type { DeployStepContext, DeploymentState, Patch } from '../../deployment-state';
 import type { RecoveryRecord } from '../../ports';
 import { assertTestsAcceptable } from './accept-tests';
@@ -13,21 +14,13 @@ import { testRound } from './test-round';
  */
 export async function qualityGates(state: DeploymentState, ctx: DeployStepContext): Promise<Patch> {
   const { ports } = ctx;
-  const gates = { typecheck: Boolean(state.levers?.typecheckGate), lint: Boolean(state.levers?.lintGate) };
-  if (!ports.runQualityGates || (!gates.typecheck && !gates.lint)) return {};
+  if (!gatesWanted(state, ctx)) return {};
   const limit = state.levers?.repairRounds ?? 0;
   let current = state;
   let patch: Patch = {};
   let lastRound: { patternId: string | undefined; started: number; answered: RecoveryRecord['answered'] } | undefined;
   for (;;) {
-    ctx.progress(`running the ${[gates.typecheck && 'type check', gates.lint && 'linter'].filter(Boolean).join(' and ')} on the change`);
-    const results = await ports.runQualityGates(current.sandbox!, { repoRoot: current.repoRoot!, gates, filesWritten: current.filesWritten, timeLimitMs: current.levers?.timeLimitMs ?? 600_000, signal: ctx.signal });
-    for (const r of results) {
-      const { output, ...summary } = r;
-      ctx.record('quality.gate', { ...summary, output: output.slice(-4000) });
-      if (r.skipped) ctx.log('info', `${r.gate} gate skipped: ${r.skipped}.`);
-      else if (r.preexisting) ctx.log('warn', `${r.command}: ${r.preexisting} problem(s) in files this deployment did not touch (not held against it).`);
-    }
+    const results = await runGatesOnce(current, ctx);
     const failed = results.filter((r) => !r.ok);
     if (lastRound) {
       ports.recordRecovery?.({ deploymentId: current.id, patternId: lastRound.patternId, action: 'fix', automatic: true, round: current.repairs, answered: lastRound.answered, succeeded: !failed.length, durationMs: ctx.now() - lastRound.started });
@@ -59,4 +52,24 @@ export async function qualityGates(state: DeploymentState, ctx: DeployStepContex
     // The fix must not break what passed: the tests are held to the same bar as before the gates.
     assertTestsAcceptable(tests, current);
   }
+}
+
+function gatesWanted(state: DeploymentState, ctx: DeployStepContext): { typecheck: boolean; lint: boolean } | undefined {
+  const gates = { typecheck: Boolean(state.levers?.typecheckGate), lint: Boolean(state.levers?.lintGate) };
+  return ctx.ports.runQualityGates && (gates.typecheck || gates.lint) ? gates : undefined;
+}
+
+/** One run of the strategy's gates on the change, each result recorded (`quality.gate`); no repair. Empty when the strategy has none. */
+export async function runGatesOnce(state: DeploymentState, ctx: DeployStepContext): Promise<GateResult[]> {
+  const gates = gatesWanted(state, ctx);
+  if (!gates) return [];
+  ctx.progress(`running the ${[gates.typecheck && 'type check', gates.lint && 'linter'].filter(Boolean).join(' and ')} on the change`);
+  const results = await ctx.ports.runQualityGates!(state.sandbox!, { repoRoot: state.repoRoot!, gates, filesWritten: state.filesWritten, timeLimitMs: state.levers?.timeLimitMs ?? 600_000, signal: ctx.signal });
+  for (const r of results) {
+    const { output, ...summary } = r;
+    ctx.record('quality.gate', { ...summary, output: output.slice(-4000) });
+    if (r.skipped) ctx.log('info', `${r.gate} gate skipped: ${r.skipped}.`);
+    else if (r.preexisting) ctx.log('warn', `${r.command}: ${r.preexisting} problem(s) in files this deployment did not touch (not held against it).`);
+  }
+  return results;
 }

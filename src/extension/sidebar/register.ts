@@ -1,0 +1,57 @@
+// The sidebar's registrations, made at activation (this file is in the tiny extension.js): the
+// Analytics webview view, the Deployments and Patterns trees and their commands. Each only
+// forwards to the sidebar itself (sidebar.ts, in extension-services.js), which is loaded the
+// first time a view shows or a command runs — never during activation.
+import * as vscode from 'vscode';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { Sidebar, SidebarNode } from './sidebar';
+
+export const SIDEBAR_COMMANDS = [
+  'deployAgent.sidebar.refresh',
+  'deployAgent.sidebar.showAllRepositories',
+  'deployAgent.sidebar.showThisRepository',
+  'deployAgent.sidebar.open',
+  'deployAgent.sidebar.openReport',
+  'deployAgent.sidebar.resume',
+  'deployAgent.sidebar.rollBack',
+  'deployAgent.sidebar.openPullRequest',
+  'deployAgent.sidebar.showMore',
+  'deployAgent.importCiHistory',
+] as const;
+
+export type SidebarCommand = (typeof SIDEBAR_COMMANDS)[number];
+
+export function registerSidebar(context: vscode.ExtensionContext, load: () => Sidebar): void {
+  let attached: Sidebar | undefined;
+  const deploymentsChanged = new vscode.EventEmitter<SidebarNode | undefined>();
+  const patternsChanged = new vscode.EventEmitter<SidebarNode | undefined>();
+  const tree = (which: 'deployments' | 'patterns', changed: vscode.EventEmitter<SidebarNode | undefined>): vscode.TreeDataProvider<SidebarNode> => {
+    // Each tree gets back only the nodes it made.
+    const provider = () => sidebar()[which] as unknown as vscode.TreeDataProvider<SidebarNode>;
+    return { onDidChangeTreeData: changed.event, getTreeItem: (node) => provider().getTreeItem(node), getChildren: (node) => provider().getChildren(node) };
+  };
+  const deploymentsView = vscode.window.createTreeView('deployAgent.deployments', { treeDataProvider: tree('deployments', deploymentsChanged), showCollapseAll: true });
+  const patternsView = vscode.window.createTreeView('deployAgent.patterns', { treeDataProvider: tree('patterns', patternsChanged) });
+  const sidebar = (): Sidebar => {
+    if (!attached) {
+      attached = load();
+      attached.attach({ deploymentsView, patternsView, deploymentsChanged, patternsChanged });
+    }
+    return attached;
+  };
+  context.subscriptions.push(
+    deploymentsChanged,
+    patternsChanged,
+    deploymentsView,
+    patternsView,
+    vscode.window.registerWebviewViewProvider('deployAgent.analytics', { resolveWebviewView: (view) => sidebar().analytics.resolveWebviewView(view) }),
+    ...SIDEBAR_COMMANDS.map((id) => vscode.commands.registerCommand(id, (...args: unknown[]) => sidebar().run(id, ...args))),
+  );
+  // Once the window has settled, a repository with a history gets its status bar item (last outcome,
+  // circuit breaker) without waiting for a view or a command; nothing loads for anyone else.
+  const statusTimer = setTimeout(() => {
+    if (vscode.workspace.workspaceFolders?.length && existsSync(path.join(context.globalStorageUri.fsPath, 'history.db'))) sidebar();
+  }, 3000);
+  context.subscriptions.push({ dispose: () => clearTimeout(statusTimer) });
+}

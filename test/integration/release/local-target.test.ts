@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync, readlinkSync, writeFileSync, readdirSync } from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { Releaser } from '../../../src/core/release/releaser';
+import { resolveTarget, type TargetConfig } from '../../../src/core/release/targets';
+import { openHistoryStore, type HistoryStore } from '../../../src/core/store/database';
+import { DeploymentsRepository } from '../../../src/core/store/deployments';
+import { StepsRepository } from '../../../src/core/store/steps';
+import { createApp, commitVersion } from '../../support/release-app';
+import { freePort } from '../../support/sshd';
+import { tempDir } from '../../support/temp';
+
+const SECRET = 'tok-5ecret-planted-in-shared-env';
+
+function get(url: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    http.get(url, (res) => {
+      let body = '';
+      res.on('data', (d) => (body += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    }).on('error', reject);
+  });
+}
+
+describe('release to a local target: the whole cycle on this machine', function () {
+  this.timeout(60_000);
+  let dir: ReturnType<typeof tempDir>;
+  let store: HistoryStore;
+  let repo: string;
+  let root: string;
+  let port: number;
+  let releaser: Releaser;
+
+  beforeEach(async () => {
+    dir = tempDir('deploy-agent-release-');
+    store = openHistoryStore(path.join(dir.path, 'history.db'));
+    repo = path.join(dir.path, 'app');
+    root = path.join(dir.path, 'target');
+    createApp(repo, '1.0.0');
+    port = await freePort();
+    mkdirSync(path.join(root, 'shared'), { recursive: true });
+    writeFileSync(path.join(root, 'shared', '.env'), `PORT=${port}\nAPI_TOKEN=${SECRET}\n`);
+    releaser = new Releaser({ store, timing: { retryBaseMs: 20, healthBaseMs: 50 } });
+  });
+  afterEach(async () => {
+    // Stop the supervised application of the test's target.
+    const pidFile = path.join(root, 'run', 'app.pid');
+    if (existsSync(pidFile)) {
+      try {
+        process.kill(-Number(readFileSync(pidFile, 'utf8')), 'SIGKILL');
+      } catch {
+        // gone
+      }
+    }
+    store.close();
+    dir.cleanup();
+  });
+
+  function target(extra: Partial<TargetConfig> = {}) {
+    return resolveTarget('local', {
+      type: 'local',
+      path: root,
+      shared: ['.env', 'storage/'],
+      steps: { install: 'echo installing', build: 'echo "building with $API_TOKEN"' },
+      start: `${process.execPath} server.js`,
+      healthCheck: { url: `http://127.0.0.1:${port}/health`, timeoutMs: 10_000 },
+      watch: { minutes: 0 },
+      ...extra,
+    }, null);
+  }
+
+  it('releases, releases again, and rolls back to the first: the health endpoint reports the first version again', async () => {
+    const first = await releaser.release({ target: target(), repoPath: repo, ref: 'HEAD', strategy: 'auto' }, new AbortController().signal);
+    assert.equal(first.status, 'succeeded', JSON.stringify(first.error));
+    assert.equal(JSON.parse((await get(`http://127.0.0.1:${port}/health`)).body).version, '1.0.0');
+    assert.equal(readlinkSync(path.join(root, 'current')), `releases/${first.release}`);
+    assert.ok(!existsSync(path.join(root, 'releases', first.release, 'local-secret.txt')), 'an ignored file was released');
+    assert.equal(readFileSync(path.join(root, 'releases', first.release, 'REVISION'), 'utf8').trim(), first.commit);
+
+    commitVersion(repo, '2.0.0');
+    const second = await releaser.release({ target: target(), repoPath: repo, ref: 'HEAD', strategy: 'auto' }, new AbortController().signal);
+    assert.equal(second.status, 'succeeded', JSON.stringify(second.error));
+    assert.equal(JSON.parse((await get(`http://127.0.0.1:${port}/health`)).body).version, '2.0.0');
+    assert.equal(second.hosts!.local!.previous, first.release);
+
+    const back = await releaser.rollback({ target: target(), repoPath: repo }, new AbortController().signal);
+    assert.equal(back.status, 'succeeded', JSON.stringify(back.error));
+    assert.equal(back.release, first.release);
+    assert.equal(JSON.parse((await get(`http://127.0.0.1:${port}/health`)).body).version, '1.0.0');
+    assert.deepEqual(readdirSync(path.join(root, 'releases')).sort(), [first.release, second.release].sort());
+
+    const rows = new DeploymentsRepository(store.db).list({ kind: 'release' });
+    assert.deepEqual(rows.map((r) => [r.kind, r.target, r.mode, r.status]), [
+      ['release', 'local', 'rollback', 'succeeded'],
+      ['release', 'local', 'release', 'succeeded'],
+      ['release', 'local', 'release', 'succeeded'],
+    ]);
+    const names = new StepsRepository(store.db).list(first.id).map((s) => `${s.name}:${s.status}`);
+    assert.deepEqual(names, ['connect:succeeded', 'lock:succeeded', 'preflight:succeeded', 'upload:succeeded', 'link-shared:succeeded', 'install:succeeded', 'build:succeeded', 'migrate:skipped', 'switch:succeeded', 'restart:succeeded', 'health-check:succeeded', 'watch:skipped', 'prune:succeeded', 'finish:succeeded']);
+    // The secret was printed by the build; it is in no event.
+    const dump = JSON.stringify(store.db.prepare('SELECT * FROM events').all());
+    assert.ok(dump.includes('building with ***'), 'the build output is in the log, masked');
+    assert.ok(!dump.includes(SECRET));
+  });
+});

@@ -1,0 +1,209 @@
+// The Deploy Agent sidebar in the VS Code extension host: a known history is seeded into the
+// extension's own database through core's recording functions (test/support/seed-history.ts);
+// the trees' items, the Analytics view's data message (equal to `deploy-agent analytics --json`
+// for the same window), Open Report, and the refresh after a deployment ends are checked through
+// the real `vscode` API.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import * as vscode from 'vscode';
+import { recommendPatterns, rollbackScenarios } from '../../src/core/learning';
+import { openHistoryStore } from '../../src/core/store/database';
+import type { DeployAgentApi } from '../../src/extension/main';
+import type { ExtensionServices } from '../../src/extension/services';
+import type { AnalyticsData, HostToAnalytics } from '../../src/protocol/analytics';
+import { RECOMMENDATION, scriptPlantedFailure } from '../integration/pipeline/harness';
+import { FakeOllama } from '../support/fake-ollama';
+import { seedHistory, type SeededHistory } from '../support/seed-history';
+import { fixtureWithLocalOllama } from './fixtures';
+import { extras } from './results';
+
+const EXTENSION_ID = 'deploy-agent.deploy-agent';
+
+async function until<T>(what: string, read: () => T | undefined | Promise<T | undefined>, timeoutMs = 20000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) assert.fail(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** `deploy-agent analytics --json` of the built CLI on the extension's database. */
+function cliAnalytics(extensionPath: string, dbPath: string, args: string[]): AnalyticsData {
+  const out = execFileSync(process.execPath, [path.join(extensionPath, 'dist', 'cli', 'cli.mjs'), '--db', dbPath, 'analytics', '--json', ...args], { encoding: 'utf8', env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
+  return JSON.parse(out) as AnalyticsData;
+}
+
+/** The data without what differs between two calls by design (how many deployments the catch-up learnt on the way). */
+const comparable = (d: AnalyticsData) => ({ ...d, learning: null });
+
+describe('Deploy Agent sidebar in the VS Code extension host', () => {
+  let api: DeployAgentApi;
+  let services: ExtensionServices;
+  let extensionPath: string;
+  let seeded: SeededHistory;
+
+  before(async function () {
+    this.timeout(60000);
+    const ext = vscode.extensions.getExtension<DeployAgentApi>(EXTENSION_ID)!;
+    extensionPath = ext.extensionPath;
+    api = await ext.activate();
+    services = api.services();
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    assert.ok(folder, 'the suite runs with the e2e workspace open');
+    const repoPath = execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd: folder, encoding: 'utf8' }).trim();
+    const store = openHistoryStore(services.historyDbPath);
+    try {
+      seeded = seedHistory(store, { repoPath, otherRepoPath: path.join(path.dirname(repoPath), 'shop-backend') });
+    } finally {
+      store.close();
+    }
+    await services.sidebar().setScope('repository');
+    await services.sidebar().refresh('seeded');
+  });
+
+  it('the activity-bar container opens and the Analytics view sends its figures', async function () {
+    this.timeout(30000);
+    await vscode.commands.executeCommand('workbench.view.extension.deployAgent');
+    const analytics = services.sidebar().analytics;
+    const message = await until('the analytics message', () => (analytics.lastPosted?.type === 'analytics' ? analytics.lastPosted : undefined));
+    assert.equal(message.selection.scope, 'repository');
+    assert.equal(message.context.repository?.path, seeded.repoPath);
+    assert.equal(message.data.deployments.total, 13);
+    assert.equal(message.data.series.days.length, 30);
+    const painted = await until('the first chart paint', () => analytics.firstChartMs);
+    extras.sidebarFirstChartMs = painted;
+    assert.ok(painted > 0 && painted < 60000, `first chart at ${painted} ms`);
+  });
+
+  it("the Analytics view's data message equals `deploy-agent analytics --json` for the same window", async function () {
+    this.timeout(30000);
+    const analytics = services.sidebar().analytics;
+    const posted = analytics.lastPosted as Extract<HostToAnalytics, { type: 'analytics' }>;
+    const cli = cliAnalytics(extensionPath, services.historyDbPath, ['--repo', seeded.repoPath, '--days', '30']);
+    assert.deepEqual(comparable(posted.data), comparable(cli));
+    // Every repository, all history: what the view would send, and the CLI.
+    const all = await analytics.compute({ scope: 'all', window: 'all' });
+    assert.deepEqual(comparable(all.data), comparable(cliAnalytics(extensionPath, services.historyDbPath, ['--days', 'all'])));
+    assert.ok(all.data.deployments.total >= 16, `${all.data.deployments.total} deployments in all repositories`);
+  });
+
+  it('the Deployments tree groups this repository by state, newest first, with strategy, duration and tests', async () => {
+    const tree = services.sidebar().deployments;
+    const groups = await tree.getChildren();
+    const labels = groups.map((g) => {
+      const item = tree.getTreeItem(g);
+      return [String(item.label), String(item.description)];
+    });
+    assert.deepEqual(labels, [
+      ['Interrupted — can be resumed', '1'],
+      ['Shipped', '7'],
+      ['Tested, not shipped (dry runs)', '1'],
+      ['Failed', '2'],
+      ['Cancelled', '1'],
+      ['Rolled back', '1'],
+    ]);
+    const shipped = await tree.getChildren(groups[1]);
+    const items = shipped.map((n) => tree.getTreeItem(n));
+    assert.deepEqual(
+      items.map((i) => i.label),
+      ['Greet in the user’s preferred name', 'Add a health endpoint', 'Validate names (no empty strings)', 'Greet by time of day', 'Add a Dockerfile', 'Refactor greet() into a module of salutations', 'Add a greeting for the morning'],
+    );
+    assert.equal(items[0]!.description, 'balanced · 7 min · 12 passed · 1 repair');
+    assert.match(String(items[0]!.contextValue), /\bpullRequest\b/);
+    assert.match(String(items[0]!.contextValue), /\brollbackable\b/);
+    assert.doesNotMatch(String(items[5]!.contextValue), /\bpullRequest\b/, 'a local-commit deployment has no pull request');
+    assert.deepEqual(items[0]!.command?.arguments, [seeded.ids.a13]);
+    const interrupted = tree.getTreeItem((await tree.getChildren(groups[0]))[0]!);
+    assert.match(String(interrupted.contextValue), /\bresumable\b/);
+    const failed = (await tree.getChildren(groups[3])).map((n) => tree.getTreeItem(n));
+    assert.equal(failed[0]!.description, 'balanced · 14 min · 8 passed, 1 failed · 2 repairs');
+    assert.ok(failed.every((i) => !/\brollbackable\b/.test(String(i.contextValue))), 'only shipped deployments roll back');
+  });
+
+  it('Show All Repositories adds the other repository, named in each description', async () => {
+    const sidebar = services.sidebar();
+    await vscode.commands.executeCommand('deployAgent.sidebar.showAllRepositories');
+    try {
+      const tree = sidebar.deployments;
+      const groups = await tree.getChildren();
+      const shippedGroup = groups.find((g) => tree.getTreeItem(g).label === 'Shipped')!;
+      assert.ok(Number(tree.getTreeItem(shippedGroup).description) >= 9, 'seven here and two in shop-backend');
+      const descriptions = (await tree.getChildren(shippedGroup)).map((n) => String(tree.getTreeItem(n).description));
+      assert.ok(descriptions.some((d) => d.startsWith('shop-backend · ')), descriptions.join('\n'));
+    } finally {
+      await vscode.commands.executeCommand('deployAgent.sidebar.showThisRepository');
+    }
+  });
+
+  it('the Patterns tree holds the learner’s three answers, with the CLI’s figures and why in each tooltip', async () => {
+    const tree = services.sidebar().patterns;
+    tree.refresh();
+    const sections = await tree.getChildren();
+    assert.deepEqual(
+      sections.map((s) => tree.getTreeItem(s).label),
+      ['Recommendations', 'Environment adaptations', 'Rollback scenarios'],
+    );
+    const store = openHistoryStore(services.historyDbPath);
+    let expected: { patterns: ReturnType<typeof recommendPatterns>['patterns']; scenarios: ReturnType<typeof rollbackScenarios>['scenarios'] };
+    try {
+      expected = { patterns: recommendPatterns(store).patterns, scenarios: rollbackScenarios(store).scenarios };
+    } finally {
+      store.close();
+    }
+    const patterns = (await tree.getChildren(sections[0])).map((n) => tree.getTreeItem(n));
+    assert.equal(patterns.length, expected.patterns.length);
+    assert.ok(patterns.length > 0);
+    const first = expected.patterns[0]!;
+    assert.equal(patterns[0]!.label, `1. ${first.strategy} · ${first.category}`);
+    assert.match(String(patterns[0]!.description), new RegExp(`${first.successes}/${first.executions}`));
+    assert.ok((patterns[0]!.tooltip as vscode.MarkdownString).value.includes(first.why), 'the why is in the tooltip');
+    const pairs = (await tree.getChildren(sections[1])).map((n) => String(tree.getTreeItem(n).label));
+    assert.ok(pairs.includes('development → staging'), pairs.join(', '));
+    const scenarios = (await tree.getChildren(sections[2])).map((n) => tree.getTreeItem(n));
+    assert.equal(scenarios.length, expected.scenarios.length);
+    assert.ok((scenarios[0]!.tooltip as vscode.MarkdownString).value.includes(expected.scenarios[0]!.sentence));
+  });
+
+  it('Open Report writes the report of a seeded deployment and opens it', async function () {
+    this.timeout(20000);
+    const uri = await vscode.commands.executeCommand<vscode.Uri>('deployAgent.sidebar.openReport', seeded.ids.a11);
+    assert.ok(uri && uri.fsPath.endsWith(`${seeded.ids.a11!}.md`), String(uri));
+    await until('the report tab', () => (vscode.window.tabGroups.all.flatMap((g) => g.tabs).some((t) => t.label.includes(seeded.ids.a11!)) ? true : undefined));
+  });
+
+  it('a deployment run through the command refreshes the trees and the charts: the event from core, no polling', async function () {
+    this.timeout(120000);
+    const sidebar = services.sidebar();
+    await sidebar.setScope('all');
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'deploy-agent-vscode-sidebar-'));
+    const ollama = new FakeOllama();
+    try {
+      const before = await sidebar.analytics.compute({ scope: 'all', window: 30 });
+      const postedBefore = sidebar.analytics.lastPosted;
+      let treeChanged = 0;
+      const subscription = (sidebar.deployments as unknown as { changed: vscode.EventEmitter<unknown> }).changed.event(() => treeChanged++);
+      const repo = await fixtureWithLocalOllama(tmp, await ollama.listen());
+      const recommendationFile = path.join(tmp, 'recommendation.json');
+      writeFileSync(recommendationFile, JSON.stringify(RECOMMENDATION));
+      scriptPlantedFailure(ollama, 'node');
+      const outcome = await services.deployRecommendation({ recommendationFile, mode: 'dry-run', workspaceDir: repo.dir });
+      assert.equal(outcome?.status, 'succeeded', JSON.stringify(outcome?.error));
+      const after = await until('a new analytics message', () => {
+        const m = sidebar.analytics.lastPosted;
+        return m !== postedBefore && m?.type === 'analytics' && m.data.deployments.total === before.data.deployments.total + 1 ? m : undefined;
+      });
+      assert.equal(after.data.series.outcomes.succeeded.at(-1), before.data.series.outcomes.succeeded.at(-1)! + 1, "today's bar grew by one");
+      assert.ok(treeChanged >= 1, 'the Deployments tree was told to redraw');
+      subscription.dispose();
+    } finally {
+      await sidebar.setScope('repository');
+      await ollama.close();
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+});
