@@ -2,9 +2,12 @@
 // 2,000-file repository, with a scripted model that answers instantly (the fake Ollama server
 // over HTTP, so the real client is in the loop): validation, safety gates, analysis, strategy,
 // worktree, three agent phases, test runs (a planted failure and one repair), review, learn.
-// Reported separately: worktree creation (the sandbox step) and test-run setup (run-tests
-// minus the time the test process itself ran).
-// Target: the whole dry run under 2 s. Run alone: npx tsx bench/pipeline.bench.ts
+// Reported separately: the whole dry run, worktree creation (the sandbox step), test-run setup
+// (the run-tests step minus the time its test process ran; raw, so a negative figure would show
+// a clock disagreement instead of hiding it) and the test processes themselves.
+// Target: the pipeline's overhead — the whole dry run minus the time the project's test
+// processes ran (three `node --test` runs; their time is the project's, not the pipeline's) —
+// under 2 s. The whole dry run has no target. Run alone: npx tsx bench/pipeline.bench.ts
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { resolveConfig } from '../src/core/config/resolve';
@@ -16,6 +19,7 @@ import { createFixtureRepo, git } from '../test/integration/pipeline/repos';
 import { RECOMMENDATION, scriptPlantedFailure } from '../test/integration/pipeline/harness';
 import { FakeOllama } from '../test/support/fake-ollama';
 import { tempDir } from '../test/support/temp';
+import { median, target, timing, verdict } from './support';
 
 const FILES = 2000;
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -38,12 +42,6 @@ function generateRepo(parent: string): string {
   git(repo.dir, 'add', '-A', 'src');
   git(repo.dir, 'commit', '-qm', 'generated modules', '--', 'src');
   return repo.dir;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : Math.round((sorted[mid - 1]! + sorted[mid]!) / 2);
 }
 
 async function main(): Promise<void> {
@@ -84,7 +82,7 @@ async function main(): Promise<void> {
       totals.push(total);
       overheads.push(total - testProcessMs);
       worktrees.push(duration('sandbox'));
-      testSetups.push(Math.max(0, duration('run-tests') - (testRuns[0]?.durationMs ?? 0)));
+      testSetups.push(duration('run-tests') - (testRuns[0]?.durationMs ?? 0));
       testProcesses.push(testProcessMs);
       for (const r of rows) (perStep[r.name] ??= []).push((r.finishedAt ?? r.startedAt) - r.startedAt);
     }
@@ -93,14 +91,14 @@ async function main(): Promise<void> {
     await ollama.close();
     tmp.cleanup();
   }
-  const line = (name: string, values: number[], extra: Record<string, unknown> = {}) =>
-    console.log(JSON.stringify({ name, medianMs: Math.round(median(values)), runs: values.length, samplesMs: values.map((v) => Math.round(v)), files: FILES, ...extra }));
-  line('pipeline.dryRun.overhead', overheads, { targetMs: TARGET_MS, pass: median(overheads) < TARGET_MS, status, excludes: 'test process run time' });
-  line('pipeline.dryRun.total', totals);
-  line('pipeline.worktreeCreation', worktrees);
-  line('pipeline.testRunSetup', testSetups, { note: 'run-tests step minus the test process itself (framework detection, spawn, parsing, persistence)' });
+  const line = (name: string, timed: string, values: number[], extra: Record<string, unknown> = {}) =>
+    console.log(JSON.stringify({ name, timed, ...timing(values, 0), samplesMs: values.map((v) => Math.round(v)), files: FILES, ...extra }));
+  line('pipeline.dryRun.overhead', `a dry run of a ${FILES}-file repository (fake model) minus the time its test processes ran`, overheads, { ...verdict(target('median', Math.round(median(overheads)), '<', TARGET_MS, 'ms')), status });
+  line('pipeline.dryRun.total', `the whole dry run of a ${FILES}-file repository, test processes included`, totals);
+  line('pipeline.worktreeCreation', 'the sandbox step (git worktree add)', worktrees);
+  line('pipeline.testRunSetup', 'the run-tests step minus its test process (framework detection, spawn, parsing, persistence)', testSetups);
   console.log(JSON.stringify({ name: 'pipeline.dryRun.steps', medianMsByStep: Object.fromEntries(Object.entries(perStep).map(([k, v]) => [k, median(v)])) }));
-  line('pipeline.testProcesses', testProcesses, { note: 'the three node --test runs themselves (not overhead)' });
+  line('pipeline.testProcesses', 'the three node --test runs themselves (the project\'s time, not overhead)', testProcesses);
 }
 
 void main().catch((error: unknown) => {

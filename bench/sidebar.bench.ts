@@ -51,6 +51,8 @@ try {
         console.log(
           JSON.stringify({
             name: `sidebar.analyticsQuery.${dataset.name}.${c.name}.${days ? `days${days}` : 'all'}`,
+            timed: `the sidebar's analytics query with chart series (${c.repoPath ? 'one repository' : 'all repositories'}, ${days ? `last ${days} days` : 'all history'})`,
+            minMs: Math.round(Math.min(...runs) * 10) / 10,
             rows: ROWS,
             repositories: dataset.repos,
             inWindow: last!.deployments.total,

@@ -73,8 +73,8 @@ try {
   store.close();
   const insertMedian = median(inserts);
   const queryMedian = median(queries);
-  console.log(JSON.stringify({ name: 'sqlite.insert100k', rows: ROWS, medianMs: Math.round(insertMedian), rowsPerSecond: Math.round(ROWS / (insertMedian / 1000)), runs: INSERT_RUNS, sqliteVersion: store.sqliteVersion, targetMs: INSERT_TARGET_MS, pass: insertMedian < INSERT_TARGET_MS }));
-  console.log(JSON.stringify({ name: 'sqlite.successRates', rows: ROWS, finishedRows: counted, groups, medianMs: Math.round(queryMedian * 10) / 10, runs: QUERY_RUNS, targetMs: QUERY_TARGET_MS, pass: queryMedian < QUERY_TARGET_MS }));
+  console.log(JSON.stringify({ name: 'sqlite.insert100k', timed: 'inserting 100,000 deployments in one transaction (a fresh file each run)', rows: ROWS, medianMs: Math.round(insertMedian), minMs: Math.round(Math.min(...inserts)), maxMs: Math.round(Math.max(...inserts)), rowsPerSecond: Math.round(ROWS / (insertMedian / 1000)), runs: INSERT_RUNS, sqliteVersion: store.sqliteVersion, targetMs: INSERT_TARGET_MS, pass: insertMedian < INSERT_TARGET_MS }));
+  console.log(JSON.stringify({ name: 'sqlite.successRates', timed: 'the success-rate query over 100,000 deployments', rows: ROWS, finishedRows: counted, groups, medianMs: Math.round(queryMedian * 10) / 10, minMs: Math.round(Math.min(...queries) * 10) / 10, maxMs: Math.round(Math.max(...queries) * 10) / 10, runs: QUERY_RUNS, targetMs: QUERY_TARGET_MS, pass: queryMedian < QUERY_TARGET_MS }));
 } finally {
   dir.cleanup();
 }

@@ -12,3 +12,41 @@ export function time<T>(fn: () => T): { ms: number; value: T } {
   const value = fn();
   return { ms: Number(process.hrtime.bigint() - started) / 1e6, value };
 }
+
+const round = (n: number, digits: number) => Number(n.toFixed(digits));
+
+/**
+ * Median, spread (min and max) and count of the runs of one benchmark, for its JSON line; the
+ * README table shows all four. `digits`: decimals kept.
+ */
+export function timing(values: number[], digits = 1): { medianMs: number; minMs: number; maxMs: number; runs: number } {
+  if (!values.length) throw new RangeError('timing: no runs');
+  return { medianMs: round(median(values), digits), minMs: round(Math.min(...values), digits), maxMs: round(Math.max(...values), digits), runs: values.length };
+}
+
+/** One target of a benchmark: `value op limit` (e.g. median < 1500 ms), and whether it was met. */
+export interface TargetCheck {
+  figure: string;
+  value: number | null;
+  op: '<' | '<=' | '>' | '>=';
+  limit: number;
+  unit: string;
+  met: boolean;
+  /** A requirement that is a statement, not a comparison (e.g. "the model made the decision"). */
+  text?: string;
+}
+
+export function target(figure: string, value: number | null, op: TargetCheck['op'], limit: number, unit = ''): TargetCheck {
+  const met = value !== null && Number.isFinite(value) && (op === '<' ? value < limit : op === '<=' ? value <= limit : op === '>' ? value > limit : value >= limit);
+  return { figure, value, op, limit, unit, met };
+}
+
+/** A requirement that holds or not, shown as its statement. */
+export function requirement(text: string, met: boolean): TargetCheck {
+  return { figure: text, value: null, op: '>=', limit: 0, unit: '', met, text };
+}
+
+/** Every target of a line with its verdict (bench/table.mjs shows each); `pass` only when all are met. */
+export function verdict(...checks: TargetCheck[]): { targets: TargetCheck[]; pass: boolean } {
+  return { targets: checks, pass: checks.every((c) => c.met) };
+}

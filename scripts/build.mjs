@@ -24,7 +24,10 @@ const common = {
   legalComments: 'linked',
 };
 
-const nodeExternals = ['vscode', 'better-sqlite3'];
+// '*.node': native addons of optional dependencies (ssh2's sshcrypto, cpu-features), built by their
+// install scripts when a compiler is there. They are loaded in try/catch and fall back to JavaScript,
+// so they stay out of the bundles (esbuild has no loader for them and stopped the build).
+const nodeExternals = ['vscode', 'better-sqlite3', '*.node'];
 
 /** @type {esbuild.BuildOptions[]} */
 const builds = [

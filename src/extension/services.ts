@@ -5,7 +5,7 @@ import path from 'node:path';
 import { resolveConfig } from '../core/config/resolve';
 import { collectDiagnostics, type Diagnostics } from '../core/diagnostics/collect';
 import { openHistoryStore, type HistoryStore } from '../core/store/database';
-import { resolveDbPath } from '../core/store/location';
+import { adoptEarlierEditorHistory, historyLocation } from './history-location';
 import { DEPLOY_AGENT_VERSION } from '../core/version';
 import { DiagnosticsPanel } from './diagnostics-panel';
 import { AnalysisCache } from '../core/analysis/cache';
@@ -45,10 +45,12 @@ export interface ExtensionServices {
 
 export function createServices(context: vscode.ExtensionContext, output: vscode.LogOutputChannel, activationMs?: number): ExtensionServices {
   let store: HistoryStore | undefined;
-  const historyDbPath = resolveDbPath({ editorPath: vscode.Uri.joinPath(context.globalStorageUri, 'history.db').fsPath }).path;
+  const history = historyLocation(context);
+  const historyDbPath = history.path;
 
   const openStore = (): HistoryStore => {
     if (!store) {
+      adoptEarlierEditorHistory(history, output);
       store = openHistoryStore(historyDbPath, { busyTimeoutMs: resolveConfig({ editor: explicitEditorSettings() }).get<number>('history.busyTimeoutSeconds') * 1000 });
       const opened = store;
       context.subscriptions.push({ dispose: () => opened.close() });
@@ -85,7 +87,7 @@ export function createServices(context: vscode.ExtensionContext, output: vscode.
       vscodeVersion: vscode.version,
       env: process.env,
       workingDir: dir ?? path.dirname(opened.path),
-      store: { path: opened.path, pathSource: 'editor', schemaVersion: opened.schemaVersion, sqliteVersion: opened.sqliteVersion, movedAside: opened.movedAside },
+      store: { path: opened.path, pathSource: history.source, schemaVersion: opened.schemaVersion, sqliteVersion: opened.sqliteVersion, movedAside: opened.movedAside },
       config,
     });
   };

@@ -15,7 +15,9 @@ import type { DeployAgentApi } from '../../src/extension/main';
 import type { ExtensionServices } from '../../src/extension/services';
 import type { AnalyticsData, HostToAnalytics } from '../../src/protocol/analytics';
 import { RECOMMENDATION, scriptPlantedFailure } from '../integration/pipeline/harness';
+import { FakeGithub } from '../support/fake-github';
 import { FakeOllama } from '../support/fake-ollama';
+import { importCiHistory } from '../../src/extension/sidebar/ci-import';
 import { seedHistory, type SeededHistory } from '../support/seed-history';
 import { fixtureWithLocalOllama } from './fixtures';
 import { extras } from './results';
@@ -37,6 +39,15 @@ function cliAnalytics(extensionPath: string, dbPath: string, args: string[]): An
   const out = execFileSync(process.execPath, [path.join(extensionPath, 'dist', 'cli', 'cli.mjs'), '--db', dbPath, 'analytics', '--json', ...args], { encoding: 'utf8', env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
   return JSON.parse(out) as AnalyticsData;
 }
+
+/** Full TravisTorrent layout, one row per job: 4 builds of two projects. */
+const TRAVISTORRENT_CSV = [
+  'tr_build_id,tr_job_id,gh_project_name,git_branch,gh_is_pr,tr_status,tr_duration,gh_build_started_at,git_diff_src_churn,gh_diff_files_modified',
+  '11,111,acme/web,master,false,passed,120,2015-05-01T10:00:00Z,5,1',
+  '12,121,acme/web,feature,true,failed,300,2015-05-01T11:00:00Z,50,4',
+  '21,211,acme/api,master,false,errored,90,2015-05-02T09:00:00Z,7,2',
+  '22,221,acme/api,master,false,passed,95,2015-05-02T10:00:00Z,3,1',
+].join('\n');
 
 /** The data without what differs between two calls by design (how many deployments the catch-up learnt on the way). */
 const comparable = (d: AnalyticsData) => ({ ...d, learning: null });
@@ -100,9 +111,9 @@ describe('Deploy Agent sidebar in the VS Code extension host', () => {
       return [String(item.label), String(item.description)];
     });
     assert.deepEqual(labels, [
-      ['Interrupted — can be resumed', '1'],
+      ['Interrupted', '1'],
       ['Shipped', '7'],
-      ['Tested, not shipped (dry runs)', '1'],
+      ['Tested (dry runs)', '1'],
       ['Failed', '2'],
       ['Cancelled', '1'],
       ['Rolled back', '1'],
@@ -174,6 +185,56 @@ describe('Deploy Agent sidebar in the VS Code extension host', () => {
     const uri = await vscode.commands.executeCommand<vscode.Uri>('deployAgent.sidebar.openReport', seeded.ids.a11);
     assert.ok(uri && uri.fsPath.endsWith(`${seeded.ids.a11!}.md`), String(uri));
     await until('the report tab', () => (vscode.window.tabGroups.all.flatMap((g) => g.tabs).some((t) => t.label.includes(seeded.ids.a11!)) ? true : undefined));
+  });
+
+  it('Import CI history from a TravisTorrent CSV file: the builds are stored and the view says how many', async function () {
+    this.timeout(60000);
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'deploy-agent-vscode-ci-'));
+    try {
+      const file = path.join(tmp, 'travistorrent.csv');
+      writeFileSync(file, TRAVISTORRENT_CSV);
+      const summary = await vscode.commands.executeCommand<string | undefined>('deployAgent.importCiHistory', 'travistorrent', file);
+      assert.match(String(summary), /^Imported 4 CI builds of acme\/api, acme\/web/);
+      const message = await services.sidebar().analytics.compute({ scope: 'repository', window: 30 });
+      assert.ok(message.context.ciBuilds >= 4, `${message.context.ciBuilds} CI builds`);
+      const again = await vscode.commands.executeCommand<string | undefined>('deployAgent.importCiHistory', 'travistorrent', file);
+      assert.match(String(again), /^No new CI builds: 4 of acme\/api, acme\/web were imported before/);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
+  it('Import CI history from GitHub Actions: the runs of the origin remote through the real Octokit client (local GitHub API; the token stands for the VS Code sign-in)', async function () {
+    this.timeout(60000);
+    const github = new FakeGithub({ autoCreateRepos: true });
+    const saved = process.env.GITHUB_API_URL;
+    const output = vscode.window.createOutputChannel('Deploy Agent test', { log: true });
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'deploy-agent-vscode-gh-'));
+    try {
+      process.env.GITHUB_API_URL = await github.listen();
+      for (let i = 0; i < 6; i++) {
+        const at = `2025-05-0${i + 1}T10:00:00Z`;
+        const commit = github.addCommit('octo/greeter', 'main', { message: `c${i}`, date: at, files: [{ filename: `src/f${i}.js`, additions: i + 1, deletions: 0 }] });
+        github.addWorkflowRun('octo/greeter', { headSha: commit.sha, conclusion: i % 3 === 0 ? 'failure' : 'success', createdAt: at, runStartedAt: at });
+      }
+      const repo = path.join(tmp, 'greeter');
+      execFileSync('git', ['init', '-q', repo]);
+      execFileSync('git', ['-C', repo, 'remote', 'add', 'origin', 'https://github.com/octo/greeter.git']);
+      const store = openHistoryStore(services.historyDbPath);
+      try {
+        const summary = await importCiHistory('github', { store, repository: { path: repo, name: 'greeter' }, output, token: github.token });
+        assert.match(String(summary), /^Imported 6 CI builds of octo\/greeter/);
+        assert.equal(store.db.prepare(`SELECT count(*) FROM history_builds WHERE project = 'octo/greeter' AND source = 'github'`).pluck().get(), 6);
+      } finally {
+        store.close();
+      }
+    } finally {
+      if (saved === undefined) delete process.env.GITHUB_API_URL;
+      else process.env.GITHUB_API_URL = saved;
+      output.dispose();
+      await github.close();
+      rmSync(tmp, { recursive: true, force: true });
+    }
   });
 
   it('a deployment run through the command refreshes the trees and the charts: the event from core, no polling', async function () {

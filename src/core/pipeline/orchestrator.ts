@@ -241,6 +241,7 @@ export class Orchestrator {
     const ports = this.options.ports;
     let report: DeploymentOutcome['report'] = null;
     const startedAt = this.runner.now();
+    await ports.protectSecrets?.(state.request.workspaceDir, state.id);
     const fromReview = Boolean(state.request.fromReview);
     const end = await this.runner.run({
       state,

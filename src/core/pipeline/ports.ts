@@ -122,6 +122,14 @@ export interface PhaseInput {
   onModelCall?(call: { provider: string; model: string; inputTokens: number; outputTokens: number; costUsd: number; cached: boolean; durationMs: number }): void;
 }
 
+/** What `guardUserFiles` put back. */
+export interface UserFilesRestored {
+  restored: string[];
+  /** Where what was found instead is kept. */
+  keptAt?: string;
+  notRestored: string[];
+}
+
 export interface OutcomeRecord {
   deploymentId: string;
   status: 'succeeded' | 'failed' | 'cancelled' | 'rolled_back';
@@ -129,6 +137,11 @@ export interface OutcomeRecord {
 }
 
 export interface PipelinePorts {
+  /**
+   * Gathers the deployment's secrets once, before its first step (the environment it runs with, the
+   * repository's secret files): from then on every boundary redacts them (src/core/security).
+   */
+  protectSecrets?(workspaceDir: string, deploymentId: string): Promise<void>;
   /** Validated and fitted into the prompt budget; `omitted` says what the prompts will not carry. */
   loadRecommendation(file: string, signal: AbortSignal): Promise<{ recommendation: Recommendation; warnings: string[]; omitted?: OmittedPart[] }>;
   /** The git repository root of `workspaceDir`; throws NOT_A_GIT_REPO / NO_COMMITS. */
@@ -158,6 +171,11 @@ export interface PipelinePorts {
   discardPartialSandbox(repoRoot: string, deploymentId: string): Promise<void>;
   /** The commit the sandbox's HEAD is on (resume: was the commit already made?). */
   sandboxHead(sandbox: SandboxInfo): Promise<string>;
+  /**
+   * Keeps the content of the user's modified and untracked files while model-written code runs;
+   * `restore` puts back exactly what changed meanwhile (and keeps what it found instead).
+   */
+  guardUserFiles?(repoRoot: string, deploymentId: string): Promise<{ restore(): Promise<UserFilesRestored> }>;
   /** The user's hooks (from the configuration of `repoRoot`, never the sandbox's), run in the sandbox with `env` added to a scrubbed environment. */
   runPreHooks?(repoRoot: string, sandbox: SandboxInfo, env: Record<string, string>, signal: AbortSignal): Promise<unknown>;
   runPostHooks?(repoRoot: string, sandbox: SandboxInfo, env: Record<string, string>, stage: 'after-deploy' | 'after-ship', signal: AbortSignal): Promise<unknown>;

@@ -16,12 +16,15 @@ import { openPullRequest } from '../git/pull-request';
 import { loadFittedRecommendation } from '../recommendation/fit';
 import { writeReport } from '../report/write-report';
 import { snapshotRepoState } from '../sandbox/repo-state';
+import { guardUserFiles } from '../sandbox/user-files';
 import { repositoryRootOf } from '../sandbox/workspace';
 import * as sandboxWorktree from '../sandbox/worktree';
 import { commit as commitChanges, push as pushBranch, review as reviewChanges, unifiedDiff } from '../git/ship';
 import { discardPartialSandbox, restoreSandboxTree, sandboxHead, snapshotSandboxTree } from '../sandbox/sandbox-state';
 import { runSandboxTests } from '../testing/pipeline-port';
 import { runQualityGates } from '../testing/quality-gates';
+import { gatherSecrets } from '../security/gather';
+import { secretRegistry } from '../security/registry';
 
 export interface ConfigReader {
   get<T>(key: string): T;
@@ -66,6 +69,8 @@ export function createRealPorts(options: RealPortsOptions): PipelinePorts {
     const chosen = await confinementOf(repoRoot);
     return sandboxConfinement({ kind: chosen.kind, ...(chosen.tool ? { tool: chosen.tool } : {}), sandboxDir: sandboxPath, repoRoot, network, env: options.env });
   };
+  // User files a guard put back, per repository: the review names them (they no longer differ).
+  const restoredOutside = new Map<string, string[]>();
   const routers = new Map<string, { router: ModelRouter; config: ConfigReader }>();
   const budgets = new Map<string, DeploymentBudget>();
   const routerFor = (workspaceDir: string) => {
@@ -112,6 +117,12 @@ export function createRealPorts(options: RealPortsOptions): PipelinePorts {
   };
 
   return {
+    protectSecrets: async (workspaceDir, deploymentId) => {
+      const gathered = await gatherSecrets({ env: options.env, repoDir: workspaceDir });
+      secretRegistry.add(gathered.values);
+      // Which files were treated as secret (names only): the report and `events` say so.
+      events.insert(deploymentId, Date.now(), 'secrets.gathered', { files: gathered.files, values: new Set(gathered.values.map((v) => v.value)).size, skipped: gathered.skipped });
+    },
     loadRecommendation: (file) => loadFittedRecommendation(file),
     runPreHooks: (repoRoot, sandbox, env, signal) => hookRunner('before-deploy', repoRoot, sandbox.path, env, signal),
     runPostHooks: (repoRoot, sandbox, env, stage, signal) => hookRunner(stage, repoRoot, sandbox.path, env, signal),
@@ -208,7 +219,23 @@ export function createRealPorts(options: RealPortsOptions): PipelinePorts {
       const { router } = routerFor(repoRoot);
       return router.escalation && router.providerOrder().some((p) => p !== from.provider);
     },
-    review: (repoRoot, sandbox, before) => reviewChanges(repoRoot, sandbox, before),
+    guardUserFiles: async (repoRoot, deploymentId) => {
+      const guard = await guardUserFiles(repoRoot, deploymentId);
+      return {
+        restore: async () => {
+          const result = await guard.restore();
+          const touched = [...result.restored, ...result.notRestored];
+          if (touched.length) restoredOutside.set(repoRoot, [...new Set([...(restoredOutside.get(repoRoot) ?? []), ...touched])]);
+          return result;
+        },
+      };
+    },
+    // Files put back after a test run look untouched to the review: it is told (the code that changed them is not shipped).
+    review: async (repoRoot, sandbox, before) => {
+      const findings = await reviewChanges(repoRoot, sandbox, before);
+      const restored = restoredOutside.get(repoRoot) ?? [];
+      return restored.length ? { ...findings, restoredOutside: restored } : findings;
+    },
     changeDiff: (sandbox, tree) => unifiedDiff(sandbox.path, sandbox.baseSha, tree),
     commit: (sandbox, input) => commitChanges(sandbox, input),
     push: (repoRoot, sandbox, signal) => pushBranch(repoRoot, sandbox, signal),

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { secretRegistry } from '../security/registry';
 
 /** A code deployment (a recommendation turned into a tested change) or a release (the application put onto a target). */
 export type DeploymentKind = 'code' | 'release';
@@ -75,7 +76,7 @@ export class DeploymentsRepository {
   }
 
   insert(row: NewDeployment): void {
-    this.statementFor(row).run(withDefaults(row));
+    this.statementFor(row).run(withoutSecrets(withDefaults(row)));
   }
 
   /** Inserts many rows in one transaction (history import, benchmarks). */
@@ -83,7 +84,7 @@ export class DeploymentsRepository {
     let count = 0;
     this.db.transaction(() => {
       for (const row of rows) {
-        this.statementFor(row).run(withDefaults(row));
+        this.statementFor(row).run(withoutSecrets(withDefaults(row)));
         count++;
       }
     })();
@@ -103,7 +104,7 @@ export class DeploymentsRepository {
     const keys = Object.keys(changes) as (keyof DeploymentRow)[];
     if (!keys.length) return;
     const assignments = keys.map((k) => `${COLUMNS[k]} = @${k}`).join(', ');
-    this.db.prepare(`UPDATE deployments SET ${assignments} WHERE id = @id`).run({ ...changes, id });
+    this.db.prepare(`UPDATE deployments SET ${assignments} WHERE id = @id`).run({ ...withoutSecrets(changes), id });
   }
 
   /** Moves the deployment from status `from` to `to` in one statement; false when it was not in `from` (another process took it first). */
@@ -133,6 +134,20 @@ export class DeploymentsRepository {
       )
       .all() as { environment: string | null; strategy: string | null; total: number; succeeded: number; rate: number }[];
   }
+}
+
+/** The free-text columns (a recommendation may quote a secret, an error message may carry hook or test output) are stored redacted. */
+const FREE_TEXT = ['title', 'recommendation', 'errorMessage'] as const;
+
+function withoutSecrets<T extends Partial<DeploymentRow>>(row: T): T {
+  let clean = row;
+  for (const key of FREE_TEXT) {
+    const value = row[key];
+    if (typeof value !== 'string') continue;
+    const redacted = secretRegistry.text(value);
+    if (redacted !== value) clean = { ...clean, [key]: redacted };
+  }
+  return clean;
 }
 
 function withDefaults(row: NewDeployment): DeploymentRow {

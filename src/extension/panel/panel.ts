@@ -58,7 +58,7 @@ export class DeploymentPanel implements vscode.Disposable {
   }
 
   static options(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
-    // Only the built webview (its script and CSS) may be loaded; its state survives hiding through getState/setState.
+    // Only the built webview may be loaded (its script, inline under the nonce, brings its CSS); state survives hiding through getState/setState.
     return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview')], retainContextWhenHidden: false };
   }
 
@@ -69,7 +69,7 @@ export class DeploymentPanel implements vscode.Disposable {
   ) {
     panel.webview.options = DeploymentPanel.options(deps.extensionUri);
     panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'icon.png');
-    panel.webview.html = webviewHtml(panel.webview, deps.extensionUri, 'panel.js', 'Deploy Agent', { ownStyles: true });
+    panel.webview.html = webviewHtml(panel.webview, deps.extensionUri, 'panel.js', 'Deploy Agent', { ownStyles: true, inlineScript: true });
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
       panel.onDidChangeViewState(() => {

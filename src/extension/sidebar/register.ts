@@ -4,7 +4,7 @@
 // first time a view shows or a command runs — never during activation.
 import * as vscode from 'vscode';
 import { existsSync } from 'node:fs';
-import path from 'node:path';
+import { resolveDbPath } from '../../core/store/location';
 import type { Sidebar, SidebarNode } from './sidebar';
 
 export const SIDEBAR_COMMANDS = [
@@ -51,7 +51,10 @@ export function registerSidebar(context: vscode.ExtensionContext, load: () => Si
   // Once the window has settled, a repository with a history gets its status bar item (last outcome,
   // circuit breaker) without waiting for a view or a command; nothing loads for anyone else.
   const statusTimer = setTimeout(() => {
-    if (vscode.workspace.workspaceFolders?.length && existsSync(path.join(context.globalStorageUri.fsPath, 'history.db'))) sidebar();
+    if (!vscode.workspace.workspaceFolders?.length) return;
+    // Where services.ts opens it (history-location.ts: the user's own setting, DEPLOY_AGENT_DB, the shared default).
+    const setting = vscode.workspace.getConfiguration('deployAgent').inspect<string>('historyDatabase')?.globalValue;
+    if (existsSync(resolveDbPath({ setting, env: process.env }).path)) sidebar();
   }, 3000);
   context.subscriptions.push({ dispose: () => clearTimeout(statusTimer) });
 }

@@ -39,9 +39,13 @@ async function setPane(page, title, expanded) {
   if ((await header.getAttribute('aria-expanded')) !== String(expanded)) await header.click();
 }
 
-/** history.db of the extension under the user-data folder (globalStorage/<publisher.name>/). @param {string} userDataDir */
-function historyDb(userDataDir) {
-  return path.join(userDataDir, 'User', 'globalStorage', 'deploy-agent.deploy-agent', 'history.db');
+/**
+ * The history database the extension opens in this run: the shared default location, under the
+ * XDG_DATA_HOME run.mjs gives code-server (data-home beside the user-data folder).
+ * @param {string} userDataDir
+ */
+export function historyDb(userDataDir) {
+  return path.join(path.dirname(userDataDir), 'data-home', 'deploy-agent', 'history.db');
 }
 
 /** @param {import('./context.mjs').ScenarioContext} ctx */
@@ -160,6 +164,8 @@ export async function run({ page, server, workspace, tmp, userDataDir, check, sc
   mkdirSync(shots, { recursive: true });
   /** @param {string} name */
   const sidebarShot = async (name) => {
+    await page.mouse.move(900, 500);
+    await page.waitForTimeout(200);
     await screenshot(page, `${name}.png`);
     await page.locator('.part.sidebar').screenshot({ path: path.join(shots, `${name}-view.png`) }).catch((error) => log(`screenshot ${name}-view.png failed: ${error.message}`));
   };

@@ -192,4 +192,30 @@ describe('model-written tests run confined (built CLI, real git repository, fake
     const diagnosticsAllowed = await h.cli(['diagnostics', '--workspace', h.repo.dir], { PATH, DEPLOY_AGENT_ALLOW_UNCONFINED_TESTS: '1' });
     assert.match(diagnosticsAllowed.stdout, /In effect\s+UNCONFINED/);
   });
+
+  it('unconfined (allowed, no tool): what a test changed in the user repository is put back exactly and said (event, warning, report); the change is refused', async () => {
+    const { h, before } = await prepare();
+    const notesBefore = readFileSync(path.join(h.repo.dir, 'NOTES.txt'));
+    const PATH = pathWithoutBwrap(h.root);
+    const result = await h.cli(['deploy', h.recommendation, '--workspace', h.repo.dir, '--mode', 'local-commit', '--strategy', 'balanced', '--json'], { PATH, DEPLOY_AGENT_ALLOW_UNCONFINED_TESTS: '1' });
+    const out = parseJson(result);
+    const tried = escapes(testOutputs(h, String(out.id)));
+    assert.equal(tried.notes, 'written', 'unconfined, the test could write the user file');
+    assert.equal(tried.gitHook, 'written');
+
+    assert.deepEqual(readFileSync(path.join(h.repo.dir, 'NOTES.txt')), notesBefore, 'NOTES.txt is byte-identical again');
+    assert.equal(existsSync(path.join(h.repo.dir, '.git', 'hooks', 'post-checkout')), false, 'the planted git hook is gone');
+    assert.equal(userState(h.repo.dir).digest, before.digest);
+
+    assert.equal(out.status, 'failed');
+    assert.equal((out.error as { code: string }).code, 'WRITE_OUTSIDE_SANDBOX');
+    assert.match((out.error as { message: string }).message, /NOTES\.txt[\s\S]*put back/);
+    assert.equal(out.commit, null, 'nothing committed');
+    const restored = eventsOf(h, String(out.id), 'user-files.restored') as { restored: string[]; keptAt: string }[];
+    assert.ok(restored.length >= 1);
+    assert.deepEqual([...restored[0]!.restored].sort(), ['.git/hooks/post-checkout', 'NOTES.txt']);
+    assert.equal(readFileSync(path.join(restored[0]!.keptAt, 'NOTES.txt'), 'utf8'), 'my notes\na line from the test\n', 'what the test wrote is kept aside');
+    const report = await h.cli(['report', String(out.id)]);
+    assert.match(report.stdout, /## Warnings[\s\S]*NOTES\.txt[^\n]*changed while the tests ran and were put back exactly/);
+  });
 });

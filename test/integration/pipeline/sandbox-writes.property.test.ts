@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { resolveConfig } from '../../../src/core/config/resolve';
@@ -15,8 +17,33 @@ import { userState } from './harness';
 /**
  * Whatever tool calls a model makes, the pipeline's agent phase writes only inside the
  * deployment's worktree: the user's working tree, index and stash, and every folder next to
- * the sandbox, stay as they were.
+ * the sandbox, stay as they were. "Next to" is checked twice: the sandbox's parent folder (this
+ * test's own, so listed exactly: every path, mode and content), and the system temp folder
+ * above it, which other processes share — there no entry may appear under a name that one of the
+ * generated paths leads to.
  */
+
+/** Every path under `dir` with its type, mode and content digest; `skip` are relative paths left out. */
+function listing(dir: string, skip: (rel: string) => boolean): string[] {
+  const out: string[] = [];
+  const walk = (rel: string) => {
+    for (const name of readdirSync(path.join(dir, rel)).sort()) {
+      const relPath = rel ? `${rel}/${name}` : name;
+      if (skip(relPath)) continue;
+      const full = path.join(dir, relPath);
+      const st = lstatSync(full);
+      if (st.isDirectory()) {
+        out.push(`${relPath}/ ${st.mode.toString(8)}`);
+        walk(relPath);
+      } else {
+        const content = st.isSymbolicLink() ? `-> ${readlinkSync(full)}` : createHash('sha1').update(readFileSync(full)).digest('hex');
+        out.push(`${relPath} ${st.mode.toString(8)} ${content}`);
+      }
+    }
+  };
+  walk('');
+  return out;
+}
 describe('pipeline sandbox: model tool calls never write outside the worktree (property)', function () {
   this.timeout(180_000);
   let tmp: ReturnType<typeof tempDir>;
@@ -82,7 +109,7 @@ describe('pipeline sandbox: model tool calls never write outside the worktree (p
   );
 
   it('writes a well-formed path inside the worktree (so the property below is not vacuous)', async () => {
-    const ports = createRealPorts({ store, env: { OLLAMA_HOST: ollama.url, DEPLOY_AGENT_AI_PROVIDERS: 'ollama' }, config: (dir) => resolveConfig({ workspaceDir: dir, env: { OLLAMA_HOST: ollama.url, DEPLOY_AGENT_AI_PROVIDERS: 'ollama' } }) });
+    const ports = createRealPorts({ store, env: { OLLAMA_HOST: ollama.url, DEPLOY_AGENT_AI_PROVIDERS: 'ollama' }, config: (dir) => resolveConfig({ workspaceDir: dir, env: { OLLAMA_HOST: ollama.url, DEPLOY_AGENT_AI_PROVIDERS: 'ollama' }, editor: { 'ai.cacheTtlSeconds': 0 } }) });
     ollama.script('implement', { toolCalls: [{ name: 'write_file', arguments: { path: 'src/ok.txt', content: 'inside\n' } }] }, { toolCalls: [{ name: 'finish', arguments: { summary: 'ok' } }] });
     const outcome = await ports.runPhase({
       phase: 'implement',
@@ -99,10 +126,28 @@ describe('pipeline sandbox: model tool calls never write outside the worktree (p
   });
 
   it('holds for random sequences of hostile tool calls', async () => {
-    const ports = createRealPorts({ store, env: { OLLAMA_HOST: ollama.url, DEPLOY_AGENT_AI_PROVIDERS: 'ollama' }, config: (dir) => resolveConfig({ workspaceDir: dir, env: { OLLAMA_HOST: ollama.url, DEPLOY_AGENT_AI_PROVIDERS: 'ollama' } }) });
+    // The response cache is off: with it, a run's first prompt (the same every run) would get an
+    // earlier run's answer back, and the generated calls would never reach the tools.
+    const ports = createRealPorts({ store, env: { OLLAMA_HOST: ollama.url, DEPLOY_AGENT_AI_PROVIDERS: 'ollama' }, config: (dir) => resolveConfig({ workspaceDir: dir, env: { OLLAMA_HOST: ollama.url, DEPLOY_AGENT_AI_PROVIDERS: 'ollama' }, editor: { 'ai.cacheTtlSeconds': 0 } }) });
     const userBefore = userState(repoDir).digest;
     const outsideBefore = readdirSync(outside).sort();
+    // The sandbox's parent, all of it but the sandbox itself and the history database the phase writes to.
+    const parentOf = () => listing(tmp.path, (rel) => rel === 'sandbox' || rel.startsWith('history.db'));
+    const parentBefore = parentOf();
+    assert.ok(parentBefore.some((l) => l.startsWith('outside/victim.txt ')) && parentBefore.some((l) => l.startsWith('node-repo/src/calc.js ')), 'the listing sees the neighbours');
+    const tempRoot = os.tmpdir();
+    const tempBefore = new Set(readdirSync(tempRoot));
+    /** Names directly in the temp folder that a generated path leads to (read relative to the sandbox, or absolute). */
+    const tempNamesTargeted = new Set<string>();
+    const target = (given: unknown) => {
+      if (typeof given !== 'string' || given.includes('\0')) return;
+      const resolved = path.resolve(sandbox.path, given.replace(/\\/g, '/'));
+      const rel = path.relative(tempRoot, resolved);
+      if (rel && !rel.startsWith('..') && !path.isAbsolute(rel)) tempNamesTargeted.add(rel.split(path.sep)[0]!);
+    };
     let runs = 0;
+    let served = 0;
+    let total = 0;
     // This run's turns; a run the loop ends early (repeated errors) leaves nothing behind for the next.
     let queue: ScriptedTurn[] = [];
     ollama.whenEmpty = () => queue.shift() ?? { toolCalls: [{ name: 'finish', arguments: { summary: 'done' } }] };
@@ -110,6 +155,8 @@ describe('pipeline sandbox: model tool calls never write outside the worktree (p
       fc.asyncProperty(fc.array(toolCall, { minLength: 1, maxLength: 6 }), async (calls) => {
         runs++;
         queue = calls.map((call) => ({ toolCalls: [call] }));
+        const chatsBefore = ollama.chats.length;
+        for (const call of calls) target((call.arguments as { path?: unknown }).path);
         const outcome = await ports.runPhase({
           phase: 'implement',
           deploymentId: `prop-${runs}`,
@@ -119,14 +166,36 @@ describe('pipeline sandbox: model tool calls never write outside the worktree (p
           context: { environment: 'development', dataGaps: [] },
           signal: new AbortController().signal,
         });
+        // The model was asked (no cached answer of an earlier run stood in), and its first call was served.
+        assert.ok(ollama.chats.length > chatsBefore && queue.length < calls.length, `run ${runs}: the generated calls were not served to the agent`);
+        served += calls.length - queue.length;
+        total += calls.length;
         for (const file of outcome.filesWritten) {
           assert.ok(!file.startsWith('..') && !path.isAbsolute(file), `reported a write outside: ${file}`);
         }
         assert.equal(userState(repoDir).digest, userBefore, 'the user working tree changed');
         assert.deepEqual(readdirSync(outside).sort(), outsideBefore, 'a file appeared next to the sandbox');
         assert.equal(readFileSync(path.join(outside, 'victim.txt'), 'utf8'), 'do not touch\n');
+        assert.deepEqual(parentOf(), parentBefore, 'something next to the sandbox changed');
+        const appeared = readdirSync(tempRoot).filter((name) => !tempBefore.has(name) && tempNamesTargeted.has(name) && name !== path.basename(tmp.path));
+        assert.deepEqual(appeared, [], 'a generated path created an entry in the temp folder');
       }),
-      { numRuns: 25 },
+      {
+        numRuns: 25,
+        // Always tried, besides the random ones: writes aimed at the temp folder itself and at the neighbour.
+        examples: [
+          [
+            [
+              { name: 'write_file', arguments: { path: '../../deploy-agent-prop-escape.txt', content: 'x' } },
+              { name: 'write_file', arguments: { path: path.join(os.tmpdir(), 'deploy-agent-prop-abs.txt'), content: 'x' } },
+              { name: 'write_file', arguments: { path: '../outside/new.txt', content: 'x' } },
+              { name: 'edit_file', arguments: { path: 'link-out/victim.txt', search: 'do not touch', replace: 'touched' } },
+            ],
+          ],
+        ],
+      },
     );
+    assert.ok(served >= total / 2, `only ${served} of ${total} generated calls reached the tools`);
+    assert.ok(tempNamesTargeted.has('deploy-agent-prop-escape.txt') && tempNamesTargeted.has('deploy-agent-prop-abs.txt'), 'paths aimed at the temp folder were tried');
   });
 });

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { openHistoryStore } from '../../../src/core/store/database';
+import { decideForDeployment } from '../../../src/core/strategy';
 import { CLI_PATH, runBuiltCli } from '../../support/cli';
 import { FakeGithub } from '../../support/fake-github';
 import { tempDir } from '../../support/temp';
@@ -76,15 +78,43 @@ describe('deploy-agent history import (built CLI)', function () {
     assert.equal(decision.samples, 80);
     assert.equal(decision.model.version, 2);
     assert.equal(decision.successBar, 0.7);
-    if (decision.basis === 'model') {
-      assert.equal(decision.modelVersion, 2);
-      assert.deepEqual(Object.keys(decision.probabilities).sort(), ['aggressive', 'balanced', 'conservative']);
-    } else {
+    // The model's view is part of the decision whether or not a safety override wins (the CLI reads the real machine).
+    assert.equal(decision.modelVersion, 2);
+    assert.deepEqual(Object.keys(decision.probabilities).sort(), ['aggressive', 'balanced', 'conservative']);
+    for (const p of Object.values(decision.probabilities) as number[]) assert.ok(p >= 0 && p <= 1);
+    if (decision.basis !== 'model') {
       assert.equal(decision.basis, 'override', 'only a busy machine may overrule the model here');
+      assert.ok(decision.reasons.some((r: string) => /safety override: (CPU load|memory) is/.test(r)), decision.reasons.join('\n'));
+      assert.ok(decision.reasons.some((r: string) => /the model \(v2\) was overruled/.test(r)), decision.reasons.join('\n'));
     }
     const human = await cli(['strategy', '--workspace', repo], { CI: '', GITHUB_ACTIONS: '', DEPLOYMENT_ENVIRONMENT: '', DEPLOY_AGENT_SUCCESS_BAR: '0.5' });
     assert.match(human.stdout, /Outcome model: v2, trained on 80 rows \(temporal holdout of 16 rows: F1 failed/);
-    if (/\(model\)/.test(human.stdout)) assert.match(human.stdout, /P\(success\): aggressive \d\.\d\d, balanced \d\.\d\d, conservative \d\.\d\d \(bar 0\.5\)/);
+    assert.match(human.stdout, /P\(success\): aggressive \d\.\d\d, balanced \d\.\d\d, conservative \d\.\d\d \(bar 0\.5\)/);
+
+    // The same history with the machine's load pinned to a quiet reading (the load is an input of
+    // the decision): the model decides, whatever the machine running this test is doing.
+    const store = openHistoryStore(db);
+    try {
+      const environment = { environment: 'development' as const, confidence: 1, evidence: [], inContainer: false, inCi: false };
+      const quiet = { cpuLoadPercent: 12, memoryUsedPercent: 40, memoryAvailableBytes: 8 * 2 ** 30, diskFreeBytes: 50 * 2 ** 30, loadAverage1: 0.3 };
+      for (const successBar of [0.7, 0.5, 0]) {
+        const pinned = decideForDeployment(store, { repoPath: repo, requested: 'auto', environment, metrics: quiet, successBar });
+        assert.equal(pinned.basis, 'model', pinned.reasons.join('\n'));
+        assert.equal(pinned.modelVersion, 2);
+        assert.deepEqual(Object.keys(pinned.probabilities).sort(), ['aggressive', 'balanced', 'conservative']);
+        // The cheapest strategy whose P(success) clears the bar; conservative when none does.
+        const p = pinned.probabilities as Record<'aggressive' | 'balanced' | 'conservative', number>;
+        const cheapest = (['aggressive', 'balanced', 'conservative'] as const).find((name) => p[name] >= successBar) ?? 'conservative';
+        assert.equal(pinned.strategy, cheapest, `bar ${successBar}: ${JSON.stringify(p)}`);
+      }
+      // …and a busy reading overrules it, saying so.
+      const busy = decideForDeployment(store, { repoPath: repo, requested: 'auto', environment, metrics: { ...quiet, cpuLoadPercent: 97 }, successBar: 0.7 });
+      assert.equal(busy.basis, 'override');
+      assert.equal(busy.strategy, 'conservative');
+      assert.equal(busy.modelVersion, 2);
+    } finally {
+      store.close();
+    }
   });
 
   it('full TravisTorrent layout: one build per build id (not per job), canceled skipped, counts per project; --project filters', async () => {

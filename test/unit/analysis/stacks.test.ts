@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { analyzeWorkspace } from '../../../src/core/analysis';
-import { checkProfile, expectedOf, stackFixtures, STACKS_DIR } from './expectations';
+import { checkProfile, expectedOf, listFigures, stackFixtures, STACKS_DIR, type FieldCheck } from './expectations';
 
 const CORE_FIELDS = /^(primaryLanguage|frameworks|packageManager|commands\.\w+)$/;
 
@@ -24,19 +24,39 @@ describe('analysis: stack detection over the fixture projects', () => {
     });
   }
 
-  it('gets at least 95% of all expected fields right (share reported)', async function () {
+  it('gets at least 95% of all fields right, a wrongly detected framework, env var or table counting as a wrong field (share, precision and recall reported)', async function () {
     let right = 0;
     let total = 0;
     const misses: string[] = [];
+    const all: FieldCheck[] = [];
     for (const name of names) {
       const checks = checkProfile(await analyzeWorkspace(path.join(STACKS_DIR, name)), expectedOf(name));
+      all.push(...checks);
       right += checks.filter((c) => c.ok).length;
       total += checks.length;
-      for (const c of checks.filter((x) => !x.ok)) misses.push(`${name} ${c.field}: expected ${JSON.stringify(c.expected)}, got ${JSON.stringify(c.actual)}`);
+      for (const c of checks.filter((x) => !x.ok)) misses.push(c.extra ? `${name} ${c.field}: detected ${JSON.stringify(c.actual)}, not expected` : `${name} ${c.field}: expected ${JSON.stringify(c.expected)}, got ${JSON.stringify(c.actual)}`);
     }
     const share = right / total;
-    this.test!.title += ` — ${right}/${total} = ${(share * 100).toFixed(1)}%`;
+    const lists = listFigures(all);
+    this.test!.title += ` — ${right}/${total} = ${(share * 100).toFixed(1)}%; list items: precision ${(lists.precision * 100).toFixed(1)}%, recall ${(lists.recall * 100).toFixed(1)}% (${lists.falsePositives} false positive(s))`;
     assert.ok(share >= 0.95, `share ${share}\n${misses.join('\n')}`);
+    assert.ok(lists.precision >= 0.95, `precision ${lists.precision}\n${misses.join('\n')}`);
+  });
+
+  it('the expectation check counts false positives (a profile claiming extra frameworks, env vars and tables scores lower)', async () => {
+    const name = 'python-flask';
+    const profile = await analyzeWorkspace(path.join(STACKS_DIR, name));
+    const honest = checkProfile(profile, expectedOf(name));
+    assert.deepEqual(honest.filter((c) => !c.ok), []);
+    const padded = {
+      ...profile,
+      frameworks: [...profile.frameworks, { ...profile.frameworks[0]!, name: 'django' }],
+      envVars: [...profile.envVars, 'NOT_READ_ANYWHERE'],
+      dataInventory: { ...profile.dataInventory, models: [...profile.dataInventory.models, { ...profile.dataInventory.models[0]!, name: 'ghosts' }] },
+    };
+    const wrong = checkProfile(padded, expectedOf(name)).filter((c) => !c.ok);
+    assert.deepEqual(wrong.map((c) => [c.field, c.actual, c.extra]), [['frameworks', 'django', true], ['envVars', 'NOT_READ_ANYWHERE', true], ['tables', 'ghosts', true]]);
+    assert.deepEqual(listFigures(checkProfile(padded, expectedOf(name))), { expectedItems: 3, found: 6, foundAndExpected: 3, falsePositives: 3, precision: 0.5, recall: 1 });
   });
 
   it('gives a monorepo a profile per workspace package and one for the root', async () => {
