@@ -2,24 +2,14 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import type { PipelineEvent } from '../../../src/core/pipeline/events';
 import { Orchestrator } from '../../../src/core/pipeline/orchestrator';
-import { openHistoryStore, type HistoryStore } from '../../../src/core/store/database';
 import { EventsRepository } from '../../../src/core/store/steps';
-import { tempDir } from '../../support/temp';
+import { useTempStore } from '../../support/temp-store';
 import { failing, passing, scriptedPorts } from './scripted-ports';
 
 // What the panel's live view is made of: each tool call and model call of an agent phase, and
 // each repair round with the failing output it answers and the error pattern that matched.
 describe('pipeline: the live events of a deployment', () => {
-  let dir: ReturnType<typeof tempDir>;
-  let store: HistoryStore;
-  beforeEach(() => {
-    dir = tempDir();
-    store = openHistoryStore(path.join(dir.path, 'history.db'));
-  });
-  afterEach(() => {
-    store.close();
-    dir.cleanup();
-  });
+  const temp = useTempStore();
 
   it('publishes every tool call and model call of a phase, and each repair round with its failing output and pattern; all are kept in the events table', async () => {
     const ports = scriptedPorts({ testRuns: [failing(), passing()] });
@@ -29,11 +19,11 @@ describe('pipeline: the live events of a deployment', () => {
       input.onModelCall?.({ provider: 'ollama', model: 'qwen2.5-coder:7b', inputTokens: 1200, outputTokens: 80, costUsd: 0, cached: false, durationMs: 900 });
       return { ok: true, summary: `${input.phase} done`, filesWritten: ['src/x.js'], inputTokens: 1200, outputTokens: 80, costUsd: 0, provider: 'ollama', model: 'qwen2.5-coder:7b' };
     };
-    const orchestrator = new Orchestrator({ db: store.db, ports });
+    const orchestrator = new Orchestrator({ db: temp.store.db, ports });
     const seen: PipelineEvent[] = [];
     orchestrator.events.on((e) => seen.push(e));
     const outcome = await orchestrator.deploy(
-      { recommendationFile: path.join(dir.path, 'rec.json'), workspaceDir: dir.path, mode: 'dry-run', strategy: 'auto', keepWorktree: false, wait: false },
+      { recommendationFile: path.join(temp.dir, 'rec.json'), workspaceDir: temp.dir, mode: 'dry-run', strategy: 'auto', keepWorktree: false, wait: false },
       new AbortController().signal,
     );
     assert.equal(outcome.status, 'succeeded', JSON.stringify(outcome.error));
@@ -59,7 +49,7 @@ describe('pipeline: the live events of a deployment', () => {
     assert.equal(rounds[0]!.pattern?.id, 'test-assertion');
 
     // Reopening a deployment later (the panel after a reload) reads them back from the history.
-    const stored = new EventsRepository(store.db).list(outcome.id).map((row) => row.type);
+    const stored = new EventsRepository(temp.store.db).list(outcome.id).map((row) => row.type);
     assert.equal(stored.filter((t) => t === 'agent.tool').length, 6);
     assert.equal(stored.filter((t) => t === 'agent.call').length, 3);
     assert.equal(stored.filter((t) => t === 'repair.round').length, 1);
@@ -68,10 +58,10 @@ describe('pipeline: the live events of a deployment', () => {
   it('keeps the end of a long failing output, where the failures are', async () => {
     const long = { ...failing(), output: `${'x'.repeat(10000)}\nAssertionError: the last line` };
     const ports = scriptedPorts({ testRuns: [long, passing()] });
-    const orchestrator = new Orchestrator({ db: store.db, ports });
+    const orchestrator = new Orchestrator({ db: temp.store.db, ports });
     const seen: PipelineEvent[] = [];
     orchestrator.events.on((e) => seen.push(e));
-    await orchestrator.deploy({ recommendationFile: path.join(dir.path, 'rec.json'), workspaceDir: dir.path, mode: 'dry-run', strategy: 'auto', keepWorktree: false, wait: false }, new AbortController().signal);
+    await orchestrator.deploy({ recommendationFile: path.join(temp.dir, 'rec.json'), workspaceDir: temp.dir, mode: 'dry-run', strategy: 'auto', keepWorktree: false, wait: false }, new AbortController().signal);
     const round = seen.find((e) => e.type === 'repair.round');
     assert.ok(round && round.type === 'repair.round');
     assert.ok(round.failingOutput.length <= 4001, `${round.failingOutput.length} characters`);
