@@ -1,4 +1,4 @@
-// What the panel's UI scenario (scenarios/20-panel.mjs) needs besides the shared workbench: the
+// What the panel's UI scenario (scenarios/30-panel.mjs) needs besides the shared workbench: the
 // fake Ollama and GitHub servers (the TypeScript doubles of test/support, loaded with tsx), a
 // fixture repository with a bare origin whose settings point at the fake Ollama, and a
 // code-server of its own whose environment carries the fake GitHub's address and token (the

@@ -115,7 +115,8 @@ function renderDeployment(): void {
   }
   if (!document.getElementById('region-steps') || app.dataset.deployment !== d.header.id) {
     app.dataset.deployment = d.header.id;
-    app.innerHTML = html`<div id="region-header"></div><div id="region-problem"></div><div id="region-steps"></div><div id="region-review"></div><div id="region-usage"></div><div id="region-output"></div>`.value;
+    // Once there is a review it comes first (what to decide); the steps that led to it follow.
+    app.innerHTML = html`<div id="region-header"></div><div id="region-problem"></div><div id="region-review"></div><div id="region-steps"></div><div id="region-usage"></div><div id="region-output"></div>`.value;
   }
   scheduleDeploymentRegions();
 }
@@ -145,7 +146,7 @@ function paintDeploymentRegions(): void {
   const outputRegion = document.getElementById('region-output');
   const collapsible = outputRegion?.querySelector('#model-output') as (HTMLElement & { open: boolean }) | null;
   if (outputRegion && (!collapsible || collapsible.dataset.phases !== String(d.timeline.output.length))) {
-    outputRegion.innerHTML = outputView(d.timeline, model.state.outputOpen ?? false).value;
+    outputRegion.innerHTML = outputView(d.timeline, model.state.outputOpen ?? false, d.live).value;
     (outputRegion.querySelector('#model-output') as HTMLElement | null)?.setAttribute('data-phases', String(d.timeline.output.length));
   } else if (collapsible) {
     const pres = collapsible.querySelectorAll('pre.output');

@@ -12,7 +12,7 @@ import type { PanelAction, PanelState } from '../../protocol/panel';
 import { explicitEditorSettings } from '../editor-settings';
 import { githubToken } from '../orchestrator';
 import { registerGitContent } from './git-content';
-import { DeploymentPanel, type PanelDeps } from './panel';
+import { DeploymentPanel, type PanelDeps, type PanelFolder } from './panel';
 import { DeploymentRuns } from './runs';
 
 export interface PanelControllerDeps {
@@ -25,8 +25,11 @@ export interface PanelControllerDeps {
 }
 
 export interface PanelController {
-  /** "Deploy Agent: Deploy Recommendation": the panel, with `file` (or the active recommendation) selected. */
-  open(options?: { file?: string | undefined; deploymentId?: string; commandAt?: number }): DeploymentPanel;
+  /**
+   * "Deploy Agent: Deploy Recommendation": the panel, with `file` (or the active recommendation)
+   * selected; `workspaceDir` deploys into another folder than the window's first (tests).
+   */
+  open(options?: { file?: string | undefined; deploymentId?: string; commandAt?: number; workspaceDir?: string }): DeploymentPanel;
   /** The serializer: a panel VS Code brought back after a window reload. */
   restore(webviewPanel: vscode.WebviewPanel, state: PanelState | undefined): void;
   /** "Deploy Agent: Open Deployment": pick one from the history and show it in the panel. */
@@ -42,7 +45,8 @@ export function createPanelController(deps: PanelControllerDeps): PanelControlle
   const { context, output } = deps;
   const runs = new DeploymentRuns({ openStore: deps.openStore, secrets: context.secrets, output, ...(deps.events ? { events: deps.events } : {}), ...(deps.latestMetrics ? { latestMetrics: deps.latestMetrics } : {}) });
   let panel: DeploymentPanel | undefined;
-  const folder = () => vscode.workspace.workspaceFolders?.[0];
+  let folderOverride: PanelFolder | undefined;
+  const folder = (): PanelFolder | undefined => folderOverride ?? vscode.workspace.workspaceFolders?.[0];
   const config = (dir: string) => resolveConfig({ workspaceDir: dir, editor: explicitEditorSettings() });
   registerGitContent(context);
 
@@ -68,6 +72,7 @@ export function createPanelController(deps: PanelControllerDeps): PanelControlle
     runs,
     current: () => (panel && !panel.disposed ? panel : undefined),
     open(options = {}) {
+      if (options.workspaceDir) folderOverride = { uri: vscode.Uri.file(options.workspaceDir), name: path.basename(options.workspaceDir) };
       const file = options.file ?? activeRecommendation();
       const target = panel && !panel.disposed ? panel : adopt(DeploymentPanel.create(panelDeps));
       target.mark('panel created');

@@ -19,7 +19,8 @@ export interface PanelDeps {
   openStore(): HistoryStore;
   runs: DeploymentRuns;
   secrets: vscode.SecretStorage;
-  folder(): vscode.WorkspaceFolder | undefined;
+  /** The folder deployments go into (the window's first folder, unless the command named another). */
+  folder(): PanelFolder | undefined;
   /** The `pipeline.strategy` setting for the folder. */
   strategy(dir: string): StrategyChoice;
   /** Settings as core reads them for `dir` (editor values over .deploy-agent/config.json). */
@@ -27,6 +28,12 @@ export interface PanelDeps {
   latestMetrics?(repoRoot: string): import('../../core/strategy/types').MetricsReading | undefined;
   /** Runs one of the panel's action buttons (commands, settings, sign-in …). */
   runAction(action: PanelAction, context: { file?: string; panel: DeploymentPanel }): Promise<void>;
+}
+
+/** A workspace folder as the panel needs it. */
+export interface PanelFolder {
+  uri: vscode.Uri;
+  name: string;
 }
 
 /** What the next `ready` shows: set by the command that opened the panel. */
@@ -75,7 +82,7 @@ export class DeploymentPanel implements vscode.Disposable {
       panel.onDidChangeViewState(() => {
         if (!panel.visible) this.webviewReady = false;
       }),
-      panel.webview.onDidReceiveMessage((message: PanelToHost) => void this.onMessage(message).catch((error) => this.fail(error, contextOf(message)))),
+      panel.webview.onDidReceiveMessage((message: PanelToHost) => void this.receive(message)),
       deps.runs.onEvent((event) => {
         if (event.deploymentId === this.shown) void this.post({ type: 'event', event });
       }),
@@ -98,7 +105,18 @@ export class DeploymentPanel implements vscode.Disposable {
   }
 
   post(message: HostToPanel): Thenable<boolean> {
-    return this.disposed ? Promise.resolve(false) : this.panel.webview.postMessage(message);
+    if (this.disposed) return Promise.resolve(false);
+    this.posted.fire(message);
+    return this.panel.webview.postMessage(message);
+  }
+
+  private readonly posted = new vscode.EventEmitter<HostToPanel>();
+  /** Every message sent to the webview (the extension-host tests read the panel through it). */
+  readonly onDidPost = this.posted.event;
+
+  /** Handles `message` as if the webview sent it (the extension-host tests drive the panel through it). */
+  receive(message: PanelToHost): Promise<void> {
+    return this.onMessage(message).catch((error) => this.fail(error, contextOf(message)));
   }
 
   private async onMessage(message: PanelToHost): Promise<void> {
@@ -218,7 +236,7 @@ export class DeploymentPanel implements vscode.Disposable {
     await this.sendRecommendations(saved.file);
   }
 
-  requireFolder(): vscode.WorkspaceFolder {
+  requireFolder(): PanelFolder {
     const folder = this.deps.folder();
     if (!folder) throw new DeployAgentError('NO_FOLDER', 'No folder is open: a recommendation is deployed into the repository open in this window.', 'Open the repository’s folder, then deploy.');
     return folder;
@@ -241,6 +259,7 @@ export class DeploymentPanel implements vscode.Disposable {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    this.posted.dispose();
     this.panel.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();
   }

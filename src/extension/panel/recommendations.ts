@@ -6,18 +6,19 @@ import { describeRecommendationFiles, findRecommendationFiles, RECOMMENDATION_GL
 import type { HistoryStore } from '../../core/store/database';
 import { DeploymentsRepository } from '../../core/store/deployments';
 import { lastDeploymentsOf } from '../../core/store/recommendation-status';
+import type { PanelFolder } from './panel';
 import type { FieldProblem, RecommendationDraft, RecommendationItem, RecommendationsView } from '../../protocol/panel';
 
 /** More than this many files is not a list anyone reads in a panel. */
 const MAX_FILES = 500;
 
-export async function listRecommendations(folder: vscode.WorkspaceFolder | undefined, store: HistoryStore | undefined, preselect?: string): Promise<RecommendationsView> {
+export async function listRecommendations(folder: PanelFolder | undefined, store: HistoryStore | undefined, preselect?: string): Promise<RecommendationsView> {
   if (!folder) return { workspace: null, items: [], categories: [...RECOMMENDATION_CATEGORIES], awaitingReview: [] };
   const dir = folder.uri.fsPath;
   // git knows the files at once; outside a git repository VS Code's search finds them.
   const files =
     (await findRecommendationFiles(dir)) ??
-    (await vscode.workspace.findFiles(new vscode.RelativePattern(folder, `{${RECOMMENDATION_GLOBS.join(',')}}`), '**/node_modules/**', MAX_FILES)).filter((u) => u.scheme === 'file').map((u) => u.fsPath);
+    (await vscode.workspace.findFiles(new vscode.RelativePattern(folder.uri, `{${RECOMMENDATION_GLOBS.join(',')}}`), '**/node_modules/**', MAX_FILES)).filter((u) => u.scheme === 'file').map((u) => u.fsPath);
   const entries = await describeRecommendationFiles(dir, files.slice(0, MAX_FILES));
   const last = store ? lastDeploymentsOf(store.db, [dir], entries.map((e) => e.file)) : new Map();
   const items: RecommendationItem[] = entries.map((e) => {
@@ -56,6 +57,6 @@ export function draftProblems(draft: RecommendationDraft): FieldProblem[] {
   return recommendationProblems(draftValue(draft));
 }
 
-export function saveDraft(folder: vscode.WorkspaceFolder, draft: RecommendationDraft): Promise<{ file: string; relativePath: string }> {
+export function saveDraft(folder: PanelFolder, draft: RecommendationDraft): Promise<{ file: string; relativePath: string }> {
   return saveRecommendation(folder.uri.fsPath, draftValue(draft));
 }

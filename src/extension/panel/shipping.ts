@@ -52,9 +52,8 @@ export async function shipAction(panel: DeploymentPanel, id: string, action: Shi
     } else if (done.action === 'discard' && !problem) {
       await panel.post({ type: 'discarded', deploymentId: id });
       message = 'Discarded: the sandbox worktree and its branch were removed. Your working tree is as it was.';
-    } else if (!problem) {
-      message = done.outcome.prUrl ? `Pull request opened: ${done.outcome.prUrl}` : done.outcome.commit ? `Committed ${done.outcome.commit.slice(0, 10)} on ${done.outcome.branch}.` : undefined;
     }
+    // A commit or a pull request shows in the review itself (sent below), with its link.
     await panel.post({ type: 'shipping', action, running: false, ...(problem ? { problem } : {}), ...(message ? { message } : {}) });
   } catch (error) {
     const problem = problemOf(error);

@@ -5,11 +5,14 @@
 import path from 'node:path';
 import { existsSync, readFileSync } from 'node:fs';
 import { runCommand, waitForWorkbench, webviewContent } from '../workbench.mjs';
-import { git, loadFakes, makePanelWorkspace, outputLog, startPanelCodeServer, writeSettings } from '../panel-harness.mjs';
+import { repoRoot } from '../../../scripts/code-server/util.mjs';
+import { git, loadFakes, makePanelWorkspace, outputLog, startPanelCodeServer } from '../panel-harness.mjs';
 
 export const name = 'panel';
 
-const THEMES = { dark: 'Default Dark Modern', light: 'Default Light Modern', hc: 'Default High Contrast' };
+const THEMES = { dark: 'Dark Modern', light: 'Light Modern', hc: 'Dark High Contrast' };
+/** The workbench's class for each theme's kind. */
+const THEME_CLASS = { dark: 'vs-dark', light: 'vs', hc: 'hc-black' };
 
 const GREET_WITH_FAREWELL = `export function greet(name) {
   return \`Hello, \${name}!\`;
@@ -71,19 +74,29 @@ export async function run(ctx) {
   const { server, userDataDir } = await startPanelCodeServer({
     tmp,
     workspace,
-    theme: THEMES.dark,
+    theme: 'Default Dark Modern',
     onCleanup,
     // code-server takes GITHUB_TOKEN for itself (and removes it), so the token comes as GH_TOKEN, as the GitHub CLI's.
-    env: { GH_TOKEN: github.token, GITHUB_API_URL: githubUrl, GITHUB_REPOSITORY: 'acme/panel-greeter' },
+    // XDG_DATA_HOME: the history (shared with the CLI, in its default place) stays in this run's folder.
+    env: { GH_TOKEN: github.token, GITHUB_API_URL: githubUrl, GITHUB_REPOSITORY: 'acme/panel-greeter', XDG_DATA_HOME: path.join(tmp, 'panel-data-home'), DEPLOY_AGENT_DB: '' },
   });
   const view = webviewContent(page);
+  /** Picks a colour theme as a user does ("Preferences: Color Theme", its name, Enter), then waits for the workbench to wear it. */
   const theme = async (name) => {
-    writeSettings(userDataDir, { 'workbench.colorTheme': THEMES[name] });
-    await page.waitForTimeout(1200); // the workbench and the webview restyle from the new theme's variables
+    await runCommand(page, 'Preferences: Color Theme');
+    await page.locator('.quick-input-widget .quick-input-box input').fill(THEMES[name]);
+    await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: THEMES[name] }).first().waitFor({ state: 'visible', timeout: 10000 });
+    await page.keyboard.press('Enter');
+    await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10000 });
+    await page.locator(`.monaco-workbench.${THEME_CLASS[name]}`).waitFor({ state: 'attached', timeout: 15000 });
+    await page.waitForTimeout(400); // the webview restyles from the new theme's variables
   };
+  /** The whole window, and the panel alone (the README shows those). */
   const shot = async (file) => {
+    await page.mouse.move(5, 450);
     await page.waitForTimeout(300);
     await screenshot(page, file);
+    await page.locator('.part.editor').screenshot({ path: path.join(repoRoot, 'screenshots', file.replace(/\.png$/, '-panel.png')) }).catch((error) => log(`panel screenshot ${file} failed: ${error.message}`));
   };
 
   await check('panel: the workbench opens the fixture repository', async () => {
@@ -118,7 +131,11 @@ export async function run(ctx) {
       if (Date.now() > deadline) throw new Error('no first-paint line in the "Deploy Agent" output');
       await page.waitForTimeout(200);
     }
-    figure('panelFirstPaintMs', Number(match[1]));
+    figure('panel.firstPaintMs', Number(match[1]));
+    // The parts: the list read by the host, the webview ready (its document loaded and its script run).
+    const part = (name) => Number(new RegExp(`${name} (\\d+) ms`).exec(match[2])?.[1] ?? NaN);
+    if (Number.isFinite(part('list read'))) figure('panel.firstPaint.listReadMs', part('list read'));
+    if (Number.isFinite(part('ready'))) figure('panel.firstPaint.webviewReadyMs', part('ready'));
     log(`first paint: ${match[1]} ms${match[2]}`);
   });
 
@@ -193,17 +210,9 @@ export async function run(ctx) {
     if (!usage.includes('qwen2.5-coder:7b') || !/\bfix\b/.test(usage)) throw new Error(`usage shows ${JSON.stringify(usage)}`);
   });
 
-  await check('panel: the review shows the generated tests with their results, the changed files and the requirement table', async () => {
+  await check('panel: the review shows the changed files, the generated test file with its results, and the requirement table', async () => {
     const tests = view.locator('[data-testid="generated-tests"]');
     await tests.waitFor({ state: 'visible', timeout: 30000 });
-    const text = await tests.innerText();
-    if (!text.includes('test/farewell.test.js') || !text.includes("farewell('Ada') returns 'Goodbye, Ada!'")) throw new Error(`the generated tests show ${JSON.stringify(text)}`);
-    const passed = await view.locator('[data-testid="generated-tests"] .case[data-status="passed"]').count();
-    if (passed !== 2) throw new Error(`${passed} passing test(s) shown, expected 2`);
-    const files = await view.locator('[data-testid="changed-files"] tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-path')));
-    if (!files.includes('src/greet.js') || !files.includes('test/farewell.test.js')) throw new Error(`the changed files are ${JSON.stringify(files)}`);
-    const requirements = await view.locator('[data-testid="requirements"]').innerText();
-    if (!requirements.includes("farewell('') throws a TypeError")) throw new Error(`the requirement table shows ${JSON.stringify(requirements)}`);
     await view.locator('[data-testid="review"]').scrollIntoViewIfNeeded();
     await shot('panel-review-dark.png');
     await theme('light');
@@ -211,6 +220,22 @@ export async function run(ctx) {
     await theme('hc');
     await shot('panel-review-high-contrast.png');
     await theme('dark');
+    const files = await view.locator('[data-testid="changed-files"] tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-path')));
+    if (!files.includes('src/greet.js') || !files.includes('test/farewell.test.js')) throw new Error(`the changed files are ${JSON.stringify(files)}`);
+    const text = await tests.innerText();
+    if (!text.includes('test/farewell.test.js') || !/\d+ of \d+ passed/.test(text)) throw new Error(`the generated tests show ${JSON.stringify(text)}`);
+    const counts = await view.locator('[data-testid="test-counts"]').innerText();
+    if (!/^\d+ passed, 0 failed/.test(counts.trim())) throw new Error(`the test counts show ${JSON.stringify(counts)}`);
+    const requirements = await view.locator('[data-testid="requirements"]').innerText();
+    if (!requirements.includes("farewell('') throws a TypeError") || !requirements.includes('passing')) throw new Error(`the requirement table shows ${JSON.stringify(requirements)}`);
+  });
+
+  await check('panel: the generated tests are listed by name, each with its result', async () => {
+    // Needs the test runner's per-test results from core (TestRunOutcome.cases); with counts only the panel says so.
+    const names = await view.locator('[data-testid="generated-tests"] .case[data-status="passed"] .case-name').allInnerTexts();
+    for (const expected of ["farewell('Ada') returns 'Goodbye, Ada!'", "farewell('') throws a TypeError"]) {
+      if (!names.includes(expected)) throw new Error(`the passing tests shown are ${JSON.stringify(names)}; ${JSON.stringify(expected)} is missing`);
+    }
   });
 
   await check('panel: "Open diff" opens a diff editor of the base and the sandbox file', async () => {
