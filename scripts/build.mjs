@@ -53,7 +53,10 @@ const builds = [
     chunkNames: 'chunks/[name]-[hash]',
     external: nodeExternals,
     // Bundled CommonJS dependencies call require() for Node built-ins.
-    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+    // … and some read __dirname (ssh2's poly1305, compiled by Emscripten, locates itself with it).
+    banner: {
+      js: "import { createRequire as __createRequire } from 'node:module'; import { dirname as __pathDirname } from 'node:path'; import { fileURLToPath as __fileURLToPath } from 'node:url'; const require = __createRequire(import.meta.url); const __dirname = __pathDirname(__fileURLToPath(import.meta.url));",
+    },
   },
   {
     ...common,
