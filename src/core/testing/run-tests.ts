@@ -64,6 +64,7 @@ export async function runTests(request: RunTestsRequest): Promise<RunTestsResult
         timeLimitMs: request.installTimeLimitMs ?? DEFAULT_INSTALL_LIMIT_MS,
         // An install needs the registry; it runs confined all the same (install scripts are code too).
         ...(confinement ? { confinement: widen(confinement, { network: true }) } : {}),
+        ...(request.watch ? { watch: request.watch } : {}),
         ...(request.onProgress ? { onProgress: request.onProgress } : {}),
       });
       notes.push(`dependencies: ${deps.how} (${deps.setupMs} ms)`);
@@ -94,6 +95,7 @@ export async function runTests(request: RunTestsRequest): Promise<RunTestsResult
       ...(request.signal ? { signal: request.signal } : {}),
       ...(plan.wholeStdout ? { keepStdout: true } : {}),
       ...(confinement ? { confinement } : {}),
+      ...(request.watch ? { watch: request.watch, what: 'tests' } : {}),
     });
     const removed = removeByproducts(projectDir, byproducts);
     byproducts = [];

@@ -1,5 +1,6 @@
 import type { Confinement } from '../confinement';
 import type { TestRunOutcome } from '../deployment/types';
+import type { ProcessWatch } from './run-process';
 
 /** The test frameworks the runner drives, by the names the project profile uses. */
 export type FrameworkId = 'mocha' | 'jest' | 'vitest' | 'node-test' | 'pytest' | 'go-test' | 'cargo-test';
@@ -50,6 +51,8 @@ export interface RunTestsRequest {
   signal?: AbortSignal;
   /** How model-written code runs (src/core/confinement); without it, unconfined (callers that run trusted code only). */
   confinement?: Confinement;
+  /** Told when the install and the test command start and end (see ProcessWatch). */
+  watch?: ProcessWatch;
   /** Time limit of a dependency install (default 10 minutes). */
   installTimeLimitMs?: number;
   onProgress?(message: string): void;
