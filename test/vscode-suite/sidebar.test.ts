@@ -121,6 +121,7 @@ describe('Deploy Agent sidebar in the VS Code extension host', () => {
       ['Shipped', '7'],
       ['Tested (dry runs)', '1'],
       ['Failed', '2'],
+      ['Stopped before the work', '1'],
       ['Cancelled', '1'],
       ['Rolled back', '1'],
     ]);
@@ -198,11 +199,13 @@ describe('Deploy Agent sidebar in the VS Code extension host', () => {
     assert.equal(here?.text, '$(pass) Deploy Agent: shipped');
     assert.equal(here?.deploymentId, seeded.ids.a13);
     assert.equal(sidebar.status.describe({ path: '/nowhere/at/all', name: 'all' }), undefined, 'no history: no item');
-    // Five deployments in another repository, each refused because no model answers: five failures
-    // in a row, and the circuit breaker opens. (Through the extension, which alone opens the database here.)
+    // Five deployments in another repository whose model writes nothing: five failures in a row (real
+    // ones: the model ran), and the circuit breaker opens. (Through the extension, which alone opens
+    // the database here.)
     const tmp = mkdtempSync(path.join(os.tmpdir(), 'deploy-agent-vscode-circuit-'));
+    const ollama = new FakeOllama();
     try {
-      const repo = await fixtureWithLocalOllama(tmp, 'http://127.0.0.1:9');
+      const repo = await fixtureWithLocalOllama(tmp, await ollama.listen());
       const recommendationFile = path.join(tmp, 'recommendation.json');
       writeFileSync(recommendationFile, JSON.stringify(RECOMMENDATION));
       for (let i = 0; i < 5; i++) {
@@ -215,6 +218,7 @@ describe('Deploy Agent sidebar in the VS Code extension host', () => {
       assert.equal(open?.background, 'warning');
       assert.match(String(open?.tooltip), /circuit breaker is \*\*open\*\*: 5 of the last 5 deployments failed \(100%\)/);
     } finally {
+      await ollama.close();
       rmSync(tmp, { recursive: true, force: true });
     }
   });
