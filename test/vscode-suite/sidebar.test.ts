@@ -193,15 +193,15 @@ describe('Deploy Agent sidebar in the VS Code extension host', () => {
   });
 
   it("the status bar's words for a repository: its last outcome, and an open circuit breaker above all", async function () {
-    this.timeout(90000);
+    this.timeout(240000);
     const sidebar = services.sidebar();
     const here = sidebar.status.describe({ path: seeded.repoPath, name: 'e2e-workspace' });
     assert.equal(here?.text, '$(pass) Deploy Agent: shipped');
     assert.equal(here?.deploymentId, seeded.ids.a13);
     assert.equal(sidebar.status.describe({ path: '/nowhere/at/all', name: 'all' }), undefined, 'no history: no item');
-    // Five deployments in another repository whose model writes nothing: five failures in a row (real
-    // ones: the model ran), and the circuit breaker opens. (Through the extension, which alone opens
-    // the database here.)
+    // Five deployments in another repository whose model plants a failing test and never repairs it:
+    // five failures in a row (real ones: the model and the tests ran), and the circuit breaker opens.
+    // (Through the extension, which alone opens the database here.)
     const tmp = mkdtempSync(path.join(os.tmpdir(), 'deploy-agent-vscode-circuit-'));
     const ollama = new FakeOllama();
     try {
@@ -209,6 +209,7 @@ describe('Deploy Agent sidebar in the VS Code extension host', () => {
       const recommendationFile = path.join(tmp, 'recommendation.json');
       writeFileSync(recommendationFile, JSON.stringify(RECOMMENDATION));
       for (let i = 0; i < 5; i++) {
+        scriptPlantedFailure(ollama, 'node', { repair: false });
         const outcome = await services.deployRecommendation({ recommendationFile, mode: 'dry-run', workspaceDir: repo.dir });
         assert.equal(outcome?.status, 'failed', JSON.stringify(outcome));
       }
