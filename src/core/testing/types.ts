@@ -1,5 +1,5 @@
 import type { Confinement } from '../confinement';
-import type { TestRunOutcome } from '../deployment/types';
+import type { TestCaseResult, TestRunOutcome } from '../deployment/types';
 import type { ProcessWatch } from './run-process';
 
 /** The test frameworks the runner drives, by the names the project profile uses. */
@@ -17,6 +17,11 @@ export interface TestFailure {
 export interface ParsedResults {
   counts: { passed: number; failed: number; skipped: number };
   failures: TestFailure[];
+  /**
+   * Every test the report names, with its file when the report gives one (absolute, or relative
+   * to the project folder; the runner makes it sandbox-relative) and a failure's line.
+   */
+  cases?: TestCaseResult[];
   coverage?: number;
 }
 
