@@ -137,6 +137,7 @@ export function createServices(context: vscode.ExtensionContext, output: vscode.
         void vscode.window.showWarningMessage('Deploy Agent: open the repository folder first — a recommendation is deployed into the open workspace.');
         return undefined;
       }
+      services.sidebar(); // the status bar and the views follow the deployment
       return deployRecommendationCommand({ ...deployInput(dir), ...options });
     },
     sidebar() {

@@ -9,16 +9,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { recommendPatterns, rollbackScenarios } from '../../src/core/learning';
-import { openHistoryStore } from '../../src/core/store/database';
+import type { Recommendations, RollbackScenarios } from '../../src/core/learning';
 import type { DeployAgentApi } from '../../src/extension/main';
 import type { ExtensionServices } from '../../src/extension/services';
 import type { AnalyticsData, HostToAnalytics } from '../../src/protocol/analytics';
 import { RECOMMENDATION, scriptPlantedFailure } from '../integration/pipeline/harness';
 import { FakeGithub } from '../support/fake-github';
 import { FakeOllama } from '../support/fake-ollama';
-import { importCiHistory } from '../../src/extension/sidebar/ci-import';
-import { seedHistory, type SeededHistory } from '../support/seed-history';
+import type { SeededHistory } from '../support/seed-history';
 import { fixtureWithLocalOllama } from './fixtures';
 import { extras } from './results';
 
@@ -34,10 +32,23 @@ async function until<T>(what: string, read: () => T | undefined | Promise<T | un
   }
 }
 
-/** `deploy-agent analytics --json` of the built CLI on the extension's database. */
-function cliAnalytics(extensionPath: string, dbPath: string, args: string[]): AnalyticsData {
-  const out = execFileSync(process.execPath, [path.join(extensionPath, 'dist', 'cli', 'cli.mjs'), '--db', dbPath, 'analytics', '--json', ...args], { encoding: 'utf8', env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
-  return JSON.parse(out) as AnalyticsData;
+/**
+ * The database is only ever opened by the extension in this process: a second better-sqlite3 (the
+ * suite's own copy) on the same file would share neither SQLite's locks nor its WAL index with the
+ * extension's, and its close can leave the extension reading an old snapshot. Whatever a test writes
+ * or reads besides the extension goes through another process: the built CLI, or the seeding script.
+ */
+function cli<T>(extensionPath: string, dbPath: string, args: string[]): T {
+  const out = execFileSync(process.execPath, [path.join(extensionPath, 'dist', 'cli', 'cli.mjs'), '--db', dbPath, ...args, '--json'], { encoding: 'utf8', env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
+  return JSON.parse(out) as T;
+}
+
+const cliAnalytics = (extensionPath: string, dbPath: string, args: string[]) => cli<AnalyticsData>(extensionPath, dbPath, ['analytics', ...args]);
+
+/** test/support/seed-history-cli.ts in its own process (tsx from the repository's node_modules). */
+function seedCli<T>(extensionPath: string, args: string[]): T {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', path.join(extensionPath, 'test', 'support', 'seed-history-cli.ts'), ...args], { cwd: extensionPath, encoding: 'utf8', env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
+  return JSON.parse(out) as T;
 }
 
 /** Full TravisTorrent layout, one row per job: 4 builds of two projects. */
@@ -67,12 +78,7 @@ describe('Deploy Agent sidebar in the VS Code extension host', () => {
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
     assert.ok(folder, 'the suite runs with the e2e workspace open');
     const repoPath = execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd: folder, encoding: 'utf8' }).trim();
-    const store = openHistoryStore(services.historyDbPath);
-    try {
-      seeded = seedHistory(store, { repoPath, otherRepoPath: path.join(path.dirname(repoPath), 'shop-backend') });
-    } finally {
-      store.close();
-    }
+    seeded = seedCli<SeededHistory>(extensionPath, ['--db', services.historyDbPath, '--repo', repoPath, '--other', path.join(path.dirname(repoPath), 'shop-backend')]);
     await services.sidebar().setScope('repository');
     await services.sidebar().refresh('seeded');
   });
@@ -159,13 +165,11 @@ describe('Deploy Agent sidebar in the VS Code extension host', () => {
       sections.map((s) => tree.getTreeItem(s).label),
       ['Recommendations', 'Environment adaptations', 'Rollback scenarios'],
     );
-    const store = openHistoryStore(services.historyDbPath);
-    let expected: { patterns: ReturnType<typeof recommendPatterns>['patterns']; scenarios: ReturnType<typeof rollbackScenarios>['scenarios'] };
-    try {
-      expected = { patterns: recommendPatterns(store).patterns, scenarios: rollbackScenarios(store).scenarios };
-    } finally {
-      store.close();
-    }
+    // As the CLI prints them (`deploy-agent recommendations --json`, `rollback-scenarios --json`).
+    const expected = {
+      patterns: cli<Recommendations>(extensionPath, services.historyDbPath, ['recommendations']).patterns,
+      scenarios: cli<RollbackScenarios>(extensionPath, services.historyDbPath, ['rollback-scenarios']).scenarios,
+    };
     const patterns = (await tree.getChildren(sections[0])).map((n) => tree.getTreeItem(n));
     assert.equal(patterns.length, expected.patterns.length);
     assert.ok(patterns.length > 0);
@@ -185,6 +189,34 @@ describe('Deploy Agent sidebar in the VS Code extension host', () => {
     const uri = await vscode.commands.executeCommand<vscode.Uri>('deployAgent.sidebar.openReport', seeded.ids.a11);
     assert.ok(uri && uri.fsPath.endsWith(`${seeded.ids.a11!}.md`), String(uri));
     await until('the report tab', () => (vscode.window.tabGroups.all.flatMap((g) => g.tabs).some((t) => t.label.includes(seeded.ids.a11!)) ? true : undefined));
+  });
+
+  it("the status bar's words for a repository: its last outcome, and an open circuit breaker above all", async function () {
+    this.timeout(90000);
+    const sidebar = services.sidebar();
+    const here = sidebar.status.describe({ path: seeded.repoPath, name: 'e2e-workspace' });
+    assert.equal(here?.text, '$(pass) Deploy Agent: shipped');
+    assert.equal(here?.deploymentId, seeded.ids.a13);
+    assert.equal(sidebar.status.describe({ path: '/nowhere/at/all', name: 'all' }), undefined, 'no history: no item');
+    // Five deployments in another repository, each refused because no model answers: five failures
+    // in a row, and the circuit breaker opens. (Through the extension, which alone opens the database here.)
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'deploy-agent-vscode-circuit-'));
+    try {
+      const repo = await fixtureWithLocalOllama(tmp, 'http://127.0.0.1:9');
+      const recommendationFile = path.join(tmp, 'recommendation.json');
+      writeFileSync(recommendationFile, JSON.stringify(RECOMMENDATION));
+      for (let i = 0; i < 5; i++) {
+        const outcome = await services.deployRecommendation({ recommendationFile, mode: 'dry-run', workspaceDir: repo.dir });
+        assert.equal(outcome?.status, 'failed', JSON.stringify(outcome));
+      }
+      const root = execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd: repo.dir, encoding: 'utf8' }).trim();
+      const open = sidebar.status.describe({ path: root, name: 'calc' });
+      assert.equal(open?.text, '$(circle-slash) Deploy Agent: circuit open');
+      assert.equal(open?.background, 'warning');
+      assert.match(String(open?.tooltip), /circuit breaker is \*\*open\*\*: 5 of the last 5 deployments failed \(100%\)/);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
   });
 
   it('Import CI history from a TravisTorrent CSV file: the builds are stored and the view says how many', async function () {
@@ -208,7 +240,6 @@ describe('Deploy Agent sidebar in the VS Code extension host', () => {
     this.timeout(60000);
     const github = new FakeGithub({ autoCreateRepos: true });
     const saved = process.env.GITHUB_API_URL;
-    const output = vscode.window.createOutputChannel('Deploy Agent test', { log: true });
     const tmp = mkdtempSync(path.join(os.tmpdir(), 'deploy-agent-vscode-gh-'));
     try {
       process.env.GITHUB_API_URL = await github.listen();
@@ -220,18 +251,13 @@ describe('Deploy Agent sidebar in the VS Code extension host', () => {
       const repo = path.join(tmp, 'greeter');
       execFileSync('git', ['init', '-q', repo]);
       execFileSync('git', ['-C', repo, 'remote', 'add', 'origin', 'https://github.com/octo/greeter.git']);
-      const store = openHistoryStore(services.historyDbPath);
-      try {
-        const summary = await importCiHistory('github', { store, repository: { path: repo, name: 'greeter' }, output, token: github.token });
-        assert.match(String(summary), /^Imported 6 CI builds of octo\/greeter/);
-        assert.equal(store.db.prepare(`SELECT count(*) FROM history_builds WHERE project = 'octo/greeter' AND source = 'github'`).pluck().get(), 6);
-      } finally {
-        store.close();
-      }
+      const summary = await services.sidebar().importCiHistory('github', { repository: { path: repo, name: 'greeter' }, token: github.token });
+      assert.match(String(summary), /^Imported 6 CI builds of octo\/greeter/);
+      const again = await services.sidebar().importCiHistory('github', { repository: { path: repo, name: 'greeter' }, token: github.token });
+      assert.match(String(again), /^No new CI builds: 6 of octo\/greeter were imported before/);
     } finally {
       if (saved === undefined) delete process.env.GITHUB_API_URL;
       else process.env.GITHUB_API_URL = saved;
-      output.dispose();
       await github.close();
       rmSync(tmp, { recursive: true, force: true });
     }
@@ -252,8 +278,13 @@ describe('Deploy Agent sidebar in the VS Code extension host', () => {
       const recommendationFile = path.join(tmp, 'recommendation.json');
       writeFileSync(recommendationFile, JSON.stringify(RECOMMENDATION));
       scriptPlantedFailure(ollama, 'node');
-      const outcome = await services.deployRecommendation({ recommendationFile, mode: 'dry-run', workspaceDir: repo.dir });
+      // The status bar follows the run: its step and elapsed time, with a spinner.
+      const seenWhileRunning = new Set<string>();
+      const watch = setInterval(() => seenWhileRunning.add(sidebar.status.text), 20);
+      const outcome = await services.deployRecommendation({ recommendationFile, mode: 'dry-run', workspaceDir: repo.dir }).finally(() => clearInterval(watch));
       assert.equal(outcome?.status, 'succeeded', JSON.stringify(outcome?.error));
+      const running = [...seenWhileRunning].filter((t) => /^\$\(sync~spin\) Deploy Agent: .+ · \d+:\d\d$/.test(t));
+      assert.ok(running.some((t) => t.includes('Run the tests')), `status bar texts while running: ${[...seenWhileRunning].join(' | ')}`);
       const after = await until('a new analytics message', () => {
         const m = sidebar.analytics.lastPosted;
         return m !== postedBefore && m?.type === 'analytics' && m.data.deployments.total === before.data.deployments.total + 1 ? m : undefined;

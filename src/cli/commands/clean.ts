@@ -35,8 +35,9 @@ export function registerClean(program: Command, ctx: CliContext): void {
         }
       }
       if (options.json) return printJson({ ...result, discarded });
-      const removedAnything = result.removed.length + result.branchesDeleted.length + result.foldersRemoved.length + result.locksRemoved.length > 0;
+      const removedAnything = result.removed.length + result.branchesDeleted.length + result.foldersRemoved.length + result.locksRemoved.length + result.stopped.length > 0;
       if (!removedAnything) process.stdout.write('Nothing to clean: no stale worktree, branch, folder or lock.\n');
+      for (const s of result.stopped) process.stdout.write(`stopped ${s.what} (process group ${s.pid}, ${s.processes} process(es)) that deployment ${s.deploymentId} had left running in its sandbox\n`);
       for (const r of result.removed) {
         process.stdout.write(`removed ${r.path} (${r.branch}${r.branchDeleted ? ', branch deleted' : ', branch kept: it has the commit'})\n`);
       }

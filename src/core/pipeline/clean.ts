@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import type Database from 'better-sqlite3';
 import { DeploymentsRepository } from '../store/deployments';
 import { cleanLeftovers, type CleanedLeftovers } from './clean-leftovers';
+import { stopLeftoverProcesses } from './leftover-processes';
 import { detectInterrupted } from './owner';
 
 const run = promisify(execFile);
@@ -32,6 +33,8 @@ export interface CleanResult extends CleanedLeftovers {
   running: string[];
   /** Deployments waiting for review: their sandbox is the change under review, never removed here (`discard` removes it). */
   awaitingReview: string[];
+  /** Process groups a killed run had left running in a sandbox, stopped before it was removed. */
+  stopped: { deploymentId: string; pid: number; what: string; processes: number }[];
   errors: { path: string; message: string }[];
 }
 
@@ -48,7 +51,7 @@ export async function cleanStaleSandboxes(db: Database.Database, repos: string[]
   const deployments = new DeploymentsRepository(db);
   const now = options.now ?? Date.now;
   detectInterrupted(db);
-  const result: CleanResult = { removed: [], rolledBack: [], resumable: [], running: [], awaitingReview: [], errors: [], branchesDeleted: [], foldersRemoved: [], locksRemoved: [] };
+  const result: CleanResult = { removed: [], rolledBack: [], resumable: [], running: [], awaitingReview: [], stopped: [], errors: [], branchesDeleted: [], foldersRemoved: [], locksRemoved: [] };
   for (const repo of new Set(repos)) {
     if (!existsSync(repo)) continue;
     let porcelain: string;
@@ -77,6 +80,8 @@ export async function cleanStaleSandboxes(db: Database.Database, repos: string[]
         continue;
       }
       try {
+        // A test the killed run left running there would go on in a deleted folder: stopped first.
+        if (row) for (const group of await stopLeftoverProcesses(db, id)) result.stopped.push({ deploymentId: id, ...group });
         await git(repo, ['worktree', 'remove', '--force', '--force', worktree]);
         const keepBranch = Boolean(row?.commitSha) && row?.mode !== 'dry-run' && row?.status !== 'interrupted';
         if (!keepBranch) await git(repo, ['branch', '-D', branch]);

@@ -105,6 +105,9 @@ export class Orchestrator {
     const request = reopened.request as DeployRequest;
     const state = freshState(id, request);
     Object.assign(state, reopened.artifacts as Patch);
+    // What the killed run left running in the sandbox (a test, an install) stops before anything touches it.
+    const stopped = (await this.options.ports.stopLeftoverProcesses?.(id)) ?? [];
+    if (stopped.length) state.warnings.push(`Stopped what the interrupted run left running in its sandbox: ${stopped.map((g) => `${g.what} (process group ${g.pid}, ${g.processes} process(es))`).join(', ')}.`);
     const plan = planFor(request.mode, { fromReview: request.fromReview });
     let from = firstIncomplete(plan, reopened.completed);
     // A ship killed before its commit checks the sandbox again: the user may have edited it meanwhile.

@@ -172,16 +172,18 @@ export interface PipelinePorts {
    * `restore` puts back exactly what changed meanwhile (and keeps what it found instead).
    */
   guardUserFiles?(repoRoot: string, deploymentId: string): Promise<{ restore(): Promise<UserFilesRestored> }>;
+  /** Stops the process groups a killed run of the deployment left running in its sandbox (see leftover-processes.ts); what it stopped. */
+  stopLeftoverProcesses?(deploymentId: string): Promise<{ pid: number; what: string; processes: number }[]>;
   /** The user's hooks (from the configuration of `repoRoot`, never the sandbox's), run in the sandbox with `env` added to a scrubbed environment. */
   runPreHooks?(repoRoot: string, sandbox: SandboxInfo, env: Record<string, string>, signal: AbortSignal): Promise<unknown>;
   runPostHooks?(repoRoot: string, sandbox: SandboxInfo, env: Record<string, string>, stage: 'after-deploy' | 'after-ship', signal: AbortSignal): Promise<unknown>;
   runPhase(input: PhaseInput): Promise<PhaseOutcome>;
-  runTests(sandbox: SandboxInfo, input: { repoRoot: string; context: ContextInfo; levers: StrategyLevers; filesWritten: string[]; signal: AbortSignal }): Promise<TestRunOutcome>;
+  runTests(sandbox: SandboxInfo, input: { deploymentId: string; repoRoot: string; context: ContextInfo; levers: StrategyLevers; filesWritten: string[]; signal: AbortSignal }): Promise<TestRunOutcome>;
   matchErrorPattern(output: string): ErrorPatternMatch | undefined;
   /** Whether another provider could take over a phase that `from` could not finish (escalation is on and one is configured). */
   canEscalate(repoRoot: string, from: { provider: string; model: string }): boolean;
   /** The strategy's type-check and lint gates on the change (skipped ones say why). */
-  runQualityGates?(sandbox: SandboxInfo, input: { repoRoot: string; gates: { typecheck: boolean; lint: boolean }; filesWritten: string[]; timeLimitMs: number; signal: AbortSignal }): Promise<GateResult[]>;
+  runQualityGates?(sandbox: SandboxInfo, input: { deploymentId: string; repoRoot: string; gates: { typecheck: boolean; lint: boolean }; filesWritten: string[]; timeLimitMs: number; signal: AbortSignal }): Promise<GateResult[]>;
   /** One repair round: which error pattern it answered, which recovery ran, whether the tests then passed, how long it took. */
   recordRecovery?(input: RecoveryRecord): void;
   review(repoRoot: string, sandbox: SandboxInfo, before: RepoSnapshot): Promise<ReviewFindings>;

@@ -11,6 +11,7 @@ import { EventsRepository } from '../store/steps';
 import { recordOutcome as recordLearnedOutcome, recordRecovery as recordLearnedRecovery } from '../learning';
 import { chooseConfinement, detectConfinementTool, sandboxConfinement, type ChosenConfinement, type Confinement } from '../confinement';
 import { hookEnvironment, runHooks, type HookRun, type HookStage } from './hooks';
+import { recordProcessGroups, stopLeftoverProcesses } from './leftover-processes';
 import { acquireRepositoryLock } from './lock';
 import { openPullRequest } from '../git/pull-request';
 import { loadFittedRecommendation } from '../recommendation/fit';
@@ -104,7 +105,8 @@ export function createRealPorts(options: RealPortsOptions): PipelinePorts {
       for (const run of runs) events.insert(deployment.DEPLOY_AGENT_DEPLOYMENT_ID!, Date.now(), 'hook.run', run);
     };
     try {
-      const runs = await runHooks({ stage, commands, cwd: sandboxPath, env, confinement, timeoutMs: config.get<number>('hooks.timeoutMs'), signal });
+      const watch = recordProcessGroups(options.store.db, deployment.DEPLOY_AGENT_DEPLOYMENT_ID!, sandboxPath);
+      const runs = await runHooks({ stage, commands, cwd: sandboxPath, env, confinement, watch, timeoutMs: config.get<number>('hooks.timeoutMs'), signal });
       record(runs);
       const failed = runs.filter((r) => r.exitCode !== 0);
       if (failed.length) throw new DeployAgentError('HOOK_FAILED', `${failed.length} ${stage} hook(s) failed: ${failed.map((r) => `\`${r.command}\``).join(', ')}.`, 'See the hook output in the report.');
@@ -191,11 +193,12 @@ export function createRealPorts(options: RealPortsOptions): PipelinePorts {
     },
     runTests: async (sandbox, input) => {
       const confinement = await confinementFor(input.repoRoot, sandbox.path, configOf(input.repoRoot).get<boolean>('pipeline.testNetwork'));
-      return runSandboxTests(sandbox.path, { ...input, env: options.env, confinement });
+      return runSandboxTests(sandbox.path, { ...input, env: options.env, confinement, watch: recordProcessGroups(options.store.db, input.deploymentId, sandbox.path) });
     },
     runQualityGates: async (sandbox, input) => {
       const confinement = await confinementFor(input.repoRoot, sandbox.path, configOf(input.repoRoot).get<boolean>('pipeline.testNetwork'));
-      return runQualityGates({ sandboxDir: sandbox.path, repoRoot: input.repoRoot, gates: input.gates, filesWritten: input.filesWritten, env: options.env, timeLimitMs: input.timeLimitMs, signal: input.signal, confinement });
+      const watch = recordProcessGroups(options.store.db, input.deploymentId, sandbox.path);
+      return runQualityGates({ sandboxDir: sandbox.path, repoRoot: input.repoRoot, gates: input.gates, filesWritten: input.filesWritten, env: options.env, timeLimitMs: input.timeLimitMs, signal: input.signal, confinement, watch });
     },
     matchErrorPattern: (output) => matchErrorPattern(output),
     // Which recovery worked for which error pattern: one `recovery` event per repair round.
@@ -216,6 +219,7 @@ export function createRealPorts(options: RealPortsOptions): PipelinePorts {
       const { router } = routerFor(repoRoot);
       return router.escalation && router.providerOrder().some((p) => p !== from.provider);
     },
+    stopLeftoverProcesses: (deploymentId) => stopLeftoverProcesses(options.store.db, deploymentId),
     guardUserFiles: async (repoRoot, deploymentId) => {
       const guard = await guardUserFiles(repoRoot, deploymentId);
       return {

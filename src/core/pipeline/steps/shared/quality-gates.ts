@@ -66,7 +66,7 @@ export async function runGatesOnce(state: DeploymentState, ctx: DeployStepContex
   if (!gates) return [];
   ctx.progress(`running the ${[gates.typecheck && 'type check', gates.lint && 'linter'].filter(Boolean).join(' and ')} on the change`);
   const results = await keepingUserFiles(state, ctx, 'the quality gates', () =>
-    ctx.ports.runQualityGates!(state.sandbox!, { repoRoot: state.repoRoot!, gates, filesWritten: state.filesWritten, timeLimitMs: state.levers?.timeLimitMs ?? 600_000, signal: ctx.signal }),
+    ctx.ports.runQualityGates!(state.sandbox!, { deploymentId: state.id, repoRoot: state.repoRoot!, gates, filesWritten: state.filesWritten, timeLimitMs: state.levers?.timeLimitMs ?? 600_000, signal: ctx.signal }),
   );
   for (const r of results) {
     const { output, ...summary } = r;

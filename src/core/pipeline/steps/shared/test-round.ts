@@ -6,7 +6,7 @@ import { keepingUserFiles } from './user-files';
 export async function testRound(state: DeploymentState, ctx: DeployStepContext, round: number): Promise<TestRunOutcome> {
   ctx.progress(round === 0 ? 'running the tests' : `re-running the tests (round ${round + 1})`);
   const tests = await keepingUserFiles(state, ctx, 'the tests', () =>
-    ctx.ports.runTests(state.sandbox!, { repoRoot: state.repoRoot!, context: state.context!, levers: state.levers!, filesWritten: state.filesWritten, signal: ctx.signal }),
+    ctx.ports.runTests(state.sandbox!, { deploymentId: state.id, repoRoot: state.repoRoot!, context: state.context!, levers: state.levers!, filesWritten: state.filesWritten, signal: ctx.signal }),
   );
   ctx.testRuns.insert({
     deploymentId: state.id,
