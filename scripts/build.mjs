@@ -60,7 +60,7 @@ const builds = [
   },
   {
     ...common,
-    entryPoints: { diagnostics: 'webview-ui/diagnostics/main.ts', analytics: 'webview-ui/analytics/main.ts' },
+    entryPoints: { diagnostics: 'webview-ui/diagnostics/main.ts', analytics: 'webview-ui/analytics/main.ts', panel: 'webview-ui/panel/main.ts' },
     outdir: path.join(dist, 'webview'),
     platform: 'browser',
     target: 'es2022',

@@ -21,6 +21,7 @@ import { PipelineEventBus } from '../core/pipeline/events';
 import { createSidebar, type Sidebar } from './sidebar/sidebar';
 import type { DeploymentOutcome } from '../core/pipeline/orchestrator';
 import type { DeployMode } from '../core/pipeline/ports';
+import { createPanelController, type PanelController } from './panel';
 
 export interface ExtensionServices {
   showDiagnostics(): Promise<Diagnostics>;
@@ -38,6 +39,8 @@ export interface ExtensionServices {
   /** The Deploy Agent sidebar (views, status bar), created on first use. */
   sidebar(): Sidebar;
   readonly historyDbPath: string;
+  /** The deployment panel (Deploy Recommendation, Open Deployment, the serializer). */
+  panel(): PanelController;
 }
 
 export function createServices(context: vscode.ExtensionContext, output: vscode.LogOutputChannel, activationMs?: number): ExtensionServices {
@@ -90,9 +93,11 @@ export function createServices(context: vscode.ExtensionContext, output: vscode.
   };
 
   let panel: DiagnosticsPanel | undefined;
+  let panels: PanelController | undefined;
   const deployInput = (dir: string) => ({ store: openStore(), secrets: context.secrets, output, workspaceDir: dir, events: deploymentEvents, latestMetrics: (root: string) => (root === sampler?.repoPath ? sampler.latest() : undefined) });
   const services: ExtensionServices = {
     historyDbPath,
+    panel: () => (panels ??= createPanelController({ context, output, openStore, events: deploymentEvents, latestMetrics: (root) => (root === sampler?.repoPath ? sampler.latest() : undefined) })),
     computeDiagnostics,
     syncOutcomesNow: () => periodicSync.runNow(),
     async showDiagnostics() {

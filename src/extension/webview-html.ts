@@ -6,10 +6,11 @@ import { readFileSync } from 'node:fs';
  * The HTML shell of a webview: a strict Content-Security-Policy with a per-load nonce, one
  * bundled script from dist/webview, and the theme through --vscode-* CSS variables.
  */
-export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, script: string, title: string, options: { stylesheet?: string; inlineScript?: boolean } = {}): string {
+export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, script: string, title: string, options: { stylesheet?: string; inlineScript?: boolean; ownStyles?: boolean } = {}): string {
   const nonce = randomBytes(16).toString('base64');
   const scriptUri = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', script));
-  const styleUri = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'webview.css'));
+  // `ownStyles`: the script brings its styles (bundled into it), so the webview loads nothing but dist/webview.
+  const styleLink = options.ownStyles ? '' : `\n  <link rel="stylesheet" href="${webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'webview.css'))}">`;
   const extraStyle = options.stylesheet ? `\n  <link rel="stylesheet" href="${webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', options.stylesheet))}">` : '';
   const csp = [
     "default-src 'none'",
@@ -23,8 +24,7 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, s
 <head>
   <meta charset="UTF-8">
   <meta http-equiv="Content-Security-Policy" content="${csp}">
-  <meta name="viewport" content="width=device-width, initial-scale=1.0">
-  <link rel="stylesheet" href="${styleUri}">${extraStyle}
+  <meta name="viewport" content="width=device-width, initial-scale=1.0">${styleLink}${extraStyle}
   <title>${title}</title>
 </head>
 <body>

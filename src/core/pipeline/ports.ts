@@ -116,6 +116,10 @@ export interface PhaseInput {
   signal: AbortSignal;
   onText?(text: string): void;
   onProgress?(message: string): void;
+  /** Each tool the model used, as it happens. */
+  onToolCall?(call: { name: string; path?: string; ok: boolean; error?: string }): void;
+  /** Each model call: the provider and model that served it, its tokens and cost. */
+  onModelCall?(call: { provider: string; model: string; inputTokens: number; outputTokens: number; costUsd: number; cached: boolean; durationMs: number }): void;
 }
 
 /** What `guardUserFiles` put back. */
