@@ -36,6 +36,7 @@ export function registerClean(program: Command, ctx: CliContext): void {
       }
       if (options.json) return printJson({ ...result, discarded });
       if (!result.removed.length) process.stdout.write('No stale worktrees.\n');
+      for (const s of result.stopped) process.stdout.write(`stopped ${s.what} (process group ${s.pid}, ${s.processes} process(es)) that deployment ${s.deploymentId} had left running in its sandbox\n`);
       for (const r of result.removed) {
         process.stdout.write(`removed ${r.path} (${r.branch}${r.branchDeleted ? ', branch deleted' : ', branch kept: it has the commit'})\n`);
       }

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
 import type Database from 'better-sqlite3';
 import { DeploymentsRepository } from '../store/deployments';
+import { stopLeftoverProcesses } from './leftover-processes';
 import { detectInterrupted } from './owner';
 
 const run = promisify(execFile);
@@ -31,6 +32,8 @@ export interface CleanResult {
   running: string[];
   /** Deployments waiting for review: their sandbox is the change under review, never removed here (`discard` removes it). */
   awaitingReview: string[];
+  /** Process groups a killed run had left running in a sandbox, stopped before it was removed. */
+  stopped: { deploymentId: string; pid: number; what: string; processes: number }[];
   errors: { path: string; message: string }[];
 }
 
@@ -47,7 +50,7 @@ export async function cleanStaleSandboxes(db: Database.Database, repos: string[]
   const deployments = new DeploymentsRepository(db);
   const now = options.now ?? Date.now;
   detectInterrupted(db);
-  const result: CleanResult = { removed: [], rolledBack: [], resumable: [], running: [], awaitingReview: [], errors: [] };
+  const result: CleanResult = { removed: [], rolledBack: [], resumable: [], running: [], awaitingReview: [], stopped: [], errors: [] };
   for (const repo of new Set(repos)) {
     if (!existsSync(repo)) continue;
     let porcelain: string;
@@ -76,6 +79,8 @@ export async function cleanStaleSandboxes(db: Database.Database, repos: string[]
         continue;
       }
       try {
+        // A test the killed run left running there would go on in a deleted folder: stopped first.
+        if (row) for (const group of await stopLeftoverProcesses(db, id)) result.stopped.push({ deploymentId: id, ...group });
         await git(repo, ['worktree', 'remove', '--force', worktree]);
         const keepBranch = Boolean(row?.commitSha) && row?.mode !== 'dry-run' && row?.status !== 'interrupted';
         if (!keepBranch) await git(repo, ['branch', '-D', branch]);

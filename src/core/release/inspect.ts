@@ -108,7 +108,7 @@ export async function targetStatus(store: HistoryStore, target: ReleaseTarget, o
         try {
           const listing = parseReleases((await ctx.run(host, listReleases(target.path), { level: 'debug' })).output);
           const lock = (await lockHolders((h, s, o) => ctx.run(h, s, o), { ...target, hosts: [host] }))[host] ?? null;
-          const health = target.healthCheck && listing.current ? await checkHealth(await pool.get(host, signal), target.healthCheck, { signal, baseDelayMs: 100, mask: mask.apply, timeoutMs: 3000 }) : null;
+          const health = target.healthCheck && listing.current ? await checkHealth(await pool.get(host, signal), target.healthCheck, { signal, baseDelayMs: 100, mask: mask.apply, timeoutMs: 3000, once: true }) : null;
           return { host, current: listing.current, releases: listing.releases, lock, health: health ? { ok: health.ok, status: health.status, body: health.body.slice(0, 300), error: health.error } : null, error: null };
         } catch (error) {
           return { host, current: null, releases: [], lock: null, health: null, error: mask.deep(toEventError(error, signal)) };

@@ -4,8 +4,13 @@ import { secretRegistry } from '../security/registry';
 /** A code deployment (a recommendation turned into a tested change) or a release (the application put onto a target). */
 export type DeploymentKind = 'code' | 'release';
 
-/** `awaiting-review`: a review-mode deployment paused after its tests and gates passed, sandbox kept, until it is shipped or discarded. */
-export type DeploymentStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'rolled_back' | 'interrupted' | 'awaiting-review';
+/**
+ * `awaiting-review`: a review-mode deployment paused after its tests and gates passed, sandbox kept, until it is shipped or discarded.
+ * `refused` / `setup-failed`: it stopped before any model or test ran — refused by the safety step (repository busy, circuit
+ * breaker open), or a setup problem (no provider, an invalid recommendation, not a git repository); not a finished deployment
+ * (migration 11).
+ */
+export type DeploymentStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'rolled_back' | 'interrupted' | 'awaiting-review' | 'refused' | 'setup-failed';
 
 export interface DeploymentRow {
   id: string;

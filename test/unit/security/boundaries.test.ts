@@ -185,7 +185,7 @@ describe('secret redaction at every boundary', () => {
         new AbortController().signal,
       );
       assert.deepEqual(gathered, [tmp.path]);
-      assert.equal(outcome.status, 'failed');
+      assert.equal(outcome.status, 'setup-failed', 'it stopped before any model or test ran');
       assert.deepEqual(outcome.warnings, ['the recommendation quotes [redacted:BOUNDARY_SECRET]']);
       assert.equal(outcome.error?.message, 'could not read [redacted:DB_PASSWORD]');
     } finally {
