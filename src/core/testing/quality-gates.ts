@@ -58,7 +58,7 @@ export async function runQualityGates(input: QualityGateInput): Promise<GateResu
   const env = testEnv(input.env);
   const isNode = existsSync(path.join(input.sandboxDir, 'package.json'));
   const deps = isNode
-    ? await prepareNodeDependencies({ projectDir: input.sandboxDir, sandboxRoot: input.sandboxDir, ...(input.repoRoot ? { userProjectDir: input.repoRoot, userRoot: input.repoRoot } : {}), env, timeLimitMs: input.timeLimitMs, ...(input.signal ? { signal: input.signal } : {}), ...(input.confinement ? { confinement: widen(input.confinement, { network: true }) } : {}), ...(input.watch ? { watch: input.watch } : {}) })
+    ? await prepareNodeDependencies({ projectDir: input.sandboxDir, sandboxRoot: input.sandboxDir, ...(input.repoRoot ? { userProjectDir: input.repoRoot, userRoot: input.repoRoot } : {}), env, timeLimitMs: input.timeLimitMs, ...(input.signal ? { signal: input.signal } : {}), ...(input.confinement ? { confinement: widen(input.confinement, { network: true }, env) } : {}), ...(input.watch ? { watch: input.watch } : {}) })
     : undefined;
   try {
     const results: GateResult[] = [];

@@ -65,7 +65,7 @@ export async function runTests(request: RunTestsRequest): Promise<RunTestsResult
         ...(request.signal ? { signal: request.signal } : {}),
         timeLimitMs: request.installTimeLimitMs ?? DEFAULT_INSTALL_LIMIT_MS,
         // An install needs the registry; it runs confined all the same (install scripts are code too).
-        ...(confinement ? { confinement: widen(confinement, { network: true }) } : {}),
+        ...(confinement ? { confinement: widen(confinement, { network: true }, env) } : {}),
         ...(request.watch ? { watch: request.watch } : {}),
         ...(request.onProgress ? { onProgress: request.onProgress } : {}),
       });
