@@ -149,6 +149,14 @@ export class DeploymentPanel implements vscode.Disposable {
       case 'preview':
         await previewFor(this, message.file);
         break;
+      case 'chooseFile': {
+        const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'Recommendation (JSON)': ['json'] }, openLabel: 'Deploy', title: 'Deploy Agent: the recommendation to deploy' });
+        const file = picked?.[0]?.fsPath;
+        if (!file) break;
+        await this.sendRecommendations(file);
+        await previewFor(this, file);
+        break;
+      }
       case 'deploy':
         await startDeployment(this, message.file, message.choice, message.forceReason);
         break;

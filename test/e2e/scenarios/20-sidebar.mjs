@@ -14,6 +14,18 @@ import { runCommand, waitForWorkbench } from '../workbench.mjs';
 
 export const name = 'sidebar';
 
+/** The deployment panel's document (found by its content, like the Analytics view's). @param {import('playwright-core').Page} page */
+async function panelFrame(page, timeoutMs = 30000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    for (const frame of page.frames()) {
+      if (await frame.evaluate(() => Boolean(document.querySelector('#app [data-testid="recommendations"]'))).catch(() => false)) return frame;
+    }
+    if (Date.now() > deadline) throw new Error(`no deployment panel document after ${timeoutMs / 1000} s`);
+    await page.waitForTimeout(250);
+  }
+}
+
 /**
  * The Analytics view's document: the frame that holds its window picker (VS Code draws webview
  * views in iframes laid over the side bar, not inside it, and other webviews may be open).
@@ -252,13 +264,11 @@ export async function run({ page, server, workspace, tmp, userDataDir, check, sc
     await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'sidebar-recommendation.json' }).first().waitFor({ state: 'visible', timeout: 15000 });
     await page.keyboard.press('Enter');
     await page.locator('.tabs-container .tab', { hasText: 'sidebar-recommendation.json' }).first().waitFor({ state: 'visible', timeout: 15000 });
+    // The command opens the deployment panel with that file listed and selected: Deploy…, then Deploy.
     await runCommand(page, 'Deploy Agent: Deploy Recommendation');
-    const pick = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'sidebar-recommendation.json' }).first();
-    await pick.waitFor({ state: 'visible', timeout: 15000 });
-    await pick.click();
-    const dryRun = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'Implement and test in a sandbox worktree' }).first();
-    await dryRun.waitFor({ state: 'visible', timeout: 15000 });
-    await dryRun.click();
+    const panel = await panelFrame(page);
+    await panel.locator('.rec.selected vscode-button[data-action="preview"]').click({ timeout: 15000 });
+    await panel.locator('#deploy:not([disabled])').click({ timeout: 30000 });
     // No model answers in this workbench: the deployment is refused at its safety checks and ends failed — recorded like any other.
     const deadline = Date.now() + 60000;
     for (;;) {
