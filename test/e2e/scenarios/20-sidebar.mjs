@@ -242,9 +242,9 @@ export async function run({ page, server, workspace, tmp, userDataDir, check, sc
     return m ? Number(m[1].replace(/,/g, '')) : 0;
   };
 
-  let failedBefore = 0;
+  let stoppedBefore = 0;
   await check('the Deployments and Patterns trees, as a newcomer sees them', async () => {
-    failedBefore = await groupCount('Failed');
+    stoppedBefore = await groupCount('Stopped before the work');
     await page.locator('.part.sidebar .pane-header', { hasText: 'Patterns' }).first().waitFor({ state: 'visible' });
     await sidebarShot('sidebar-trees-light');
   });
@@ -253,9 +253,11 @@ export async function run({ page, server, workspace, tmp, userDataDir, check, sc
     await setPane(page, 'Patterns', false);
     await setPane(page, 'Analytics', true);
     await (await view()).locator('.summary strong').first().waitFor({ state: 'visible', timeout: 30000 });
-    const totalBefore = await (await view()).locator('.summary strong').first().innerText();
+    // No model answers in this workbench: the deployment stops at setup — listed apart from failures, in the tree and in the analytics.
+    const stopped = async () => Number((await (await view()).locator('.summary .setup strong').innerText({ timeout: 2000 }).catch(() => '0')).replace(/,/g, ''));
+    const totalBefore = await stopped();
     const drawsBefore = await (await view()).locator('section.chart[data-chart="outcomes"] .uplot').getAttribute('data-draws');
-    // A recommendation outside the workspace; the workspace's settings make it a dry run.
+    // A recommendation outside the workspace.
     const file = path.join(tmp, 'sidebar-recommendation.json');
     writeFileSync(file, JSON.stringify({ title: 'Add a farewell', description: 'Add farewell(name) next to greet(name), with tests.', category: 'feature', acceptanceCriteria: ['farewell("Ada") returns "Goodbye, Ada!"'] }, null, 2));
     // Opened in an editor, the command offers it first (Quick Open takes an absolute path).
@@ -269,12 +271,11 @@ export async function run({ page, server, workspace, tmp, userDataDir, check, sc
     const panel = await panelFrame(page);
     await panel.locator('.rec.selected vscode-button[data-action="preview"]').click({ timeout: 15000 });
     await panel.locator('#deploy:not([disabled])').click({ timeout: 30000 });
-    // No model answers in this workbench: the deployment is refused at its safety checks and ends failed — recorded like any other.
     const deadline = Date.now() + 60000;
     for (;;) {
-      const total = await (await view()).locator('.summary strong').first().innerText().catch(() => totalBefore);
-      if (Number(total) === Number(totalBefore) + 1) break;
-      if (Date.now() > deadline) throw new Error(`the Analytics view still says ${total} deployments (was ${totalBefore})`);
+      const total = await stopped();
+      if (total === totalBefore + 1) break;
+      if (Date.now() > deadline) throw new Error(`the Analytics view still says ${total} stopped before the work (was ${totalBefore})`);
       await page.waitForTimeout(250);
     }
     const drawsAfter = await (await view()).locator('section.chart[data-chart="outcomes"] .uplot').getAttribute('data-draws');
@@ -282,12 +283,12 @@ export async function run({ page, server, workspace, tmp, userDataDir, check, sc
     // The tree, given the side bar's height again.
     await setPane(page, 'Analytics', false);
     for (;;) {
-      const failed = await groupCount('Failed');
-      if (failed === failedBefore + 1) break;
-      if (Date.now() > deadline) throw new Error(`the Failed group still counts ${failed} (was ${failedBefore})`);
+      const count = await groupCount('Stopped before the work');
+      if (count === stoppedBefore + 1) break;
+      if (Date.now() > deadline) throw new Error(`the "Stopped before the work" group still counts ${count} (was ${stoppedBefore})`);
       await page.waitForTimeout(250);
     }
-    log(`after the deployment: Failed ${failedBefore} → ${failedBefore + 1}, deployments ${totalBefore} → ${Number(totalBefore) + 1}, outcomes chart draws ${drawsBefore} → ${drawsAfter}`);
+    log(`after the deployment: stopped before the work ${stoppedBefore} → ${stoppedBefore + 1} in the tree, ${totalBefore} → ${totalBefore + 1} in the analytics, outcomes chart draws ${drawsBefore} → ${drawsAfter}`);
     await setPane(page, 'Analytics', true);
   });
 
