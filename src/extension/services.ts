@@ -97,7 +97,10 @@ export function createServices(context: vscode.ExtensionContext, output: vscode.
   const deployInput = (dir: string) => ({ store: openStore(), secrets: context.secrets, output, workspaceDir: dir, events: deploymentEvents, latestMetrics: (root: string) => (root === sampler?.repoPath ? sampler.latest() : undefined) });
   const services: ExtensionServices = {
     historyDbPath,
-    panel: () => (panels ??= createPanelController({ context, output, openStore, events: deploymentEvents, latestMetrics: (root) => (root === sampler?.repoPath ? sampler.latest() : undefined) })),
+    panel: () => {
+      services.sidebar(); // its status bar and views follow the panel's deployments (the shared bus)
+      return (panels ??= createPanelController({ context, output, openStore, events: deploymentEvents, latestMetrics: (root) => (root === sampler?.repoPath ? sampler.latest() : undefined) }));
+    },
     computeDiagnostics,
     syncOutcomesNow: () => periodicSync.runNow(),
     async showDiagnostics() {
