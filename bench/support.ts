@@ -1,4 +1,5 @@
 // Small helpers the benchmarks share.
+import path from 'node:path';
 
 /** The middle value (the upper middle for an even count). */
 export function median(values: number[]): number {
@@ -50,3 +51,6 @@ export function requirement(text: string, met: boolean): TargetCheck {
 export function verdict(...checks: TargetCheck[]): { targets: TargetCheck[]; pass: boolean } {
   return { targets: checks, pass: checks.every((c) => c.met) };
 }
+
+/** The DL-CIBuild CSVs (../shared/data/ci-builds beside the repository); BENCH_CI_BUILDS points elsewhere (e.g. from a worktree). */
+export const CI_BUILDS = process.env.BENCH_CI_BUILDS ?? path.resolve(__dirname, '..', '..', 'shared', 'data', 'ci-builds', 'dl-cibuild');
