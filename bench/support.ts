@@ -1,4 +1,5 @@
 // Small helpers the benchmarks share.
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 /** The middle value (the upper middle for an even count). */
@@ -53,4 +54,28 @@ export function verdict(...checks: TargetCheck[]): { targets: TargetCheck[]; pas
 }
 
 /** The DL-CIBuild CSVs (../shared/data/ci-builds beside the repository); BENCH_CI_BUILDS points elsewhere (e.g. from a worktree). */
-export const CI_BUILDS = process.env.BENCH_CI_BUILDS ?? path.resolve(__dirname, '..', '..', 'shared', 'data', 'ci-builds', 'dl-cibuild');
+export const CI_BUILDS = process.env.BENCH_CI_BUILDS ?? path.resolve(import.meta.dirname, '..', '..', 'shared', 'data', 'ci-builds', 'dl-cibuild');
+
+/** What `npm run test:e2e` wrote last (test-results/e2e/last-run.json): the figures measured inside VS Code. */
+export interface LastE2eRun {
+  finishedAt: string;
+  passed: number;
+  failed: number;
+  figures?: Record<string, number>;
+}
+
+/**
+ * The last e2e run and a line saying where it came from, or why there is none (a benchmark
+ * then prints `skipped` with that reason instead of inventing a number).
+ */
+export function lastE2eRun(): { run: LastE2eRun; source: string } | { run: undefined; reason: string } {
+  const file = path.resolve(import.meta.dirname, '..', 'test-results', 'e2e', 'last-run.json');
+  try {
+    const run = JSON.parse(readFileSync(file, 'utf8')) as LastE2eRun;
+    const age = Math.round((Date.now() - statSync(file).mtimeMs) / 60000);
+    return { run, source: `test-results/e2e/last-run.json (e2e run finished ${run.finishedAt}, ${run.passed} passed, ${run.failed} failed; file age ${age} min)` };
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? `no e2e results (${path.relative(process.cwd(), file)} is missing): run npm run test:e2e first` : `unreadable e2e results: ${(error as Error).message}`;
+    return { run: undefined, reason };
+  }
+}

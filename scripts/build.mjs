@@ -24,7 +24,10 @@ const common = {
   legalComments: 'linked',
 };
 
-const nodeExternals = ['vscode', 'better-sqlite3'];
+// '*.node': native addons of optional dependencies (ssh2's sshcrypto, cpu-features), built by their
+// install scripts when a compiler is there. They are loaded in try/catch and fall back to JavaScript,
+// so they stay out of the bundles (esbuild has no loader for them and stopped the build).
+const nodeExternals = ['vscode', 'better-sqlite3', '*.node'];
 
 /** @type {esbuild.BuildOptions[]} */
 const builds = [
@@ -50,11 +53,14 @@ const builds = [
     chunkNames: 'chunks/[name]-[hash]',
     external: nodeExternals,
     // Bundled CommonJS dependencies call require() for Node built-ins.
-    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+    // … and some read __dirname (ssh2's poly1305, compiled by Emscripten, locates itself with it).
+    banner: {
+      js: "import { createRequire as __createRequire } from 'node:module'; import { dirname as __pathDirname } from 'node:path'; import { fileURLToPath as __fileURLToPath } from 'node:url'; const require = __createRequire(import.meta.url); const __dirname = __pathDirname(__fileURLToPath(import.meta.url));",
+    },
   },
   {
     ...common,
-    entryPoints: { diagnostics: 'webview-ui/diagnostics/main.ts', analytics: 'webview-ui/analytics/main.ts' },
+    entryPoints: { diagnostics: 'webview-ui/diagnostics/main.ts', analytics: 'webview-ui/analytics/main.ts', panel: 'webview-ui/panel/main.ts' },
     outdir: path.join(dist, 'webview'),
     platform: 'browser',
     target: 'es2022',

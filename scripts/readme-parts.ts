@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { buildProgram } from '../src/cli/program';
-import { allSettings } from '../src/core/config/sections';
+import { allSettings, editorOnlySettings } from '../src/core/config/sections';
 
 /** `--help` of the program and of every command below it, as a user would see it at 80 columns. */
 export function renderCliReference(): string {
@@ -21,9 +21,9 @@ export function renderCliReference(): string {
 
 export function renderSettingsTable(): string {
   const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-  const rows = allSettings.map((s) => {
+  const rows = [...allSettings, ...editorOnlySettings].map((s) => {
     const schema = s.schema as { type?: string; default?: unknown; description?: string };
-    return `| \`deployAgent.${s.key}\` | ${schema.type ?? ''} | \`${cell(JSON.stringify(schema.default))}\` | ${s.env ? `\`${s.env}\`` : ''} | ${cell(schema.description ?? '')} |`;
+    return `| \`deployAgent.${s.key}\` | ${schema.type ?? ''} | \`${cell(JSON.stringify(schema.default))}\` | ${s.env ? `\`${s.env}\`` : editorOnlySettings.includes(s) ? 'VS Code only' : ''} | ${cell(schema.description ?? '')} |`;
   });
   return ['| setting | type | default | CLI env | meaning |', '| --- | --- | --- | --- | --- |', ...rows].join('\n');
 }

@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 import { guardProcessOutput } from './io';
 import { runCli } from './program';
+import { redactProcessOutput } from './redacted-output';
 
 guardProcessOutput();
+redactProcessOutput();
 runCli(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

@@ -30,7 +30,7 @@ export function buildProgram(env: NodeJS.ProcessEnv = process.env): { program: C
   const program = new Command('deploy-agent')
     .description('Deploys a recommendation into a repository as tested code, and learns from every deployment.')
     .version(DEPLOY_AGENT_VERSION, '-V, --version', 'print the version')
-    .option('--db <path>', 'history database (default: DEPLOY_AGENT_DB, else the platform data directory)')
+    .option('--db <path>', 'history database, shared with VS Code (default: DEPLOY_AGENT_DB, else the platform data directory)')
     .option('--config <file>', 'settings file applied over .deploy-agent/config.json')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()

@@ -1,5 +1,9 @@
 import ora, { type Ora } from 'ora';
-import { STEP_TITLES, type PipelineEvent, type PipelineEventBus } from '../core/pipeline/events';
+import type { EventBus, FlowEvent } from '../core/deployment/events';
+import { STEP_TITLES } from '../core/pipeline/events';
+
+/** The events of any flow (a code deployment's, a release's): the view only needs the step's title. */
+type PipelineEvent = FlowEvent<string>;
 
 export interface ProgressOptions {
   /** Where progress goes: always stderr, so that stdout stays clean for `--json`. */
@@ -8,18 +12,21 @@ export interface ProgressOptions {
   interactive?: boolean;
   /** Show streamed model output (off by default: it is long). */
   verbose?: boolean;
+  /** A step's title (default: a code deployment's step titles). */
+  titleOf?(step: string): string;
 }
 
 /**
  * Live step progress in the terminal: an ora spinner per step in a TTY, plain lines when
  * piped or in CI. Returns a function that detaches it (and stops a running spinner).
  */
-export function attachProgress(bus: PipelineEventBus, options: ProgressOptions = {}): () => void {
+export function attachProgress<Step extends string>(bus: EventBus<FlowEvent<Step>>, options: ProgressOptions = {}): () => void {
   const stream = options.stream ?? process.stderr;
   // A terminal that reports no width (a pty without a size, TERM=dumb) gets plain lines: ora cannot
   // compute how many lines to clear there and would spin on clearing.
   const interactive = options.interactive ?? (Boolean(stream.isTTY) && (stream.columns ?? 0) > 0 && process.env.TERM !== 'dumb');
-  const view = interactive ? new SpinnerView(stream) : new LineView(stream);
+  const titleOf = options.titleOf ?? ((step: string) => STEP_TITLES[step as keyof typeof STEP_TITLES] ?? step);
+  const view = interactive ? new SpinnerView(stream, titleOf) : new LineView(stream, titleOf);
   const off = bus.on((event) => {
     if (event.type === 'model.output' && !options.verbose) return;
     view.render(event);
@@ -39,8 +46,8 @@ function seconds(ms: number): string {
   return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
-function finishedLine(event: Extract<PipelineEvent, { type: 'step.finished' }>): string {
-  const title = STEP_TITLES[event.step];
+function finishedLine(event: Extract<PipelineEvent, { type: 'step.finished' }>, titleOf: (step: string) => string): string {
+  const title = titleOf(event.step);
   const detail = event.error ? ` — ${event.error.message}` : event.summary ? ` — ${event.summary}` : '';
   return `${title} (${seconds(event.durationMs)})${detail}`;
 }
@@ -65,20 +72,23 @@ function otherLine(event: PipelineEvent): string | undefined {
 }
 
 class LineView implements View {
-  constructor(private readonly stream: NodeJS.WriteStream) {}
+  constructor(
+    private readonly stream: NodeJS.WriteStream,
+    private readonly titleOf: (step: string) => string,
+  ) {}
 
   render(event: PipelineEvent): void {
     let line: string | undefined;
     switch (event.type) {
       case 'step.started':
-        line = `▶ ${STEP_TITLES[event.step]}`;
+        line = `▶ ${this.titleOf(event.step)}`;
         break;
       case 'step.progress':
         line = `  ${event.message}`;
         break;
       case 'step.finished': {
         const mark = event.status === 'succeeded' ? '✔' : event.status === 'skipped' ? '–' : event.status === 'cancelled' ? '■' : '✖';
-        line = `${mark} ${finishedLine(event)}`;
+        line = `${mark} ${finishedLine(event, this.titleOf)}`;
         break;
       }
       default:
@@ -94,12 +104,15 @@ class SpinnerView implements View {
   private spinner: Ora | undefined;
   private title = '';
 
-  constructor(private readonly stream: NodeJS.WriteStream) {}
+  constructor(
+    private readonly stream: NodeJS.WriteStream,
+    private readonly titleOf: (step: string) => string,
+  ) {}
 
   render(event: PipelineEvent): void {
     switch (event.type) {
       case 'step.started':
-        this.title = STEP_TITLES[event.step];
+        this.title = this.titleOf(event.step);
         this.spinner = ora({ text: this.title, stream: this.stream, discardStdin: false }).start();
         return;
       case 'step.progress':
@@ -107,7 +120,7 @@ class SpinnerView implements View {
         return;
       case 'step.finished': {
         const spinner = this.spinner ?? ora({ stream: this.stream, discardStdin: false });
-        const text = finishedLine(event);
+        const text = finishedLine(event, this.titleOf);
         if (event.status === 'succeeded') spinner.succeed(text);
         else if (event.status === 'skipped') spinner.info(text);
         else if (event.status === 'cancelled') spinner.warn(text);

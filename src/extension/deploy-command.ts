@@ -10,7 +10,7 @@ import type { DeployMode } from '../core/pipeline/ports';
 import type { HistoryStore } from '../core/store/database';
 import type { MetricsReading } from '../core/strategy/types';
 import { explicitEditorSettings } from './editor-settings';
-import { ANTHROPIC_KEY_SECRET } from './model-providers';
+import { createOrchestrator } from './orchestrator';
 
 export interface DeployCommandInput {
   store: HistoryStore;
@@ -54,14 +54,10 @@ export async function resumeDeploymentCommand(input: Omit<DeployCommandInput, 'r
 
 /** Runs the real pipeline with progress in a cancellable notification and the step log in the output channel. */
 async function runWithProgress(input: DeployCommandInput, run: (orchestrator: import('../core/pipeline/orchestrator').Orchestrator, signal: AbortSignal) => Promise<DeploymentOutcome>): Promise<DeploymentOutcome> {
-  const [{ Orchestrator }, { createRealPorts }, { STEP_TITLES }] = await Promise.all([import('../core/pipeline/orchestrator'), import('../core/pipeline/real-ports'), import('../core/pipeline/events')]);
-  // The key from SecretStorage reaches the model router like the CLI's environment variable.
-  const key = await input.secrets.get(ANTHROPIC_KEY_SECRET);
-  const env = { ...process.env, ...(key ? { ANTHROPIC_API_KEY: key } : {}) };
-  const orchestrator = new Orchestrator({
-    db: input.store.db,
-    ports: createRealPorts({ store: input.store, env, config: (dir) => resolveConfig({ workspaceDir: dir, editor: explicitEditorSettings() }), ...(input.latestMetrics ? { latestMetrics: input.latestMetrics } : {}) }),
-  });
+  const [{ STEP_TITLES }, orchestrator] = await Promise.all([
+    import('../core/pipeline/events'),
+    createOrchestrator({ store: input.store, secrets: input.secrets, github: input.mode === 'full-pr', ...(input.latestMetrics ? { latestMetrics: input.latestMetrics } : {}) }),
+  ]);
   // This deployment's events also go to the extension's shared bus (the sidebar, the status bar).
   const shared = input.events;
   if (shared) orchestrator.events.on((event) => shared.emit(event));

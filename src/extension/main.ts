@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import path from 'node:path';
 import type { ExtensionServices } from './services';
+import { PANEL_VIEW_TYPE, type PanelState } from '../protocol/panel';
 import { registerSidebar } from './sidebar/register';
 
 export interface DeployAgentApi {
@@ -31,7 +32,11 @@ export function activate(context: vscode.ExtensionContext): DeployAgentApi {
 
   context.subscriptions.push(
     vscode.commands.registerCommand('deployAgent.showDiagnostics', () => load().showDiagnostics()),
-    vscode.commands.registerCommand('deployAgent.deployRecommendation', () => load().deployRecommendation()),
+    // The panel: its first paint is measured from here (loading the services included).
+    vscode.commands.registerCommand('deployAgent.deployRecommendation', (file?: vscode.Uri) => void load().panel().open({ file: file?.fsPath, commandAt: performance.now() })),
+    // With an id (the sidebar's Open), that deployment; without, one picked from the history.
+    vscode.commands.registerCommand('deployAgent.openDeployment', (id?: unknown) => (typeof id === 'string' ? load().panel().openDeployment(id) : load().panel().pickDeployment())),
+    vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, { deserializeWebviewPanel: async (panel, state) => load().panel().restore(panel, state as PanelState | undefined) }),
     vscode.commands.registerCommand('deployAgent.setAnthropicApiKey', () => load().setAnthropicApiKey()),
     vscode.commands.registerCommand('deployAgent.clearAnthropicApiKey', () => load().clearAnthropicApiKey()),
     vscode.commands.registerCommand('deployAgent.checkModelProviders', () => load().checkModelProviders()),

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { resolveConfig } from '../core/config/resolve';
 import { collectDiagnostics, type Diagnostics } from '../core/diagnostics/collect';
 import { openHistoryStore, type HistoryStore } from '../core/store/database';
-import { resolveDbPath } from '../core/store/location';
+import { adoptEarlierEditorHistory, historyLocation } from './history-location';
 import { DEPLOY_AGENT_VERSION } from '../core/version';
 import { DiagnosticsPanel } from './diagnostics-panel';
 import { AnalysisCache } from '../core/analysis/cache';
@@ -21,6 +21,7 @@ import { PipelineEventBus } from '../core/pipeline/events';
 import { createSidebar, type Sidebar } from './sidebar/sidebar';
 import type { DeploymentOutcome } from '../core/pipeline/orchestrator';
 import type { DeployMode } from '../core/pipeline/ports';
+import { createPanelController, type PanelController } from './panel';
 
 export interface ExtensionServices {
   showDiagnostics(): Promise<Diagnostics>;
@@ -38,14 +39,18 @@ export interface ExtensionServices {
   /** The Deploy Agent sidebar (views, status bar), created on first use. */
   sidebar(): Sidebar;
   readonly historyDbPath: string;
+  /** The deployment panel (Deploy Recommendation, Open Deployment, the serializer). */
+  panel(): PanelController;
 }
 
 export function createServices(context: vscode.ExtensionContext, output: vscode.LogOutputChannel, activationMs?: number): ExtensionServices {
   let store: HistoryStore | undefined;
-  const historyDbPath = resolveDbPath({ editorPath: vscode.Uri.joinPath(context.globalStorageUri, 'history.db').fsPath }).path;
+  const history = historyLocation(context);
+  const historyDbPath = history.path;
 
   const openStore = (): HistoryStore => {
     if (!store) {
+      adoptEarlierEditorHistory(history, output);
       store = openHistoryStore(historyDbPath, { busyTimeoutMs: resolveConfig({ editor: explicitEditorSettings() }).get<number>('history.busyTimeoutSeconds') * 1000 });
       const opened = store;
       context.subscriptions.push({ dispose: () => opened.close() });
@@ -82,15 +87,17 @@ export function createServices(context: vscode.ExtensionContext, output: vscode.
       vscodeVersion: vscode.version,
       env: process.env,
       workingDir: dir ?? path.dirname(opened.path),
-      store: { path: opened.path, pathSource: 'editor', schemaVersion: opened.schemaVersion, sqliteVersion: opened.sqliteVersion, movedAside: opened.movedAside },
+      store: { path: opened.path, pathSource: history.source, schemaVersion: opened.schemaVersion, sqliteVersion: opened.sqliteVersion, movedAside: opened.movedAside },
       config,
     });
   };
 
   let panel: DiagnosticsPanel | undefined;
+  let panels: PanelController | undefined;
   const deployInput = (dir: string) => ({ store: openStore(), secrets: context.secrets, output, workspaceDir: dir, events: deploymentEvents, latestMetrics: (root: string) => (root === sampler?.repoPath ? sampler.latest() : undefined) });
   const services: ExtensionServices = {
     historyDbPath,
+    panel: () => (panels ??= createPanelController({ context, output, openStore, events: deploymentEvents, latestMetrics: (root) => (root === sampler?.repoPath ? sampler.latest() : undefined) })),
     computeDiagnostics,
     syncOutcomesNow: () => periodicSync.runNow(),
     async showDiagnostics() {
@@ -135,6 +142,7 @@ export function createServices(context: vscode.ExtensionContext, output: vscode.
         void vscode.window.showWarningMessage('Deploy Agent: open the repository folder first — a recommendation is deployed into the open workspace.');
         return undefined;
       }
+      services.sidebar(); // the status bar and the views follow the deployment
       return deployRecommendationCommand({ ...deployInput(dir), ...options });
     },
     sidebar() {

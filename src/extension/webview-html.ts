@@ -1,14 +1,16 @@
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 
 /**
  * The HTML shell of a webview: a strict Content-Security-Policy with a per-load nonce, one
  * bundled script from dist/webview, and the theme through --vscode-* CSS variables.
  */
-export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, script: string, title: string, options: { stylesheet?: string } = {}): string {
+export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, script: string, title: string, options: { stylesheet?: string; inlineScript?: boolean; ownStyles?: boolean } = {}): string {
   const nonce = randomBytes(16).toString('base64');
   const scriptUri = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', script));
-  const styleUri = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'webview.css'));
+  // `ownStyles`: the script brings its styles (bundled into it), so the webview loads nothing but dist/webview.
+  const styleLink = options.ownStyles ? '' : `\n  <link rel="stylesheet" href="${webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'webview.css'))}">`;
   const extraStyle = options.stylesheet ? `\n  <link rel="stylesheet" href="${webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', options.stylesheet))}">` : '';
   const csp = [
     "default-src 'none'",
@@ -22,13 +24,20 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, s
 <head>
   <meta charset="UTF-8">
   <meta http-equiv="Content-Security-Policy" content="${csp}">
-  <meta name="viewport" content="width=device-width, initial-scale=1.0">
-  <link rel="stylesheet" href="${styleUri}">${extraStyle}
+  <meta name="viewport" content="width=device-width, initial-scale=1.0">${styleLink}${extraStyle}
   <title>${title}</title>
 </head>
 <body>
   <main id="app" aria-live="polite"><p class="muted">Loading…</p></main>
-  <script type="module" nonce="${nonce}" src="${scriptUri}"></script>
+  ${options.inlineScript ? `<script type="module" nonce="${nonce}">${inlineScript(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', script).fsPath)}</script>` : `<script type="module" nonce="${nonce}" src="${scriptUri}"></script>`}
 </body>
 </html>`;
+}
+
+/**
+ * A bundle's text for an inline <script> (still under the nonce): the view starts without a
+ * round trip through the webview's resource loader. "</script" inside it is escaped.
+ */
+function inlineScript(file: string): string {
+  return readFileSync(file, 'utf8').replace(/<\/script/gi, '<\\/script');
 }

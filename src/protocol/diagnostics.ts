@@ -10,7 +10,7 @@ export interface DiagnosticsView {
   vscodeVersion?: string;
   node: { version: string; napiVersion: string; platform: string; arch: string; release: string };
   git: { version: string | null; error?: string };
-  database: { path: string; pathSource: string; schemaVersion: number; latestSchemaVersion: number; sqliteVersion: string; movedAside?: string };
+  database: { path: string; pathSource: string; pathFrom: string; schemaVersion: number; latestSchemaVersion: number; sqliteVersion: string; movedAside?: string };
   environment: Record<string, string | null>;
   ollama: { host: string; reachable: boolean; version?: string; models?: string[]; error?: string };
   system:

@@ -17,7 +17,7 @@ import { chromium } from 'playwright-core';
 import { ensureCodeServer } from '../../scripts/code-server/install.mjs';
 import { installExtension, startCodeServer } from '../../scripts/code-server/server.mjs';
 import { logger, repoRoot, sleep } from '../../scripts/code-server/util.mjs';
-import { packageExtension } from '../../scripts/package.mjs';
+import { hostTarget, packageExtension } from '../../scripts/package.mjs';
 import { buildVscodeSuite } from '../../scripts/build-vscode-suite.mjs';
 
 const log = logger('e2e');
@@ -160,8 +160,9 @@ async function main() {
 
   const cs = await timed('install code-server', () => ensureCodeServer({ log: logger('code-server') }));
   log(`code-server: ${cs.cached ? 'from the cache' : 'installed'} (${cs.installDir})`);
-  const vsix = await timed('build + package', async () => packageExtension({ out: path.join(tmp, 'deploy-agent.vsix'), log: logger('package') }));
-  log(`VSIX: ${(vsix.size / 1024 / 1024).toFixed(2)} MB`);
+  // The VSIX a user on this machine installs: its platform's SQLite binding only.
+  const vsix = await timed('build + package', async () => packageExtension({ out: path.join(tmp, 'deploy-agent.vsix'), target: hostTarget(), log: logger('package') }));
+  log(`VSIX (${vsix.target ?? 'universal'}): ${(vsix.size / 1024 / 1024).toFixed(2)} MB`);
   const suiteEntry = await timed('bundle extension-host suite', () => buildVscodeSuite());
 
   const workspace = makeWorkspace(tmp);
@@ -178,7 +179,8 @@ async function main() {
       userDataDir,
       extensionsDir,
       log: logger('code-server'),
-      env: { ...process.env, DEPLOY_AGENT_VSCODE_TEST_RESULTS: resultsFile, DEPLOY_AGENT_VSCODE_TEST_USER_DATA: userDataDir },
+      // XDG_DATA_HOME: the history the extension shares with the CLI (its default place) stays in this run's folder.
+      env: { ...process.env, XDG_DATA_HOME: path.join(path.dirname(userDataDir), 'data-home'), DEPLOY_AGENT_DB: '', DEPLOY_AGENT_VSCODE_TEST_RESULTS: resultsFile, DEPLOY_AGENT_VSCODE_TEST_USER_DATA: userDataDir },
     }),
   );
   groups.add(server.pid);

@@ -5,7 +5,8 @@ import path from 'node:path';
 /**
  * A small HTTP application to release (no dependencies): `GET /health` answers
  * `{"version": "<package.json version>"}` with 200, or 503 when the file `unhealthy` is in the
- * release (a version that starts but is broken). It listens on PORT from its environment (the
+ * release (a version that starts but is broken) or when the host's environment names its version
+ * in BROKEN_VERSION (broken on one host only). It listens on PORT from its environment (the
  * release's .env sets it) and prints a line when it does. A real git repository in `dir`.
  */
 export const APP_SERVER = `
@@ -17,7 +18,7 @@ const unhealthy = fs.existsSync('unhealthy');
 const failAfter = Number(process.env.FAIL_AFTER_MS || 0) || (fs.existsSync('fail-after') ? Number(fs.readFileSync('fail-after', 'utf8')) : 0);
 const started = Date.now();
 http.createServer((req, res) => {
-  const sick = unhealthy || (failAfter && Date.now() - started > failAfter);
+  const sick = unhealthy || process.env.BROKEN_VERSION === version || (failAfter && Date.now() - started > failAfter);
   if (req.url === '/health') {
     res.writeHead(sick ? 503 : 200, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ version, status: sick ? 'broken' : 'ok' }));

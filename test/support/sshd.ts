@@ -1,6 +1,6 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import path from 'node:path';
 
 /** The unprivileged user the tests log in as (created by scripts/test-toolchains.mjs, login shell /bin/sh). */
@@ -67,7 +67,29 @@ export function generateKey(file: string): string {
   return readFileSync(`${file}.pub`, 'utf8').trim();
 }
 
-export async function startSshd(dir: string, options: { clientKey?: string } = {}): Promise<TestSshd> {
+/**
+ * `machine`: the server runs as a machine of its own — its own network (a network namespace: its
+ * own loopback, so two servers' applications can use the same port, and a health check asked
+ * through SSH reaches that machine's application) and its own folder at `mountAt` (a mount
+ * namespace binds `root` there). The test reaches its sshd through a Unix socket bridged to a
+ * loopback port here. Needs `unshare` and `ip` (util-linux, iproute2) and root.
+ */
+export interface MachineOptions {
+  root: string;
+  mountAt: string;
+}
+
+/** Why servers cannot run as machines of their own here (a skip reason), or undefined. */
+export function machinesUnavailable(): string | undefined {
+  try {
+    execFileSync('unshare', ['--net', '--mount', '--propagation', 'private', 'sh', '-c', 'ip link set lo up'], { stdio: 'ignore' });
+    return undefined;
+  } catch (error) {
+    return `network and mount namespaces are not available (unshare --net --mount: ${(error as Error).message.split('\n')[0]})`;
+  }
+}
+
+export async function startSshd(dir: string, options: { clientKey?: string; machine?: MachineOptions } = {}): Promise<TestSshd> {
   mkdirSync(dir, { recursive: true });
   // sshd reads the authorized keys as the user: the folder must be reachable and the file readable.
   chmodSync(dir, 0o755);
@@ -85,11 +107,13 @@ export async function startSshd(dir: string, options: { clientKey?: string } = {
   let lastError: Error | undefined;
   for (let attempt = 0; attempt < 5; attempt++) {
     const port = await freePort();
+    // Inside a machine of its own sshd listens on its own loopback; `port` is the bridge's here.
+    const listen = options.machine ? 2222 : port;
     const config = path.join(dir, `sshd_config_${port}`);
     writeFileSync(
       config,
       [
-        `Port ${port}`,
+        `Port ${listen}`,
         'ListenAddress 127.0.0.1',
         `HostKey ${hostKey}`,
         `AuthorizedKeysFile ${authorized}`,
@@ -109,14 +133,17 @@ export async function startSshd(dir: string, options: { clientKey?: string } = {
         '',
       ].join('\n'),
     );
-    const child = spawn(SSHD_PATH, ['-D', '-e', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const machine = options.machine ? startMachine(dir, port, config, options.machine) : undefined;
+    const child = machine?.child ?? spawn(SSHD_PATH, ['-D', '-e', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     try {
-      await waitForListener(port, child, () => stderr);
+      await waitForListener(listen, child, () => stderr, machine ? `/proc/${child.pid}/net/tcp` : '/proc/net/tcp');
+      await machine?.bridged();
     } catch (error) {
       lastError = error as Error;
       child.kill('SIGKILL');
+      await machine?.stop();
       continue;
     }
     const knownHosts = path.join(dir, `known_hosts_${port}`);
@@ -132,26 +159,79 @@ export async function startSshd(dir: string, options: { clientKey?: string } = {
       ...ids,
       ownedDir: (target: string) => ownedDir(target, ids),
       sessionPids: () => childrenOf(child.pid!),
-      stop: () => stopChild(child),
+      stop: async () => {
+        await stopChild(child);
+        await machine?.stop();
+      },
     };
   }
   throw lastError ?? new Error('sshd did not start');
 }
 
-async function waitForListener(port: number, child: ChildProcess, stderr: () => string): Promise<void> {
+function startMachine(dir: string, port: number, config: string, machine: MachineOptions) {
+  const socket = path.join(dir, `bridge_${port}.sock`);
+  const bridgePid = path.join(dir, `bridge_${port}.pid`);
+  const bridge = `const net = require('net'); require('fs').rmSync(${JSON.stringify(socket)}, { force: true }); net.createServer((c) => { const s = net.connect(2222, '127.0.0.1'); c.pipe(s).pipe(c); c.on('error', () => s.destroy()); s.on('error', () => c.destroy()); }).listen(${JSON.stringify(socket)});`;
+  const script = [
+    'set -e',
+    'ip link set lo up',
+    `mount --bind ${JSON.stringify(machine.root)} ${JSON.stringify(machine.mountAt)}`,
+    `${JSON.stringify(process.execPath)} -e ${shellQuote(bridge)} & echo $! > ${JSON.stringify(bridgePid)}`,
+    `exec ${SSHD_PATH} -D -e -f ${JSON.stringify(config)}`,
+  ].join('\n');
+  const child = spawn('unshare', ['--net', '--mount', '--propagation', 'private', 'sh', '-c', script], { stdio: ['ignore', 'ignore', 'pipe'] });
+  // Here: a loopback port whose connections go through the socket into the machine's network.
+  const proxy = createServer((c) => {
+    const s = connect(socket);
+    c.pipe(s).pipe(c);
+    c.on('error', () => s.destroy());
+    s.on('error', () => c.destroy());
+  });
+  return {
+    child,
+    bridged: async () => {
+      const deadline = Date.now() + 10_000;
+      while (!existsSync(socket)) {
+        if (Date.now() > deadline) throw new Error('the machine’s bridge did not start');
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      await new Promise<void>((resolve, reject) => proxy.once('error', reject).listen(port, '127.0.0.1', () => resolve()));
+    },
+    stop: async () => {
+      await new Promise((r) => proxy.close(() => r(undefined)));
+      try {
+        process.kill(Number(readFileSync(bridgePid, 'utf8')), 'SIGKILL');
+      } catch {
+        // not started, or gone
+      }
+    },
+  };
+}
+
+function shellQuote(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+async function waitForListener(port: number, child: ChildProcess, stderr: () => string, table = '/proc/net/tcp'): Promise<void> {
   const deadline = Date.now() + 10_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`sshd exited (${child.exitCode}): ${stderr()}`);
-    if (listening(port)) return;
+    if (listening(port, table)) return;
     await new Promise((r) => setTimeout(r, 25));
   }
   throw new Error(`sshd did not listen on ${port}: ${stderr()}`);
 }
 
 /** Is something listening on 127.0.0.1:port (read from /proc/net/tcp, so no connection is made that sshd would log)? */
-function listening(port: number): boolean {
+function listening(port: number, table: string): boolean {
   const hex = port.toString(16).toUpperCase().padStart(4, '0');
-  return readFileSync('/proc/net/tcp', 'utf8').split('\n').some((line) => {
+  let text: string;
+  try {
+    text = readFileSync(table, 'utf8');
+  } catch {
+    return false;
+  }
+  return text.split('\n').some((line) => {
     const cols = line.trim().split(/\s+/);
     return cols[1] === `0100007F:${hex}` && cols[3] === '0A';
   });

@@ -106,7 +106,7 @@ describe('Deploy Agent in the VS Code extension host', () => {
     assert.match(diagnostics.database.sqliteVersion, /^3\.\d+\.\d+/);
     assert.ok(Number.isInteger(diagnostics.database.schemaVersion) && diagnostics.database.schemaVersion >= 1, `schema version ${diagnostics.database.schemaVersion}`);
     assert.equal(diagnostics.database.schemaVersion, diagnostics.database.latestSchemaVersion);
-    assert.equal(diagnostics.database.pathSource, 'editor');
+    assert.equal(diagnostics.database.pathSource, 'default', 'one history with the CLI (test/vscode-suite/history.test.ts)');
     assert.ok(path.isAbsolute(diagnostics.database.path) && diagnostics.database.path.endsWith('history.db'), diagnostics.database.path);
     assert.match(diagnostics.node.version, /^v22\./);
     assert.equal(String(diagnostics.node.napiVersion), String(process.versions.napi));

@@ -14,6 +14,8 @@ export interface ChartSpec {
   options(palette: Palette, width: number): uPlot.Options;
   data: uPlot.AlignedData;
   table: { head: string[]; rows: string[][] };
+  /** The series in the legend, in its order (default: as drawn). */
+  legendOrder?: number[];
 }
 
 const HEIGHT = 130;
@@ -53,6 +55,7 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 function timeAxis(palette: Palette, spanDays: number): uPlot.Axis {
   return axis(palette, {
     grid: { show: false },
+    size: 22,
     values: (_u, splits) =>
       splits.map((ts) => {
         const d = new Date(ts * 1000);
@@ -67,7 +70,8 @@ function base(palette: Palette, width: number, extra: Partial<uPlot.Options>): u
     height: HEIGHT,
     tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
     cursor: { drag: { x: false, y: false, setScale: false }, points: { show: false } },
-    legend: { show: true, live: true },
+    // The legend is drawn by the view (main.ts) from the series' labels, colours and values.
+    legend: { show: false },
     ...extra,
   } as uPlot.Options;
 }
@@ -89,7 +93,7 @@ function categoryOptions(palette: Palette, width: number, labels: string[], seri
   return base(palette, width, {
     scales: { x: { time: false, range: [-0.6, labels.length - 0.4] }, y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] } },
     axes: [
-      axis(palette, { splits: () => labels.map((_, i) => i), values: (_u, splits) => splits.map((i) => labels[i] ?? ''), grid: { show: false } }),
+      axis(palette, { size: 22, splits: () => labels.map((_, i) => i), values: (_u, splits) => splits.map((i) => labels[i] ?? ''), grid: { show: false } }),
       axis(palette, { size: 40, values: (_u, splits) => splits.map(yValue) }),
     ],
     series: [{ label: '', value: (_u, v) => (v === null ? '' : (labels[v] ?? '')) }, series],
@@ -111,6 +115,8 @@ export function chartSpecs(d: AnalyticsData): ChartSpec[] {
     title: 'Deployments per day',
     summary: `${count(d.deployments.total)} deployments over ${s.days.length} days: ${OUTCOMES.map((o) => `${count(s.outcomes[o.key].reduce((a, b) => a + b, 0))} ${o.label}`).join(', ')}.`,
     data: [xs, ...stackOrder.map((k) => cumulative[k]!)],
+    // Bottom of the stack first: succeeded, failed, rolled back, cancelled, interrupted.
+    legendOrder: stackOrder.map((_, i) => stackOrder.length - i),
     options: (palette, width) =>
       base(palette, width, {
         scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },

@@ -32,7 +32,7 @@ style.textContent = uplotCss;
 document.head.append(style);
 
 let state: ViewState = vscode.getState() ?? { selection: DEFAULT_SELECTION, tables: {} };
-let drawn: { spec: ChartSpec; plot: uPlot | undefined; host: HTMLElement }[] = [];
+let drawn: { spec: ChartSpec; plot: uPlot | undefined; host: HTMLElement; legend?: HTMLElement }[] = [];
 let firstPaint: number | undefined;
 let importStatus: Extract<HostToAnalytics, { type: 'import' }> | undefined;
 /** When the view said it was ready and when the host's figures first arrived (ms, performance.now()). */
@@ -138,7 +138,11 @@ function summary(d: AnalyticsData): string {
       <strong>${count(d.deployments.total)}</strong> deployment${d.deployments.total === 1 ? '' : 's'} ·
       <strong>${percent(d.rates.success)}</strong> of ${count(d.deployments.finished)} finished succeeded ·
       p50 <strong>${shortDuration(d.durationMs.p50)}</strong>
-      <span class="trend trend-${t.direction.replace(/ /g, '-')}">· ${escapeHtml(t.direction)}${change.length ? ` (${change.join(', ')})` : ''}</span>
+      <span class="trend trend-${t.direction.replace(/ /g, '-')}">· ${escapeHtml(t.direction)}${change.length ? ` (${change.join(', ')})` : ''}</span>${
+        d.setupFailures.total
+          ? ` <span class="setup" title="Refused by the safety checks (${count(d.setupFailures.refused)}) or stopped at setup: no model or test ran, so they are not counted above.">· <strong>${count(d.setupFailures.total)}</strong> stopped before the work</span>`
+          : ''
+      }
     </p>`;
 }
 
@@ -260,7 +264,10 @@ function post(message: AnalyticsToHost): void {
 }
 
 function destroyCharts(): void {
-  for (const c of drawn) c.plot?.destroy();
+  for (const c of drawn) {
+    c.plot?.destroy();
+    c.legend?.remove();
+  }
   drawn = [];
 }
 
@@ -276,10 +283,54 @@ function drawCharts(palette: Palette, specs: ChartSpec[] = drawn.map((c) => c.sp
       continue;
     }
     const options = spec.options(palette, Math.max(160, host.clientWidth || app.clientWidth - 4));
-    options.hooks = { ...options.hooks, draw: [...(options.hooks?.draw ?? []), onDraw] };
-    drawn.push({ spec, plot: new uPlot(options, spec.data, host), host });
+    const legend = legendOf(spec, options);
+    options.hooks = { ...options.hooks, draw: [...(options.hooks?.draw ?? []), onDraw], setCursor: [legend.update], ready: [legend.update] };
+    drawn.push({ spec, plot: new uPlot(options, spec.data, host), host, legend: legend.element });
+    host.append(legend.element);
     host.dataset.drawn = 'true';
   }
+}
+
+/**
+ * A chart's legend: a swatch, the label and a value per series — the window's total while the
+ * pointer is away, the hovered point's value over the chart (the x value, e.g. the day, first).
+ * Hidden from screen readers: the chart's table says the same.
+ */
+function legendOf(spec: ChartSpec, options: uPlot.Options): { element: HTMLElement; update(u: uPlot): void } {
+  const element = document.createElement('div');
+  element.className = 'legend';
+  element.setAttribute('aria-hidden', 'true');
+  const series = options.series;
+  const format = (si: number, u: uPlot, idx: number | null) => {
+    const value = series[si]!.value;
+    const raw = idx === null ? null : (u.data[si]?.[idx] ?? null);
+    return typeof value === 'function' ? String(value(u, raw as number, si, idx as number)) : (value ?? String(raw ?? ''));
+  };
+  const at = document.createElement('span');
+  at.className = 'legend-x';
+  element.append(at);
+  const entries = (spec.legendOrder ?? series.map((_, i) => i).slice(1)).map((si) => {
+    const s = series[si]!;
+    const item = document.createElement('span');
+    item.className = 'legend-item';
+    const swatch = document.createElement('i');
+    const color = String((typeof s.fill === 'string' ? s.fill : undefined) ?? (typeof s.stroke === 'string' ? s.stroke : ''));
+    swatch.style.background = s.dash ? 'transparent' : color;
+    swatch.style.borderColor = color;
+    if (s.dash) swatch.className = 'dashed';
+    const value = document.createElement('b');
+    item.append(swatch, `${s.label ?? ''} `, value);
+    element.append(item);
+    return { si, value };
+  });
+  return {
+    element,
+    update: (u) => {
+      const idx = u.cursor.idx ?? null;
+      at.textContent = idx === null ? '' : format(0, u, idx);
+      for (const e of entries) e.value.textContent = format(e.si, u, idx);
+    },
+  };
 }
 
 function onDraw(u: uPlot): void {

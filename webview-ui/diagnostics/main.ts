@@ -68,6 +68,7 @@ function render(d: DiagnosticsView, collectedAt: string): void {
     ])}</section>
     <section><h2>History database</h2>${rows([
       ['Path', d.database.path],
+      ['Chosen by', d.database.pathFrom],
       ['Schema version', `${d.database.schemaVersion} of ${d.database.latestSchemaVersion}`],
       ['SQLite version', d.database.sqliteVersion],
       ...(d.database.movedAside ? [['Moved aside', d.database.movedAside] as [string, string]] : []),

@@ -14,6 +14,16 @@ export function formatBytes(bytes: number): string {
   return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
 }
 
+/** "just now", "5 min ago", "3 h ago", "2 days ago", then the date. */
+export function formatAgo(at: number, now: number = Date.now()): string {
+  const s = Math.max(0, (now - at) / 1000);
+  if (s < 60) return 'just now';
+  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
+  if (s < 86_400) return `${Math.floor(s / 3600)} h ago`;
+  if (s < 7 * 86_400) return `${Math.floor(s / 86_400)} day${s < 2 * 86_400 ? '' : 's'} ago`;
+  return new Date(at).toISOString().slice(0, 10);
+}
+
 /** Durations for narrow places (chart axes, cards): "850ms", "42s", "4m 10s", "2h 5m", "3d 4h". */
 export function shortDuration(ms: number | null | undefined): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return '—';

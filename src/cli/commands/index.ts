@@ -15,6 +15,7 @@ import { registerStrategy } from './strategy';
 import { registerLearning } from './learning';
 import { registerHistory } from './history';
 import { registerSync } from './sync';
+import { registerRelease, registerTargets } from './release';
 
 /** Every CLI command, in help order. Each area adds its own register function here. */
-export const commandRegistrations: ((program: Command, ctx: CliContext) => void)[] = [registerDiagnostics, registerDeploy, registerList, registerResume, registerReview, registerRollback, registerReport, registerClean, registerAi, registerAnalyze, registerStrategy, registerSync, registerHistory, registerLearning, registerModel];
+export const commandRegistrations: ((program: Command, ctx: CliContext) => void)[] = [registerDiagnostics, registerDeploy, registerList, registerResume, registerReview, registerRollback, registerRelease, registerTargets, registerReport, registerClean, registerAi, registerAnalyze, registerStrategy, registerSync, registerHistory, registerLearning, registerModel];

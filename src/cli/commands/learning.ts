@@ -132,6 +132,11 @@ function renderAnalytics(a: AnalyticsResult, duration: (ms: number | null) => st
   const lines = [
     `Deployments in ${where}, ${a.window.days === null ? 'all history' : `last ${a.window.days} day(s)`} (from ${a.window.from?.slice(0, 10) ?? '—'}): ${d.total} — ${d.succeeded} succeeded, ${d.failed} failed, ${d.rolledBack} rolled back, ${d.cancelled} cancelled, ${d.interrupted} interrupted`,
   ];
+  if (a.setupFailures.total) {
+    lines.push(
+      `Setup failures (stopped before any model or test ran; in no rate below): ${a.setupFailures.total}${a.setupFailures.refused ? `, of them ${a.setupFailures.refused} refused (repository busy, circuit breaker open)` : ''}`,
+    );
+  }
   if (!d.total) {
     lines.push('Nothing to analyse yet: deploy a recommendation with `deploy-agent deploy FILE`.');
     return lines.join('\n');

@@ -21,6 +21,8 @@ export function registerList(program: Command, ctx: CliContext): void {
       const deployments = rows.map((r) => ({
         id: r.id,
         status: r.status,
+        kind: r.kind,
+        target: r.target,
         mode: r.mode,
         strategy: r.strategy,
         title: r.title,
@@ -41,7 +43,7 @@ export function registerList(program: Command, ctx: CliContext): void {
         const when = d.createdAt.replace('T', ' ').slice(0, 19);
         const duration = d.durationMs === null ? '' : ` ${(d.durationMs / 1000).toFixed(1)}s`;
         process.stdout.write(`${d.id}  ${d.status.padEnd(15)} ${(d.mode ?? '').padEnd(12)} ${when}${duration}  ${d.title}${d.prUrl ? `  ${d.prUrl}` : d.branch ? `  ${d.branch}` : ''}\n`);
-        if (d.status === 'interrupted') process.stdout.write(`          → resume with: deploy-agent resume ${d.id}\n`);
+        if (d.status === 'interrupted') process.stdout.write(`          → resume with: deploy-agent ${d.kind === 'release' ? 'release resume' : 'resume'} ${d.id}\n`);
         if (d.status === 'awaiting-review') process.stdout.write(`          → waits for review: deploy-agent ship ${d.id} --mode local-commit|full-pr, or deploy-agent discard ${d.id}\n`);
       }
     });

@@ -267,9 +267,8 @@ export async function runAgentPhase(input: RunAgentPhaseInput & { limits?: Parti
         if (repeats >= LOOP_REPEATS) {
           return { kind: 'failed', reason: 'loop_detected', detail: `The model made the same ${call.name} call ${LOOP_REPEATS} times in a row; stopped as a loop.` };
         }
+        // The tool runner redacts what it returns (secret files masked, known values and token shapes replaced).
         let outcome = tools.run(call);
-        // A secret read from the workspace (a .env file) must not reach the prompt or the transcript.
-        outcome = { ...outcome, content: router.redact(outcome.content) };
         if (outcome.finished !== undefined) {
           const open = [...findings.values()].flat().filter((f) => f.kind === 'syntax');
           if (open.length && !finishRefused) {

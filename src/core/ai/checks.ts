@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
+import { shapesIn, TOKEN_SHAPES } from '../security/token-shapes';
 import type { WriteFinding } from './types';
 
 /**
@@ -11,16 +12,8 @@ import type { WriteFinding } from './types';
  * block the write) and dangerous calls (flagged for review).
  */
 
-const CREDENTIAL_PATTERNS: { name: string; pattern: RegExp }[] = [
-  { name: 'a private key', pattern: /-----BEGIN (?:RSA |EC |DSA |OPENSSH |PGP |ENCRYPTED )?PRIVATE KEY( BLOCK)?-----/ },
-  { name: 'an AWS access key', pattern: /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/ },
-  { name: 'a GitHub token', pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{40,})\b/ },
-  { name: 'an Anthropic API key', pattern: /\bsk-ant-[A-Za-z0-9_-]{20,}/ },
-  { name: 'an OpenAI-style API key', pattern: /\bsk-(?:proj-)?[A-Za-z0-9]{32,}\b/ },
-  { name: 'a Slack token', pattern: /\bxox[abposr]-[A-Za-z0-9-]{10,}/ },
-  { name: 'a Google API key', pattern: /\bAIza[0-9A-Za-z_-]{35}\b/ },
-  { name: 'a Stripe secret key', pattern: /\b[sr]k_live_[0-9A-Za-z]{20,}\b/ },
-];
+/** The token shapes that block a write (src/core/security/token-shapes.ts); sample JWTs and URLs with passwords in tests do not. */
+const CREDENTIAL_SHAPES = TOKEN_SHAPES.filter((shape) => shape.blocksWrite);
 
 const ASSIGNED_SECRET = /\b(password|passwd|pwd|secret|api[_-]?key|apikey|access[_-]?token|auth[_-]?token|client[_-]?secret|private[_-]?key)\b["']?\s*[:=]\s*["'`]([^"'`\s]{8,})["'`]/i;
 const PLACEHOLDER = /^(?:\$\{|<|\{\{|%|process\.env|os\.environ)|changeme|change-me|example|placeholder|your[-_]|xxx|dummy|test|fake|redacted|\*{3}/i;
@@ -41,8 +34,8 @@ export function findCredentials(file: string, content: string): WriteFinding[] {
   const findings: WriteFinding[] = [];
   const lines = content.split('\n');
   lines.forEach((text, index) => {
-    for (const { name, pattern } of CREDENTIAL_PATTERNS) {
-      if (pattern.test(text)) findings.push({ path: file, kind: 'credential', line: index + 1, message: `line ${index + 1} contains ${name}` });
+    for (const shape of shapesIn(text, CREDENTIAL_SHAPES)) {
+      findings.push({ path: file, kind: 'credential', line: index + 1, message: `line ${index + 1} contains ${shape.description}` });
     }
     const assigned = ASSIGNED_SECRET.exec(text);
     if (assigned && !PLACEHOLDER.test(assigned[2]!)) {

@@ -6,8 +6,10 @@ import { CircuitBreaker } from './circuit-breaker';
 import { phaseLimitsFromConfig, type PhaseLimits } from './limits';
 import { costOf, type PriceTable } from './cost';
 import { AnthropicProvider } from './providers/anthropic';
-import { isProviderError, ProviderError, redact } from './providers/errors';
+import { isProviderError, ProviderError } from './providers/errors';
 import { OllamaProvider } from './providers/ollama';
+import { secretRegistry } from '../security/registry';
+import type { Redactor } from '../security/redactor';
 import { AiStore } from './store';
 import type {
   AgentPhase,
@@ -102,7 +104,10 @@ export class ModelRouter {
   private readonly cacheTtlMs: number;
   private readonly now: () => number;
   private readonly usageByDeployment = new Map<string, UsageTotals>();
-  private readonly secretsSeen = new Set<string>();
+  /** Each message is redacted once per redactor (a conversation resends every earlier message each turn). */
+  private readonly outgoing = new WeakMap<ChatMessage, { redactor: Redactor; clean: ChatMessage }>();
+  /** The system prompt is the same on every turn of a phase: redacted once. */
+  private lastSystem: { redactor: Redactor; input: string; clean: string } | undefined;
 
   constructor(private readonly options: ModelRouterOptions) {
     const { config } = options;
@@ -137,26 +142,21 @@ export class ModelRouter {
     return this.aiStore;
   }
 
-  /** The Anthropic key from the injected secret source, else ANTHROPIC_API_KEY. Remembered only to redact it. */
+  /** The Anthropic key from the injected secret source, else ANTHROPIC_API_KEY; added to the process's secrets, so it is redacted everywhere. */
   async anthropicKey(): Promise<string | undefined> {
     const key = (await this.options.secrets?.anthropicApiKey?.()) || (this.options.env ?? process.env).ANTHROPIC_API_KEY || undefined;
-    if (key) this.secretsSeen.add(key);
+    if (key) secretRegistry.add([{ name: 'ANTHROPIC_API_KEY', value: key }]);
     return key;
   }
 
-  /** Removes every secret the router has handled from a text. */
+  /** Removes every known secret (src/core/security) from a text. */
   redact(text: string): string {
-    return redact(text, [...this.secretsSeen]);
+    return secretRegistry.text(text);
   }
 
   /** Whether a provider was injected (tests) rather than built from the settings. */
   hasInjected(name: ProviderName): boolean {
     return Boolean(this.options.providers?.[name]);
-  }
-
-  containsSecret(text: string): boolean {
-    for (const secret of this.secretsSeen) if (text.includes(secret)) return true;
-    return false;
   }
 
   provider(name: ProviderName): ModelProvider {
@@ -216,8 +216,13 @@ export class ModelRouter {
     }
   }
 
-  /** One model call with cache, circuit breaker, retries and accounting. Throws ProviderError / DeployAgentError after the retries. */
-  async chat(request: RoutedChatRequest): Promise<RoutedChatResponse> {
+  /**
+   * One model call with cache, circuit breaker, retries and accounting. Throws ProviderError /
+   * DeployAgentError after the retries. Everything sent leaves redacted: this is the one way to
+   * a model, whoever built the prompt.
+   */
+  async chat(unredacted: RoutedChatRequest): Promise<RoutedChatResponse> {
+    const request = this.redactRequest(unredacted);
     const { provider: providerName, model } = request.candidate;
     const started = this.now();
     const useCache = this.temperature === 0 && this.cacheTtlMs > 0 && this.aiStore !== undefined;
@@ -286,10 +291,9 @@ export class ModelRouter {
       const durationMs = this.now() - started;
       this.account(request.deploymentId, response.usage, costUsd);
       this.aiStore?.recordCall({ deploymentId: request.deploymentId, phase: request.phase, provider: providerName, model, ...response.usage, costUsd, durationMs, cached: false, attempts, status: 'ok' }, this.now());
-      // A response that repeats a secret is not kept on disk; nor is a very large one (a huge tool
-      // argument): the transcript already keeps it once, the cache would keep it twice.
-      const json = useCache ? JSON.stringify(response) : '';
-      if (useCache && json.length <= CACHE_MAX_CHARS && !this.containsSecret(json)) this.aiStore!.cachePut(cacheKey, providerName, model, response, this.now(), this.cacheTtlMs);
+      // A response that repeats a secret is not kept on disk (the store refuses it); nor is a very
+      // large one (a huge tool argument): the transcript already keeps it once, the cache would keep it twice.
+      if (useCache && JSON.stringify(response).length <= CACHE_MAX_CHARS) this.aiStore!.cachePut(cacheKey, providerName, model, response, this.now(), this.cacheTtlMs);
       return { ...response, provider: providerName, model, costUsd, cached: false, durationMs, attempts };
     } catch (error) {
       const cleaned = this.clean(error);
@@ -324,13 +328,11 @@ export class ModelRouter {
   }
 
   recordDecision(d: { deploymentId?: string; kind: 'provider' | 'escalation'; chosen: string; inputs?: unknown; reason: string }): void {
-    this.aiStore?.recordDecision({ ...d, reason: this.redact(d.reason) }, this.now());
+    this.aiStore?.recordDecision(d, this.now());
   }
 
   saveTranscript(t: { deploymentId?: string; transcript: Transcript; provider?: string; model?: string; status: string; reason?: string }): void {
-    if (!this.aiStore) return;
-    const transcript = JSON.parse(this.redact(JSON.stringify(t.transcript))) as Transcript;
-    this.aiStore.saveTranscript({ ...t, transcript }, this.now());
+    this.aiStore?.saveTranscript(t, this.now());
   }
 
   private account(deploymentId: string | undefined, usage: { inputTokens: number; outputTokens: number }, costUsd: number): void {
@@ -342,9 +344,21 @@ export class ModelRouter {
     this.usageByDeployment.set(deploymentId, totals);
   }
 
+  private redactRequest(request: RoutedChatRequest): RoutedChatRequest {
+    const redactor = secretRegistry.redactor();
+    const messages = request.messages.map((message) => {
+      const known = this.outgoing.get(message);
+      if (known?.redactor === redactor) return known.clean;
+      const clean = redactor.value(message);
+      this.outgoing.set(message, { redactor, clean });
+      return clean;
+    });
+    if (this.lastSystem?.redactor !== redactor || this.lastSystem.input !== request.system) this.lastSystem = { redactor, input: request.system, clean: redactor.text(request.system) };
+    return { ...request, system: this.lastSystem.clean, messages };
+  }
+
   /** Errors leave the router without any secret in their message or hint. */
   private clean(error: unknown): unknown {
-    if (!this.secretsSeen.size) return error;
     if (error instanceof DeployAgentError) {
       const message = this.redact(error.message);
       const hint = this.redact(error.hint);

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { secretRegistry } from '../security/registry';
 import type { AgentPhase, ProviderChatResponse, ProviderName, Transcript } from './types';
 
 export interface ModelCallRecord {
@@ -64,8 +65,15 @@ export class AiStore {
     return row ? (JSON.parse(row.response) as ProviderChatResponse) : undefined;
   }
 
-  cachePut(key: string, provider: ProviderName, model: string, response: ProviderChatResponse, now: number, ttlMs: number): void {
-    this.statements.cachePut.run(key, provider, model, JSON.stringify(response), now, now + ttlMs);
+  /**
+   * A response that contains a secret (a known value or a token shape) is not kept: stored
+   * redacted it would replay something other than what the model said. Returns whether it was stored.
+   */
+  cachePut(key: string, provider: ProviderName, model: string, response: ProviderChatResponse, now: number, ttlMs: number): boolean {
+    const json = JSON.stringify(response);
+    if (secretRegistry.json(response) !== json) return false;
+    this.statements.cachePut.run(key, provider, model, json, now, now + ttlMs);
+    return true;
   }
 
   purgeExpired(now: number): number {
@@ -104,7 +112,8 @@ export class AiStore {
   }
 
   saveTranscript(t: { deploymentId?: string; transcript: Transcript; provider?: string; model?: string; status: string; reason?: string }, now: number): void {
-    this.statements.transcript.run(t.deploymentId ?? null, t.transcript.phase, t.provider ?? null, t.model ?? null, t.status, t.reason ?? null, JSON.stringify(t.transcript), now);
+    // Prompts carry test output and file contents; tool results carry what the model read.
+    this.statements.transcript.run(t.deploymentId ?? null, t.transcript.phase, t.provider ?? null, t.model ?? null, t.status, t.reason ?? null, secretRegistry.json(t.transcript), now);
   }
 
   transcripts(deploymentId: string): { phase: AgentPhase; provider: string | null; model: string | null; status: string; reason: string | null; transcript: Transcript }[] {
@@ -116,6 +125,6 @@ export class AiStore {
 
   /** A row in the shared `decisions` table (kind `provider` for fallbacks, `escalation` for escalations). */
   recordDecision(d: { deploymentId?: string; kind: string; chosen: string; inputs?: unknown; reason: string }, now: number): void {
-    this.statements.decision.run(d.deploymentId ?? null, d.kind, d.chosen, d.inputs === undefined ? null : JSON.stringify(d.inputs), d.reason, now);
+    this.statements.decision.run(d.deploymentId ?? null, d.kind, d.chosen, d.inputs === undefined ? null : secretRegistry.json(d.inputs), secretRegistry.text(d.reason), now);
   }
 }

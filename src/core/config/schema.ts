@@ -1,4 +1,4 @@
-import { allSettings } from './sections';
+import { allSettings, editorOnlySettings } from './sections';
 import type { SettingSpec } from './setting';
 
 export const SETTINGS_PREFIX = 'deployAgent';
@@ -22,7 +22,7 @@ export function workspaceConfigJsonSchema(settings: readonly SettingSpec[] = all
 }
 
 /** The `contributes.configuration.properties` block of package.json. */
-export function manifestConfigurationProperties(settings: readonly SettingSpec[] = allSettings): Record<string, unknown> {
+export function manifestConfigurationProperties(settings: readonly SettingSpec[] = [...allSettings, ...editorOnlySettings]): Record<string, unknown> {
   const properties: Record<string, unknown> = {};
   for (const s of settings) {
     const { description, ...rest } = s.schema;

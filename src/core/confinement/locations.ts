@@ -6,16 +6,19 @@ import envPaths from 'env-paths';
 /**
  * The places a confined run may write besides its sandbox, and those it must not read.
  *
- * Package-manager caches are writable, so that a test run or an install in the sandbox reuses
- * (and fills) what the user's own builds downloaded. A cache that does not exist yet is not
- * created in the user's home: the tool is pointed at one in Deploy Agent's own cache folder
- * instead, through its variable (GOCACHE, npm_config_cache, …), so a confined run never fails
- * for want of a folder and leaves nothing behind in the home folder.
+ * Package caches: a run with the network (an install, or tests with `pipeline.testNetwork`) may
+ * write the user's package caches, so that a download lands where the user's own builds find it;
+ * those caches check what they hand out (npm, pnpm and yarn by the lockfile's integrity, Go
+ * modules by go.sum, cargo's downloads by Cargo.lock). A run without the network cannot download
+ * anything, so it only reads them: then a test cannot plant anything in them. Build caches, which
+ * nothing checks, are never the user's: Go's build cache and cargo's target folder of a confined
+ * run are Deploy Agent's own. A cache that does not exist yet is not created in the home folder:
+ * the tool is pointed at one in Deploy Agent's cache instead, through its variable.
  */
 export interface CacheLayout {
   /** Existing folders the run may write. */
   writable: string[];
-  /** Variables pointing tools whose cache did not exist at Deploy Agent's own. */
+  /** Variables pointing tools at Deploy Agent's caches (its own build caches; downloads whose cache did not exist). */
   env: Record<string, string>;
 }
 
@@ -23,13 +26,19 @@ export function deployAgentCacheDir(): string {
   return envPaths('deploy-agent', { suffix: '' }).cache;
 }
 
-export function packageCaches(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): CacheLayout {
+/** Go's build cache of confined runs (never the user's: nothing verifies a build result taken from it). */
+export function confinedGoBuildCache(): string {
+  return path.join(deployAgentCacheDir(), 'go-build');
+}
+
+export function packageCaches(env: NodeJS.ProcessEnv, options: { writable: boolean }, platform: NodeJS.Platform = process.platform): CacheLayout {
   const home = env.HOME || os.homedir();
   const cacheHome = platform === 'darwin' ? path.join(home, 'Library', 'Caches') : env.XDG_CACHE_HOME || path.join(home, '.cache');
   const dataHome = platform === 'darwin' ? path.join(home, 'Library') : env.XDG_DATA_HOME || path.join(home, '.local', 'share');
   const own = deployAgentCacheDir();
-  mkdirSync(own, { recursive: true });
-  const layout: CacheLayout = { writable: [own], env: {} };
+  mkdirSync(confinedGoBuildCache(), { recursive: true });
+  const layout: CacheLayout = { writable: [own], env: { GOCACHE: confinedGoBuildCache() } };
+  if (!options.writable) return layout;
   const take = (dir: string, variable: string | undefined, fallback: string) => {
     if (existsSync(dir)) layout.writable.push(dir);
     else if (variable) {
@@ -44,15 +53,11 @@ export function packageCaches(env: NodeJS.ProcessEnv, platform: NodeJS.Platform 
   take(path.join(cacheHome, 'yarn'), 'YARN_CACHE_FOLDER', 'yarn');
   take(path.join(home, '.yarn', 'berry'), undefined, 'yarn-berry');
   take(path.join(home, '.bun', 'install', 'cache'), 'BUN_INSTALL_CACHE_DIR', 'bun');
-  take(env.PIP_CACHE_DIR || path.join(cacheHome, 'pip'), 'PIP_CACHE_DIR', 'pip');
   take(env.GOMODCACHE || path.join(env.GOPATH?.split(path.delimiter)[0] || path.join(home, 'go'), 'pkg', 'mod'), 'GOMODCACHE', 'go-mod');
-  take(env.GOCACHE || path.join(cacheHome, 'go-build'), 'GOCACHE', 'go-build');
-  // A shared build folder the user configured is a cache of the same kind.
-  if (env.CARGO_TARGET_DIR && existsSync(env.CARGO_TARGET_DIR)) layout.writable.push(path.resolve(env.CARGO_TARGET_DIR));
   const cargoHome = env.CARGO_HOME || path.join(home, '.cargo');
   if (existsSync(cargoHome)) {
     for (const sub of ['registry', 'git']) {
-      // Inside an existing cargo home these are cargo's own cache folders; cargo would create them on first use.
+      // Inside an existing cargo home these are cargo's own download folders; cargo would create them on first use.
       mkdirSync(path.join(cargoHome, sub), { recursive: true });
       layout.writable.push(path.join(cargoHome, sub));
     }

@@ -48,7 +48,8 @@ export interface ConfinementInput {
 
 /** The rules of one run in a sandbox: the sandbox and the package caches writable, the user's repository and its git folders read-only, credential stores hidden. */
 export function sandboxConfinement(input: ConfinementInput): Confinement {
-  const caches = packageCaches(input.env);
+  // Without the network nothing can be downloaded, so the caches need not be writable: then a run can only read them (see packageCaches).
+  const caches = packageCaches(input.env, { writable: input.network });
   const writable = [path.resolve(input.sandboxDir), ...(input.writable ?? []).map((p) => path.resolve(p)), ...caches.writable];
   const readOnly = input.repoRoot ? [path.resolve(input.repoRoot), ...gitFolders(input.repoRoot)] : [];
   // A credential store that holds (or is) a folder the run needs is left alone: the run would not work without it.
@@ -58,8 +59,16 @@ export function sandboxConfinement(input: ConfinementInput): Confinement {
 }
 
 /** The same rules with more writable folders (a run's scratch folder) or another network setting (a dependency install needs the registry). */
-export function widen(c: Confinement, more: { writable?: string[]; network?: boolean }): Confinement {
-  return { ...c, writable: [...new Set([...c.writable, ...(more.writable ?? []).map((p) => path.resolve(p))])], network: more.network ?? c.network };
+export function widen(c: Confinement, more: { writable?: string[]; network?: boolean }, env: NodeJS.ProcessEnv = process.env): Confinement {
+  const network = more.network ?? c.network;
+  // With the network comes writing to the package caches (a download lands there).
+  const caches = network && !c.network ? packageCaches(env, { writable: true }) : undefined;
+  return {
+    ...c,
+    writable: [...new Set([...c.writable, ...(caches?.writable ?? []), ...(more.writable ?? []).map((p) => path.resolve(p))])],
+    network,
+    env: caches ? { ...c.env, ...caches.env } : c.env,
+  };
 }
 
 /** The repository's git folders (the common one, where worktrees and hooks live, and its own), which stay read-only. */

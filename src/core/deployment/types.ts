@@ -103,6 +103,8 @@ export interface ReviewFindings {
    * like any other file and flagged; they never take effect during the deployment that wrote them.
    */
   configChanges?: string[];
+  /** Files of the user's that changed while model-written code ran and were put back (they look untouched now). */
+  restoredOutside?: string[];
   diffStat: { files: number; insertions: number; deletions: number; paths: string[] };
 }
 

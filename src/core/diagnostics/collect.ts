@@ -5,6 +5,7 @@ import type { ResolvedConfig, ResolvedSetting } from '../config/resolve';
 import { chooseConfinement, detectConfinementTool, type ConfinementTool } from '../confinement';
 import { describeError } from '../errors';
 import { latestSchemaVersion } from '../store/database';
+import { describeDbPathSource } from '../store/location';
 import { DEFAULT_OLLAMA_HOST, probeOllama, type OllamaProbe } from './ollama-probe';
 import { readSystemSnapshot, type SystemSnapshot } from './system-snapshot';
 
@@ -16,7 +17,8 @@ export interface Diagnostics {
   node: { version: string; napiVersion: string; platform: string; arch: string; release: string };
   vscodeVersion?: string;
   git: { version: string | null; error?: string };
-  database: { path: string; pathSource: string; schemaVersion: number; latestSchemaVersion: number; sqliteVersion: string; movedAside?: string };
+  /** `pathFrom`: where the path came from, in words ("the default location, shared by the deploy-agent CLI and VS Code", "DEPLOY_AGENT_DB" …). */
+  database: { path: string; pathSource: string; pathFrom: string; schemaVersion: number; latestSchemaVersion: number; sqliteVersion: string; movedAside?: string };
   environment: {
     OLLAMA_HOST: string | null;
     ANTHROPIC_API_KEY: 'set' | 'not set';
@@ -70,6 +72,7 @@ export async function collectDiagnostics(input: CollectInput): Promise<Diagnosti
     database: {
       path: input.store.path,
       pathSource: input.store.pathSource,
+      pathFrom: describeDbPathSource(input.store.pathSource),
       schemaVersion: input.store.schemaVersion,
       latestSchemaVersion,
       sqliteVersion: input.store.sqliteVersion,

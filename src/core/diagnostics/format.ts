@@ -14,7 +14,7 @@ export function formatDiagnostics(d: Diagnostics): string {
   row('Platform', `${d.node.platform} ${d.node.arch} ${d.node.release}`);
   row('git', d.git.version ?? `not available: ${d.git.error}`);
   section('History database');
-  row('Path', `${d.database.path} (from ${d.database.pathSource})`);
+  row('Path', `${d.database.path} (from ${d.database.pathFrom})`);
   row('Schema version', `${d.database.schemaVersion} of ${d.database.latestSchemaVersion}`);
   row('SQLite', d.database.sqliteVersion);
   if (d.database.movedAside) row('Moved aside', `${d.database.movedAside} (it was corrupt or unreadable)`);

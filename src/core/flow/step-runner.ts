@@ -4,6 +4,7 @@ import { EventBus, type EventError, type FlowEvent } from '../deployment/events'
 import type { LockHandle } from '../deployment/types';
 import { startImpactProbe, type ImpactProbe } from '../report/system-impact';
 import { isCancellation, throwIfAborted } from '../recovery/retry';
+import { secretRegistry } from '../security/registry';
 import { DeploymentsRepository, type DeploymentRow, type NewDeployment } from '../store/deployments';
 import { EventsRepository, StepsRepository, type StepRow } from '../store/steps';
 import { historyStoreError } from '../store/store-errors';
@@ -186,9 +187,13 @@ export class StepRunner<Name extends string> {
     return this.finish(flow, failure, held, impact);
   }
 
-  /** Publishes an event and writes it to the events table (streamed model output only goes to the listeners). */
+  /**
+   * Publishes an event and writes it to the events table (streamed model output only goes to the
+   * listeners). What listeners get is redacted — the process's known secrets (src/core/security)
+   * and the flow's own mask — since they print it (the CLI, the extension's output).
+   */
   emit(unredacted: FlowEvent<Name>): void {
-    const event = this.redact(unredacted);
+    const event = this.redact(secretRegistry.redactor().value(unredacted));
     if (event.type !== 'model.output') {
       const { type, deploymentId, ts, ...payload } = event;
       this.eventLog.insert(deploymentId, ts, type, payload);

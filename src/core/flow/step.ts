@@ -2,7 +2,7 @@ import type { EventError, FlowEvent } from '../deployment/events';
 import type { LockHandle } from '../deployment/types';
 
 /** How a run ended. `awaiting-review`: the code deployment's review pause (the run's `statusWhenDone`), waiting for a person to ship or discard it. */
-export type FinalStatus = 'succeeded' | 'failed' | 'cancelled' | 'rolled_back' | 'awaiting-review';
+export type FinalStatus = 'succeeded' | 'failed' | 'cancelled' | 'rolled_back' | 'awaiting-review' | 'refused' | 'setup-failed';
 
 /** What the runner needs of a flow's state: the deployment's id, and somewhere to note what went wrong on the way out. */
 export interface FlowState {

@@ -1,6 +1,7 @@
 import { DeployAgentError } from '../errors';
 import type { Recommendation } from '../recommendation/types';
 import type { PullRequestFacts, SandboxInfo, ShipPullRequest } from '../deployment/types';
+import { secretRegistry } from '../security/registry';
 import { git } from './run';
 import { githubClient } from './github-client';
 import { isTestFile, renderRequirementTable, requirementRows } from '../report/requirements';
@@ -65,7 +66,9 @@ export async function createPullRequest(
     const existing = await call(() => octokit.pulls.list({ owner, repo, head: `${owner}:${input.branch}`, state: 'open' }));
     const found = existing.data[0];
     if (found) return { url: found.html_url, number: found.number, draft: Boolean(found.draft) };
-    const created = await call(() => octokit.pulls.create({ owner, repo, head: input.branch, base, title: input.title, body: input.body, draft: input.draft }));
+    // The title and body leave the machine: redacted like everything printed or stored.
+    const redactor = secretRegistry.redactor();
+    const created = await call(() => octokit.pulls.create({ owner, repo, head: input.branch, base, title: redactor.text(input.title), body: redactor.text(input.body), draft: input.draft }));
     return { url: created.data.html_url, number: created.data.number, draft: Boolean(created.data.draft) };
   } catch (thrown) {
     // The client explains GitHub failures as GITHUB_* errors; a cancellation or other error passes through.

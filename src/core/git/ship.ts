@@ -2,20 +2,29 @@ import { DeployAgentError } from '../errors';
 import type { Recommendation } from '../recommendation/types';
 import type { RepoSnapshot, ReviewFindings, SandboxInfo, ShipPush } from '../deployment/types';
 import { snapshotSandboxTree } from '../sandbox/sandbox-state';
+import { secretRegistry } from '../security/registry';
+import { shapesIn, TOKEN_SHAPES } from '../security/token-shapes';
 import { git } from './run';
 import { changedPaths, snapshotRepoState } from '../sandbox/repo-state';
 
 /**
  * Review (secrets and writes outside the sandbox), commit and push.
  */
-const SECRET_PATTERNS: { kind: string; regex: RegExp }[] = [
-  { kind: 'aws-access-key', regex: /\bAKIA[0-9A-Z]{16}\b/ },
-  { kind: 'private-key', regex: /-----BEGIN (?:RSA |EC |OPENSSH |DSA )?PRIVATE KEY-----/ },
-  { kind: 'github-token', regex: /\bgh[pousr]_[A-Za-z0-9]{36,}\b/ },
-  { kind: 'anthropic-key', regex: /\bsk-ant-[A-Za-z0-9_-]{20,}/ },
-  { kind: 'slack-token', regex: /\bxox[baprs]-[A-Za-z0-9-]{10,}/ },
-  { kind: 'assigned-secret', regex: /\b(?:api[_-]?key|secret|password|passwd|token)\b\s*[:=]\s*['"][^'"\s]{12,}['"]/i },
-];
+const ASSIGNED_SECRET = /\b(?:api[_-]?key|secret|password|passwd|token)\b\s*[:=]\s*['"][^'"\s]{12,}['"]/i;
+const BLOCKING_SHAPES = TOKEN_SHAPES.filter((shape) => shape.blocksWrite);
+
+/**
+ * What makes an added line a credential: a token shape (src/core/security), a literal assigned to a
+ * secret-looking name, or a value this process knows to be secret — the user's environment
+ * credentials and the values of the repository's secret files, which a test or hook could have
+ * copied into a committed file.
+ */
+function secretKinds(line: string): string[] {
+  const kinds = shapesIn(line, BLOCKING_SHAPES).map((shape) => shape.id);
+  if (ASSIGNED_SECRET.test(line)) kinds.push('assigned-secret');
+  if (secretRegistry.redactor().hasKnownValue(line)) kinds.push('known-secret-value');
+  return kinds;
+}
 
 export async function review(repoRoot: string, sandbox: SandboxInfo, before: RepoSnapshot): Promise<ReviewFindings> {
   const tree = await snapshotSandboxTree(sandbox.path);
@@ -38,7 +47,7 @@ export async function review(repoRoot: string, sandbox: SandboxInfo, before: Rep
     else if (text.startsWith('@@')) line = Number(/\+(\d+)/.exec(text)?.[1] ?? 0) - 1;
     else if (text.startsWith('+')) {
       line++;
-      for (const p of SECRET_PATTERNS) if (p.regex.test(text)) secrets.push({ path: file, line, kind: p.kind });
+      for (const kind of secretKinds(text)) secrets.push({ path: file, line, kind });
     }
   }
   const after = await snapshotRepoState(repoRoot);

@@ -33,6 +33,13 @@ export interface Analytics {
   /** Where outcomes come from: the local status, plus GitHub's labels once `deploy-agent sync` has run. */
   outcomeSource: 'local' | 'local+github';
   deployments: { total: number; finished: number; succeeded: number; failed: number; rolledBack: number; cancelled: number; interrupted: number; shipped: number };
+  /**
+   * Deployments that stopped before any model or test ran, counted apart and in nothing else here
+   * (not in `deployments`, the rates, the strategy mix or the DORA keys): `refused` by the safety
+   * step (repository busy, circuit breaker open), and the rest (no provider, an invalid
+   * recommendation, not a git repository …). In the same window and scope.
+   */
+  setupFailures: { total: number; refused: number };
   /** Over finished deployments (those with an outcome). */
   rates: { success: number | null; failure: number | null; rollback: number | null };
   durationMs: { n: number; p50: number | null; p90: number | null; p99: number | null; mean: number | null };
@@ -114,6 +121,11 @@ export function computeAnalytics(store: LearningStore, options: AnalyticsOptions
   const restore = exactPercentiles(db, RESTORE_TIMES, window, [50], restores.restored);
 
   const cfr = ratio(shippedFailed, shippedFinished);
+  const setup = sql(
+    db,
+    `SELECT count(*) AS total, coalesce(sum(status = 'refused'), 0) AS refused FROM deployments INDEXED BY deployments_setup_failures
+      WHERE status IN ('refused', 'setup-failed') AND created_at >= @from AND created_at < @to${envWhere}${repo !== undefined ? ' AND repo_path = @repoPath' : ''}`,
+  ).get({ ...window, from: options.days !== undefined ? window.from : 0 }) as { total: number; refused: number };
   return {
     window: {
       environment: env ?? null,
@@ -125,6 +137,7 @@ export function computeAnalytics(store: LearningStore, options: AnalyticsOptions
     },
     outcomeSource: hasShippingOutcomes(db) ? 'local+github' : 'local',
     deployments,
+    setupFailures: setup,
     rates: {
       success: ratio(deployments.succeeded, deployments.finished),
       failure: ratio(deployments.finished - deployments.succeeded, deployments.finished),

@@ -98,7 +98,12 @@ class Learner {
     const old = sql(db, `SELECT ${STORED_COLUMNS} FROM learning_deployments WHERE deployment_id = ?`).get(deploymentId) as StoredFact | undefined;
     if (!fact && !old) {
       const exists = sql(db, `SELECT status FROM deployments WHERE id = ?`).pluck().get(deploymentId) as string | undefined;
-      return { deploymentId, recorded: false, changed: false, patternId: null, reason: exists ? `it has not finished (status ${exists})` : 'there is no such deployment' };
+      const why = !exists
+        ? 'there is no such deployment'
+        : exists === 'refused' || exists === 'setup-failed'
+          ? `it stopped before any model or test ran (${exists}): setup failures are kept apart from what is learnt`
+          : `it has not finished (status ${exists})`;
+      return { deploymentId, recorded: false, changed: false, patternId: null, reason: why };
     }
     if (fact && old && sameFact(fact, old)) {
       return { deploymentId, recorded: true, changed: false, patternId: old.patternId };

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { confineCommand, type Confinement } from '../confinement';
+import type { ProcessWatch } from '../testing/run-process';
 import { DeployAgentError } from '../errors';
 import type { HookRun, HookStage } from '../deployment/types';
 import { scrubEnv } from '../testing/env';
@@ -16,6 +17,7 @@ export interface RunHooksInput {
   timeoutMs: number;
   /** How the hook runs (the sandbox holds model-written files; a hook may run them). */
   confinement?: Confinement;
+  watch?: ProcessWatch;
   outputCapBytes?: number;
   signal?: AbortSignal;
 }
@@ -66,6 +68,7 @@ function runOne(command: string, input: RunHooksInput): Promise<HookRun> {
     const wrapped = input.confinement ? confineCommand(input.confinement, line) : { ...line, cleanup: () => undefined };
     // detached: the hook gets its own process group, so a timeout kills everything it started.
     const child = spawn(wrapped.command, wrapped.args, { cwd: input.cwd, env: wrapped.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    if (child.pid) input.watch?.({ type: 'started', pid: child.pid, what: `${input.stage} hook` });
     let output = '';
     let timedOut = false;
     const append = (chunk: Buffer) => {
@@ -86,6 +89,7 @@ function runOne(command: string, input: RunHooksInput): Promise<HookRun> {
     }, input.timeoutMs);
     input.signal?.addEventListener('abort', kill, { once: true });
     const finish = (exitCode: number | null, signal: string | null) => {
+      if (child.pid) input.watch?.({ type: 'ended', pid: child.pid, what: `${input.stage} hook` });
       wrapped.cleanup();
       clearTimeout(timer);
       input.signal?.removeEventListener('abort', kill);

@@ -8,6 +8,7 @@ import { toEventError } from '../flow/event-error';
 import { firstIncomplete, StepRunner } from '../flow/step-runner';
 import { DeploymentsRepository } from '../store/deployments';
 import { TestRunsRepository } from '../store/steps';
+import { setupFailureStatus } from './setup-failure';
 import { freshState, latestTree, type DeployStep, type DeploymentState, type Patch } from './deployment-state';
 import { PipelineEventBus } from './events';
 import { deploymentOutcome, type DeploymentOutcome } from './outcome';
@@ -104,6 +105,9 @@ export class Orchestrator {
     const request = reopened.request as DeployRequest;
     const state = freshState(id, request);
     Object.assign(state, reopened.artifacts as Patch);
+    // What the killed run left running in the sandbox (a test, an install) stops before anything touches it.
+    const stopped = (await this.options.ports.stopLeftoverProcesses?.(id)) ?? [];
+    if (stopped.length) state.warnings.push(`Stopped what the interrupted run left running in its sandbox: ${stopped.map((g) => `${g.what} (process group ${g.pid}, ${g.processes} process(es))`).join(', ')}.`);
     const plan = planFor(request.mode, { fromReview: request.fromReview });
     let from = firstIncomplete(plan, reopened.completed);
     // A ship killed before its commit checks the sandbox again: the user may have edited it meanwhile.
@@ -241,6 +245,7 @@ export class Orchestrator {
     const ports = this.options.ports;
     let report: DeploymentOutcome['report'] = null;
     const startedAt = this.runner.now();
+    await ports.protectSecrets?.(state.request.workspaceDir, state.id);
     const fromReview = Boolean(state.request.fromReview);
     const end = await this.runner.run({
       state,
@@ -253,7 +258,11 @@ export class Orchestrator {
       prepare: options.retakeLock ? async (hold) => hold(await ports.acquireLock(state.repoRoot!, state.id, { wait: state.request.wait, signal }), REPOSITORY_LOCK) : undefined,
       // review mode pauses when its steps are done; a ship that stops before its commit goes back to waiting.
       statusWhenDone: options.statusWhenDone ?? (state.request.mode === 'review' ? 'awaiting-review' : undefined),
-      settle: options.settle ?? (fromReview ? (status) => (status !== 'succeeded' && status !== 'rolled_back' && !state.commit ? 'awaiting-review' : status) : undefined),
+      settle: (reached, error) => {
+        const status = options.settle ? options.settle(reached) : fromReview ? (reached !== 'succeeded' && reached !== 'rolled_back' && !state.commit ? 'awaiting-review' : reached) : reached;
+        // Stopped before any model or test ran: a setup failure (or a refusal), kept apart from failed deployments.
+        return status === 'failed' ? setupFailureStatus(this.options.db, state.id, error) ?? status : status;
+      },
       recordEnd: async ({ status }) => {
         const row = this.deployments.get(state.id);
         if (options.priorMs !== undefined && row) {

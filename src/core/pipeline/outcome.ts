@@ -1,5 +1,6 @@
 import type { EventError, StepName, TestCounts } from '../deployment/events';
 import type { FinalStatus } from '../flow/step';
+import { secretRegistry } from '../security/registry';
 import type { DeploymentRow } from '../store/deployments';
 import type { DeploymentState } from './deployment-state';
 import { goalOf } from './plan';
@@ -32,7 +33,8 @@ export function deploymentOutcome(
   row: DeploymentRow,
   end: { status: FinalStatus; error: EventError | null; worktree: string | null; report: DeploymentOutcome['report']; resumedFrom: StepName | null },
 ): DeploymentOutcome {
-  return {
+  // The outcome is printed (CLI, VS Code): warnings and the error may quote hook or test output.
+  return secretRegistry.redactor().value({
     id: state.id,
     status: end.status,
     // review mode's goal is the pause itself.
@@ -50,5 +52,5 @@ export function deploymentOutcome(
     resumedFrom: end.resumedFrom,
     warnings: state.warnings,
     error: end.error,
-  };
+  });
 }

@@ -116,15 +116,32 @@ export interface PhaseInput {
   signal: AbortSignal;
   onText?(text: string): void;
   onProgress?(message: string): void;
+  /** Each tool the model used, as it happens. */
+  onToolCall?(call: { name: string; path?: string; ok: boolean; error?: string }): void;
+  /** Each model call: the provider and model that served it, its tokens and cost. */
+  onModelCall?(call: { provider: string; model: string; inputTokens: number; outputTokens: number; costUsd: number; cached: boolean; durationMs: number }): void;
+}
+
+/** What `guardUserFiles` put back. */
+export interface UserFilesRestored {
+  restored: string[];
+  /** Where what was found instead is kept. */
+  keptAt?: string;
+  notRestored: string[];
 }
 
 export interface OutcomeRecord {
   deploymentId: string;
-  status: 'succeeded' | 'failed' | 'cancelled' | 'rolled_back';
+  status: 'succeeded' | 'failed' | 'cancelled' | 'rolled_back' | 'refused' | 'setup-failed';
   goalReached: boolean;
 }
 
 export interface PipelinePorts {
+  /**
+   * Gathers the deployment's secrets once, before its first step (the environment it runs with, the
+   * repository's secret files): from then on every boundary redacts them (src/core/security).
+   */
+  protectSecrets?(workspaceDir: string, deploymentId: string): Promise<void>;
   /** Validated and fitted into the prompt budget; `omitted` says what the prompts will not carry. */
   loadRecommendation(file: string, signal: AbortSignal): Promise<{ recommendation: Recommendation; warnings: string[]; omitted?: OmittedPart[] }>;
   /** The git repository root of `workspaceDir`; throws NOT_A_GIT_REPO / NO_COMMITS. */
@@ -154,16 +171,23 @@ export interface PipelinePorts {
   discardPartialSandbox(repoRoot: string, deploymentId: string): Promise<void>;
   /** The commit the sandbox's HEAD is on (resume: was the commit already made?). */
   sandboxHead(sandbox: SandboxInfo): Promise<string>;
+  /**
+   * Keeps the content of the user's modified and untracked files while model-written code runs;
+   * `restore` puts back exactly what changed meanwhile (and keeps what it found instead).
+   */
+  guardUserFiles?(repoRoot: string, deploymentId: string): Promise<{ restore(): Promise<UserFilesRestored> }>;
+  /** Stops the process groups a killed run of the deployment left running in its sandbox (see leftover-processes.ts); what it stopped. */
+  stopLeftoverProcesses?(deploymentId: string): Promise<{ pid: number; what: string; processes: number }[]>;
   /** The user's hooks (from the configuration of `repoRoot`, never the sandbox's), run in the sandbox with `env` added to a scrubbed environment. */
   runPreHooks?(repoRoot: string, sandbox: SandboxInfo, env: Record<string, string>, signal: AbortSignal): Promise<unknown>;
   runPostHooks?(repoRoot: string, sandbox: SandboxInfo, env: Record<string, string>, stage: 'after-deploy' | 'after-ship', signal: AbortSignal): Promise<unknown>;
   runPhase(input: PhaseInput): Promise<PhaseOutcome>;
-  runTests(sandbox: SandboxInfo, input: { repoRoot: string; context: ContextInfo; levers: StrategyLevers; filesWritten: string[]; signal: AbortSignal }): Promise<TestRunOutcome>;
+  runTests(sandbox: SandboxInfo, input: { deploymentId: string; repoRoot: string; context: ContextInfo; levers: StrategyLevers; filesWritten: string[]; signal: AbortSignal }): Promise<TestRunOutcome>;
   matchErrorPattern(output: string): ErrorPatternMatch | undefined;
   /** Whether another provider could take over a phase that `from` could not finish (escalation is on and one is configured). */
   canEscalate(repoRoot: string, from: { provider: string; model: string }): boolean;
   /** The strategy's type-check and lint gates on the change (skipped ones say why). */
-  runQualityGates?(sandbox: SandboxInfo, input: { repoRoot: string; gates: { typecheck: boolean; lint: boolean }; filesWritten: string[]; timeLimitMs: number; signal: AbortSignal }): Promise<GateResult[]>;
+  runQualityGates?(sandbox: SandboxInfo, input: { deploymentId: string; repoRoot: string; gates: { typecheck: boolean; lint: boolean }; filesWritten: string[]; timeLimitMs: number; signal: AbortSignal }): Promise<GateResult[]>;
   /** One repair round: which error pattern it answered, which recovery ran, whether the tests then passed, how long it took. */
   recordRecovery?(input: RecoveryRecord): void;
   review(repoRoot: string, sandbox: SandboxInfo, before: RepoSnapshot): Promise<ReviewFindings>;

@@ -11,17 +11,21 @@ import { EventsRepository } from '../store/steps';
 import { recordOutcome as recordLearnedOutcome, recordRecovery as recordLearnedRecovery } from '../learning';
 import { chooseConfinement, detectConfinementTool, sandboxConfinement, type ChosenConfinement, type Confinement } from '../confinement';
 import { hookEnvironment, runHooks, type HookRun, type HookStage } from './hooks';
+import { recordProcessGroups, stopLeftoverProcesses } from './leftover-processes';
 import { acquireRepositoryLock } from './lock';
 import { openPullRequest } from '../git/pull-request';
 import { loadFittedRecommendation } from '../recommendation/fit';
 import { writeReport } from '../report/write-report';
 import { snapshotRepoState } from '../sandbox/repo-state';
+import { guardUserFiles } from '../sandbox/user-files';
 import { repositoryRootOf } from '../sandbox/workspace';
 import * as sandboxWorktree from '../sandbox/worktree';
 import { commit as commitChanges, push as pushBranch, review as reviewChanges, unifiedDiff } from '../git/ship';
 import { discardPartialSandbox, restoreSandboxTree, sandboxHead, snapshotSandboxTree } from '../sandbox/sandbox-state';
 import { runSandboxTests } from '../testing/pipeline-port';
 import { runQualityGates } from '../testing/quality-gates';
+import { gatherSecrets } from '../security/gather';
+import { secretRegistry } from '../security/registry';
 
 export interface ConfigReader {
   get<T>(key: string): T;
@@ -66,6 +70,8 @@ export function createRealPorts(options: RealPortsOptions): PipelinePorts {
     const chosen = await confinementOf(repoRoot);
     return sandboxConfinement({ kind: chosen.kind, ...(chosen.tool ? { tool: chosen.tool } : {}), sandboxDir: sandboxPath, repoRoot, network, env: options.env });
   };
+  // User files a guard put back, per repository: the review names them (they no longer differ).
+  const restoredOutside = new Map<string, string[]>();
   const routers = new Map<string, { router: ModelRouter; config: ConfigReader }>();
   const budgets = new Map<string, DeploymentBudget>();
   const routerFor = (workspaceDir: string) => {
@@ -99,7 +105,8 @@ export function createRealPorts(options: RealPortsOptions): PipelinePorts {
       for (const run of runs) events.insert(deployment.DEPLOY_AGENT_DEPLOYMENT_ID!, Date.now(), 'hook.run', run);
     };
     try {
-      const runs = await runHooks({ stage, commands, cwd: sandboxPath, env, confinement, timeoutMs: config.get<number>('hooks.timeoutMs'), signal });
+      const watch = recordProcessGroups(options.store.db, deployment.DEPLOY_AGENT_DEPLOYMENT_ID!, sandboxPath);
+      const runs = await runHooks({ stage, commands, cwd: sandboxPath, env, confinement, watch, timeoutMs: config.get<number>('hooks.timeoutMs'), signal });
       record(runs);
       const failed = runs.filter((r) => r.exitCode !== 0);
       if (failed.length) throw new DeployAgentError('HOOK_FAILED', `${failed.length} ${stage} hook(s) failed: ${failed.map((r) => `\`${r.command}\``).join(', ')}.`, 'See the hook output in the report.');
@@ -112,6 +119,12 @@ export function createRealPorts(options: RealPortsOptions): PipelinePorts {
   };
 
   return {
+    protectSecrets: async (workspaceDir, deploymentId) => {
+      const gathered = await gatherSecrets({ env: options.env, repoDir: workspaceDir });
+      secretRegistry.add(gathered.values);
+      // Which files were treated as secret (names only): the report and `events` say so.
+      events.insert(deploymentId, Date.now(), 'secrets.gathered', { files: gathered.files, values: new Set(gathered.values.map((v) => v.value)).size, skipped: gathered.skipped });
+    },
     loadRecommendation: (file) => loadFittedRecommendation(file),
     runPreHooks: (repoRoot, sandbox, env, signal) => hookRunner('before-deploy', repoRoot, sandbox.path, env, signal),
     runPostHooks: (repoRoot, sandbox, env, stage, signal) => hookRunner(stage, repoRoot, sandbox.path, env, signal),
@@ -163,6 +176,9 @@ export function createRealPorts(options: RealPortsOptions): PipelinePorts {
           else if (event.type === 'file-written') input.onProgress?.(`wrote ${event.path}`);
           else if (event.type === 'fallback') input.onProgress?.(`falling back from ${event.from} to ${event.to}: ${event.reason}`);
           else if (event.type === 'retry') input.onProgress?.(`retrying ${event.provider} (attempt ${event.attempt}) in ${event.delayMs} ms`);
+          else if (event.type === 'tool-call') input.onToolCall?.({ name: event.name, ok: event.ok, ...(event.path ? { path: event.path } : {}), ...(event.error ? { error: event.error.slice(0, 500) } : {}) });
+          else if (event.type === 'model-call')
+            input.onModelCall?.({ provider: event.provider, model: event.model, inputTokens: event.usage.inputTokens, outputTokens: event.usage.outputTokens, costUsd: event.costUsd, cached: event.cached, durationMs: event.durationMs });
         },
       });
       if (result.status === 'cancelled') throw new DeployAgentError('CANCELLED', 'Cancelled.', 'Nothing was left half-done; run the command again when ready.');
@@ -180,11 +196,12 @@ export function createRealPorts(options: RealPortsOptions): PipelinePorts {
     },
     runTests: async (sandbox, input) => {
       const confinement = await confinementFor(input.repoRoot, sandbox.path, configOf(input.repoRoot).get<boolean>('pipeline.testNetwork'));
-      return runSandboxTests(sandbox.path, { ...input, env: options.env, confinement });
+      return runSandboxTests(sandbox.path, { ...input, env: options.env, confinement, watch: recordProcessGroups(options.store.db, input.deploymentId, sandbox.path) });
     },
     runQualityGates: async (sandbox, input) => {
       const confinement = await confinementFor(input.repoRoot, sandbox.path, configOf(input.repoRoot).get<boolean>('pipeline.testNetwork'));
-      return runQualityGates({ sandboxDir: sandbox.path, repoRoot: input.repoRoot, gates: input.gates, filesWritten: input.filesWritten, env: options.env, timeLimitMs: input.timeLimitMs, signal: input.signal, confinement });
+      const watch = recordProcessGroups(options.store.db, input.deploymentId, sandbox.path);
+      return runQualityGates({ sandboxDir: sandbox.path, repoRoot: input.repoRoot, gates: input.gates, filesWritten: input.filesWritten, env: options.env, timeLimitMs: input.timeLimitMs, signal: input.signal, confinement, watch });
     },
     matchErrorPattern: (output) => matchErrorPattern(output),
     // Which recovery worked for which error pattern: one `recovery` event per repair round.
@@ -205,7 +222,24 @@ export function createRealPorts(options: RealPortsOptions): PipelinePorts {
       const { router } = routerFor(repoRoot);
       return router.escalation && router.providerOrder().some((p) => p !== from.provider);
     },
-    review: (repoRoot, sandbox, before) => reviewChanges(repoRoot, sandbox, before),
+    stopLeftoverProcesses: (deploymentId) => stopLeftoverProcesses(options.store.db, deploymentId),
+    guardUserFiles: async (repoRoot, deploymentId) => {
+      const guard = await guardUserFiles(repoRoot, deploymentId);
+      return {
+        restore: async () => {
+          const result = await guard.restore();
+          const touched = [...result.restored, ...result.notRestored];
+          if (touched.length) restoredOutside.set(repoRoot, [...new Set([...(restoredOutside.get(repoRoot) ?? []), ...touched])]);
+          return result;
+        },
+      };
+    },
+    // Files put back after a test run look untouched to the review: it is told (the code that changed them is not shipped).
+    review: async (repoRoot, sandbox, before) => {
+      const findings = await reviewChanges(repoRoot, sandbox, before);
+      const restored = restoredOutside.get(repoRoot) ?? [];
+      return restored.length ? { ...findings, restoredOutside: restored } : findings;
+    },
     changeDiff: (sandbox, tree) => unifiedDiff(sandbox.path, sandbox.baseSha, tree),
     commit: (sandbox, input) => commitChanges(sandbox, input),
     push: (repoRoot, sandbox, signal) => pushBranch(repoRoot, sandbox, signal),

@@ -80,6 +80,35 @@ export function validateRecommendation(value: unknown, where = 'The recommendati
   );
 }
 
+/** One problem of a recommendation, for a form: the field it is about (`title`, `acceptanceCriteria[1]`, '' for the whole) and what is wrong. */
+export interface RecommendationProblem {
+  field: string;
+  message: string;
+}
+
+/** The schema's problems with `value`, one per field (empty when valid): the panel's form shows them as the user types. */
+export function recommendationProblems(value: unknown): RecommendationProblem[] {
+  if (validate(value)) return [];
+  const seen = new Set<string>();
+  const problems: RecommendationProblem[] = [];
+  for (const error of validate.errors ?? []) {
+    const message = describeProblem(error);
+    if (seen.has(message)) continue;
+    seen.add(message);
+    problems.push({ field: fieldOf(error), message });
+  }
+  return problems;
+}
+
+/** The categories the schema allows, in its order (the form's choices; the schema stays the one source). */
+export const RECOMMENDATION_CATEGORIES: readonly string[] = (schema as { properties: { category: { enum: string[] } } }).properties.category.enum;
+
+function fieldOf(error: ErrorObject): string {
+  const path = error.instancePath.replace(/^\//, '').replace(/\/(\d+)/g, '[$1]').replace(/\//g, '.');
+  const missing = error.keyword === 'required' ? String((error.params as { missingProperty?: string }).missingProperty ?? '') : error.keyword === 'additionalProperties' ? String((error.params as { additionalProperty?: string }).additionalProperty ?? '') : '';
+  return missing ? (path ? `${path}.${missing}` : missing) : path;
+}
+
 function describeProblem(error: ErrorObject): string {
   const field = error.instancePath.replace(/^\//, '').replace(/\/(\d+)/g, '[$1]').replace(/\//g, '.');
   const named = field ? `"${field}"` : 'the file';

@@ -36,12 +36,11 @@ export async function stopAppOn(ctx: ReleaseStepContext, target: ReleaseTarget, 
   if (!target.restart) await ctx.run(host, stopApp(target.path), { label: 'stop', level: 'debug', what: 'stopping the application' });
 }
 
-/** The tail of the supervised application's log and the known pattern in it (a failed health check explains itself with it). */
+/** The known pattern in the tail of the supervised application's log (a failed health check explains itself with it). */
 export async function appLogExcerpt(ctx: ReleaseStepContext, target: ReleaseTarget, host: string): Promise<{ excerpt: string; patternId: string | null } | null> {
   if (target.restart) return null;
   const tail = (await ctx.run(host, appLogTail(target.path), { label: 'log', level: 'debug', what: 'reading the application log', allowFailure: true })).output;
   const pattern = matchErrorPattern(tail, { scope: 'release' });
-  if (pattern) return { excerpt: pattern.excerpt, patternId: pattern.id };
-  const last = tail.trimEnd().split('\n').filter((l) => l.trim() && !l.startsWith('deploy-agent:')).at(-1);
-  return last ? { excerpt: last.slice(0, 300), patternId: null } : null;
+  // Only a line that explains something: an application that started fine has nothing to add.
+  return pattern ? { excerpt: pattern.excerpt, patternId: pattern.id } : null;
 }

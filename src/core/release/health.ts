@@ -22,7 +22,7 @@ export interface HealthResult {
 export async function checkHealth(
   host: TargetHost,
   check: NonNullable<ReleaseTarget['healthCheck']>,
-  options: { signal: AbortSignal; baseDelayMs: number; mask(text: string): string; timeoutMs?: number; now?: () => number },
+  options: { signal: AbortSignal; baseDelayMs: number; mask(text: string): string; timeoutMs?: number; now?: () => number; once?: boolean },
 ): Promise<HealthResult> {
   const now = options.now ?? Date.now;
   const started = now();
@@ -44,7 +44,7 @@ export async function checkHealth(
       last = { ok: false, attempts, status: null, body: '', ms: 0, error: options.mask(e.code && !e.message.includes(e.code) ? `${e.code} ${e.message}` : e.message), waitedMs: now() - started };
     }
     const elapsed = now() - started;
-    if (elapsed >= limit) return last;
+    if (elapsed >= limit || options.once) return last;
     const delay = Math.min(2000, options.baseDelayMs * 2 ** Math.min(attempts - 1, 6), limit - elapsed);
     await abortableSleep(delay, options.signal);
   }

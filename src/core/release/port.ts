@@ -30,7 +30,8 @@ export async function portState(run: Run, target: ReleaseTarget, host: string, r
     const cols = line.split('\t');
     if (cols[0] === 'app') appGroup = Number(cols[1]);
     else if (cols[0] === 'no-ss') return { kind: 'unknown', reason: '`ss` (iproute2) is not installed on the host' };
-    else if (cols[0] === 'unknown') return { kind: 'unknown', reason: `port ${port} is taken by a process this user may not see` };
+    // Taken, but `ss` shows no process: one of another user (this user would see its own, the application included).
+    else if (cols[0] === 'unknown') return { kind: 'foreign', holders: [{ pid: 0, command: 'a process of another user', cwd: '' }] };
     else if (/^\d+$/.test(cols[0] ?? '')) holders.push({ pid: Number(cols[0]), group: Number(cols[1]), cwd: cols[2] ?? '', command: (cols[3] ?? '').trim() });
   }
   if (!holders.length) return { kind: 'free' };
@@ -42,11 +43,11 @@ export async function portState(run: Run, target: ReleaseTarget, host: string, r
 }
 
 export function portInUseError(target: ReleaseTarget, host: string, port: number, holders: PortHolder[]): DeployAgentError {
-  const who = holders.map((h) => `pid ${h.pid} (${h.command || 'unknown command'}${h.cwd ? ` in ${h.cwd}` : ''})`).join(', ');
+  const who = holders.map((h) => (h.pid ? `pid ${h.pid} (${h.command || 'unknown command'}${h.cwd ? ` in ${h.cwd}` : ''})` : h.command)).join(', ');
   return new DeployAgentError(
     'PORT_IN_USE',
     `On ${host}, port ${port} is held by ${who}, which is not this target's application.`,
-    `Stop that process (kill ${holders.map((h) => h.pid).join(' ')} on ${host}) or give the application another port (appPort and the health check of target ${target.name}); Deploy Agent stops only its own processes.`,
+    `Stop that process (${holders.some((h) => h.pid) ? `kill ${holders.filter((h) => h.pid).map((h) => h.pid).join(' ')}` : `sudo ss -ltnp 'sport = :${port}' names it`} on ${host}) or give the application another port (appPort and the health check of target ${target.name}); Deploy Agent stops only its own processes.`,
     { details: { host, port, holders, patternId: 'release-port-in-use' } },
   );
 }

@@ -4,6 +4,7 @@ import type { Recommendation } from '../recommendation/types';
 import { DeploymentsRepository } from '../store/deployments';
 import { EventsRepository, StepsRepository, TestRunsRepository } from '../store/steps';
 import type { HookRun, RecoveryRecord } from '../deployment/types';
+import { collectReleasePart, type ReleaseReportPart } from './release';
 import { requirementRows, type RequirementRow } from './requirements';
 import { filesOfDiff } from './review-data';
 import { CHANGE_DIFF_EVENT, type ChangeDiffRecord, type DeploymentChoice } from '../deployment/types';
@@ -13,6 +14,10 @@ import type { GateResult } from '../testing/quality-gates';
 /** Everything the report says about one deployment, read from the history database. */
 export interface DeploymentReport {
   id: string;
+  /** `code` (a recommendation) or `release` (the application put onto a target). */
+  kind: 'code' | 'release';
+  /** A release's target, hosts, strategy and recoveries (null for a code deployment). */
+  release: ReleaseReportPart | null;
   title: string;
   status: string;
   mode: string | null;
@@ -84,6 +89,8 @@ export function collectReport(db: Database.Database, deploymentId: string): Depl
 
   return {
     id: row.id,
+    kind: row.kind,
+    release: row.kind === 'release' ? collectReleasePart(db, deploymentId, row) : null,
     title: row.title,
     status: row.status,
     mode: row.mode,

@@ -1,5 +1,6 @@
 import { describeOmitted } from '../recommendation/fit';
 import type { DeploymentReport } from './collect';
+import { renderReleaseMarkdown } from './release';
 import { renderRequirementTable } from './requirements';
 
 const seconds = (ms: number | null) => (ms === null ? '—' : `${(ms / 1000).toFixed(1)} s`);
@@ -15,6 +16,7 @@ export function renderReportMarkdown(r: DeploymentReport): string {
   ];
   if (r.branch) lines.push(`Branch \`${r.branch}\`${r.commit ? `, commit \`${r.commit.slice(0, 12)}\`` : ''}${r.prUrl ? `, pull request ${r.prUrl}` : ''}`, '');
   if (r.error) lines.push(`Error \`${r.error.code}\`: ${r.error.message ?? ''}`, '');
+  if (r.release) lines.push(...renderReleaseMarkdown(r.release));
 
   if (r.requirements.length) lines.push('## Requirements → files → tests → result', '', ...renderRequirementTable(r.requirements), '');
   if (r.recommendation?.omitted.length) {

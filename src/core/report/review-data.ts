@@ -8,6 +8,7 @@ import { snapshotSandboxTree } from '../sandbox/sandbox-state';
 import { DeploymentsRepository, type DeploymentStatus } from '../store/deployments';
 import { EventsRepository, StepsRepository } from '../store/steps';
 import type { GateResult } from '../testing/quality-gates';
+import { failureLine } from '../testing/parsers/text';
 import { isTestFile, requirementRows, type RequirementRow } from './requirements';
 
 /**
@@ -253,17 +254,32 @@ export function groupTests(tests: TestRunOutcome, filesOfChange: readonly string
     }
     return g;
   };
+  // A test the reporter named without its file goes where its message points (`x_test.go:12`), else to the unattributed group.
+  const place = (name: string, message: string | undefined) => [...generated].find((t) => name.includes(t) || (message !== undefined && (message.includes(t) || failureLine(message, t) !== undefined))) ?? fileOfName(name, generated);
   if (tests.cases?.length) {
+    const named = new Set(tests.cases.map((c) => c.name));
     for (const c of tests.cases) {
-      const g = group(c.file);
-      g.tests.push(c);
+      const file = c.file ?? (c.status === 'failed' ? place(c.name, c.message) : undefined);
+      const line = c.line ?? (c.message ? failureLine(c.message, file) : undefined);
+      const g = group(file);
+      g.tests.push({ ...c, ...(file ? { file } : {}), ...(line ? { line } : {}) });
       g[c.status]++;
+    }
+    // A failure the cases do not name (a package that did not build, a failing hook).
+    for (const f of tests.failures) {
+      if (named.has(f.name) || [...named].some((n) => f.name.endsWith(` > ${n}`))) continue;
+      const file = place(f.name, f.message);
+      const line = failureLine(f.message, file);
+      const g = group(file);
+      g.tests.push({ name: f.name, ...(file ? { file } : {}), status: 'failed', message: f.message, ...(line ? { line } : {}) });
+      g.failed++;
     }
   } else {
     for (const f of tests.failures) {
-      const file = [...generated].find((t) => f.name.includes(t) || f.message.includes(t)) ?? fileOfName(f.name, generated);
+      const file = place(f.name, f.message);
+      const line = failureLine(f.message, file);
       const g = group(file);
-      g.tests.push({ name: f.name, ...(file ? { file } : {}), status: 'failed', message: f.message, ...lineIn(f.message, file) });
+      g.tests.push({ name: f.name, ...(file ? { file } : {}), status: 'failed', message: f.message, ...(line ? { line } : {}) });
       g.failed++;
     }
     // Passing tests without names: counted where the generated tests are when there is one file, else as totals.
@@ -283,14 +299,6 @@ function fileOfName(name: string, candidates: ReadonlySet<string>): string | und
     return [...candidates].find((c) => c.endsWith(file)) ?? file;
   }
   return undefined;
-}
-
-/** The line a failure message points at in `file` (`at test/x.test.js:6:33`, `tests/test_x.py:12:`, `x_test.go:12:`). */
-export function lineIn(message: string, file: string | undefined): { line?: number } {
-  if (!file) return {};
-  const base = path.posix.basename(file).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const match = new RegExp(`${base}:(\\d+)`).exec(message);
-  return match ? { line: Number(match[1]) } : {};
 }
 
 function latestGates(results: GateResult[]): Omit<GateResult, 'output'>[] {

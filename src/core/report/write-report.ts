@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
+import { secretRegistry } from '../security/registry';
 import { collectReport } from './collect';
 import { renderReportMarkdown } from './markdown';
 
@@ -17,7 +18,10 @@ export function writeReport(db: Database.Database, dbPath: string, deploymentId:
   mkdirSync(dir, { recursive: true });
   const json = path.join(dir, `${deploymentId}.json`);
   const markdown = path.join(dir, `${deploymentId}.md`);
-  writeFileSync(json, JSON.stringify(report, null, 2) + '\n');
-  writeFileSync(markdown, renderReportMarkdown(report));
+  // What the report quotes (errors, hook output, warnings) is stored redacted already; redacted again
+  // here with every secret known now, since a report file is shared more widely than the database.
+  const redactor = secretRegistry.redactor();
+  writeFileSync(json, redactor.json(report, 2) + '\n');
+  writeFileSync(markdown, redactor.text(renderReportMarkdown(report)));
   return { json, markdown };
 }

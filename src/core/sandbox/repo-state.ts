@@ -15,7 +15,8 @@ const READ_ONLY_GIT = { ...process.env, GIT_OPTIONAL_LOCKS: '0' };
 export async function snapshotRepoState(repoRoot: string): Promise<RepoSnapshot & { detail: { files: Record<string, string> } }> {
   const run = (args: string[]) => git(repoRoot, args, { env: READ_ONLY_GIT }).catch(() => '');
   const [status, gitDir, head, symbolic, stash] = await Promise.all([
-    git(repoRoot, ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--no-renames'], { env: READ_ONLY_GIT }),
+    // raw: the first entry's status may start with a space (" M file"), which trimming would eat into the path.
+    git(repoRoot, ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--no-renames'], { env: READ_ONLY_GIT, raw: true }),
     run(['rev-parse', '--absolute-git-dir']),
     run(['rev-parse', 'HEAD']),
     run(['symbolic-ref', '-q', 'HEAD']),

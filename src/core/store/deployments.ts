@@ -1,10 +1,16 @@
 import type Database from 'better-sqlite3';
+import { secretRegistry } from '../security/registry';
 
 /** A code deployment (a recommendation turned into a tested change) or a release (the application put onto a target). */
 export type DeploymentKind = 'code' | 'release';
 
-/** `awaiting-review`: a review-mode deployment paused after its tests and gates passed, sandbox kept, until it is shipped or discarded. */
-export type DeploymentStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'rolled_back' | 'interrupted' | 'awaiting-review';
+/**
+ * `awaiting-review`: a review-mode deployment paused after its tests and gates passed, sandbox kept, until it is shipped or discarded.
+ * `refused` / `setup-failed`: it stopped before any model or test ran — refused by the safety step (repository busy, circuit
+ * breaker open), or a setup problem (no provider, an invalid recommendation, not a git repository); not a finished deployment
+ * (migration 11).
+ */
+export type DeploymentStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'rolled_back' | 'interrupted' | 'awaiting-review' | 'refused' | 'setup-failed';
 
 export interface DeploymentRow {
   id: string;
@@ -75,7 +81,7 @@ export class DeploymentsRepository {
   }
 
   insert(row: NewDeployment): void {
-    this.statementFor(row).run(withDefaults(row));
+    this.statementFor(row).run(withoutSecrets(withDefaults(row)));
   }
 
   /** Inserts many rows in one transaction (history import, benchmarks). */
@@ -83,7 +89,7 @@ export class DeploymentsRepository {
     let count = 0;
     this.db.transaction(() => {
       for (const row of rows) {
-        this.statementFor(row).run(withDefaults(row));
+        this.statementFor(row).run(withoutSecrets(withDefaults(row)));
         count++;
       }
     })();
@@ -103,7 +109,7 @@ export class DeploymentsRepository {
     const keys = Object.keys(changes) as (keyof DeploymentRow)[];
     if (!keys.length) return;
     const assignments = keys.map((k) => `${COLUMNS[k]} = @${k}`).join(', ');
-    this.db.prepare(`UPDATE deployments SET ${assignments} WHERE id = @id`).run({ ...changes, id });
+    this.db.prepare(`UPDATE deployments SET ${assignments} WHERE id = @id`).run({ ...withoutSecrets(changes), id });
   }
 
   /** Moves the deployment from status `from` to `to` in one statement; false when it was not in `from` (another process took it first). */
@@ -133,6 +139,20 @@ export class DeploymentsRepository {
       )
       .all() as { environment: string | null; strategy: string | null; total: number; succeeded: number; rate: number }[];
   }
+}
+
+/** The free-text columns (a recommendation may quote a secret, an error message may carry hook or test output) are stored redacted. */
+const FREE_TEXT = ['title', 'recommendation', 'errorMessage'] as const;
+
+function withoutSecrets<T extends Partial<DeploymentRow>>(row: T): T {
+  let clean = row;
+  for (const key of FREE_TEXT) {
+    const value = row[key];
+    if (typeof value !== 'string') continue;
+    const redacted = secretRegistry.text(value);
+    if (redacted !== value) clean = { ...clean, [key]: redacted };
+  }
+  return clean;
 }
 
 function withDefaults(row: NewDeployment): DeploymentRow {

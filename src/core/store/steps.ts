@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { StepName, StepStatus } from '../deployment/events';
+import { secretRegistry } from '../security/registry';
 
 /** One step's record; `Name` is the flow's step names (a code deployment's by default). */
 export interface StepRow<Name extends string = StepName> {
@@ -37,14 +38,15 @@ export class StepsRepository<Name extends string = StepName> {
     return Number(this.insertStatement.run(deploymentId, name, at).lastInsertRowid);
   }
 
+  /** Artifacts and the error message are stored without secrets (they carry test and hook output). */
   finish(id: number, outcome: { status: Exclude<StepStatus, 'running'>; at: number; artifacts?: unknown; errorCode?: string; errorMessage?: string }): void {
     this.finishStatement.run({
       id,
       status: outcome.status,
       finishedAt: outcome.at,
-      artifacts: outcome.artifacts === undefined ? null : JSON.stringify(outcome.artifacts),
+      artifacts: outcome.artifacts === undefined ? null : secretRegistry.json(outcome.artifacts),
       errorCode: outcome.errorCode ?? null,
-      errorMessage: outcome.errorMessage ?? null,
+      errorMessage: outcome.errorMessage === undefined ? null : secretRegistry.text(outcome.errorMessage),
     });
   }
 
@@ -82,8 +84,9 @@ export class EventsRepository {
     this.insertStatement = db.prepare(`INSERT INTO events (deployment_id, ts, type, payload) VALUES (?, ?, ?, ?)`);
   }
 
+  /** The payload is stored without secrets (hook output, errors, warnings). */
   insert(deploymentId: string, ts: number, type: string, payload: unknown): void {
-    this.insertStatement.run(deploymentId, ts, type, JSON.stringify(payload));
+    this.insertStatement.run(deploymentId, ts, type, secretRegistry.json(payload));
   }
 
   list(deploymentId: string, type?: string): EventRow[] {
@@ -120,14 +123,17 @@ export interface TestRunRow {
 export class TestRunsRepository {
   constructor(private readonly db: Database.Database) {}
 
+  /** The output (and the command) are stored without secrets: a failing test may print them. */
   insert(row: Omit<TestRunRow, 'id'>): number {
+    const redactor = secretRegistry.redactor();
+    const clean = { ...row, command: row.command === null ? null : redactor.text(row.command), output: row.output === null ? null : redactor.text(row.output) };
     return Number(
       this.db
         .prepare(
           `INSERT INTO test_runs (deployment_id, step_id, framework, command, passed, failed, skipped, duration_ms, coverage, output, created_at)
            VALUES (@deploymentId, @stepId, @framework, @command, @passed, @failed, @skipped, @durationMs, @coverage, @output, @createdAt)`,
         )
-        .run(row).lastInsertRowid,
+        .run(clean).lastInsertRowid,
     );
   }
 

@@ -2,7 +2,7 @@ import { existsSync, lstatSync, readFileSync, readlinkSync, rmSync, symlinkSync 
 import path from 'node:path';
 import type { Confinement } from '../confinement';
 import { DeployAgentError } from '../errors';
-import { runProcess } from './run-process';
+import { runProcess, type ProcessWatch } from './run-process';
 import { findExecutable } from './tools';
 
 /**
@@ -54,6 +54,7 @@ export async function prepareNodeDependencies(input: {
   timeLimitMs: number;
   /** The install runs the project's (and its dependencies') install scripts: model-written code, confined. */
   confinement?: Confinement;
+  watch?: ProcessWatch;
   onProgress?(message: string): void;
 }): Promise<PreparedDependencies> {
   const started = performance.now();
@@ -103,7 +104,7 @@ export async function prepareNodeDependencies(input: {
   let last = '';
   for (const args of attempts) {
     input.onProgress?.(`installing dependencies: ${pm} ${args.join(' ')}`);
-    const result = await runProcess({ command: binary, args, cwd, env: { ...input.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' }, timeLimitMs: input.timeLimitMs, ...(input.signal ? { signal: input.signal } : {}), ...(input.confinement ? { confinement: input.confinement } : {}) });
+    const result = await runProcess({ command: binary, args, cwd, env: { ...input.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' }, timeLimitMs: input.timeLimitMs, ...(input.signal ? { signal: input.signal } : {}), ...(input.confinement ? { confinement: input.confinement } : {}), ...(input.watch ? { watch: input.watch, what: 'install' } : {}) });
     if (result.timedOut) throw new DeployAgentError('DEPENDENCY_INSTALL_TIMEOUT', `\`${pm} ${args.join(' ')}\` did not finish within ${Math.round(input.timeLimitMs / 1000)} s.`, `Install the dependencies in your repository once (\`${pm} install\`) so the sandbox can link them, then deploy again.`, { details: { output: result.output.slice(-4000) } });
     if (result.code === 0) return done(`installed with ${pm} ${args.join(' ')}`);
     last = result.output;

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import type { Confinement } from '../confinement';
 import type { ContextInfo, StrategyLevers } from '../deployment/types';
+import type { ProcessWatch } from './run-process';
 import { runTests } from './run-tests';
 import type { RunTestsResult } from './types';
 
@@ -12,7 +13,7 @@ import type { RunTestsResult } from './types';
  */
 export function runSandboxTests(
   sandboxPath: string,
-  input: { context: ContextInfo; levers: StrategyLevers; filesWritten: string[]; signal: AbortSignal; env: NodeJS.ProcessEnv; confinement?: Confinement },
+  input: { context: ContextInfo; levers: StrategyLevers; filesWritten: string[]; signal: AbortSignal; env: NodeJS.ProcessEnv; confinement?: Confinement; watch?: ProcessWatch },
 ): Promise<RunTestsResult> {
   const { levers } = input;
   const repoRoot = repositoryOf(sandboxPath, input.context);
@@ -32,6 +33,7 @@ export function runSandboxTests(
     env: input.env,
     signal: input.signal,
     ...(input.confinement ? { confinement: input.confinement } : {}),
+    ...(input.watch ? { watch: input.watch } : {}),
   });
 }
 

@@ -3,7 +3,7 @@ import { widen, type Confinement } from '../confinement';
 import path from 'node:path';
 import { testEnv } from './env';
 import { prepareNodeDependencies } from './node-deps';
-import { runProcess } from './run-process';
+import { runProcess, type ProcessWatch } from './run-process';
 import { findExecutable, toolchainDirs } from './tools';
 
 /**
@@ -49,6 +49,7 @@ export interface QualityGateInput {
   signal?: AbortSignal;
   /** The project's linters and type checkers load its (model-written) configuration and plugins: they run confined. */
   confinement?: Confinement;
+  watch?: ProcessWatch;
 }
 
 export async function runQualityGates(input: QualityGateInput): Promise<GateResult[]> {
@@ -57,7 +58,7 @@ export async function runQualityGates(input: QualityGateInput): Promise<GateResu
   const env = testEnv(input.env);
   const isNode = existsSync(path.join(input.sandboxDir, 'package.json'));
   const deps = isNode
-    ? await prepareNodeDependencies({ projectDir: input.sandboxDir, sandboxRoot: input.sandboxDir, ...(input.repoRoot ? { userProjectDir: input.repoRoot, userRoot: input.repoRoot } : {}), env, timeLimitMs: input.timeLimitMs, ...(input.signal ? { signal: input.signal } : {}), ...(input.confinement ? { confinement: widen(input.confinement, { network: true }) } : {}) })
+    ? await prepareNodeDependencies({ projectDir: input.sandboxDir, sandboxRoot: input.sandboxDir, ...(input.repoRoot ? { userProjectDir: input.repoRoot, userRoot: input.repoRoot } : {}), env, timeLimitMs: input.timeLimitMs, ...(input.signal ? { signal: input.signal } : {}), ...(input.confinement ? { confinement: widen(input.confinement, { network: true }, env) } : {}), ...(input.watch ? { watch: input.watch } : {}) })
     : undefined;
   try {
     const results: GateResult[] = [];
@@ -67,7 +68,7 @@ export async function runQualityGates(input: QualityGateInput): Promise<GateResu
         results.push({ gate, command: null, ok: true, skipped: plan.skipped, problems: [], preexisting: 0, durationMs: 0, output: '' });
         continue;
       }
-      const run = await runProcess({ command: plan.command, args: plan.args, cwd: input.sandboxDir, env, timeLimitMs: input.timeLimitMs, ...(plan.toLines ? { keepStdout: true } : {}), ...(input.signal ? { signal: input.signal } : {}), ...(input.confinement ? { confinement: input.confinement } : {}) });
+      const run = await runProcess({ command: plan.command, args: plan.args, cwd: input.sandboxDir, env, timeLimitMs: input.timeLimitMs, ...(plan.toLines ? { keepStdout: true } : {}), ...(input.signal ? { signal: input.signal } : {}), ...(input.confinement ? { confinement: input.confinement } : {}), ...(input.watch ? { watch: input.watch, what: gate } : {}) });
       const output = (plan.toLines && run.stdout !== undefined ? safeLines(plan.toLines, run.stdout, run.output) : run.output).trim();
       if (run.timedOut || run.cancelled) {
         results.push({ gate, command: plan.display, ok: false, problems: [run.timedOut ? `${plan.display} did not finish within ${Math.round(input.timeLimitMs / 1000)} s` : 'cancelled'], preexisting: 0, durationMs: run.durationMs, output });

@@ -22,7 +22,18 @@ export interface ProcessRequest {
   keepStdout?: boolean;
   /** Runs the command confined (src/core/confinement): model-written code always is. */
   confinement?: Confinement;
+  /** Told when the command's process group starts and ends (the pipeline records it: see ProcessWatch). */
+  watch?: ProcessWatch;
+  /** What the command is, for that record (`tests`, `install`, `lint` …); default: the command's name. */
+  what?: string;
 }
+
+/**
+ * A process group that started or ended. The pipeline records the running ones with the
+ * deployment, so that when Deploy Agent itself is killed, `resume` and `clean` can stop what it
+ * left running in the sandbox before they touch the sandbox.
+ */
+export type ProcessWatch = (event: { type: 'started' | 'ended'; pid: number; what: string }) => void;
 
 export interface ProcessResult {
   code: number | null;
@@ -58,6 +69,11 @@ export function runProcess(request: ProcessRequest): Promise<ProcessResult> {
     const wrapped = request.confinement ? confineCommand(request.confinement, line) : { ...line, cleanup: () => undefined };
     // detached: its own process group (the confinement keeps it), so a limit kills all of it.
     const child = spawn(wrapped.command, wrapped.args, { cwd: request.cwd, env: wrapped.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const what = request.what ?? request.command.split(/[\\/]/).pop()!;
+    if (child.pid) request.watch?.({ type: 'started', pid: child.pid, what });
+    const ended = () => {
+      if (child.pid) request.watch?.({ type: 'ended', pid: child.pid, what });
+    };
     // pid -> start time of every process seen in the tree (a setsid'd grandchild leaves the group).
     const seen = new Map<number, number>();
     let timedOut = false;
@@ -129,6 +145,7 @@ export function runProcess(request: ProcessRequest): Promise<ProcessResult> {
     const finish = (code: number | null, signal: NodeJS.Signals | null) => {
       if (settled) return;
       settled = true;
+      ended();
       wrapped.cleanup();
       clearTimeout(timer);
       if (sampler) clearInterval(sampler);
@@ -150,6 +167,7 @@ export function runProcess(request: ProcessRequest): Promise<ProcessResult> {
     child.on('error', (error) => {
       if (settled) return;
       settled = true;
+      ended();
       wrapped.cleanup();
       clearTimeout(timer);
       if (sampler) clearInterval(sampler);

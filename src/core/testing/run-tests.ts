@@ -1,6 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { MAX_TEST_CASES, type TestCaseResult } from '../deployment/types';
 import { describeConfinement, widen } from '../confinement';
 import { isDeployAgentError } from '../errors';
 import { chooseFramework } from './detect';
@@ -63,7 +65,8 @@ export async function runTests(request: RunTestsRequest): Promise<RunTestsResult
         ...(request.signal ? { signal: request.signal } : {}),
         timeLimitMs: request.installTimeLimitMs ?? DEFAULT_INSTALL_LIMIT_MS,
         // An install needs the registry; it runs confined all the same (install scripts are code too).
-        ...(confinement ? { confinement: widen(confinement, { network: true }) } : {}),
+        ...(confinement ? { confinement: widen(confinement, { network: true }, env) } : {}),
+        ...(request.watch ? { watch: request.watch } : {}),
         ...(request.onProgress ? { onProgress: request.onProgress } : {}),
       });
       notes.push(`dependencies: ${deps.how} (${deps.setupMs} ms)`);
@@ -94,6 +97,7 @@ export async function runTests(request: RunTestsRequest): Promise<RunTestsResult
       ...(request.signal ? { signal: request.signal } : {}),
       ...(plan.wholeStdout ? { keepStdout: true } : {}),
       ...(confinement ? { confinement } : {}),
+      ...(request.watch ? { watch: request.watch, what: 'tests' } : {}),
     });
     const removed = removeByproducts(projectDir, byproducts);
     byproducts = [];
@@ -115,10 +119,12 @@ export async function runTests(request: RunTestsRequest): Promise<RunTestsResult
     if (parsed.noReport || (!ran && result.code !== 0 && !(choice.id === 'pytest' && result.code === 5))) {
       return { ...common, counts: parsed.counts, failures: parsed.failures, output, error: `the test command exited with ${result.code ?? result.signal} before reporting results` };
     }
+    const cases = casesInSandbox(parsed.cases, projectDir, request.dir);
     return {
       ...common,
       counts: parsed.counts,
       failures: parsed.failures,
+      ...(cases ? { cases } : {}),
       output,
       ...(parsed.coverage !== undefined ? { coverage: parsed.coverage } : {}),
       ...(coverageNote ? { coverageNote } : {}),
@@ -164,4 +170,16 @@ function render(notes: string[], toolOutput: string, parsed?: ParsedResults): st
     for (const f of parsed.failures.slice(0, 20)) lines.push(`[deploy-agent] FAILED ${f.name}: ${f.message.split('\n').join('\n    ')}`);
   }
   return lines.join('\n');
+}
+
+/** The reporter's cases with their files relative to the sandbox (the review shows and opens them there), at most MAX_TEST_CASES. */
+function casesInSandbox(cases: TestCaseResult[] | undefined, projectDir: string, sandbox: string): TestCaseResult[] | undefined {
+  if (!cases?.length) return undefined;
+  return cases.slice(0, MAX_TEST_CASES).map((c) => {
+    if (!c.file) return c;
+    const absolute = path.resolve(projectDir, c.file.startsWith('file://') ? fileURLToPath(c.file) : c.file);
+    const relative = path.relative(sandbox, absolute);
+    // A file outside the sandbox (a helper in node_modules) is named as the reporter gave it.
+    return { ...c, file: relative.startsWith('..') || path.isAbsolute(relative) ? c.file : relative.split(path.sep).join('/') };
+  });
 }

@@ -1,5 +1,6 @@
 import type { Confinement } from '../confinement';
-import type { TestRunOutcome } from '../deployment/types';
+import type { TestCaseResult, TestRunOutcome } from '../deployment/types';
+import type { ProcessWatch } from './run-process';
 
 /** The test frameworks the runner drives, by the names the project profile uses. */
 export type FrameworkId = 'mocha' | 'jest' | 'vitest' | 'node-test' | 'pytest' | 'go-test' | 'cargo-test';
@@ -16,6 +17,11 @@ export interface TestFailure {
 export interface ParsedResults {
   counts: { passed: number; failed: number; skipped: number };
   failures: TestFailure[];
+  /**
+   * Every test the report names, with its file when the report gives one (absolute, or relative
+   * to the project folder; the runner makes it sandbox-relative) and a failure's line.
+   */
+  cases?: TestCaseResult[];
   coverage?: number;
 }
 
@@ -50,6 +56,8 @@ export interface RunTestsRequest {
   signal?: AbortSignal;
   /** How model-written code runs (src/core/confinement); without it, unconfined (callers that run trusted code only). */
   confinement?: Confinement;
+  /** Told when the install and the test command start and end (see ProcessWatch). */
+  watch?: ProcessWatch;
   /** Time limit of a dependency install (default 10 minutes). */
   installTimeLimitMs?: number;
   onProgress?(message: string): void;

@@ -8,7 +8,7 @@ import { DeploymentsRepository } from '../../core/store/deployments';
 import { importCiHistory, type CiSource } from './ci-import';
 import type { DeploymentNode } from './deployments-tree';
 import type { SidebarCommand } from './register';
-import type { SidebarContext } from './sidebar';
+import type { Repository, SidebarContext } from './sidebar';
 
 export interface ActionsDeps extends SidebarContext {
   resume(deploymentId: string): Promise<DeploymentOutcome | undefined>;
@@ -89,7 +89,7 @@ export class DeploymentActions {
   }
 
   /** "Import CI history": asks where from when not told, runs `history import`, says what it did. */
-  async importCiHistory(source?: CiSource, file?: string): Promise<string | undefined> {
+  async importCiHistory(source?: CiSource, given: { file?: string; token?: string; repository?: Repository } = {}): Promise<string | undefined> {
     const chosen =
       source ??
       (
@@ -102,7 +102,7 @@ export class DeploymentActions {
         )
       )?.source;
     if (!chosen) return undefined;
-    const summary = await importCiHistory(chosen, { store: this.deps.openStore(), repository: await this.deps.repository(), output: this.deps.output, ...(file ? { file } : {}) });
+    const summary = await importCiHistory(chosen, { store: this.deps.openStore(), repository: given.repository ?? (await this.deps.repository()), output: this.deps.output, ...(given.file ? { file: given.file } : {}), ...(given.token ? { token: given.token } : {}) });
     if (summary) {
       this.deps.output.info(`Import CI history: ${summary}`);
       void vscode.window.showInformationMessage(`Deploy Agent: ${summary}`);

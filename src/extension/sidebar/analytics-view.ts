@@ -48,7 +48,7 @@ export class AnalyticsViewHost {
       enableScripts: true,
       localResourceRoots: [vscode.Uri.joinPath(this.deps.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(this.deps.extensionUri, 'media')],
     };
-    view.webview.html = webviewHtml(view.webview, this.deps.extensionUri, 'analytics.js', 'Deploy Agent: Analytics', { stylesheet: 'analytics.css' });
+    view.webview.html = webviewHtml(view.webview, this.deps.extensionUri, 'analytics.js', 'Deploy Agent: Analytics', { stylesheet: 'analytics.css', inlineScript: true });
     view.onDidDispose(() => {
       if (this.view === view) this.view = undefined;
     });

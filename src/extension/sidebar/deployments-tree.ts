@@ -7,7 +7,7 @@ import { countByState, DEPLOYMENT_STATES, historyCounts, listByState, type Deplo
 import type { SidebarContext } from './sidebar';
 
 export type DeploymentNode =
-  | { kind: 'state'; state: DeploymentState; count: number }
+  | { kind: 'state'; state: DeploymentState; count: number; scope: string }
   | { kind: 'deployment'; deployment: DeploymentSummary; showRepository: boolean }
   | { kind: 'more'; state: DeploymentState; shown: number; count: number };
 
@@ -17,10 +17,11 @@ export const PAGE = 50;
 export const STATE_LABELS: Record<DeploymentState, string> = {
   running: 'Running',
   'awaiting-review': 'Awaiting review',
-  interrupted: 'Interrupted — can be resumed',
+  interrupted: 'Interrupted',
   shipped: 'Shipped',
-  tested: 'Tested, not shipped (dry runs)',
+  tested: 'Tested (dry runs)',
   failed: 'Failed',
+  stopped: 'Stopped before the work',
   cancelled: 'Cancelled',
   'rolled-back': 'Rolled back',
 };
@@ -32,12 +33,22 @@ const STATE_ICONS: Record<DeploymentState, [string, string?]> = {
   shipped: ['pass', 'testing.iconPassed'],
   tested: ['beaker'],
   failed: ['error', 'testing.iconFailed'],
+  stopped: ['warning', 'charts.yellow'],
   cancelled: ['circle-slash'],
   'rolled-back': ['discard', 'charts.orange'],
 };
 
-/** Groups open at first: what needs attention, and what shipped or failed lately. */
+/** Groups open at first: what needs attention, and what shipped or failed lately while they are short. */
 const EXPANDED: ReadonlySet<DeploymentState> = new Set(['running', 'awaiting-review', 'interrupted', 'shipped', 'failed']);
+const ALWAYS_EXPANDED: ReadonlySet<DeploymentState> = new Set(['running', 'awaiting-review']);
+const EXPANDED_UP_TO = 25;
+
+const STATE_HINTS: Partial<Record<DeploymentState, string>> = {
+  interrupted: 'Their process stopped before they ended: Resume continues each from its last completed step.',
+  tested: 'Dry runs (and deployments that committed nothing): tested in a sandbox that was removed.',
+  'awaiting-review': 'Tested and waiting for you: open one to review its change, then ship or discard it.',
+  stopped: 'Refused by the safety checks (repository busy, circuit breaker open) or stopped at setup (no model reachable, an invalid recommendation, …): no model or test ran, so they are not counted as failures.',
+};
 
 export class DeploymentsTree implements vscode.TreeDataProvider<DeploymentNode> {
   private view: vscode.TreeView<never> | undefined;
@@ -72,7 +83,7 @@ export class DeploymentsTree implements vscode.TreeDataProvider<DeploymentNode> 
       if (this.view) this.view.description = scope === 'repository' && repository ? repository.name : 'all repositories';
       // The welcome content (package.json viewsWelcome) tells an empty repository from an empty history.
       void vscode.commands.executeCommand('setContext', 'deployAgent.sidebar.otherHistory', total === 0 && repoPath !== undefined && historyCounts(db).all > 0);
-      return DEPLOYMENT_STATES.filter((state) => counts[state] > 0).map((state) => ({ kind: 'state', state, count: counts[state] }));
+      return DEPLOYMENT_STATES.filter((state) => counts[state] > 0).map((state) => ({ kind: 'state', state, count: counts[state], scope: repoPath ?? 'all' }));
     }
     if (node.kind !== 'state') return [];
     const limit = this.shown.get(node.state) ?? PAGE;
@@ -84,15 +95,19 @@ export class DeploymentsTree implements vscode.TreeDataProvider<DeploymentNode> 
 
   getTreeItem(node: DeploymentNode): vscode.TreeItem {
     if (node.kind === 'state') {
-      const item = new vscode.TreeItem(STATE_LABELS[node.state], EXPANDED.has(node.state) ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
-      item.id = `state:${node.state}`;
+      const open = ALWAYS_EXPANDED.has(node.state) || (EXPANDED.has(node.state) && node.count <= EXPANDED_UP_TO);
+      const item = new vscode.TreeItem(STATE_LABELS[node.state], open ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+      // Per scope: VS Code keeps a group's expansion by id, and a group of this repository is not everyone's.
+      item.id = `state:${node.scope}:${node.state}`;
+      if (STATE_HINTS[node.state]) item.tooltip = STATE_HINTS[node.state];
       item.description = node.count.toLocaleString('en-US');
       item.iconPath = icon(node.state);
       item.contextValue = 'deploymentState';
       return item;
     }
     if (node.kind === 'more') {
-      const item = new vscode.TreeItem(`Show ${Math.min(PAGE, node.count - node.shown)} more (${(node.count - node.shown).toLocaleString('en-US')} not shown)`);
+      const item = new vscode.TreeItem(`Show ${Math.min(PAGE, node.count - node.shown)} more`);
+      item.description = `${(node.count - node.shown).toLocaleString('en-US')} not shown`;
       item.id = `more:${node.state}:${node.shown}`;
       item.iconPath = new vscode.ThemeIcon('ellipsis');
       item.command = { command: 'deployAgent.sidebar.showMore', title: 'Show More', arguments: [node] };

@@ -1,10 +1,9 @@
 // The sidebar's registrations, made at activation (this file is in the tiny extension.js): the
 // Analytics webview view, the Deployments and Patterns trees and their commands. Each only
 // forwards to the sidebar itself (sidebar.ts, in extension-services.js), which is loaded the
-// first time a view shows or a command runs — never during activation.
+// first time a view shows or a sidebar command runs (or a deployment starts: services.ts) — never
+// during activation.
 import * as vscode from 'vscode';
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import type { Sidebar, SidebarNode } from './sidebar';
 
 export const SIDEBAR_COMMANDS = [
@@ -48,10 +47,4 @@ export function registerSidebar(context: vscode.ExtensionContext, load: () => Si
     vscode.window.registerWebviewViewProvider('deployAgent.analytics', { resolveWebviewView: (view) => sidebar().analytics.resolveWebviewView(view) }),
     ...SIDEBAR_COMMANDS.map((id) => vscode.commands.registerCommand(id, (...args: unknown[]) => sidebar().run(id, ...args))),
   );
-  // Once the window has settled, a repository with a history gets its status bar item (last outcome,
-  // circuit breaker) without waiting for a view or a command; nothing loads for anyone else.
-  const statusTimer = setTimeout(() => {
-    if (vscode.workspace.workspaceFolders?.length && existsSync(path.join(context.globalStorageUri.fsPath, 'history.db'))) sidebar();
-  }, 3000);
-  context.subscriptions.push({ dispose: () => clearTimeout(statusTimer) });
 }

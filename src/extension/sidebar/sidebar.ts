@@ -12,6 +12,7 @@ import type { HistoryStore } from '../../core/store/database';
 import type { AnalyticsScope } from '../../protocol/analytics';
 import { AnalyticsViewHost } from './analytics-view';
 import { DeploymentActions } from './actions';
+import type { CiSource } from './ci-import';
 import { DeploymentsTree, type DeploymentNode } from './deployments-tree';
 import { PatternsTree, type PatternNode } from './patterns-tree';
 import type { SidebarCommand } from './register';
@@ -49,7 +50,7 @@ export class Sidebar implements vscode.Disposable {
   readonly analytics: AnalyticsViewHost;
   readonly deployments: DeploymentsTree;
   readonly patterns: PatternsTree;
-  private readonly status: DeploymentStatusBar;
+  readonly status: DeploymentStatusBar;
   private readonly actions: DeploymentActions;
   private readonly disposables: vscode.Disposable[] = [];
   private repository: Promise<Repository | undefined> | undefined;
@@ -103,7 +104,7 @@ export class Sidebar implements vscode.Disposable {
         case 'deployAgent.sidebar.showMore':
           return this.deployments.showMore(args[0] as DeploymentNode);
         case 'deployAgent.importCiHistory':
-          return await this.actions.importCiHistory(args[0] === 'github' || args[0] === 'travistorrent' ? args[0] : undefined, args[1] as string | undefined);
+          return await this.actions.importCiHistory(args[0] === 'github' || args[0] === 'travistorrent' ? args[0] : undefined, typeof args[1] === 'string' ? { file: args[1] } : {});
         default:
           return await this.actions.run(command, args[0]);
       }
@@ -112,6 +113,14 @@ export class Sidebar implements vscode.Disposable {
       void vscode.window.showErrorMessage(`Deploy Agent: ${(error as Error).message}`);
       return undefined;
     }
+  }
+
+  /**
+   * "Import CI history" with what the user would be asked given (tests: a CSV file, or a token
+   * standing for the GitHub sign-in and the repository to read); the views redraw after it.
+   */
+  importCiHistory(source: CiSource, options: { file?: string; token?: string; repository?: Repository } = {}): Promise<string | undefined> {
+    return this.actions.importCiHistory(source, options);
   }
 
   /** Redraws every view from the database (debounced: a burst of events is one refresh). */

@@ -9,7 +9,17 @@ import { circuitSettingsFrom, circuitState } from '../../core/pipeline/circuit-b
 import { STEP_TITLES, type PipelineEvent, type StepName } from '../../core/pipeline/events';
 import { latestDeployment, type DeploymentState } from '../../core/store/deployment-states';
 import { explicitEditorSettings } from '../editor-settings';
-import type { SidebarContext } from './sidebar';
+import type { Repository, SidebarContext } from './sidebar';
+
+/** The status bar item for a repository when nothing runs. */
+export interface StatusView {
+  text: string;
+  /** Markdown. */
+  tooltip: string;
+  background: 'warning' | 'error' | undefined;
+  deploymentId: string;
+  label: string;
+}
 
 const OUTCOME_TEXT: Record<DeploymentState, [icon: string, words: string]> = {
   running: ['sync~spin', 'running'],
@@ -18,6 +28,7 @@ const OUTCOME_TEXT: Record<DeploymentState, [icon: string, words: string]> = {
   shipped: ['pass', 'shipped'],
   tested: ['beaker', 'tested (dry run)'],
   failed: ['error', 'failed'],
+  stopped: ['warning', 'stopped before the work'],
   cancelled: ['circle-slash', 'cancelled'],
   'rolled-back': ['discard', 'rolled back'],
 };
@@ -49,30 +60,43 @@ export class DeploymentStatusBar implements vscode.Disposable {
   async refresh(): Promise<void> {
     if (this.running) return this.renderRunning();
     const repository = await this.ctx.repository();
-    if (!repository) return this.item.hide();
+    const view = repository ? this.describe(repository) : undefined;
+    if (!view) return this.item.hide();
+    this.item.text = view.text;
+    this.item.tooltip = new vscode.MarkdownString(view.tooltip);
+    this.item.backgroundColor = view.background ? new vscode.ThemeColor(`statusBarItem.${view.background}Background`) : undefined;
+    this.item.command = { command: 'deployAgent.sidebar.open', title: 'Open Deployment', arguments: [view.deploymentId] };
+    this.item.accessibilityInformation = { label: view.label };
+    this.item.show();
+  }
+
+  /** What the item says for a repository when nothing runs: its last outcome, or an open circuit breaker above all. */
+  describe(repository: Repository): StatusView | undefined {
     const db = this.ctx.openStore().db;
     const last = latestDeployment(db, repository.path);
-    if (!last) return this.item.hide();
+    if (!last) return undefined;
     const circuit = circuitState(db, repository.path, circuitSettingsFrom(resolveConfig({ workspaceDir: repository.path, editor: explicitEditorSettings() })));
     const [icon, words] = OUTCOME_TEXT[last.state];
     const when = `${formatDuration(Date.now() - last.createdAt).replace(/ \d+ (s|min)$/, '')} ago`;
-    const tooltip = new vscode.MarkdownString(`**Deploy Agent** — ${repository.name}\n\nLast deployment: ${last.title}, ${words} ${when}.`);
-    if (circuit.state === 'open') {
-      this.item.text = `$(circle-slash) Deploy Agent: circuit open`;
-      this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
-      tooltip.appendMarkdown(
-        `\n\nThe circuit breaker is **open**: ${circuit.failures} of the last ${circuit.window} deployments failed (${Math.round(circuit.rate * 100)}%). It lets the next deployment through at ${new Date(circuit.reopensAt!).toLocaleTimeString()}.`,
-      );
-    } else {
-      this.item.text = `$(${icon}) Deploy Agent: ${words}`;
-      this.item.backgroundColor = last.state === 'failed' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
-      if (circuit.state === 'half-open') tooltip.appendMarkdown(`\n\nThe circuit breaker is half-open: the next deployment is let through; one more failure opens it again.`);
+    let tooltip = `**Deploy Agent** — ${repository.name}\n\nLast deployment: ${last.title}, ${words} ${when}.`;
+    const open = circuit.state === 'open';
+    if (open) {
+      tooltip += `\n\nThe circuit breaker is **open**: ${circuit.failures} of the last ${circuit.window} deployments failed (${Math.round(circuit.rate * 100)}%). It lets the next deployment through at ${new Date(circuit.reopensAt!).toLocaleTimeString()}.`;
+    } else if (circuit.state === 'half-open') {
+      tooltip += `\n\nThe circuit breaker is half-open: the next deployment is let through; one more failure opens it again.`;
     }
-    tooltip.appendMarkdown('\n\nClick to open it.');
-    this.item.tooltip = tooltip;
-    this.item.command = { command: 'deployAgent.sidebar.open', title: 'Open Deployment', arguments: [last.id] };
-    this.item.accessibilityInformation = { label: `Deploy Agent: last deployment ${words} ${when}${circuit.state === 'open' ? '; circuit breaker open' : ''}` };
-    this.item.show();
+    return {
+      text: open ? `$(circle-slash) Deploy Agent: circuit open` : `$(${icon}) Deploy Agent: ${words}`,
+      tooltip: `${tooltip}\n\nClick to open it.`,
+      background: open ? 'warning' : last.state === 'failed' ? 'error' : undefined,
+      deploymentId: last.id,
+      label: `Deploy Agent: last deployment ${words} ${when}${open ? '; circuit breaker open' : ''}`,
+    };
+  }
+
+  /** The item's text as shown now (tests). */
+  get text(): string {
+    return this.item.text;
   }
 
   private renderRunning(): void {

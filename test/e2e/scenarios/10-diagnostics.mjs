@@ -1,5 +1,5 @@
 // The first look: the workbench with the fixture workspace, the diagnostics panel, and the
-// Deploy Recommendation command asking for its file.
+// Deploy Recommendation command opening its panel (empty: the fixture has no recommendation).
 import { runCommand, waitForWorkbench, webviewContent } from '../workbench.mjs';
 
 export const name = 'diagnostics';
@@ -45,12 +45,12 @@ export async function run({ page, server, workspace, suite, check, screenshot, l
   });
   log(`panel: SQLite ${shown.sqlite}, schema ${shown.schema}, Node ${shown.node}, Node-API ${shown.napi}, VS Code ${shown.vscode}`);
   await screenshot(page, 'diagnostics-panel.png');
-  await check('"Deploy Agent: Deploy Recommendation" asks for the recommendation file (and Escape leaves everything as it was)', async () => {
+  await check('"Deploy Agent: Deploy Recommendation" opens the deployment panel; a workspace without recommendations is told how to write one', async () => {
     await runCommand(page, 'Deploy Agent: Deploy Recommendation');
-    const prompt = page.locator('.quick-input-widget', { hasText: 'choose the recommendation' });
-    await prompt.waitFor({ state: 'visible', timeout: 15000 });
-    await screenshot(page, 'deploy-recommendation-asks-for-file.png');
-    await page.keyboard.press('Escape');
-    await prompt.waitFor({ state: 'hidden', timeout: 5000 });
+    await page.locator('.tabs-container .tab').filter({ hasText: 'Deploy Agent' }).filter({ hasNotText: 'Diagnostics' }).first().waitFor({ state: 'visible', timeout: 30000 });
+    const empty = webviewContent(page).locator('.empty', { hasText: 'No recommendations yet' });
+    await empty.waitFor({ state: 'visible', timeout: 30000 });
+    if (!(await empty.innerText()).includes('New recommendation')) throw new Error(`the empty state says: ${await empty.innerText()}`);
+    await screenshot(page, 'deploy-recommendation-opens-panel.png');
   });
 }

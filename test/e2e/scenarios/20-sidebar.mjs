@@ -39,9 +39,13 @@ async function setPane(page, title, expanded) {
   if ((await header.getAttribute('aria-expanded')) !== String(expanded)) await header.click();
 }
 
-/** history.db of the extension under the user-data folder (globalStorage/<publisher.name>/). @param {string} userDataDir */
-function historyDb(userDataDir) {
-  return path.join(userDataDir, 'User', 'globalStorage', 'deploy-agent.deploy-agent', 'history.db');
+/**
+ * The history database the extension opens in this run: the shared default location, under the
+ * XDG_DATA_HOME run.mjs gives code-server (data-home beside the user-data folder).
+ * @param {string} userDataDir
+ */
+export function historyDb(userDataDir) {
+  return path.join(path.dirname(userDataDir), 'data-home', 'deploy-agent', 'history.db');
 }
 
 /** @param {import('./context.mjs').ScenarioContext} ctx */
@@ -56,13 +60,10 @@ export async function run({ page, server, workspace, tmp, userDataDir, check, sc
 
   await page.goto(`${server.url}?folder=${encodeURIComponent(workspace)}`);
   await waitForWorkbench(page);
-  await check('with a history, the status bar shows this repository’s last outcome soon after startup (no view opened)', async () => {
-    await page.locator('.part.statusbar .statusbar-item', { hasText: 'Deploy Agent:' }).first().waitFor({ state: 'visible', timeout: 30000 });
-  });
   /** The Analytics view's document, found again each time: VS Code reloads it when it is hidden and shown. */
   const view = () => analyticsFrame(page);
 
-  await check('the Deploy Agent activity-bar entry opens its side bar with Analytics, Deployments and Patterns', async () => {
+  await check('the Deploy Agent activity-bar entry opens its side bar with Analytics, Deployments and Patterns, and the status bar shows this repository’s last outcome', async () => {
     const entry = page.locator('.part.activitybar .action-item a.action-label[aria-label^="Deploy Agent"]').first();
     await entry.waitFor({ state: 'visible', timeout: 30000 });
     await entry.click();
@@ -70,6 +71,7 @@ export async function run({ page, server, workspace, tmp, userDataDir, check, sc
     for (const title of ['Analytics', 'Deployments', 'Patterns']) {
       await page.locator('.part.sidebar .pane-header', { hasText: title }).first().waitFor({ state: 'visible', timeout: 15000 });
     }
+    await page.locator('.part.statusbar .statusbar-item', { hasText: 'Deploy Agent: shipped' }).first().waitFor({ state: 'visible', timeout: 30000 });
     // The Analytics view gets the side bar's height for the charts and their screenshots.
     await setPane(page, 'Deployments', false);
     await setPane(page, 'Patterns', false);
@@ -160,6 +162,8 @@ export async function run({ page, server, workspace, tmp, userDataDir, check, sc
   mkdirSync(shots, { recursive: true });
   /** @param {string} name */
   const sidebarShot = async (name) => {
+    await page.mouse.move(900, 500);
+    await page.waitForTimeout(200);
     await screenshot(page, `${name}.png`);
     await page.locator('.part.sidebar').screenshot({ path: path.join(shots, `${name}-view.png`) }).catch((error) => log(`screenshot ${name}-view.png failed: ${error.message}`));
   };
@@ -167,19 +171,24 @@ export async function run({ page, server, workspace, tmp, userDataDir, check, sc
   /** @type {Record<string, { green: string, matching: number, theme: string }>} */
   const seen = {};
   const themeBefore = ((await page.locator('.monaco-workbench').first().getAttribute('class')) ?? '').includes('vs-dark') ? 'Dark Modern' : 'Light Modern';
-  for (const [theme, file] of /** @type {const} */ ([['Dark Modern', 'sidebar-dark'], ['Light Modern', 'sidebar-light']])) {
+  for (const [theme, file] of /** @type {const} */ ([['Dark High Contrast', 'sidebar-high-contrast'], ['Dark Modern', 'sidebar-dark'], ['Light Modern', 'sidebar-light']])) {
     await check(`switching to ${theme} redraws the charts in its colours`, async () => {
-      const kind = theme.includes('Light') ? 'vscode-light' : 'vscode-dark';
+      const kind = theme.includes('High Contrast') ? 'vscode-high-contrast' : theme.includes('Light') ? 'vscode-light' : 'vscode-dark';
       await switchTheme(theme);
       const deadline = Date.now() + 15000;
       let found;
       for (;;) {
         found = await greenInChart().catch((error) => ({ green: '', matching: 0, theme: String(error) }));
-        if (found.matching > 50 && found.theme === kind) break;
+        if (found.matching > 50 && found.theme === kind) {
+          // VS Code swaps the theme's class and its variables in steps: read again once it has settled.
+          await page.waitForTimeout(400);
+          found = await greenInChart();
+          if (found.matching > 50 && found.theme === kind) break;
+        }
         if (Date.now() > deadline) throw new Error(`after ${theme}: ${JSON.stringify(found)}; workbench: ${await page.locator('.monaco-workbench').first().getAttribute('class')}`);
         await page.waitForTimeout(250);
       }
-      seen[file === 'sidebar-dark' ? 'dark' : 'light'] = found;
+      seen[file.replace('sidebar-', '')] = found;
       log(`${theme}: succeeded bars in ${found.green} (${found.matching} px), theme ${found.theme}`);
       await page.waitForTimeout(300);
       await sidebarShot(file);
@@ -221,9 +230,9 @@ export async function run({ page, server, workspace, tmp, userDataDir, check, sc
     return m ? Number(m[1].replace(/,/g, '')) : 0;
   };
 
-  let failedBefore = 0;
+  let stoppedBefore = 0;
   await check('the Deployments and Patterns trees, as a newcomer sees them', async () => {
-    failedBefore = await groupCount('Failed');
+    stoppedBefore = await groupCount('Stopped before the work');
     await page.locator('.part.sidebar .pane-header', { hasText: 'Patterns' }).first().waitFor({ state: 'visible' });
     await sidebarShot('sidebar-trees-light');
   });
@@ -232,7 +241,9 @@ export async function run({ page, server, workspace, tmp, userDataDir, check, sc
     await setPane(page, 'Patterns', false);
     await setPane(page, 'Analytics', true);
     await (await view()).locator('.summary strong').first().waitFor({ state: 'visible', timeout: 30000 });
-    const totalBefore = await (await view()).locator('.summary strong').first().innerText();
+    // No model answers in this workbench: the deployment stops at setup — listed apart from failures, in the tree and in the analytics.
+    const stopped = async () => Number((await (await view()).locator('.summary .setup strong').innerText({ timeout: 2000 }).catch(() => '0')).replace(/,/g, ''));
+    const totalBefore = await stopped();
     const drawsBefore = await (await view()).locator('section.chart[data-chart="outcomes"] .uplot').getAttribute('data-draws');
     // A recommendation outside the workspace; the workspace's settings make it a dry run.
     const file = path.join(tmp, 'sidebar-recommendation.json');
@@ -250,12 +261,11 @@ export async function run({ page, server, workspace, tmp, userDataDir, check, sc
     const dryRun = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'Implement and test in a sandbox worktree' }).first();
     await dryRun.waitFor({ state: 'visible', timeout: 15000 });
     await dryRun.click();
-    // No model answers in this workbench: the deployment is refused at its safety checks and ends failed — recorded like any other.
     const deadline = Date.now() + 60000;
     for (;;) {
-      const total = await (await view()).locator('.summary strong').first().innerText().catch(() => totalBefore);
-      if (Number(total) === Number(totalBefore) + 1) break;
-      if (Date.now() > deadline) throw new Error(`the Analytics view still says ${total} deployments (was ${totalBefore})`);
+      const total = await stopped();
+      if (total === totalBefore + 1) break;
+      if (Date.now() > deadline) throw new Error(`the Analytics view still says ${total} stopped before the work (was ${totalBefore})`);
       await page.waitForTimeout(250);
     }
     const drawsAfter = await (await view()).locator('section.chart[data-chart="outcomes"] .uplot').getAttribute('data-draws');
@@ -263,12 +273,12 @@ export async function run({ page, server, workspace, tmp, userDataDir, check, sc
     // The tree, given the side bar's height again.
     await setPane(page, 'Analytics', false);
     for (;;) {
-      const failed = await groupCount('Failed');
-      if (failed === failedBefore + 1) break;
-      if (Date.now() > deadline) throw new Error(`the Failed group still counts ${failed} (was ${failedBefore})`);
+      const count = await groupCount('Stopped before the work');
+      if (count === stoppedBefore + 1) break;
+      if (Date.now() > deadline) throw new Error(`the "Stopped before the work" group still counts ${count} (was ${stoppedBefore})`);
       await page.waitForTimeout(250);
     }
-    log(`after the deployment: Failed ${failedBefore} → ${failedBefore + 1}, deployments ${totalBefore} → ${Number(totalBefore) + 1}, outcomes chart draws ${drawsBefore} → ${drawsAfter}`);
+    log(`after the deployment: stopped before the work ${stoppedBefore} → ${stoppedBefore + 1} in the tree, ${totalBefore} → ${totalBefore + 1} in the analytics, outcomes chart draws ${drawsBefore} → ${drawsAfter}`);
     await setPane(page, 'Analytics', true);
   });
 

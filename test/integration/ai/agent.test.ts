@@ -542,6 +542,6 @@ describe('agent phases against the fake model servers', function () {
     ];
     for (const text of haystacks) assert.ok(!text.includes(key), `the key leaked into: ${text.slice(0, 200)}`);
     assert.ok(!existsSync(path.join(sandbox.path, 'src/leak.ts')), 'the write with the key was blocked');
-    assert.ok(JSON.stringify(fakes.anthropic.chats.map((c) => c.body)).includes('[redacted]'));
+    assert.ok(JSON.stringify(fakes.anthropic.chats.map((c) => c.body)).includes('[redacted:ANTHROPIC_API_KEY]'));
   });
 });

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { openHistoryStore } from '../../../src/core/store/database';
 import { EventsRepository, TestRunsRepository } from '../../../src/core/store/steps';
 import type { FakeOllama } from '../../support/fake-ollama';
+import { pathWithout } from '../../support/path-without';
 import { parseJson, useHarnesses, userState, type Harness } from './harness';
 
 const finish = (summary: string) => ({ toolCalls: [{ name: 'finish', arguments: { summary } }] });
@@ -76,20 +77,6 @@ function escapes(output: string): Record<string, string> {
   const line = /ESCAPE (\{.*\})/.exec(output);
   assert.ok(line, `the generated test ran and reported:\n${output.slice(-3000)}`);
   return JSON.parse(line[1]!) as Record<string, string>;
-}
-
-/** A folder with every program of /usr/bin and /bin except bwrap, and node: a machine without bubblewrap. */
-function pathWithoutBwrap(root: string): string {
-  const bin = path.join(root, 'bin-without-bwrap');
-  mkdirSync(bin);
-  for (const dir of ['/usr/local/bin', '/usr/bin', '/bin']) {
-    if (!existsSync(dir)) continue;
-    for (const name of readdirSync(dir)) {
-      if (name === 'bwrap' || existsSync(path.join(bin, name))) continue;
-      symlinkSync(path.join(dir, name), path.join(bin, name));
-    }
-  }
-  return [path.dirname(process.execPath), bin].join(path.delimiter);
 }
 
 describe('model-written tests run confined (built CLI, real git repository, fake model, real bubblewrap)', function () {
@@ -169,7 +156,7 @@ describe('model-written tests run confined (built CLI, real git repository, fake
       { toolCalls: [{ name: 'write_file', arguments: { path: 'test/mul.test.js', content: "const test = require('node:test');\nconst assert = require('node:assert/strict');\nconst { mul } = require('../src/calc');\n\ntest('mul', () => assert.equal(mul(2, 3), 6));\n" } }] },
       finish('Wrote the test.'),
     );
-    const PATH = pathWithoutBwrap(h.root);
+    const PATH = pathWithout(h.root, ['bwrap']);
 
     const refused = await h.cli(['deploy', h.recommendation, '--workspace', h.repo.dir, '--mode', 'dry-run', '--strategy', 'balanced', '--json'], { PATH });
     const no = parseJson(refused);
@@ -191,5 +178,31 @@ describe('model-written tests run confined (built CLI, real git repository, fake
     assert.match(report.stdout, /Model-written code \(tests, gates, hooks\) ran UNCONFINED/);
     const diagnosticsAllowed = await h.cli(['diagnostics', '--workspace', h.repo.dir], { PATH, DEPLOY_AGENT_ALLOW_UNCONFINED_TESTS: '1' });
     assert.match(diagnosticsAllowed.stdout, /In effect\s+UNCONFINED/);
+  });
+
+  it('unconfined (allowed, no tool): what a test changed in the user repository is put back exactly and said (event, warning, report); the change is refused', async () => {
+    const { h, before } = await prepare();
+    const notesBefore = readFileSync(path.join(h.repo.dir, 'NOTES.txt'));
+    const PATH = pathWithout(h.root, ['bwrap']);
+    const result = await h.cli(['deploy', h.recommendation, '--workspace', h.repo.dir, '--mode', 'local-commit', '--strategy', 'balanced', '--json'], { PATH, DEPLOY_AGENT_ALLOW_UNCONFINED_TESTS: '1' });
+    const out = parseJson(result);
+    const tried = escapes(testOutputs(h, String(out.id)));
+    assert.equal(tried.notes, 'written', 'unconfined, the test could write the user file');
+    assert.equal(tried.gitHook, 'written');
+
+    assert.deepEqual(readFileSync(path.join(h.repo.dir, 'NOTES.txt')), notesBefore, 'NOTES.txt is byte-identical again');
+    assert.equal(existsSync(path.join(h.repo.dir, '.git', 'hooks', 'post-checkout')), false, 'the planted git hook is gone');
+    assert.equal(userState(h.repo.dir).digest, before.digest);
+
+    assert.equal(out.status, 'failed');
+    assert.equal((out.error as { code: string }).code, 'WRITE_OUTSIDE_SANDBOX');
+    assert.match((out.error as { message: string }).message, /NOTES\.txt[\s\S]*put back/);
+    assert.equal(out.commit, null, 'nothing committed');
+    const restored = eventsOf(h, String(out.id), 'user-files.restored') as { restored: string[]; keptAt: string }[];
+    assert.ok(restored.length >= 1);
+    assert.deepEqual([...restored[0]!.restored].sort(), ['.git/hooks/post-checkout', 'NOTES.txt']);
+    assert.equal(readFileSync(path.join(restored[0]!.keptAt, 'NOTES.txt'), 'utf8'), 'my notes\na line from the test\n', 'what the test wrote is kept aside');
+    const report = await h.cli(['report', String(out.id)]);
+    assert.match(report.stdout, /## Warnings[\s\S]*NOTES\.txt[^\n]*changed while the tests ran and were put back exactly/);
   });
 });

@@ -115,7 +115,7 @@ describe('deploy-agent deploy: safety gates refuse what they should (built CLI)'
     const refusedOut = parseJson(refused);
     assert.equal(refused.code, 1);
     assert.equal(errorCode(refusedOut), 'REPOSITORY_BUSY');
-    assert.equal(refusedOut.status, 'failed');
+    assert.equal(refusedOut.status, 'refused');
 
     const queued = h.cli(['deploy', h.recommendation, '--workspace', h.repo.dir, '--mode', 'dry-run', '--json']);
     const [a, b] = await Promise.all([first, queued]);

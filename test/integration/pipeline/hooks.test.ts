@@ -69,7 +69,7 @@ describe('deployment hooks (built CLI, real git repository, fake model)', functi
     const result = await h.cli(['--config', config, 'deploy', h.recommendation, '--workspace', h.repo.dir, '--mode', 'local-commit', '--strategy', 'balanced', '--json']);
     const out = parseJson(result);
     assert.equal(result.code, 1);
-    assert.equal(out.status, 'failed');
+    assert.equal(out.status, 'setup-failed', 'nothing of the deployment ran: a setup failure (issue 11, item 17)');
     assert.match(JSON.stringify(out), /HOOK_FAILED|backup failed: disk busy/);
     assert.equal(h.ollama.chats.length, 0, 'no model call');
   });

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { collectReviewData } from '../../../src/core/report/review-data';
+import { openHistoryStore } from '../../../src/core/store/database';
 import { PullRequestsApi } from './github-api';
 import { parseJson, scriptPlantedFailure, userState, useHarnesses, type Harness } from './harness';
 import { git } from './repos';
@@ -45,6 +47,21 @@ describe('deploy-agent deploy --mode review, ship, discard, retest (built CLI, r
     const baseline = userState(h.repo.dir).digest;
     const { id, worktree, branch } = await reviewed(h);
     assert.equal(userState(h.repo.dir).digest, baseline, 'the user’s working tree is untouched');
+
+    // What the panel's review shows, from the history and the sandbox.
+    const store = openHistoryStore(h.db);
+    try {
+      const review = (await collectReviewData(store.db, id))!;
+      assert.equal(review.awaitingReview, true);
+      assert.equal(review.sandboxPath, worktree);
+      assert.deepEqual(review.files.map((f) => [f.path, f.change]).sort(), [['src/calc.js', 'modified'], ['test/mul.test.js', 'added']]);
+      const mulTests = review.tests.find((t) => t.path === 'test/mul.test.js')!;
+      assert.deepEqual([mulTests.passed, mulTests.failed, mulTests.generated], [2, 0, true]);
+      assert.deepEqual(mulTests.tests.map((t) => [t.name, t.line]), [['mul(2, 3) returns 6', 5], ['mul(-1, 4) returns -4', 9]], 'each test with its line (node --test through its own reporter)');
+      assert.equal(review.requirements.length, 2);
+    } finally {
+      store.close();
+    }
     assert.equal((await listed(h, id)).status, 'awaiting-review');
     const plain = await h.cli(['list']);
     assert.match(plain.stdout, new RegExp(`${id}  awaiting-review .*\\n.*deploy-agent ship ${id}`));

@@ -103,4 +103,41 @@ describe('release to a local target: the whole cycle on this machine', function 
     assert.ok(dump.includes('building with ***'), 'the build output is in the log, masked');
     assert.ok(!dump.includes(SECRET));
   });
+
+  it('a failing health check after the switch rolls back on the local target too', async () => {
+    const first = await releaser.release({ target: target(), repoPath: repo, ref: 'HEAD', strategy: 'auto' }, new AbortController().signal);
+    commitVersion(repo, '2.0.0', { unhealthy: 'yes' });
+    const bad = await releaser.release({ target: target({ healthCheck: { url: `http://127.0.0.1:${port}/health`, timeoutMs: 1000 } }), repoPath: repo, ref: 'HEAD', strategy: 'auto' }, new AbortController().signal);
+    assert.equal(bad.status, 'rolled_back');
+    assert.equal(readlinkSync(path.join(root, 'current')), `releases/${first.release}`);
+    assert.equal(JSON.parse((await get(`http://127.0.0.1:${port}/health`)).body).version, '1.0.0');
+  });
+
+  it('watch after release: a health breach minutes after the switch rolls back, recorded with its signal', async () => {
+    const first = await releaser.release({ target: target(), repoPath: repo, ref: 'HEAD', strategy: 'auto' }, new AbortController().signal);
+    // Version 2 is healthy at first and breaks 1.5 s after it starts.
+    commitVersion(repo, '2.0.0', { 'fail-after': '1500' });
+    const watched = await releaser.release({ target: target({ watch: { minutes: 0.1, intervalMs: 300 } }), repoPath: repo, ref: 'HEAD', strategy: 'auto' }, new AbortController().signal);
+    assert.equal(watched.status, 'rolled_back', JSON.stringify(watched.error));
+    assert.equal(watched.error?.code, 'WATCH_BREACH');
+    assert.equal(readlinkSync(path.join(root, 'current')), `releases/${first.release}`);
+    assert.equal(JSON.parse((await get(`http://127.0.0.1:${port}/health`)).body).version, '1.0.0');
+    const steps = new StepsRepository(store.db).list(watched.id).map((s) => `${s.name}:${s.status}`);
+    assert.deepEqual(steps.slice(-3), ['health-check:succeeded', 'watch:failed', 'finish:succeeded']);
+    const breach = store.db.prepare(`SELECT payload FROM events WHERE deployment_id = ? AND type = 'release.watch.breach'`).pluck().get(watched.id) as string;
+    assert.match(breach, /"kind":"health"/);
+    assert.equal(store.db.prepare(`SELECT count(*) FROM learning_recoveries WHERE deployment_id = ? AND action = 'rollback' AND failing_step = 'watch' AND worked = 1`).pluck().get(watched.id), 1);
+  });
+
+  it('watch after release: metrics worse than the previous release’s roll back; a healthy watch becomes the next baseline', async () => {
+    const metrics = { url: `http://127.0.0.1:${port}/metrics`, maxErrorRateIncrease: 0.05 };
+    const first = await releaser.release({ target: target({ watch: { minutes: 0.02, intervalMs: 300, metrics } }), repoPath: repo, ref: 'HEAD', strategy: 'auto' }, new AbortController().signal);
+    assert.equal(first.status, 'succeeded', JSON.stringify(first.error));
+    assert.deepEqual(JSON.parse(store.db.prepare(`SELECT payload FROM events WHERE deployment_id = ? AND type = 'release.metrics'`).pluck().get(first.id) as string), { errorRate: 0.01, latencyMs: 20 });
+    // Version 2 reports a 50 % error rate once it has run a moment (its health endpoint then fails too; the metrics are checked first).
+    commitVersion(repo, '2.0.0', { 'fail-after': '200' });
+    const worse = await releaser.release({ target: target({ healthCheck: undefined, watch: { minutes: 0.05, intervalMs: 400, metrics } }), repoPath: repo, ref: 'HEAD', strategy: 'auto' }, new AbortController().signal);
+    assert.equal(worse.status, 'rolled_back', JSON.stringify(worse.error));
+    assert.match(worse.error!.message, /error rate 0\.5 is above the previous release's 0\.01 \+ 0\.05/);
+  });
 });

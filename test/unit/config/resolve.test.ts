@@ -35,6 +35,21 @@ describe('configuration', () => {
     assert.deepEqual(config.get('providers.order'), ['anthropic', 'ollama']);
   });
 
+  it("a repository cannot lower its own confinement: user-only settings in its .deploy-agent/config.json are ignored and named; the user's --config and environment set them", () => {
+    writeWorkspace({ 'pipeline.allowUnconfinedTests': true, 'pipeline.testNetwork': true, 'hooks.network': true, 'hooks.timeoutMs': 5000 });
+    const fromRepository = resolveConfig({ workspaceDir: dir.path });
+    assert.equal(fromRepository.get('pipeline.allowUnconfinedTests'), false);
+    assert.equal(fromRepository.get('pipeline.testNetwork'), false);
+    assert.equal(fromRepository.get('hooks.network'), false);
+    assert.equal(fromRepository.get('hooks.timeoutMs'), 5000, 'other settings still come from the repository');
+    assert.deepEqual(fromRepository.ignored?.map((i) => i.key).sort(), ['hooks.network', 'pipeline.allowUnconfinedTests', 'pipeline.testNetwork']);
+    const mine = path.join(dir.path, 'mine.json');
+    writeFileSync(mine, JSON.stringify({ 'pipeline.testNetwork': true }));
+    const fromUser = resolveConfig({ workspaceDir: dir.path, configFile: mine, env: { DEPLOY_AGENT_ALLOW_UNCONFINED_TESTS: '1' } });
+    assert.equal(fromUser.get('pipeline.testNetwork'), true);
+    assert.equal(fromUser.get('pipeline.allowUnconfinedTests'), true);
+  });
+
   it('applies VS Code settings over the workspace file', () => {
     writeWorkspace({ 'pipeline.repairRounds': 3 });
     const config = resolveConfig({ workspaceDir: dir.path, editor: { 'pipeline.repairRounds': 1 }, settings: specs });

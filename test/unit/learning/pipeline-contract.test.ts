@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { listPatterns, recordOutcome, rollbackScenarios } from '../../../src/core/learning';
+import { catchUpLearning, computeAnalytics, listPatterns, recordOutcome, rollbackScenarios } from '../../../src/core/learning';
+import { circuitState } from '../../../src/core/pipeline/circuit-breaker';
 import { Orchestrator } from '../../../src/core/pipeline/orchestrator';
 import { tempDir } from '../../support/temp';
 import { failing, passing, scriptedPorts } from '../pipeline/scripted-ports';
@@ -48,5 +49,27 @@ describe('learning: what the orchestrator records is what the learning reads', (
     const repair = rollbackScenarios(t.store).scenarios.find((s) => s.signature.step === 'run-tests')!;
     assert.equal(repair.signature.errorPattern, 'assertion-failed');
     assert.deepEqual([repair.best!.action, repair.best!.automatic, repair.best!.worked], ['repair', true, 1]);
+  });
+
+  it('a deployment waiting for review is not finished for the learning, the analytics or the circuit breaker until it is shipped', async () => {
+    const ports = scriptedPorts({ gatherContext: async () => ({ environment: 'staging', dataGaps: [] }), recordOutcome: async (o) => void recordOutcome(t.store, o.deploymentId) });
+    const orchestrator = new Orchestrator({ db: t.store.db, ports });
+    const request = { recommendationFile: path.join(dir.path, 'rec.json'), workspaceDir: dir.path, mode: 'review' as const, strategy: 'auto' as const, keepWorktree: false, wait: false };
+    const paused = await orchestrator.deploy(request, new AbortController().signal);
+    assert.equal(paused.status, 'awaiting-review');
+
+    const learnt = () => t.store.db.prepare(`SELECT status, success, shipped FROM learning_deployments WHERE deployment_id = ?`).get(paused.id);
+    assert.equal(recordOutcome(t.store, paused.id).recorded, false, 'not settled');
+    catchUpLearning(t.store);
+    assert.equal(learnt(), undefined);
+    const before = computeAnalytics(t.store).deployments;
+    assert.deepEqual([before.finished, before.succeeded, before.cancelled, before.interrupted], [0, 0, 0, 0]);
+    assert.equal(circuitState(t.store.db, dir.path, { window: 10, minSamples: 1, failureRate: 0.5, cooldownMinutes: 30 }).window, 0, 'the breaker counts no finished deployment');
+
+    const shipped = await orchestrator.ship(paused.id, 'local-commit', new AbortController().signal);
+    assert.equal(shipped.status, 'succeeded');
+    assert.deepEqual(learnt(), { status: 'succeeded', success: 1, shipped: 1 });
+    assert.equal(computeAnalytics(t.store).deployments.succeeded, 1);
+    assert.equal(circuitState(t.store.db, dir.path, { window: 10, minSamples: 1, failureRate: 0.5, cooldownMinutes: 30 }).window, 1);
   });
 });

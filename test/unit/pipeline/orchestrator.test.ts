@@ -219,7 +219,7 @@ describe('pipeline orchestrator', () => {
       },
     });
     const outcome = await new Orchestrator({ db: store.db, ports }).deploy(request(), new AbortController().signal);
-    assert.equal(outcome.status, 'failed');
+    assert.equal(outcome.status, 'refused', 'a refusal is not a failed deployment');
     assert.equal(outcome.error?.code, 'REPOSITORY_BUSY');
     assert.ok(!ports.calls.some((c) => c.startsWith('phase:')));
     assert.ok(!ports.calls.includes('createSandbox'));

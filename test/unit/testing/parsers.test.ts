@@ -3,7 +3,7 @@ import { parseCargoTest } from '../../../src/core/testing/parsers/cargo';
 import { coverageFromCobertura, coverageFromGoProfile, coverageFromIstanbulSummary, coverageFromLcov } from '../../../src/core/testing/parsers/coverage';
 import { parseGoTestJson } from '../../../src/core/testing/parsers/go-json';
 import { parseJestJson } from '../../../src/core/testing/parsers/jest-json';
-import { parseJunit } from '../../../src/core/testing/parsers/junit';
+import { parseJunit, pytestModuleFile } from '../../../src/core/testing/parsers/junit';
 import { extractMochaJson, parseMochaJson } from '../../../src/core/testing/parsers/mocha-json';
 import { firstLines } from '../../../src/core/testing/parsers/text';
 
@@ -24,9 +24,26 @@ E   ModuleNotFoundError: No module named 'nonexistent_mod'</error></testcase>
 <testcase classname="tests.test_mix" name="test_ok" time="0.001" />
 <testcase classname="tests.test_mix" name="test_skip" time="0.000"><skipped type="pytest.skip" message="later">tests/test_mix.py:6: later</skipped></testcase>
 </testsuite></testsuites>`;
-      const parsed = parseJunit(xml);
+      const parsed = parseJunit(xml, { fileOfModule: (m) => pytestModuleFile(m, (f) => ['tests/test_mix.py'].includes(f)) });
       assert.deepEqual(parsed.counts, { passed: 1, failed: 1, skipped: 1 });
       assert.deepEqual(parsed.failures, [{ name: 'tests.test_broken', message: "collection failure: ModuleNotFoundError: No module named 'nonexistent_mod'" }]);
+      // Each test with its file, for the review's grouping by file.
+      assert.deepEqual(parsed.cases!.map((c) => [c.name, c.file, c.status]), [
+        ['tests.test_broken', undefined, 'failed'],
+        ['tests.test_mix::test_ok', 'tests/test_mix.py', 'passed'],
+        ['tests.test_mix::test_skip', 'tests/test_mix.py', 'skipped'],
+      ]);
+      assert.equal(pytestModuleFile('tests.test_mix.TestClass', (f) => f === 'tests/test_mix.py'), 'tests/test_mix.py');
+    });
+
+    it('pytest: a failure points at its line (the body names file:line)', () => {
+      const xml = `<testsuites><testsuite name="pytest"><testcase classname="tests.test_calc" name="test_mul"><failure message="assert 6 == 5">def test_mul():
+&gt;       assert mul(2, 3) == 5
+E       assert 6 == 5
+
+tests/test_calc.py:8: AssertionError</failure></testcase></testsuite></testsuites>`;
+      const parsed = parseJunit(xml, { fileOfModule: () => 'tests/test_calc.py' });
+      assert.deepEqual({ ...parsed.cases![0], message: undefined }, { name: 'tests.test_calc::test_mul', file: 'tests/test_calc.py', status: 'failed', message: undefined, line: 8 });
     });
 
     it('pytest: an assertion keeps its E lines, dedented', () => {
@@ -62,6 +79,12 @@ Error [ERR_TEST_FAILURE]: boom &lt;x> &amp; "y"
       assert.deepEqual(parsed.counts, { passed: 1, failed: 1, skipped: 1 });
       assert.equal(parsed.failures[0]!.name, 'group > inner fails');
       assert.equal(parsed.failures[0]!.message, 'boom <x> & "y"\n    at /tmp/nt/a.test.js:5:69');
+      // node's junit names no file: a failure's frame does.
+      assert.deepEqual(parsed.cases!.map((c) => [c.name, c.file, c.status, c.line]), [
+        ['passes', undefined, 'passed', undefined],
+        ['group > inner fails', '/tmp/nt/a.test.js', 'failed', 5],
+        ['group > skipped one', undefined, 'skipped', undefined],
+      ]);
     });
 
     it('an empty report counts nothing', () => {
@@ -92,6 +115,13 @@ Error [ERR_TEST_FAILURE]: boom &lt;x> &amp; "y"
         { name: 'test/broken.test.js', message: "Test suite failed to run\n    Cannot find module './missing' from 'test/broken.test.js'" },
         { name: 'test/calc.test.js > calc multiplies', message: 'Error: expect(received).toBe(expected)\nExpected: 5\nReceived: 6\n    at /p/test/calc.test.js:5:46' },
       ]);
+      assert.deepEqual(parsed.cases!.map((c) => [c.file, c.name, c.status, c.line]), [
+        ['test/broken.test.js', 'test/broken.test.js', 'failed', undefined],
+        ['test/calc.test.js', 'calc adds', 'passed', undefined],
+        ['test/calc.test.js', 'calc later', 'skipped', undefined],
+        ['test/calc.test.js', 'calc soon', 'skipped', undefined],
+        ['test/calc.test.js', 'calc multiplies', 'failed', 5],
+      ]);
     });
   });
 
@@ -104,6 +134,27 @@ Error [ERR_TEST_FAILURE]: boom &lt;x> &amp; "y"
       const parsed = parseMochaJson(JSON.stringify(report));
       assert.deepEqual(parsed.counts, { passed: 1, failed: 1, skipped: 1 });
       assert.deepEqual(parsed.failures, [{ name: 'db "before each" hook for "x"', message: 'Error: connect ECONNREFUSED 127.0.0.1:5432\n    at test/db.test.js:4:11' }]);
+      assert.deepEqual(parsed.cases, [{ name: 'db "before each" hook for "x"', status: 'failed', message: 'Error: connect ECONNREFUSED 127.0.0.1:5432\n    at test/db.test.js:4:11' }]);
+    });
+
+    it('every test with its file and status; a failure with the line its stack names', () => {
+      const file = '/p/test/mul.test.js';
+      const report = {
+        stats: { passes: 1, pending: 1, failures: 1 },
+        tests: [
+          { title: 'mul', fullTitle: 'calc mul', file, err: {} },
+          { title: 'neg', fullTitle: 'calc neg', file, err: { message: 'expected 4 to equal -4', stack: `AssertionError: expected 4 to equal -4\n    at Context.<anonymous> (${file}:9:12)` } },
+          { title: 'later', fullTitle: 'calc later', file, err: {} },
+        ],
+        pending: [{ title: 'later', fullTitle: 'calc later', file, err: {} }],
+        failures: [{ title: 'neg', fullTitle: 'calc neg', file, err: { message: 'expected 4 to equal -4', stack: `AssertionError: expected 4 to equal -4\n    at Context.<anonymous> (${file}:9:12)` } }],
+      };
+      const cases = parseMochaJson(JSON.stringify(report)).cases!;
+      assert.deepEqual(cases.map((c) => [c.name, c.file, c.status, c.line]), [
+        ['calc mul', file, 'passed', undefined],
+        ['calc neg', file, 'failed', 9],
+        ['calc later', file, 'skipped', undefined],
+      ]);
     });
 
     it('finds the report in stdout after what the tests printed (older mocha)', () => {

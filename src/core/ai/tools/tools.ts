@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { Redactor } from '../../security/redactor';
+import { secretRegistry } from '../../security/registry';
+import { isSecretFile, maskSecretFile } from '../../security/secret-files';
 import { findCredentials, findDangerousCalls, findSyntaxErrors } from '../checks';
 import type { ToolCall, ToolSpec, WriteFinding } from '../types';
 import { Sandbox, ToolError } from './sandbox';
@@ -54,18 +57,32 @@ export interface ToolOutcome {
  * match fails by itself with a message naming why, the others still apply. Writes are atomic
  * (temp file + rename) and re-read to verify. Credentials block a write; syntax errors and
  * dangerous calls are reported back to the model.
+ *
+ * Secrets never reach the model through a tool: a secret file (`.env`, a private key, …) is read
+ * and searched as its keys with the values masked, and every result is redacted (known values,
+ * token shapes) before it is returned.
  */
 export class ToolRunner {
   readonly sandbox: Sandbox;
   /** Largest file a write or an edit may produce. */
   readonly maxWriteBytes: number;
+  private readonly redactor: () => Redactor;
 
-  constructor(sandboxDir: string, options: { maxWriteBytes?: number } = {}) {
+  constructor(sandboxDir: string, options: { maxWriteBytes?: number; redactor?: Redactor } = {}) {
     this.sandbox = new Sandbox(sandboxDir);
     this.maxWriteBytes = options.maxWriteBytes ?? DEFAULT_MAX_WRITE_BYTES;
+    const given = options.redactor;
+    this.redactor = given ? () => given : () => secretRegistry.redactor();
   }
 
+  /** One call; what the model is told has no secret in it. */
   run(call: ToolCall): ToolOutcome {
+    const outcome = this.execute(call);
+    const content = this.redactor().text(outcome.content);
+    return content === outcome.content ? outcome : { ...outcome, content };
+  }
+
+  private execute(call: ToolCall): ToolOutcome {
     if (!TOOL_NAMES.has(call.name)) {
       return malformed(`Unknown tool "${call.name}". Available tools: ${[...TOOL_NAMES].join(', ')}.`);
     }
@@ -125,13 +142,15 @@ export class ToolRunner {
       throw new ToolError(`No file "${clean}" in the workspace.`, 'not_found');
     }
     if (buffer.subarray(0, 8000).includes(0)) throw new ToolError(`"${clean}" is a binary file.`, 'invalid');
-    const text = buffer.toString('utf8');
+    let text = buffer.toString('utf8');
+    if (isSecretFile(clean)) text = `(${clean} holds secrets: its keys are shown, every value is hidden. Refer to a value by its key, e.g. read it from the environment.)\n${maskSecretFile(clean, text)}`;
     return text.length > READ_CAP ? `${text.slice(0, READ_CAP)}\n… (truncated: the file has ${text.length} characters)` : text;
   }
 
   search(query: string): string {
     const needle = query.toLowerCase();
     if (!needle.trim()) throw new ToolError('"query" must not be empty.');
+    const redactor = this.redactor();
     const matches: string[] = [];
     const walk = (dir: string, prefix: string): void => {
       if (matches.length >= SEARCH_CAP) return;
@@ -157,9 +176,14 @@ export class ToolRunner {
             continue;
           }
           if (buffer.subarray(0, 8000).includes(0)) continue;
-          const lines = buffer.toString('utf8').split('\n');
+          // A secret file is searched as the model would read it (values masked); any other line is
+          // matched again after redaction, so a search cannot confirm a secret one guess at a time.
+          const text = buffer.toString('utf8');
+          const lines = (isSecretFile(rel) ? maskSecretFile(rel, text) : text).split('\n');
           for (let i = 0; i < lines.length && matches.length < SEARCH_CAP; i++) {
-            if (lines[i]!.toLowerCase().includes(needle)) matches.push(`${rel}:${i + 1}: ${lines[i]!.trim().slice(0, 200)}`);
+            if (!lines[i]!.toLowerCase().includes(needle)) continue;
+            const shown = redactor.text(lines[i]!);
+            if (shown.toLowerCase().includes(needle)) matches.push(`${rel}:${i + 1}: ${shown.trim().slice(0, 200)}`);
           }
         }
       }
@@ -171,6 +195,7 @@ export class ToolRunner {
 
   writeFile(relative: string, content: string): ToolOutcome {
     const { absolute, relative: clean } = this.sandbox.resolve(relative);
+    refuseSecretFile(absolute, clean);
     try {
       if (statSync(absolute).isDirectory()) throw new ToolError(`"${clean}" is a folder.`, 'invalid');
     } catch (error) {
@@ -181,6 +206,7 @@ export class ToolRunner {
 
   editFile(relative: string, search: string, replace: string): ToolOutcome {
     const { absolute, relative: clean } = this.sandbox.resolve(relative);
+    refuseSecretFile(absolute, clean);
     let current: string;
     try {
       current = readFileSync(absolute, 'utf8');
@@ -238,6 +264,19 @@ export class ToolRunner {
     if (dangerous.length) message += `\nFlagged for review in ${clean}: ${dangerous.map((f) => f.message).join('; ')}. Avoid these unless the task requires them.`;
     return { content: message, isError: syntax.length > 0, malformed: false, wrote: clean, findings, path: clean };
   }
+}
+
+/**
+ * The model sees an existing secret file with its values masked: a write would replace the real
+ * values with placeholders (or with values it made up), and an edit's "closest line" hint would
+ * show a real one. A new secret file is the model's own content and may be created.
+ */
+function refuseSecretFile(absolute: string, clean: string): void {
+  if (!isSecretFile(clean) || !existsSync(absolute)) return;
+  throw new ToolError(
+    `Refused: ${clean} holds secrets whose values are hidden from you, so it cannot be changed. Document a new variable in .env.example (or the README) and mention it in your summary; read values from the environment in code.`,
+    'blocked',
+  );
 }
 
 function ok(content: string, pathArg?: string): ToolOutcome {

@@ -46,3 +46,21 @@ export const generalSettings: SettingSpec[] = [
     },
   },
 ];
+
+/**
+ * Settings only VS Code reads, from the user's own settings (machine scope: a workspace cannot set
+ * them). They are not part of `.deploy-agent/config.json`: where the history lives must not be
+ * chosen by a repository (opening a file there could move it aside as a corrupt database).
+ */
+export const editorOnlySettings: SettingSpec[] = [
+  {
+    key: 'historyDatabase',
+    scope: 'machine',
+    schema: {
+      type: 'string',
+      default: '',
+      description:
+        'The history database (SQLite file) the extension uses. Empty: the same one as the `deploy-agent` CLI — DEPLOY_AGENT_DB when set, else the platform\'s data folder (`~/.local/share/deploy-agent/history.db` on Linux, `~/Library/Application Support/deploy-agent/history.db` on macOS, `%LOCALAPPDATA%\\deploy-agent\\Data\\history.db` on Windows). The CLI takes `--db PATH` or DEPLOY_AGENT_DB.',
+    },
+  },
+];

@@ -1,7 +1,7 @@
 import type { SettingSpec } from '../setting';
 import { aiSettings } from './ai';
 import { analysisSettings } from './analysis';
-import { generalSettings } from './general';
+import { editorOnlySettings, generalSettings } from './general';
 import { pipelineSettings } from './pipeline';
 import { releaseSettings } from './release';
 import { strategySettings } from './strategy';
@@ -15,3 +15,5 @@ export const allSettings: readonly SettingSpec[] = [
   ...pipelineSettings,
   ...releaseSettings,
 ];
+
+export { editorOnlySettings };

@@ -3,6 +3,7 @@ import { toEventError } from '../../flow/event-error';
 import type { StepName } from '../../deployment/events';
 import type { DeployStepContext, DeploymentState } from '../deployment-state';
 import { hookEnv } from './shared/hook-env';
+import { keepingUserFiles } from './shared/user-files';
 
 /**
  * Ends every code deployment, also a failed or cancelled one (so it is the runner's closing step,
@@ -23,18 +24,7 @@ export const learnStep: ClosingStep<DeploymentState, StepName, DeployStepContext
     }
     // A run that only pushes a branch committed earlier (a `ship --mode full-pr` after a local commit) has no worktree left to run hooks in.
     if (ports.runPostHooks && (await ports.sandboxExists(state.repoRoot!, state.sandbox))) {
-      try {
-        await ports.runPostHooks(state.repoRoot!, state.sandbox, hookEnv(state, state.sandbox, status), 'after-deploy', ctx.signal);
-      } catch (hookError) {
-        ctx.log('warn', `A post-deployment hook failed: ${toEventError(hookError, ctx.signal).message}`);
-      }
-      if (status === 'succeeded' && state.commit) {
-        try {
-          await ports.runPostHooks(state.repoRoot!, state.sandbox, hookEnv(state, state.sandbox, status), 'after-ship', ctx.signal);
-        } catch (hookError) {
-          ctx.log('warn', `An after-ship hook failed: ${toEventError(hookError, ctx.signal).message}`);
-        }
-      }
+      await keepingUserFiles(state, ctx, 'the post-deployment hooks', () => postHooks(state, ctx, status));
     }
     if (ending.error && HISTORY_STOPPED.includes(ending.error.code)) {
       // The work is fine; only its record could not be written. Nothing of it is thrown away.
@@ -61,3 +51,20 @@ export function keptWorktree(state: DeploymentState, status?: FinalStatus): stri
 
 /** Failures of the history database, not of the deployment: its sandbox is kept and `resume` continues it. */
 export const HISTORY_STOPPED: readonly string[] = ['DB_LOCKED', 'DB_READ_ONLY', 'DB_DISK_FULL'];
+
+/** The user's after-deploy hooks, then (when the change was committed) the after-ship ones; a failure is a warning. */
+async function postHooks(state: DeploymentState, ctx: DeployStepContext, status: FinalStatus | 'awaiting-review'): Promise<void> {
+  const { ports } = ctx;
+  try {
+    await ports.runPostHooks!(state.repoRoot!, state.sandbox!, hookEnv(state, state.sandbox!, status), 'after-deploy', ctx.signal);
+  } catch (hookError) {
+    ctx.log('warn', `A post-deployment hook failed: ${toEventError(hookError, ctx.signal).message}`);
+  }
+  if (status === 'succeeded' && state.commit) {
+    try {
+      await ports.runPostHooks!(state.repoRoot!, state.sandbox!, hookEnv(state, state.sandbox!, status), 'after-ship', ctx.signal);
+    } catch (hookError) {
+      ctx.log('warn', `An after-ship hook failed: ${toEventError(hookError, ctx.signal).message}`);
+    }
+  }
+}

@@ -1,4 +1,5 @@
-import type { DeployStep } from '../deployment-state';
+import type { DeployStep, DeployStepContext } from '../deployment-state';
+import type { ErrorPatternMatch } from '../ports';
 import { addUsage, phaseFailed, runModelPhase, union } from './shared/model-phase';
 import { needsRepair, testRound } from './shared/test-round';
 import { testCountsSummary } from './shared/test-summary';
@@ -24,6 +25,7 @@ export const repairStep: DeployStep = {
       const pattern = ports.matchErrorPattern(tests.output || tests.error || '');
       const roundStarted = ctx.now();
       ctx.progress(`repair round ${repairs + 1} of ${limit}${pattern ? ` (pattern ${pattern.id})` : ''}`);
+      announceRound(state.id, ctx, { round: repairs + 1, limit, escalation: false, failing: tests.output || tests.error || '', pattern });
       const outcome = await runModelPhase(state, ctx, 'fix', { failingOutput: tests.output || tests.error, errorPattern: pattern });
       repairs++;
       usage = addUsage(usage, outcome);
@@ -43,6 +45,7 @@ export const repairStep: DeployStep = {
       const escalationStarted = ctx.now();
       const escalationPattern = ports.matchErrorPattern(tests.output || tests.error || '');
       ctx.progress(`escalating the repair from ${from.provider} (${from.model}) to the next provider`);
+      announceRound(state.id, ctx, { round: repairs + 1, limit, escalation: true, failing: tests.output || tests.error || '', pattern: escalationPattern });
       const outcome = await runModelPhase(state, ctx, 'fix', { failingOutput: tests.output || tests.error, errorPattern: escalationPattern, escalateFrom: from });
       usage = addUsage(usage, outcome);
       if (outcome.ok) {
@@ -60,3 +63,20 @@ export const repairStep: DeployStep = {
   },
   summary: (state) => testCountsSummary(state, true),
 };
+
+/** The failing output a repair round answers, as the panel shows it (the end of it, where the failures are reported). */
+const FAILING_OUTPUT_SHOWN = 4000;
+
+function announceRound(deploymentId: string, ctx: DeployStepContext, round: { round: number; limit: number; escalation: boolean; failing: string; pattern: ErrorPatternMatch | undefined }): void {
+  const { failing, pattern } = round;
+  ctx.emit({
+    type: 'repair.round',
+    deploymentId,
+    ts: ctx.now(),
+    round: round.round,
+    limit: round.limit,
+    escalation: round.escalation,
+    failingOutput: failing.length > FAILING_OUTPUT_SHOWN ? `…${failing.slice(-FAILING_OUTPUT_SHOWN)}` : failing,
+    ...(pattern ? { pattern: { id: pattern.id, explanation: pattern.explanation, ...(pattern.category ? { category: pattern.category } : {}) } } : {}),
+  });
+}

@@ -21,6 +21,14 @@ export const reviewStep: DeployStep = {
         { details: { secrets: review.secrets } },
       );
     }
+    if (review.restoredOutside?.length) {
+      throw new DeployAgentError(
+        'WRITE_OUTSIDE_SANDBOX',
+        `Files outside the sandbox changed while model-written code ran: ${review.restoredOutside.slice(0, 10).join(', ')}${review.restoredOutside.length > 10 ? ` and ${review.restoredOutside.length - 10} more` : ''}. They were put back as they were.`,
+        'Nothing was committed. The report\'s warnings say where what was found instead is kept (copy it back if it was your own edit meanwhile); without a confinement tool (bubblewrap, sandbox-exec), generated tests can reach your files.',
+        { details: { paths: [...new Set([...review.restoredOutside, ...review.outsideSandbox])] } },
+      );
+    }
     if (review.outsideSandbox.length) {
       throw new DeployAgentError(
         'WRITE_OUTSIDE_SANDBOX',

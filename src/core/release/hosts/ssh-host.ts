@@ -202,7 +202,7 @@ export class SshHost implements TargetHost {
           return reject(Object.assign(new Error(`connect ECONNREFUSED ${parsed.hostname}:${port} (on ${this.name}): ${error.message}`), { code: 'ECONNREFUSED' }));
         }
         const request = http.request(
-          { host: parsed.hostname, port, path: `${parsed.pathname}${parsed.search}`, method: 'GET', createConnection: () => channel as unknown as import('node:net').Socket, timeout: options.timeoutMs, signal: options.signal, headers: { connection: 'close' } },
+          { host: parsed.hostname, port, path: `${parsed.pathname}${parsed.search}`, method: 'GET', createConnection: () => channel as unknown as import('node:net').Socket, signal: options.signal, headers: { connection: 'close' } },
           (response) => {
             let body = '';
             response.setEncoding('utf8');
@@ -211,8 +211,11 @@ export class SshHost implements TargetHost {
             response.on('error', reject);
           },
         );
-        request.on('timeout', () => request.destroy(Object.assign(new Error(`no answer from ${url} within ${options.timeoutMs} ms`), { code: 'ETIMEDOUT' })));
+        // The channel is no socket: http's own `timeout` never fires on it, so the time limit is kept here.
+        const timer = setTimeout(() => request.destroy(Object.assign(new Error(`no answer from ${url} within ${options.timeoutMs} ms`), { code: 'ETIMEDOUT' })), options.timeoutMs);
+        request.on('close', () => clearTimeout(timer));
         request.on('error', (e) => {
+          clearTimeout(timer);
           channel.close();
           reject(e);
         });

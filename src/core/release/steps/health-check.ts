@@ -24,7 +24,8 @@ export const healthCheckStep = (name: ReleaseStep['name'] = 'health-check'): Rel
     const results = await forEachHost(hosts, async (hostName) => {
       const host = await ctx.host(hostName);
       const result = await checkHealth(host, check, { signal: ctx.signal, baseDelayMs: ctx.timing.healthBaseMs, mask: ctx.mask.apply, now: ctx.now });
-      if (result.attempts > 1) {
+      // A second's wait for an application that is still starting is normal; longer, or never healthy, is a recovery tried.
+      if (result.attempts > 1 && (!result.ok || result.waitedMs >= 1000)) {
         const patternId = matchErrorPattern(`health check ${check.url}: ${result.error ?? 'connect ECONNREFUSED (on '}`, { scope: 'release' })?.id ?? null;
         ctx.recordRecovery({ host: hostName, step: ctx.step, patternId: result.ok ? 'release-health-refused' : patternId, action: 'wait-and-retry', worked: result.ok, recoveredMs: result.ok ? result.waitedMs : null, detail: `${result.attempts} requests` });
       }

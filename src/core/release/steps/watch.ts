@@ -35,7 +35,7 @@ export const watchStep: ReleaseStep = {
       await forEachHost(target.hosts, async (hostName) => {
         const host = await ctx.host(hostName);
         if (target.healthCheck) {
-          const health = await checkHealth(host, target.healthCheck, { signal: ctx.signal, baseDelayMs: ctx.timing.healthBaseMs, mask: ctx.mask.apply, timeoutMs: Math.min(target.healthCheck.timeoutMs, 5000), now: ctx.now });
+          const health = await checkHealth(host, target.healthCheck, { signal: ctx.signal, baseDelayMs: ctx.timing.healthBaseMs, mask: ctx.mask.apply, timeoutMs: Math.min(target.healthCheck.timeoutMs, 5000), now: ctx.now, once: true });
           strikes[hostName] = health.ok ? 0 : (strikes[hostName] ?? 0) + 1;
           if (strikes[hostName]! >= HEALTH_STRIKES) throw breach(state, ctx, hostName, `health check ${target.healthCheck.url} ${health.error}`, { kind: 'health', error: health.error });
         }

@@ -22,7 +22,8 @@ export const cargoTest: FrameworkAdapter = {
     const integration = ctx.files.filter((f) => /^tests\/[^/]+\.rs$/.test(f));
     const targets = integration.length === ctx.files.length ? integration.flatMap((f) => ['--test', path.basename(f, '.rs')]) : [];
     const key = createHash('sha256').update(path.resolve(ctx.repoRoot ?? ctx.projectDir)).update(path.relative(ctx.repoRoot ?? ctx.projectDir, ctx.projectDir)).digest('hex').slice(0, 16);
-    const targetDir = ctx.env.CARGO_TARGET_DIR ?? path.join(envPaths('deploy-agent', { suffix: '' }).cache, 'cargo-target', key);
+    // Confined, the build goes to Deploy Agent's own target folder even when the user has a shared one: a test must not plant build results there.
+    const targetDir = (ctx.confinement?.kind !== 'unconfined' && ctx.confinement ? undefined : ctx.env.CARGO_TARGET_DIR) ?? path.join(envPaths('deploy-agent', { suffix: '' }).cache, 'cargo-target', key);
     const args = ['test', '--no-fail-fast', '--color', 'never', '--jobs', String(ctx.workers), ...targets, '--', '--color', 'never', `--test-threads=${ctx.workers}`];
     return {
       command: cargo,

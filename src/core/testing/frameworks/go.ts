@@ -33,6 +33,7 @@ export const goTest: FrameworkAdapter = {
         return {
           counts: parsed.counts,
           failures: parsed.failures,
+          ...(parsed.cases ? { cases: parsed.cases } : {}),
           output: parsed.text,
           ...(cov !== undefined ? { coverage: cov } : {}),
           ...(coverage.length && cov === undefined ? { coverageNote: 'go wrote no cover profile' } : {}),

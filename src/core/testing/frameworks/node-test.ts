@@ -1,5 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { TestCaseResult } from '../../deployment/types';
+import { failureLine } from '../parsers/text';
 import { coverageFromLcov } from '../parsers/coverage';
 import { parseJunit } from '../parsers/junit';
 import { isTestFile } from '../scope';
@@ -23,7 +26,15 @@ export const nodeTest: FrameworkAdapter = {
     const lcov = path.join(ctx.scratch, 'lcov.info');
     const files = ctx.files.length ? ctx.files : script.paths;
     const hasJunit = atLeast(version, [20, 13]);
-    const reporters = ['--test-reporter=spec', '--test-reporter-destination=stdout', ...(hasJunit ? ['--test-reporter=junit', `--test-reporter-destination=${junit}`] : [])];
+    // junit has no file per test: a third reporter of our own writes each test's file and line (the review groups tests by file).
+    const casesFile = path.join(ctx.scratch, 'cases.jsonl');
+    const casesReporter = path.join(ctx.scratch, 'cases-reporter.mjs');
+    if (hasJunit) writeFileSync(casesReporter, CASES_REPORTER);
+    const reporters = [
+      '--test-reporter=spec',
+      '--test-reporter-destination=stdout',
+      ...(hasJunit ? ['--test-reporter=junit', `--test-reporter-destination=${junit}`, `--test-reporter=${pathToFileURL(casesReporter).href}`, `--test-reporter-destination=${casesFile}`] : []),
+    ];
     const canCover = atLeast(version, [20, 11]);
     const coverage = ctx.coverage && canCover ? ['--experimental-test-coverage', '--test-reporter=lcov', `--test-reporter-destination=${lcov}`] : [];
     const concurrency = atLeast(version, [20, 10]) ? [`--test-concurrency=${ctx.workers}`] : [];
@@ -38,8 +49,10 @@ export const nodeTest: FrameworkAdapter = {
       ...(ctx.coverage && !canCover ? { coverageNote: `node ${version.join('.')} has no lcov coverage reporter (Node 20.11 or later has)` } : {}),
       parse: (finished) => {
         const xml = readReport(junit);
-        const results = xml ? parseJunit(xml) : countsFromSpec(finished.output);
-        if (!results) return { counts: { passed: 0, failed: 0, skipped: 0 }, failures: [], noReport: true };
+        const parsed = xml ? parseJunit(xml) : countsFromSpec(finished.output);
+        if (!parsed) return { counts: { passed: 0, failed: 0, skipped: 0 }, failures: [], noReport: true };
+        const cases = casesFromReporter(readReport(casesFile), parsed.failures);
+        const results = cases ? { ...parsed, cases } : parsed;
         const info = coverage.length ? readReport(lcov) : undefined;
         const cov = info ? coverageFromLcov(info, (f) => isTestFile('node-test', f)) : undefined;
         return { ...results, ...(cov !== undefined ? { coverage: cov } : {}), ...(coverage.length && cov === undefined ? { coverageNote: 'node wrote no coverage for the source files' } : {}) };
@@ -47,6 +60,37 @@ export const nodeTest: FrameworkAdapter = {
     };
   },
 };
+
+/** Node's test runner events (test:pass / test:fail carry the file and line of each test), one JSON line a test; suites left out. */
+const CASES_REPORTER = `export default async function* cases(source) {
+  for await (const event of source) {
+    if (event.type !== 'test:pass' && event.type !== 'test:fail') continue;
+    const d = event.data;
+    if (d.details && d.details.type === 'suite') continue;
+    const status = event.type === 'test:fail' ? 'failed' : d.skip || d.todo ? 'skipped' : 'passed';
+    yield JSON.stringify({ name: d.name, file: d.file, line: d.line, status }) + '\\n';
+  }
+}
+`;
+
+/** The cases our reporter wrote, each failure with the junit reporter's message; undefined when it wrote nothing. */
+function casesFromReporter(jsonl: string | undefined, failures: { name: string; message: string }[]): TestCaseResult[] | undefined {
+  if (!jsonl?.trim()) return undefined;
+  const cases: TestCaseResult[] = [];
+  for (const line of jsonl.split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      const c = JSON.parse(line) as { name?: string; file?: string; line?: number; status?: TestCaseResult['status'] };
+      if (!c.name || !c.status) continue;
+      const failure = c.status === 'failed' ? failures.find((f) => f.name === c.name || f.name.endsWith(` > ${c.name}`)) : undefined;
+      const at = failure ? failureLine(failure.message, c.file) : undefined;
+      cases.push({ name: c.name, ...(c.file ? { file: c.file } : {}), status: c.status, ...(failure ? { message: failure.message } : {}), ...(at ?? c.line ? { line: at ?? c.line } : {}) });
+    } catch {
+      // a line cut by a killed run
+    }
+  }
+  return cases.length ? cases : undefined;
+}
 
 /** Counts from the spec reporter's closing lines (`ℹ pass 3`), for a node without the junit reporter. */
 function countsFromSpec(output: string): { counts: { passed: number; failed: number; skipped: number }; failures: { name: string; message: string }[] } | undefined {

@@ -1,7 +1,7 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { coverageFromCobertura } from '../parsers/coverage';
-import { parseJunit } from '../parsers/junit';
+import { parseJunit, pytestModuleFile } from '../parsers/junit';
 import { choosePython, sandboxPythonPath } from '../python-env';
 import { probe } from '../tools';
 import type { AdapterContext, CommandPlan, FrameworkAdapter } from './adapter';
@@ -43,7 +43,7 @@ export const pytest: FrameworkAdapter = {
       parse: (finished) => {
         const xml = readReport(junit);
         if (!xml) return { counts: { passed: 0, failed: 0, skipped: 0 }, failures: [], noReport: true };
-        const results = parseJunit(xml);
+        const results = parseJunit(xml, { fileOfModule: (classname) => pytestModuleFile(classname, (file) => existsSync(path.join(ctx.projectDir, file))) });
         const report = coverage.length ? readReport(covXml) : undefined;
         const cov = report ? coverageFromCobertura(report) : undefined;
         // Exit code 5: no test was collected (not a failure of the run itself).

@@ -1,3 +1,4 @@
+import type { TestCaseResult } from '../../deployment/types';
 import type { ParsedResults, TestFailure } from '../types';
 import { firstLines, stripAnsi } from './text';
 
@@ -19,13 +20,19 @@ export function parseCargoTest(stdout: string, exitCode: number | null, stderr =
   }
   const failing = [...text.matchAll(/^test (\S+)(?: - should panic)? \.\.\. FAILED$/gm)].map((m) => m[1]!);
   const failures: TestFailure[] = failing.map((name) => ({ name, message: blockOf(text, name) }));
+  // libtest names no file; a failure's panic location (`src/lib.rs:9:5`) is in its message.
+  const cases: TestCaseResult[] = [...text.matchAll(/^test (\S+)(?: - should panic)? \.\.\. (ok|FAILED|ignored)/gm)].map((m) => {
+    const status = m[2] === 'ok' ? 'passed' : m[2] === 'ignored' ? 'skipped' : 'failed';
+    const failure = status === 'failed' ? failures.find((f) => f.name === m[1]) : undefined;
+    return { name: m[1]!, status, ...(failure ? { message: failure.message } : {}) };
+  });
   if (!sawResult && exitCode !== 0) {
     const said = stripAnsi(`${stderr}\n${text}`);
     const errors = [...said.matchAll(/^error(\[E\d+\])?: .+$(\n(?!error).*){0,6}/gm)].map((m) => m[0]);
     counts.failed++;
     failures.push({ name: 'cargo build', message: firstLines(errors.join('\n') || said.slice(-1500), 10) || 'the tests did not build' });
   }
-  return { counts, failures };
+  return { counts, failures, ...(cases.length ? { cases } : {}) };
 }
 
 function blockOf(text: string, name: string): string {

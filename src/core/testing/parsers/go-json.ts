@@ -1,3 +1,4 @@
+import type { TestCaseResult } from '../../deployment/types';
 import type { ParsedResults, TestFailure } from '../types';
 import { firstLines } from './text';
 
@@ -52,16 +53,25 @@ export function parseGoTestJson(stream: string, stderr = ''): ParsedResults & { 
   const isParent = (t: { pkg: string; test: string }) => names.some((o) => o.pkg === t.pkg && o.test.startsWith(`${t.test}/`));
   const counts = { passed: 0, failed: 0, skipped: 0 };
   const failures: TestFailure[] = [];
+  // test2json names no file: the review places a failure by the `x_test.go:12:` its message names.
+  const cases: TestCaseResult[] = [];
   const failingPackages = new Set<string>();
   for (const t of names) {
     if (isParent(t)) continue;
-    if (t.action === 'pass') counts.passed++;
-    else if (t.action === 'skip') counts.skipped++;
-    else if (t.action === 'fail' || t.action === undefined) {
+    const name = `${t.pkg}.${t.test}`;
+    if (t.action === 'pass') {
+      counts.passed++;
+      cases.push({ name, status: 'passed' });
+    } else if (t.action === 'skip') {
+      counts.skipped++;
+      cases.push({ name, status: 'skipped' });
+    } else if (t.action === 'fail' || t.action === undefined) {
       // undefined: the package died (panic, timeout) while this test ran.
       counts.failed++;
       failingPackages.add(t.pkg);
-      failures.push({ name: `${t.pkg}.${t.test}`, message: goMessage(t.output) });
+      const message = goMessage(t.output);
+      failures.push({ name, message });
+      cases.push({ name, status: 'failed', message });
     }
   }
   for (const [pkg, p] of packages) {
@@ -71,7 +81,7 @@ export function parseGoTestJson(stream: string, stderr = ''): ParsedResults & { 
     failures.push({ name: pkg, message: said || 'the package failed before its tests ran' });
   }
   if (stderr.trim()) text.push(stderr.trim());
-  return { counts, failures, text: text.join('\n') };
+  return { counts, failures, ...(cases.length ? { cases } : {}), text: text.join('\n') };
 }
 
 /** The lines a failing test printed, without the `=== RUN` / `--- FAIL` frame. */

@@ -1,6 +1,7 @@
 import { XMLParser } from 'fast-xml-parser';
+import type { TestCaseResult } from '../../deployment/types';
 import type { ParsedResults, TestFailure } from '../types';
-import { firstLines } from './text';
+import { failureLine, firstLines, frameFile } from './text';
 
 /**
  * JUnit XML (pytest `--junitxml`, node `--test-reporter=junit`): counted from the test cases
@@ -23,19 +24,37 @@ const parser = new XMLParser({
   trimValues: false,
 });
 
-export function parseJunit(xml: string): ParsedResults {
+export interface JunitOptions {
+  /** pytest: the file of a test module named by its classname (`tests.test_calc` → `tests/test_calc.py`), when it exists. */
+  fileOfModule?(classname: string): string | undefined;
+}
+
+export function parseJunit(xml: string, options: JunitOptions = {}): ParsedResults {
   const counts = { passed: 0, failed: 0, skipped: 0 };
   const failures: TestFailure[] = [];
+  const cases: TestCaseResult[] = [];
   if (!xml.trim()) return { counts, failures };
   const root = parser.parse(xml) as XmlNode;
   const visit = (node: XmlNode, suites: string[]) => {
     for (const testcase of asArray(node.testcase)) {
       const outcome = failureOf(testcase);
+      const name = nameOf(testcase, suites);
+      // The file: the writer's own attribute (pytest's xunit1), the module (pytest), else a failure's first frame (node).
+      const classname = attr(testcase, 'classname');
+      const file = attr(testcase, 'file') ?? (classname && classname !== 'test' ? options.fileOfModule?.(decode(classname)) : undefined) ?? (outcome ? frameFile(outcome) : undefined);
+      const at = file ? { file } : {};
       if (outcome) {
         counts.failed++;
-        failures.push({ name: nameOf(testcase, suites), message: outcome });
-      } else if (asArray(testcase.skipped).length) counts.skipped++;
-      else counts.passed++;
+        failures.push({ name, message: outcome });
+        const line = failureLine(outcome, file) ?? failureLine(rawProblem(testcase), file) ?? numberOr(attr(testcase, 'line'));
+        cases.push({ name, ...at, status: 'failed', message: outcome, ...(line ? { line } : {}) });
+      } else if (asArray(testcase.skipped).length) {
+        counts.skipped++;
+        cases.push({ name, ...at, status: 'skipped' });
+      } else {
+        counts.passed++;
+        cases.push({ name, ...at, status: 'passed' });
+      }
     }
     for (const suite of asArray(node.testsuite)) {
       const name = attr(suite, 'name');
@@ -44,7 +63,29 @@ export function parseJunit(xml: string): ParsedResults {
     }
   };
   visit((root.testsuites as XmlNode | undefined) ?? root, []);
-  return { counts, failures };
+  return { counts, failures, ...(cases.length ? { cases } : {}) };
+}
+
+/** pytest's module name to its file: `tests.test_calc` or `tests.test_calc.TestCalc` → `tests/test_calc.py` when `exists` says so. */
+export function pytestModuleFile(classname: string, exists: (relative: string) => boolean): string | undefined {
+  const parts = classname.split('.');
+  for (let n = parts.length; n > 0; n--) {
+    const candidate = `${parts.slice(0, n).join('/')}.py`;
+    if (exists(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+/** A failure's whole text (pytest puts `tests/test_x.py:8: AssertionError` after the E lines the message keeps). */
+function rawProblem(testcase: XmlNode): string {
+  const problem = asArray(testcase.failure)[0] ?? asArray(testcase.error)[0];
+  if (problem === undefined) return '';
+  return typeof problem === 'string' ? decode(problem) : decode(String(problem['#text'] ?? ''));
+}
+
+function numberOr(value: string | undefined): number | undefined {
+  const n = Number(value);
+  return value !== undefined && Number.isInteger(n) && n > 0 ? n : undefined;
 }
 
 function failureOf(testcase: XmlNode): string | undefined {

@@ -30,3 +30,19 @@ export function firstLines(text: string, maxLines = 6, maxChars = 600): string {
   if (joined.length > maxChars) joined = `${joined.slice(0, maxChars)}…`;
   return frame ? `${joined}\n    at ${frame}` : joined;
 }
+
+/**
+ * The line a failure points at in `file`: the first `file:LINE` (a stack frame `at …/x.test.js:6:33`,
+ * pytest's `tests/test_x.py:12: AssertionError`, go's `x_test.go:12:`) that names the file.
+ */
+export function failureLine(message: string, file: string | undefined): number | undefined {
+  if (!file) return undefined;
+  const base = file.split(/[\\/]/).pop()!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const match = new RegExp(`(?:^|[\\s(/\\\\])${base}:(\\d+)`, 'm').exec(message);
+  return match ? Number(match[1]) : undefined;
+}
+
+/** The file of the first frame in a message (`at /abs/test/x.test.js:6:33` → `/abs/test/x.test.js`), as `firstLines` keeps it. */
+export function frameFile(message: string): string | undefined {
+  return /(?:^|\s)at\s+(?:.*\()?([^()\s]+?):\d+:\d+\)?\s*$/m.exec(message)?.[1];
+}

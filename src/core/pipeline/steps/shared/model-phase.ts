@@ -20,6 +20,8 @@ export function runModelPhase(
     signal: ctx.signal,
     onText: (text) => ctx.emit({ type: 'model.output', deploymentId: state.id, ts: ctx.now(), phase, text }),
     onProgress: (m) => ctx.progress(m),
+    onToolCall: (call) => ctx.emit({ type: 'agent.tool', deploymentId: state.id, ts: ctx.now(), phase, ...call }),
+    onModelCall: (call) => ctx.emit({ type: 'agent.call', deploymentId: state.id, ts: ctx.now(), phase, ...call }),
   });
 }
 

@@ -5,6 +5,7 @@ import type { RecoveryRecord } from '../../ports';
 import { assertTestsAcceptable } from './accept-tests';
 import { addUsage, phaseFailed, runModelPhase, union } from './model-phase';
 import { testRound } from './test-round';
+import { keepingUserFiles } from './user-files';
 
 /**
  * The strategy's type-check and lint gates, after the tests passed and before the review. Problems
@@ -64,7 +65,9 @@ export async function runGatesOnce(state: DeploymentState, ctx: DeployStepContex
   const gates = gatesWanted(state, ctx);
   if (!gates) return [];
   ctx.progress(`running the ${[gates.typecheck && 'type check', gates.lint && 'linter'].filter(Boolean).join(' and ')} on the change`);
-  const results = await ctx.ports.runQualityGates!(state.sandbox!, { repoRoot: state.repoRoot!, gates, filesWritten: state.filesWritten, timeLimitMs: state.levers?.timeLimitMs ?? 600_000, signal: ctx.signal });
+  const results = await keepingUserFiles(state, ctx, 'the quality gates', () =>
+    ctx.ports.runQualityGates!(state.sandbox!, { deploymentId: state.id, repoRoot: state.repoRoot!, gates, filesWritten: state.filesWritten, timeLimitMs: state.levers?.timeLimitMs ?? 600_000, signal: ctx.signal }),
+  );
   for (const r of results) {
     const { output, ...summary } = r;
     ctx.record('quality.gate', { ...summary, output: output.slice(-4000) });

@@ -1,0 +1,110 @@
+import { execFile } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { DeployAgentError, isDeployAgentError } from '../errors';
+import { loadRecommendation, recommendationProblems } from './load';
+import type { Recommendation } from './types';
+
+const run = promisify(execFile);
+
+/**
+ * The recommendations a workspace keeps for itself: `.deploy-agent/recommendations/*.json` and
+ * any `*.recommendation.json` (the same patterns the manifest's jsonValidation gives IntelliSense).
+ * The editor finds the files (it knows the user's excludes); this module reads and validates them.
+ */
+export const RECOMMENDATION_FOLDER = '.deploy-agent/recommendations';
+export const RECOMMENDATION_GLOBS = [`${RECOMMENDATION_FOLDER}/*.json`, '**/*.recommendation.json'] as const;
+
+/**
+ * The recommendation files of a workspace inside a git repository, tracked or not (but not
+ * ignored): `git ls-files` answers in milliseconds where a walk of the tree would take long.
+ * Undefined when the folder is not in a git work tree (the caller searches another way).
+ */
+export async function findRecommendationFiles(workspaceDir: string): Promise<string[] | undefined> {
+  try {
+    const { stdout } = await run('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--', '*.recommendation.json', `${RECOMMENDATION_FOLDER}/*.json`], {
+      cwd: workspaceDir,
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    const inFolder = new RegExp(`^${RECOMMENDATION_FOLDER.replace(/[.]/g, '\\.')}/[^/]+\\.json$`);
+    // A pathspec's * also crosses folders: keep the recommendation folder's own files, and *.recommendation.json anywhere.
+    const files = [...new Set(stdout.split('\0').filter((f) => f && (f.endsWith('.recommendation.json') || inFolder.test(f))))];
+    return files.map((f) => path.join(workspaceDir, ...f.split('/')));
+  } catch {
+    return undefined;
+  }
+}
+
+export interface RecommendationFileEntry {
+  /** Absolute path. */
+  file: string;
+  /** Workspace-relative, forward slashes. */
+  relativePath: string;
+  /** Set when the file is a valid recommendation. */
+  recommendation?: Pick<Recommendation, 'title' | 'category' | 'id' | 'priority' | 'description'>;
+  /** Why it cannot be deployed: unreadable, not JSON, or the schema's problems (one line each). */
+  problem?: { code: string; message: string; hint: string; problems: string[] };
+}
+
+/** Reads and validates each file (in parallel); a bad file is described, never thrown. Sorted: valid first, by title. */
+export async function describeRecommendationFiles(workspaceDir: string, files: readonly string[]): Promise<RecommendationFileEntry[]> {
+  const entries = await Promise.all(
+    [...new Set(files.map((f) => path.resolve(f)))].map(async (file): Promise<RecommendationFileEntry> => {
+      const relativePath = path.relative(workspaceDir, file).split(path.sep).join('/');
+      try {
+        const { recommendation: r } = await loadRecommendation(file);
+        return { file, relativePath, recommendation: { title: r.title, description: r.description, ...(r.category ? { category: r.category } : {}), ...(r.id ? { id: r.id } : {}), ...(r.priority ? { priority: r.priority } : {}) } };
+      } catch (error) {
+        if (!isDeployAgentError(error)) throw error;
+        const problems = Array.isArray(error.details?.problems) ? (error.details.problems as string[]) : [];
+        return { file, relativePath, problem: { code: error.code, message: error.message, hint: error.hint, problems } };
+      }
+    }),
+  );
+  return entries.sort((a, b) => Number(Boolean(a.problem)) - Number(Boolean(b.problem)) || (a.recommendation?.title ?? a.relativePath).localeCompare(b.recommendation?.title ?? b.relativePath));
+}
+
+/**
+ * Saves a recommendation written in a form as `.deploy-agent/recommendations/<slug>.json`, never
+ * over an existing file (a number is added). Refuses an invalid one with the schema's problems.
+ */
+export async function saveRecommendation(workspaceDir: string, value: unknown): Promise<{ file: string; relativePath: string }> {
+  const problems = recommendationProblems(value);
+  if (problems.length) {
+    throw new DeployAgentError('RECOMMENDATION_INVALID', `The recommendation is not valid: ${problems.map((p) => p.message).join('; ')}.`, 'Fix the fields named above, then save again.', {
+      details: { problems: problems.map((p) => p.message) },
+    });
+  }
+  const recommendation = value as Recommendation;
+  const folder = path.join(workspaceDir, ...RECOMMENDATION_FOLDER.split('/'));
+  await mkdir(folder, { recursive: true });
+  const base = slugOf(recommendation.title);
+  // No $schema: the editor validates this folder by its path (the manifest's jsonValidation).
+  const text = `${JSON.stringify(recommendation, null, 2)}\n`;
+  for (let n = 1; n < 1000; n++) {
+    const file = path.join(folder, `${base}${n === 1 ? '' : `-${n}`}.json`);
+    try {
+      await writeFile(file, text, { flag: 'wx' });
+      return { file, relativePath: path.relative(workspaceDir, file).split(path.sep).join('/') };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+        throw new DeployAgentError('RECOMMENDATION_NOT_SAVED', `The recommendation could not be saved in ${folder}: ${(error as Error).message}.`, 'Check that the workspace folder is writable.', { cause: error });
+      }
+    }
+  }
+  throw new DeployAgentError('RECOMMENDATION_NOT_SAVED', `There are already 999 recommendations named ${base} in ${folder}.`, 'Give the recommendation another title.');
+}
+
+/** A file name from a title: lower-case ASCII words joined by dashes, at most 60 characters. */
+export function slugOf(title: string): string {
+  const slug = title
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60)
+    .replace(/-+$/, '');
+  return slug || 'recommendation';
+}

@@ -1,0 +1,283 @@
+// The deployment panel's host side: one WebviewPanel per window (restored after a window reload
+// by the serializer), translating between the webview's messages (protocol/panel.ts) and core.
+import * as vscode from 'vscode';
+import path from 'node:path';
+import { DeployAgentError } from '../../core/errors';
+import type { StrategyChoice } from '../../core/pipeline/ports';
+import type { HistoryStore } from '../../core/store/database';
+import { PANEL_VIEW_TYPE, type HostToPanel, type PanelAction, type PanelState, type PanelToHost, type RecommendationsView } from '../../protocol/panel';
+import { webviewHtml } from '../webview-html';
+import { deploymentSnapshot, previewFor, startDeployment } from './deploy-flow';
+import { problemOf } from './problems';
+import { draftProblems, listRecommendations, saveDraft } from './recommendations';
+import type { DeploymentRuns } from './runs';
+import { openReviewDiff, openReviewTest, sendReview, shipAction } from './shipping';
+
+export interface PanelDeps {
+  extensionUri: vscode.Uri;
+  output: vscode.LogOutputChannel;
+  openStore(): HistoryStore;
+  runs: DeploymentRuns;
+  secrets: vscode.SecretStorage;
+  /** The folder deployments go into (the window's first folder, unless the command named another). */
+  folder(): PanelFolder | undefined;
+  /** The `pipeline.strategy` setting for the folder. */
+  strategy(dir: string): StrategyChoice;
+  /** Settings as core reads them for `dir` (editor values over .deploy-agent/config.json). */
+  config(dir: string): { get<T>(key: string): T };
+  latestMetrics?(repoRoot: string): import('../../core/strategy/types').MetricsReading | undefined;
+  /** Runs one of the panel's action buttons (commands, settings, sign-in …). */
+  runAction(action: PanelAction, context: { file?: string; panel: DeploymentPanel }): Promise<void>;
+}
+
+/** A workspace folder as the panel needs it. */
+export interface PanelFolder {
+  uri: vscode.Uri;
+  name: string;
+}
+
+/** What the next `ready` shows: set by the command that opened the panel. */
+interface Pending {
+  file?: string;
+  deploymentId?: string;
+  /** performance.now() when the command ran: the first paint is measured from it. */
+  commandAt?: number;
+}
+
+export class DeploymentPanel implements vscode.Disposable {
+  private readonly disposables: vscode.Disposable[] = [];
+  private pending: Pending = {};
+  /** The webview said `ready` and has not been hidden since (a hidden webview is unloaded and says `ready` again). */
+  private webviewReady = false;
+  /** The recommendations read ahead for the next `ready`. */
+  private prepared: Promise<RecommendationsView> | undefined;
+  /** The deployment the panel shows (its live events are forwarded). */
+  shown: string | undefined;
+  disposed = false;
+  /** Command → first rendered recommendations list, in ms (logged; the e2e run reads it). */
+  firstPaintMs: number | undefined;
+  /** When the first paint's parts happened (performance.now()): the log line breaks the figure down. */
+  private readonly marks: Record<string, number> = {};
+
+  static create(deps: PanelDeps): DeploymentPanel {
+    const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, 'Deploy Agent', vscode.ViewColumn.Active, DeploymentPanel.options(deps.extensionUri));
+    return new DeploymentPanel(panel, deps);
+  }
+
+  static options(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+    // Only the built webview may be loaded (its script, inline under the nonce, brings its CSS); state survives hiding through getState/setState.
+    return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview')], retainContextWhenHidden: false };
+  }
+
+  /** Takes over a new panel, or one VS Code restored after a window reload. */
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    readonly deps: PanelDeps,
+  ) {
+    panel.webview.options = DeploymentPanel.options(deps.extensionUri);
+    panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'icon.png');
+    panel.webview.html = webviewHtml(panel.webview, deps.extensionUri, 'panel.js', 'Deploy Agent', { ownStyles: true, inlineScript: true });
+    this.disposables.push(
+      panel.onDidDispose(() => this.dispose()),
+      panel.onDidChangeViewState(() => {
+        if (!panel.visible) this.webviewReady = false;
+      }),
+      panel.webview.onDidReceiveMessage((message: PanelToHost) => void this.receive(message)),
+      deps.runs.onEvent((event) => {
+        if (event.deploymentId === this.shown) void this.post({ type: 'event', event });
+      }),
+    );
+  }
+
+  mark(what: string): void {
+    this.marks[what] ??= performance.now();
+  }
+
+  /** Shows the panel: the list with `file` selected, or deployment `deploymentId`. */
+  show(pending: Pending): void {
+    this.pending = pending;
+    // The list is read while the webview loads (the first paint waits for whichever is last).
+    if (!pending.deploymentId) this.prepared = this.readRecommendations(pending.file);
+    const loaded = this.webviewReady && this.panel.visible;
+    this.panel.reveal();
+    // A webview already past `ready` is brought to what was asked now; otherwise its `ready` does it.
+    if (loaded) void this.bringTo(undefined).catch((error) => this.fail(error, 'recommendations'));
+  }
+
+  post(message: HostToPanel): Thenable<boolean> {
+    if (this.disposed) return Promise.resolve(false);
+    this.posted.fire(message);
+    return this.panel.webview.postMessage(message);
+  }
+
+  private readonly posted = new vscode.EventEmitter<HostToPanel>();
+  /** Every message sent to the webview (the extension-host tests read the panel through it). */
+  readonly onDidPost = this.posted.event;
+
+  /** Handles `message` as if the webview sent it (the extension-host tests drive the panel through it). */
+  receive(message: PanelToHost): Promise<void> {
+    return this.onMessage(message).catch((error) => this.fail(error, contextOf(message)));
+  }
+
+  private async onMessage(message: PanelToHost): Promise<void> {
+    switch (message.type) {
+      case 'ready':
+        this.mark('ready');
+        this.webviewReady = true;
+        await this.bringTo(message.state);
+        break;
+      case 'refresh':
+        await this.sendRecommendations();
+        break;
+      case 'painted':
+        this.painted(message.items, message.webview);
+        break;
+      case 'openFile':
+        await this.openFile(message.file, message.line);
+        break;
+      case 'validateDraft':
+        await this.post({ type: 'draftProblems', problems: draftProblems(message.draft) });
+        break;
+      case 'saveDraft':
+        await this.saveDraft(message.draft);
+        break;
+      case 'preview':
+        await previewFor(this, message.file);
+        break;
+      case 'deploy':
+        await startDeployment(this, message.file, message.choice, message.forceReason);
+        break;
+      case 'cancel':
+        if (!this.deps.runs.cancel(message.deploymentId)) this.deps.output.warn(`Deployment ${message.deploymentId} is not running in this window; nothing to cancel.`);
+        break;
+      case 'openDiff':
+        await openReviewDiff(this, message.deploymentId, message.path);
+        break;
+      case 'openTest':
+        await openReviewTest(this, message.deploymentId, message.path, message.line);
+        break;
+      case 'ship':
+        await shipAction(this, message.deploymentId, message.action);
+        break;
+      case 'action':
+        await this.deps.runAction(message.action, { ...(message.file ? { file: message.file } : {}), panel: this });
+        break;
+      case 'openExternal':
+        if (/^https?:\/\//.test(message.url)) await vscode.env.openExternal(vscode.Uri.parse(message.url));
+        break;
+      case 'back':
+        this.shown = undefined;
+        await this.sendRecommendations();
+        break;
+    }
+  }
+
+  /** Brings the webview to what was asked (`pending`), or back to what it showed before a reload (`state`). */
+  private async bringTo(state: PanelState | undefined): Promise<void> {
+    const pending = this.pending;
+    this.pending = { ...(pending.commandAt !== undefined ? { commandAt: pending.commandAt } : {}) };
+    const prepared = this.prepared;
+    this.prepared = undefined;
+    const deploymentId = pending.deploymentId ?? (state?.view === 'deployment' ? state.deploymentId : undefined);
+    await this.post({ type: 'recommendations', data: await (prepared ?? this.readRecommendations(pending.file)) });
+    if (deploymentId) await this.showDeployment(deploymentId);
+    else if (state?.view === 'preview' && state.selectedFile) await previewFor(this, state.selectedFile, state.choice);
+  }
+
+  async sendRecommendations(preselect?: string): Promise<void> {
+    await this.post({ type: 'recommendations', data: await this.readRecommendations(preselect) });
+  }
+
+  private async readRecommendations(preselect?: string): Promise<RecommendationsView> {
+    let store: HistoryStore | undefined;
+    try {
+      store = this.deps.openStore();
+    } catch (error) {
+      this.deps.output.warn(`The history could not be opened, so the last deployment of each recommendation is not shown: ${(error as Error).message}`);
+    }
+    this.mark('store open');
+    const data = await listRecommendations(this.deps.folder(), store, preselect);
+    this.mark('list read');
+    return data;
+  }
+
+  private painted(items: number, webview: { scriptStartMs: number; paintedMs: number }): void {
+    const commandAt = this.pending.commandAt;
+    if (commandAt === undefined || this.firstPaintMs !== undefined) return;
+    this.firstPaintMs = performance.now() - commandAt;
+    const parts = Object.entries(this.marks)
+      .map(([what, at]) => `${what} ${(at - commandAt).toFixed(0)} ms`)
+      .join(', ');
+    // In the webview's own clock: from its document's start to its script, and to the painted list.
+    const inWebview = `webview: script at ${webview.scriptStartMs.toFixed(0)} ms, list painted at ${webview.paintedMs.toFixed(0)} ms of its document`;
+    this.deps.output.info(`Deploy Agent panel: first paint of ${items} recommendation(s) ${this.firstPaintMs.toFixed(1)} ms after the command (${parts}; ${inWebview})`);
+  }
+
+  /** Shows a deployment: the one this window runs (live), or one from the history; then its review when it has one. */
+  async showDeployment(id: string): Promise<void> {
+    this.shown = id;
+    const snapshot = await deploymentSnapshot(this, id);
+    await this.post({ type: 'deployment', ...snapshot });
+    if (snapshot.live) return;
+    const failure = snapshot.events.findLast((e) => e.type === 'deployment.finished');
+    if (failure?.type === 'deployment.finished' && failure.error && !failure.goalReached) await this.post({ type: 'problem', context: 'deploy', problem: problemOf(failure.error) });
+    await sendReview(this, id);
+  }
+
+  private async saveDraft(draft: Parameters<typeof draftProblems>[0]): Promise<void> {
+    const problems = draftProblems(draft);
+    if (problems.length) {
+      await this.post({ type: 'draftProblems', problems });
+      return;
+    }
+    const saved = await saveDraft(this.requireFolder(), draft);
+    this.deps.output.info(`Recommendation saved: ${saved.relativePath}`);
+    await this.post({ type: 'saved', file: saved.file, relativePath: saved.relativePath });
+    await this.sendRecommendations(saved.file);
+  }
+
+  requireFolder(): PanelFolder {
+    const folder = this.deps.folder();
+    if (!folder) throw new DeployAgentError('NO_FOLDER', 'No folder is open: a recommendation is deployed into the repository open in this window.', 'Open the repository’s folder, then deploy.');
+    return folder;
+  }
+
+  private async openFile(file: string, line?: number): Promise<void> {
+    const folder = this.deps.folder();
+    const absolute = path.isAbsolute(file) ? file : folder ? path.join(folder.uri.fsPath, file) : file;
+    const position = line ? new vscode.Position(Math.max(0, line - 1), 0) : undefined;
+    await vscode.window.showTextDocument(vscode.Uri.file(absolute), { viewColumn: vscode.ViewColumn.Beside, preview: true, ...(position ? { selection: new vscode.Range(position, position) } : {}) });
+  }
+
+  /** A problem in the panel (and the log), with its buttons; never a silent stop. */
+  fail(error: unknown, context: 'recommendations' | 'preview' | 'deploy' | 'review'): void {
+    const problem = problemOf(error);
+    this.deps.output.warn(`${problem.code}: ${problem.message} ${problem.hint}`);
+    void this.post({ type: 'problem', context, problem });
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.posted.dispose();
+    this.panel.dispose();
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}
+
+function contextOf(message: PanelToHost): 'recommendations' | 'preview' | 'deploy' | 'review' {
+  switch (message.type) {
+    case 'preview':
+      return 'preview';
+    case 'deploy':
+    case 'cancel':
+      return 'deploy';
+    case 'openDiff':
+    case 'openTest':
+    case 'ship':
+      return 'review';
+    default:
+      return 'recommendations';
+  }
+}
+

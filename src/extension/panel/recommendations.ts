@@ -1,0 +1,62 @@
+// The panel's list: VS Code finds the recommendation files (it knows the user's excludes), core
+// reads and validates them and says how each one's last deployment went.
+import * as vscode from 'vscode';
+import { RECOMMENDATION_CATEGORIES, recommendationProblems } from '../../core/recommendation/load';
+import { describeRecommendationFiles, findRecommendationFiles, RECOMMENDATION_GLOBS, saveRecommendation } from '../../core/recommendation/workspace';
+import type { HistoryStore } from '../../core/store/database';
+import { DeploymentsRepository } from '../../core/store/deployments';
+import { lastDeploymentsOf } from '../../core/store/recommendation-status';
+import type { PanelFolder } from './panel';
+import type { FieldProblem, RecommendationDraft, RecommendationItem, RecommendationsView } from '../../protocol/panel';
+
+/** More than this many files is not a list anyone reads in a panel. */
+const MAX_FILES = 500;
+
+export async function listRecommendations(folder: PanelFolder | undefined, store: HistoryStore | undefined, preselect?: string): Promise<RecommendationsView> {
+  if (!folder) return { workspace: null, items: [], categories: [...RECOMMENDATION_CATEGORIES], awaitingReview: [] };
+  const dir = folder.uri.fsPath;
+  // git knows the files at once; outside a git repository VS Code's search finds them.
+  const files =
+    (await findRecommendationFiles(dir)) ??
+    (await vscode.workspace.findFiles(new vscode.RelativePattern(folder.uri, `{${RECOMMENDATION_GLOBS.join(',')}}`), '**/node_modules/**', MAX_FILES)).filter((u) => u.scheme === 'file').map((u) => u.fsPath);
+  const entries = await describeRecommendationFiles(dir, files.slice(0, MAX_FILES));
+  const last = store ? lastDeploymentsOf(store.db, [dir], entries.map((e) => e.file)) : new Map();
+  const items: RecommendationItem[] = entries.map((e) => {
+    const previous = last.get(e.file);
+    return {
+      file: e.file,
+      relativePath: e.relativePath,
+      ...(e.recommendation ? { title: e.recommendation.title, description: e.recommendation.description, ...(e.recommendation.category ? { category: e.recommendation.category } : {}), ...(e.recommendation.priority ? { priority: e.recommendation.priority } : {}) } : {}),
+      ...(e.problem ? { problem: { message: e.problem.message, hint: e.problem.hint, problems: e.problem.problems } } : {}),
+      ...(previous ? { last: { id: previous.id, status: previous.status, mode: previous.mode, at: previous.finishedAt ?? previous.createdAt, prUrl: previous.prUrl } } : {}),
+    };
+  });
+  const awaitingReview = store
+    ? new DeploymentsRepository(store.db)
+        .list({ repoPath: dir, limit: 50 })
+        .filter((d) => d.status === ('awaiting-review' as string))
+        .map((d) => ({ id: d.id, title: d.title, at: d.finishedAt ?? d.createdAt }))
+    : [];
+  return { workspace: { name: folder.name, dir }, items, categories: [...RECOMMENDATION_CATEGORIES], awaitingReview, ...(preselect ? { preselect } : {}) };
+}
+
+/** The draft as a recommendation value: empty optional fields left out, so the schema judges only what was written. */
+export function draftValue(draft: RecommendationDraft): Record<string, unknown> {
+  const criteria = draft.acceptanceCriteria.map((c) => c.trim()).filter(Boolean);
+  const targets = draft.targetFiles.map((t) => t.trim()).filter(Boolean);
+  return {
+    title: draft.title.trim(),
+    description: draft.description.trim(),
+    ...(draft.category ? { category: draft.category } : {}),
+    ...(criteria.length ? { acceptanceCriteria: criteria } : {}),
+    ...(targets.length ? { targetFiles: targets } : {}),
+  };
+}
+
+export function draftProblems(draft: RecommendationDraft): FieldProblem[] {
+  return recommendationProblems(draftValue(draft));
+}
+
+export function saveDraft(folder: PanelFolder, draft: RecommendationDraft): Promise<{ file: string; relativePath: string }> {
+  return saveRecommendation(folder.uri.fsPath, draftValue(draft));
+}

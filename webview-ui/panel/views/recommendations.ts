@@ -1,0 +1,96 @@
+// The first view: the workspace's recommendation files, each with its last deployment and a
+// Deploy button; the files that cannot be deployed, with the schema's problems.
+import type { RecommendationItem, RecommendationsView } from '../../../src/protocol/panel';
+import { formatAgo } from '../../shared/format';
+import { html, type Markup } from '../../shared/html';
+import { emptyState, pathText, statusBadge } from './common';
+
+export function recommendationsView(data: RecommendationsView, selected: string | undefined, busyFile: string | undefined): Markup {
+  if (!data.workspace) {
+    return html`${header(false)}${emptyState(
+      'No folder is open',
+      'Deploy Agent deploys a recommendation into the repository open in this window. Open the repository’s folder first.',
+      html`<vscode-button data-action="panelAction" data-id="openFolder">Open Folder…</vscode-button>`,
+    )}`;
+  }
+  const valid = data.items.filter((i) => !i.problem);
+  const invalid = data.items.filter((i) => i.problem);
+  return html`${header(true, data.workspace.name)}
+    ${data.awaitingReview.length
+      ? html`<section class="notice" aria-label="Waiting for review">
+          <h2>Waiting for your review</h2>
+          <ul class="plain">${data.awaitingReview.map(
+            (d) => html`<li><span class="ellipsis" title="${d.title}">${d.title}</span> <span class="muted">· ${formatAgo(d.at)}</span>
+              <vscode-button secondary data-action="openDeployment" data-deployment="${d.id}">Review</vscode-button></li>`,
+          )}</ul>
+        </section>`
+      : ''}
+    <section aria-labelledby="recs-heading">
+      <h2 id="recs-heading">Recommendations <span class="count">${valid.length}</span></h2>
+      ${valid.length
+        ? html`<ul class="rec-list" data-testid="recommendations">${valid.map((item) => recommendationRow(item, item.file === selected, busyFile))}</ul>`
+        : emptyState(
+            'No recommendations yet',
+            html`A recommendation describes one change in words: a title, what to do and why, and how to tell it is done. Write one with <strong>New recommendation</strong>, or put JSON files in <code>.deploy-agent/recommendations/</code> (or name them <code>*.recommendation.json</code>).`,
+            html`<vscode-button data-action="newRecommendation">New recommendation</vscode-button>`,
+          )}
+    </section>
+    ${invalid.length
+      ? html`<section aria-labelledby="invalid-heading">
+          <h2 id="invalid-heading">Cannot be deployed <span class="count">${invalid.length}</span></h2>
+          <ul class="rec-list invalid" data-testid="invalid-recommendations">${invalid.map(invalidRow)}</ul>
+        </section>`
+      : ''}`;
+}
+
+function header(withActions: boolean, workspace?: string): Markup {
+  return html`<header class="view-header">
+    <div class="titles"><h1>Deploy a recommendation</h1>${workspace ? html`<p class="muted subtitle">into <strong class="ellipsis">${workspace}</strong>, tested in a sandbox; nothing changes in your working tree until you ship.</p>` : ''}</div>
+    ${withActions
+      ? html`<div class="actions">
+          <vscode-button data-action="newRecommendation" secondary>New recommendation</vscode-button>
+          <vscode-button data-action="refresh" secondary aria-label="Refresh the list">Refresh</vscode-button>
+        </div>`
+      : ''}
+  </header>`;
+}
+
+function recommendationRow(item: RecommendationItem, selected: boolean, busyFile: string | undefined): Markup {
+  const busy = busyFile === item.file;
+  return html`<li class="rec ${selected ? 'selected' : ''}" data-file="${item.file}" ${selected ? 'aria-current="true"' : ''}>
+    <div class="rec-main">
+      <div class="rec-title-line">
+        <span class="rec-title" title="${item.title ?? ''}">${item.title}</span>
+        ${item.category ? html`<span class="tag">${item.category}</span>` : ''}
+        ${item.priority && item.priority !== 'medium' ? html`<span class="tag tag-${item.priority}">${item.priority}</span>` : ''}
+      </div>
+      ${item.description ? html`<p class="rec-description">${item.description}</p>` : ''}
+      <div class="rec-meta">
+        <button class="link" data-action="openFile" data-file="${item.file}" aria-label="Open ${item.relativePath}">${pathText(item.relativePath)}</button>
+      </div>
+    </div>
+    <div class="rec-status">
+      ${item.last
+        ? html`<button class="link" data-action="openDeployment" data-deployment="${item.last.id}" aria-label="Open the last deployment (${item.last.status})">${statusBadge(item.last.status)}</button>
+            <span class="muted small">${formatAgo(item.last.at)}</span>`
+        : html`<span class="muted small">never deployed</span>`}
+    </div>
+    <div class="rec-actions">
+      <vscode-button data-action="preview" data-file="${item.file}" ${busy ? 'disabled' : ''} aria-label="Deploy ${item.title ?? item.relativePath}">${busy ? 'Analysing…' : 'Deploy…'}</vscode-button>
+    </div>
+  </li>`;
+}
+
+function invalidRow(item: RecommendationItem): Markup {
+  const problem = item.problem!;
+  return html`<li class="rec" data-file="${item.file}">
+    <div class="rec-main">
+      <div class="rec-title-line"><span class="glyph bad" aria-hidden="true">✕</span> ${pathText(item.relativePath, 'path strong')}</div>
+      ${problem.problems.length
+        ? html`<ul class="problems">${problem.problems.map((p) => html`<li>${p}</li>`)}</ul>`
+        : html`<p class="problems">${problem.message}</p>`}
+      <p class="muted small">${problem.hint}</p>
+    </div>
+    <div class="rec-actions"><vscode-button secondary data-action="openFile" data-file="${item.file}" aria-label="Open ${item.relativePath} to fix it">Open to fix</vscode-button></div>
+  </li>`;
+}
