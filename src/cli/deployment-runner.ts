@@ -56,11 +56,18 @@ export async function withOrchestrator<T>(ctx: CliContext, verbose: boolean, wor
     import('./progress'),
   ]);
   const killAt = ctx.env.DEPLOY_AGENT_TEST_KILL_AT_STEP;
+  const cancelAt = ctx.env.DEPLOY_AGENT_TEST_CANCEL_AT_STEP;
   const orchestrator = new Orchestrator({
     db: store.db,
     ports: createRealPorts({ store, env: ctx.env, config: (dir) => ctx.config(dir) }),
-    // Test hook for the crash/resume tests: die like `kill -9` as soon as the named step has started.
-    onStepStarted: killAt ? (step) => void (step === killAt && process.kill(process.pid, 'SIGKILL')) : undefined,
+    // Test hooks for the crash/resume and cancel tests: die like `kill -9`, or be interrupted like Ctrl-C, as soon as the named step has started.
+    onStepStarted:
+      killAt || cancelAt
+        ? (step) => {
+            if (step === killAt) process.kill(process.pid, 'SIGKILL');
+            if (step === cancelAt) process.kill(process.pid, 'SIGINT');
+          }
+        : undefined,
   });
   const detach = attachProgress(orchestrator.events, { verbose });
   const controller = new AbortController();

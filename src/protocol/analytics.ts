@@ -26,6 +26,8 @@ export interface AnalyticsData {
   window: { environment: string | null; repoPath: string | null; days: number | null; from: string | null; to: string; activeDays: number };
   outcomeSource: 'local' | 'local+github';
   deployments: { total: number; finished: number; succeeded: number; failed: number; rolledBack: number; cancelled: number; interrupted: number; shipped: number };
+  /** Deployments refused by the safety step or stopped at setup (no model or test ran): not in `deployments`, counted apart. */
+  setupFailures: { total: number; refused: number };
   rates: { success: number | null; failure: number | null; rollback: number | null };
   durationMs: { n: number; p50: number | null; p90: number | null; p99: number | null; mean: number | null };
   trend: {

@@ -32,7 +32,7 @@ interface Seed {
   other?: boolean;
 }
 
-/** The history, newest last. States: 7 shipped, 2 failed, 1 rolled back, 1 cancelled, 1 interrupted, 1 tested (dry run); 3 more in another repository. */
+/** The history. States: 7 shipped, 2 failed, 1 stopped at setup, 1 rolled back, 1 cancelled, 1 interrupted, 1 tested (dry run); 3 more in another repository. */
 export const SEEDS: readonly Seed[] = [
   { key: 'a01', title: 'Add a greeting for the morning', state: 'shipped', daysAgo: 19, minutes: 6, strategy: 'balanced', runs: [[4, 0]], tokens: 18_000, costUsd: 0.08 },
   { key: 'a02', title: 'Refactor greet() into a module of salutations', state: 'shipped', daysAgo: 17, minutes: 11, strategy: 'conservative', mode: 'local-commit', runs: [[5, 1], [6, 0]], tokens: 42_000, costUsd: 0.19 },
@@ -46,6 +46,7 @@ export const SEEDS: readonly Seed[] = [
   { key: 'a10', title: 'Stream greetings to a websocket', state: 'failed', daysAgo: 4, minutes: 14, strategy: 'balanced', runs: [[6, 3], [7, 2], [8, 1]], tokens: 88_000, costUsd: 0.41 },
   { key: 'a11', title: 'Add a health endpoint', state: 'shipped', daysAgo: 3, minutes: 6, strategy: 'balanced', runs: [[10, 0]], tokens: 20_000, costUsd: 0.07 },
   { key: 'a12', title: 'Add a changelog entry on release', state: 'interrupted', daysAgo: 2, minutes: 2, strategy: 'balanced', tokens: 4_000, costUsd: 0.01 },
+  { key: 'a14', title: 'Add a changelog (no model was reachable)', state: 'stopped', daysAgo: 10, minutes: 0, strategy: 'balanced' },
   { key: 'a13', title: 'Greet in the user’s preferred name', state: 'shipped', daysAgo: 1, minutes: 7, strategy: 'balanced', runs: [[11, 1], [12, 0]], tokens: 35_000, costUsd: 0.15 },
   { key: 'b01', title: 'Add pagination to the orders list', state: 'shipped', daysAgo: 12, minutes: 10, strategy: 'balanced', runs: [[30, 0]], environment: 'staging', other: true, tokens: 40_000, costUsd: 0.2 },
   { key: 'b02', title: 'Cache the product catalogue', state: 'failed', daysAgo: 6, minutes: 12, strategy: 'aggressive', runs: [[28, 2]], environment: 'staging', other: true, tokens: 50_000, costUsd: 0.3 },
@@ -68,6 +69,7 @@ const STATUS: Record<DeploymentState, DeploymentStatus> = {
   shipped: 'succeeded',
   tested: 'succeeded',
   failed: 'failed',
+  stopped: 'setup-failed',
   cancelled: 'cancelled',
   'rolled-back': 'succeeded',
 };
@@ -111,8 +113,15 @@ export function seedHistory(store: HistoryStore, options: { repoPath: string; ot
       startedAt: createdAt,
       finishedAt: finished ? createdAt + seed.minutes * MIN : null,
       durationMs: finished ? seed.minutes * MIN : null,
-      errorCode: seed.state === 'failed' ? 'TESTS_FAILED' : seed.state === 'cancelled' ? 'CANCELLED' : null,
-      errorMessage: seed.state === 'failed' ? `${lastRun?.[1] ?? 1} test(s) still fail after ${(seed.runs?.length ?? 1) - 1} repair round(s).` : seed.state === 'cancelled' ? 'The deployment was cancelled.' : null,
+      errorCode: seed.state === 'failed' ? 'TESTS_FAILED' : seed.state === 'cancelled' ? 'CANCELLED' : seed.state === 'stopped' ? 'NO_PROVIDER' : null,
+      errorMessage:
+        seed.state === 'failed'
+          ? `${lastRun?.[1] ?? 1} test(s) still fail after ${(seed.runs?.length ?? 1) - 1} repair round(s).`
+          : seed.state === 'cancelled'
+            ? 'The deployment was cancelled.'
+            : seed.state === 'stopped'
+              ? 'No model provider can serve the deployment.'
+              : null,
     });
     const at = (k: number) => createdAt + k * 20_000;
     const step = (name: Parameters<StepsRepository['start']>[1], k: number, outcome: 'succeeded' | 'failed', artifacts?: unknown) =>

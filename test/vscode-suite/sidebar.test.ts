@@ -121,6 +121,7 @@ describe('Deploy Agent sidebar in the VS Code extension host', () => {
       ['Shipped', '7'],
       ['Tested (dry runs)', '1'],
       ['Failed', '2'],
+      ['Stopped before the work', '1'],
       ['Cancelled', '1'],
       ['Rolled back', '1'],
     ]);
@@ -192,20 +193,23 @@ describe('Deploy Agent sidebar in the VS Code extension host', () => {
   });
 
   it("the status bar's words for a repository: its last outcome, and an open circuit breaker above all", async function () {
-    this.timeout(90000);
+    this.timeout(240000);
     const sidebar = services.sidebar();
     const here = sidebar.status.describe({ path: seeded.repoPath, name: 'e2e-workspace' });
     assert.equal(here?.text, '$(pass) Deploy Agent: shipped');
     assert.equal(here?.deploymentId, seeded.ids.a13);
     assert.equal(sidebar.status.describe({ path: '/nowhere/at/all', name: 'all' }), undefined, 'no history: no item');
-    // Five deployments in another repository, each refused because no model answers: five failures
-    // in a row, and the circuit breaker opens. (Through the extension, which alone opens the database here.)
+    // Five deployments in another repository whose model plants a failing test and never repairs it:
+    // five failures in a row (real ones: the model and the tests ran), and the circuit breaker opens.
+    // (Through the extension, which alone opens the database here.)
     const tmp = mkdtempSync(path.join(os.tmpdir(), 'deploy-agent-vscode-circuit-'));
+    const ollama = new FakeOllama();
     try {
-      const repo = await fixtureWithLocalOllama(tmp, 'http://127.0.0.1:9');
+      const repo = await fixtureWithLocalOllama(tmp, await ollama.listen());
       const recommendationFile = path.join(tmp, 'recommendation.json');
       writeFileSync(recommendationFile, JSON.stringify(RECOMMENDATION));
       for (let i = 0; i < 5; i++) {
+        scriptPlantedFailure(ollama, 'node', { repair: false });
         const outcome = await services.deployRecommendation({ recommendationFile, mode: 'dry-run', workspaceDir: repo.dir });
         assert.equal(outcome?.status, 'failed', JSON.stringify(outcome));
       }
@@ -215,6 +219,7 @@ describe('Deploy Agent sidebar in the VS Code extension host', () => {
       assert.equal(open?.background, 'warning');
       assert.match(String(open?.tooltip), /circuit breaker is \*\*open\*\*: 5 of the last 5 deployments failed \(100%\)/);
     } finally {
+      await ollama.close();
       rmSync(tmp, { recursive: true, force: true });
     }
   });

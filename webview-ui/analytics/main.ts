@@ -138,7 +138,11 @@ function summary(d: AnalyticsData): string {
       <strong>${count(d.deployments.total)}</strong> deployment${d.deployments.total === 1 ? '' : 's'} ·
       <strong>${percent(d.rates.success)}</strong> of ${count(d.deployments.finished)} finished succeeded ·
       p50 <strong>${shortDuration(d.durationMs.p50)}</strong>
-      <span class="trend trend-${t.direction.replace(/ /g, '-')}">· ${escapeHtml(t.direction)}${change.length ? ` (${change.join(', ')})` : ''}</span>
+      <span class="trend trend-${t.direction.replace(/ /g, '-')}">· ${escapeHtml(t.direction)}${change.length ? ` (${change.join(', ')})` : ''}</span>${
+        d.setupFailures.total
+          ? ` <span class="setup" title="Refused by the safety checks (${count(d.setupFailures.refused)}) or stopped at setup: no model or test ran, so they are not counted above.">· <strong>${count(d.setupFailures.total)}</strong> stopped before the work</span>`
+          : ''
+      }
     </p>`;
 }
 

@@ -35,11 +35,15 @@ export function registerClean(program: Command, ctx: CliContext): void {
         }
       }
       if (options.json) return printJson({ ...result, discarded });
-      if (!result.removed.length) process.stdout.write('No stale worktrees.\n');
+      const removedAnything = result.removed.length + result.branchesDeleted.length + result.foldersRemoved.length + result.locksRemoved.length + result.stopped.length > 0;
+      if (!removedAnything) process.stdout.write('Nothing to clean: no stale worktree, branch, folder or lock.\n');
       for (const s of result.stopped) process.stdout.write(`stopped ${s.what} (process group ${s.pid}, ${s.processes} process(es)) that deployment ${s.deploymentId} had left running in its sandbox\n`);
       for (const r of result.removed) {
         process.stdout.write(`removed ${r.path} (${r.branch}${r.branchDeleted ? ', branch deleted' : ', branch kept: it has the commit'})\n`);
       }
+      for (const b of result.branchesDeleted) process.stdout.write(`deleted branch ${b.branch} (deployment ${b.deploymentId} ended; the branch carried no commit)\n`);
+      for (const f of result.foldersRemoved) process.stdout.write(`removed ${f} (a sandbox folder git did not know)\n`);
+      for (const l of result.locksRemoved) process.stdout.write(`removed ${l} (the lock of a process that is gone)\n`);
       for (const id of result.rolledBack) process.stdout.write(`rolled back interrupted deployment ${id}\n`);
       for (const id of discarded) process.stdout.write(`discarded deployment ${id}, which waited for review\n`);
       for (const id of result.awaitingReview.filter((id) => !discarded.includes(id))) {

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
 import type Database from 'better-sqlite3';
 import { DeploymentsRepository } from '../store/deployments';
+import { cleanLeftovers, type CleanedLeftovers } from './clean-leftovers';
 import { stopLeftoverProcesses } from './leftover-processes';
 import { detectInterrupted } from './owner';
 
@@ -22,7 +23,7 @@ export interface CleanedWorktree {
   branchDeleted: boolean;
 }
 
-export interface CleanResult {
+export interface CleanResult extends CleanedLeftovers {
   removed: CleanedWorktree[];
   /** Interrupted deployments (owner process gone) rolled back because `rollBackInterrupted` was set. */
   rolledBack: string[];
@@ -50,7 +51,7 @@ export async function cleanStaleSandboxes(db: Database.Database, repos: string[]
   const deployments = new DeploymentsRepository(db);
   const now = options.now ?? Date.now;
   detectInterrupted(db);
-  const result: CleanResult = { removed: [], rolledBack: [], resumable: [], running: [], awaitingReview: [], stopped: [], errors: [] };
+  const result: CleanResult = { removed: [], rolledBack: [], resumable: [], running: [], awaitingReview: [], stopped: [], errors: [], branchesDeleted: [], foldersRemoved: [], locksRemoved: [] };
   for (const repo of new Set(repos)) {
     if (!existsSync(repo)) continue;
     let porcelain: string;
@@ -81,7 +82,7 @@ export async function cleanStaleSandboxes(db: Database.Database, repos: string[]
       try {
         // A test the killed run left running there would go on in a deleted folder: stopped first.
         if (row) for (const group of await stopLeftoverProcesses(db, id)) result.stopped.push({ deploymentId: id, ...group });
-        await git(repo, ['worktree', 'remove', '--force', worktree]);
+        await git(repo, ['worktree', 'remove', '--force', '--force', worktree]);
         const keepBranch = Boolean(row?.commitSha) && row?.mode !== 'dry-run' && row?.status !== 'interrupted';
         if (!keepBranch) await git(repo, ['branch', '-D', branch]);
         if (row?.status === 'interrupted') {
@@ -96,6 +97,11 @@ export async function cleanStaleSandboxes(db: Database.Database, repos: string[]
       }
     }
     await git(repo, ['worktree', 'prune']).catch(() => undefined);
+    try {
+      await cleanLeftovers(repo, deployments, result, now());
+    } catch (error) {
+      result.errors.push({ path: repo, message: (error as Error).message });
+    }
   }
   return result;
 }

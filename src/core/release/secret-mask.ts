@@ -4,6 +4,9 @@
  * with a connection string), so the values of the shared env files are read into memory when a
  * host is connected and every line of output, every error and every health answer is masked
  * before it reaches an event, the log, the database or the report. The values are never stored.
+ * They also join the process's secret registry (src/core/security), so every database write and
+ * report redacts them as `[redacted:KEY]` even where a path escaped this mask; this mask adds the
+ * short values of secret-named keys that the registry leaves alone (fewer than 8 characters).
  */
 export const MASK = '***';
 
@@ -31,9 +34,9 @@ export class SecretMask {
   private readonly values = new Set<string>();
   private pattern: RegExp | undefined;
 
-  /** Adds the values of an env file; returns how many are masked from now on. */
-  addEnvFile(text: string): number {
-    let added = 0;
+  /** Adds the values of an env file; returns the ones masked from now on (with their keys). */
+  addEnvFile(text: string): { key: string; value: string }[] {
+    const added: { key: string; value: string }[] = [];
     for (const { key, value } of parseEnvFile(text)) {
       if (!value) continue;
       const secretKey = SECRET_KEY.test(key);
@@ -41,10 +44,10 @@ export class SecretMask {
       if (secretKey && value.length < 3) continue;
       if (!this.values.has(value)) {
         this.values.add(value);
-        added++;
+        added.push({ key, value });
       }
     }
-    if (added) this.pattern = undefined;
+    if (added.length) this.pattern = undefined;
     return added;
   }
 

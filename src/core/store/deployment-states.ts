@@ -5,10 +5,10 @@ import type { DeploymentRow } from './deployments';
  * Where a deployment stands, as a person reads a history (the sidebar's Deployments tree): from
  * its status, whether a commit was made for it, and whether it ran as a dry run.
  */
-export type DeploymentState = 'running' | 'awaiting-review' | 'interrupted' | 'shipped' | 'tested' | 'failed' | 'cancelled' | 'rolled-back';
+export type DeploymentState = 'running' | 'awaiting-review' | 'interrupted' | 'shipped' | 'tested' | 'failed' | 'stopped' | 'cancelled' | 'rolled-back';
 
 /** The order the states are shown in: what needs attention first. */
-export const DEPLOYMENT_STATES: readonly DeploymentState[] = ['running', 'awaiting-review', 'interrupted', 'shipped', 'tested', 'failed', 'cancelled', 'rolled-back'];
+export const DEPLOYMENT_STATES: readonly DeploymentState[] = ['running', 'awaiting-review', 'interrupted', 'shipped', 'tested', 'failed', 'stopped', 'cancelled', 'rolled-back'];
 
 /** How each state is derived in SQL (the same rule as `stateOf`). */
 const CONDITIONS: Record<DeploymentState, string> = {
@@ -18,6 +18,8 @@ const CONDITIONS: Record<DeploymentState, string> = {
   shipped: "status = 'succeeded' AND commit_sha IS NOT NULL AND coalesce(mode, '') != 'dry-run'",
   tested: "status = 'succeeded' AND (commit_sha IS NULL OR coalesce(mode, '') = 'dry-run')",
   failed: "status = 'failed'",
+  // Refused by the safety step, or stopped at setup: no model or test ran (migration 11); not failures.
+  stopped: "status IN ('refused', 'setup-failed')",
   cancelled: "status = 'cancelled'",
   'rolled-back': "status = 'rolled_back'",
 };
@@ -28,6 +30,7 @@ export function stateOf(row: Pick<DeploymentRow, 'status' | 'commitSha' | 'mode'
   if (status === 'awaiting_review' || status === 'awaiting-review') return 'awaiting-review';
   if (status === 'succeeded') return row.commitSha && row.mode !== 'dry-run' ? 'shipped' : 'tested';
   if (status === 'rolled_back') return 'rolled-back';
+  if (status === 'refused' || status === 'setup-failed') return 'stopped';
   return status as DeploymentState;
 }
 

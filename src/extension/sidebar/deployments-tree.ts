@@ -21,6 +21,7 @@ export const STATE_LABELS: Record<DeploymentState, string> = {
   shipped: 'Shipped',
   tested: 'Tested (dry runs)',
   failed: 'Failed',
+  stopped: 'Stopped before the work',
   cancelled: 'Cancelled',
   'rolled-back': 'Rolled back',
 };
@@ -32,6 +33,7 @@ const STATE_ICONS: Record<DeploymentState, [string, string?]> = {
   shipped: ['pass', 'testing.iconPassed'],
   tested: ['beaker'],
   failed: ['error', 'testing.iconFailed'],
+  stopped: ['warning', 'charts.yellow'],
   cancelled: ['circle-slash'],
   'rolled-back': ['discard', 'charts.orange'],
 };
@@ -45,6 +47,7 @@ const STATE_HINTS: Partial<Record<DeploymentState, string>> = {
   interrupted: 'Their process stopped before they ended: Resume continues each from its last completed step.',
   tested: 'Dry runs (and deployments that committed nothing): tested in a sandbox that was removed.',
   'awaiting-review': 'Tested and waiting for you: open one to review its change, then ship or discard it.',
+  stopped: 'Refused by the safety checks (repository busy, circuit breaker open) or stopped at setup (no model reachable, an invalid recommendation, …): no model or test ran, so they are not counted as failures.',
 };
 
 export class DeploymentsTree implements vscode.TreeDataProvider<DeploymentNode> {

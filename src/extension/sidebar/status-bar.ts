@@ -28,6 +28,7 @@ const OUTCOME_TEXT: Record<DeploymentState, [icon: string, words: string]> = {
   shipped: ['pass', 'shipped'],
   tested: ['beaker', 'tested (dry run)'],
   failed: ['error', 'failed'],
+  stopped: ['warning', 'stopped before the work'],
   cancelled: ['circle-slash', 'cancelled'],
   'rolled-back': ['discard', 'rolled back'],
 };

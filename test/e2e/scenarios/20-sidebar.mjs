@@ -7,7 +7,7 @@
 // Screenshots: screenshots/sidebar-{dark,light}.png (the whole window) and
 // screenshots/sidebar-{dark,light}-view.png (the side bar only, as in the README).
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from '../../../scripts/code-server/util.mjs';
 import { runCommand, waitForWorkbench } from '../workbench.mjs';
@@ -26,6 +26,18 @@ async function analyticsFrame(page, timeoutMs = 30000) {
       if (await frame.evaluate(() => Boolean(document.querySelector('#app select#window'))).catch(() => false)) return frame;
     }
     if (Date.now() > deadline) throw new Error(`no Analytics view document after ${timeoutMs / 1000} s`);
+    await page.waitForTimeout(250);
+  }
+}
+
+/** The first webview document holding `selector` (the deployment panel's, here). @param {import('playwright-core').Page} page @param {string} selector */
+async function frameWith(page, selector, timeoutMs = 30000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    for (const frame of page.frames()) {
+      if (await frame.evaluate((s) => Boolean(document.querySelector(s)), selector).catch(() => false)) return frame;
+    }
+    if (Date.now() > deadline) throw new Error(`no webview shows ${selector} after ${timeoutMs / 1000} s`);
     await page.waitForTimeout(250);
   }
 }
@@ -49,7 +61,7 @@ export function historyDb(userDataDir) {
 }
 
 /** @param {import('./context.mjs').ScenarioContext} ctx */
-export async function run({ page, server, workspace, tmp, userDataDir, check, screenshot, figure, log }) {
+export async function run({ page, server, workspace, userDataDir, check, screenshot, figure, onCleanup, log }) {
   const repo = realpathSync(workspace);
   const db = historyDb(userDataDir);
   await check('the seeded history is written through core into the extension’s database', async () => {
@@ -230,9 +242,9 @@ export async function run({ page, server, workspace, tmp, userDataDir, check, sc
     return m ? Number(m[1].replace(/,/g, '')) : 0;
   };
 
-  let failedBefore = 0;
+  let stoppedBefore = 0;
   await check('the Deployments and Patterns trees, as a newcomer sees them', async () => {
-    failedBefore = await groupCount('Failed');
+    stoppedBefore = await groupCount('Stopped before the work');
     await page.locator('.part.sidebar .pane-header', { hasText: 'Patterns' }).first().waitFor({ state: 'visible' });
     await sidebarShot('sidebar-trees-light');
   });
@@ -241,30 +253,27 @@ export async function run({ page, server, workspace, tmp, userDataDir, check, sc
     await setPane(page, 'Patterns', false);
     await setPane(page, 'Analytics', true);
     await (await view()).locator('.summary strong').first().waitFor({ state: 'visible', timeout: 30000 });
-    const totalBefore = await (await view()).locator('.summary strong').first().innerText();
+    // No model answers in this workbench: the deployment stops at setup — listed apart from failures, in the tree and in the analytics.
+    const stopped = async () => Number((await (await view()).locator('.summary .setup strong').innerText({ timeout: 2000 }).catch(() => '0')).replace(/,/g, ''));
+    const totalBefore = await stopped();
     const drawsBefore = await (await view()).locator('section.chart[data-chart="outcomes"] .uplot').getAttribute('data-draws');
-    // A recommendation outside the workspace; the workspace's settings make it a dry run.
-    const file = path.join(tmp, 'sidebar-recommendation.json');
-    writeFileSync(file, JSON.stringify({ title: 'Add a farewell', description: 'Add farewell(name) next to greet(name), with tests.', category: 'feature', acceptanceCriteria: ['farewell("Ada") returns "Goodbye, Ada!"'] }, null, 2));
-    // Opened in an editor, the command offers it first (Quick Open takes an absolute path).
-    await page.keyboard.press('Control+P');
-    await page.locator('.quick-input-widget .quick-input-box input').fill(file);
-    await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'sidebar-recommendation.json' }).first().waitFor({ state: 'visible', timeout: 15000 });
-    await page.keyboard.press('Enter');
-    await page.locator('.tabs-container .tab', { hasText: 'sidebar-recommendation.json' }).first().waitFor({ state: 'visible', timeout: 15000 });
+    // A recommendation in the workspace: "Deploy Recommendation" opens the deployment panel listing it,
+    // and its Deploy starts it (the panel's own flow, [panel]). The file is removed afterwards.
+    const file = path.join(workspace, '.deploy-agent', 'recommendations', 'sidebar-say-goodbye.json');
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, JSON.stringify({ title: 'Say goodbye (sidebar check)', description: 'Add farewell(name) next to greet(name), with tests.', category: 'feature', acceptanceCriteria: ['farewell("Ada") returns "Goodbye, Ada!"'] }, null, 2));
+    // Gone again before the next scenario (the panel's lists the workspace's recommendations), also if this check fails.
+    onCleanup(async () => rmSync(file, { force: true }));
     await runCommand(page, 'Deploy Agent: Deploy Recommendation');
-    const pick = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'sidebar-recommendation.json' }).first();
-    await pick.waitFor({ state: 'visible', timeout: 15000 });
-    await pick.click();
-    const dryRun = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'Implement and test in a sandbox worktree' }).first();
-    await dryRun.waitFor({ state: 'visible', timeout: 15000 });
-    await dryRun.click();
-    // No model answers in this workbench: the deployment is refused at its safety checks and ends failed — recorded like any other.
+    const panel = await frameWith(page, '.rec');
+    await panel.locator('.rec', { hasText: 'Say goodbye (sidebar check)' }).first().locator('vscode-button[data-action="preview"]').click();
+    await panel.locator('#deploy:not([disabled])').waitFor({ state: 'visible', timeout: 60000 });
+    await panel.locator('#deploy').click();
     const deadline = Date.now() + 60000;
     for (;;) {
-      const total = await (await view()).locator('.summary strong').first().innerText().catch(() => totalBefore);
-      if (Number(total) === Number(totalBefore) + 1) break;
-      if (Date.now() > deadline) throw new Error(`the Analytics view still says ${total} deployments (was ${totalBefore})`);
+      const total = await stopped();
+      if (total === totalBefore + 1) break;
+      if (Date.now() > deadline) throw new Error(`the Analytics view still says ${total} stopped before the work (was ${totalBefore})`);
       await page.waitForTimeout(250);
     }
     const drawsAfter = await (await view()).locator('section.chart[data-chart="outcomes"] .uplot').getAttribute('data-draws');
@@ -272,12 +281,13 @@ export async function run({ page, server, workspace, tmp, userDataDir, check, sc
     // The tree, given the side bar's height again.
     await setPane(page, 'Analytics', false);
     for (;;) {
-      const failed = await groupCount('Failed');
-      if (failed === failedBefore + 1) break;
-      if (Date.now() > deadline) throw new Error(`the Failed group still counts ${failed} (was ${failedBefore})`);
+      const count = await groupCount('Stopped before the work');
+      if (count === stoppedBefore + 1) break;
+      if (Date.now() > deadline) throw new Error(`the "Stopped before the work" group still counts ${count} (was ${stoppedBefore})`);
       await page.waitForTimeout(250);
     }
-    log(`after the deployment: Failed ${failedBefore} → ${failedBefore + 1}, deployments ${totalBefore} → ${Number(totalBefore) + 1}, outcomes chart draws ${drawsBefore} → ${drawsAfter}`);
+    rmSync(file, { force: true });
+    log(`after the deployment: stopped before the work ${stoppedBefore} → ${stoppedBefore + 1} in the tree, ${totalBefore} → ${totalBefore + 1} in the analytics, outcomes chart draws ${drawsBefore} → ${drawsAfter}`);
     await setPane(page, 'Analytics', true);
   });
 

@@ -18,7 +18,8 @@ describe('deployment states: the history as the sidebar groups it', () => {
     assert.deepEqual([mine.running, mine['awaiting-review']], [0, 0]);
     const all = countByState(t.store.db);
     assert.equal(Object.values(all).reduce((a, b) => a + b, 0), SEEDS.length);
-    assert.deepEqual(historyCounts(t.store.db, '/work/greeter'), { scope: 13, all: SEEDS.length, ciBuilds: 0 });
+    assert.deepEqual(historyCounts(t.store.db, '/work/greeter'), { scope: 14, all: SEEDS.length, ciBuilds: 0 });
+    assert.equal(mine.stopped, 1, 'a setup failure is its own state');
   });
 
   it('lists a state newest first, a page at a time, with the last test run and the repair rounds', () => {
@@ -29,7 +30,7 @@ describe('deployment states: the history as the sidebar groups it', () => {
     );
     assert.deepEqual(shipped[0]!.tests, { passed: 12, failed: 0, skipped: 0 });
     assert.equal(shipped[0]!.repairs, 1);
-    assert.match(shipped[0]!.prUrl!, /pull\/112$/);
+    assert.match(shipped[0]!.prUrl!, /pull\/113$/);
     const next = listByState(t.store.db, 'shipped', { repoPath: '/work/greeter', limit: 3, offset: 3 });
     assert.equal(next[0]!.title, 'Greet by time of day');
     const cancelled = listByState(t.store.db, 'cancelled', { repoPath: '/work/greeter', limit: 10 });
@@ -47,6 +48,8 @@ describe('deployment states: the history as the sidebar groups it', () => {
     assert.equal(stateOf({ status: 'rolled_back', commitSha: 'abc', mode: 'full-pr' }), 'rolled-back');
     assert.equal(stateOf({ status: 'pending', commitSha: null, mode: null }), 'running');
     assert.equal(stateOf({ status: 'awaiting_review' as never, commitSha: null, mode: null }), 'awaiting-review');
+    assert.equal(stateOf({ status: 'refused', commitSha: null, mode: 'full-pr' }), 'stopped');
+    assert.equal(stateOf({ status: 'setup-failed', commitSha: null, mode: 'full-pr' }), 'stopped');
   });
 
   it('seeding twice inserts nothing twice', () => {

@@ -1,3 +1,4 @@
+import { secretRegistry } from '../../security/registry';
 import type { ReleaseTarget } from '../types';
 import { sharedEnvValues } from '../scripts';
 import type { SecretMask } from '../secret-mask';
@@ -32,7 +33,9 @@ export class HostPool {
     const host = this.target.type === 'local' ? new LocalHost(this.options.env) : await connectSsh(this.target, name, { signal, env: this.options.env });
     this.open.set(name, host);
     const values = await host.exec(sharedEnvValues(this.target.path, this.target.shared), { signal });
-    this.options.mask.addEnvFile(values.output);
+    // Also into this process's secret registry (src/core/security), which every database write and report redacts with.
+    const added = this.options.mask.addEnvFile(values.output);
+    secretRegistry.add(added.map(({ key, value }) => ({ name: key, value })));
     this.options.onConnect?.(name, host.kind === 'ssh' ? (host as SshHost).fingerprint : null);
     return host;
   }
