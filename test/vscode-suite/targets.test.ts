@@ -84,7 +84,7 @@ describe('Deploy Agent: release to a target', function () {
     const target = nodes.find((n) => n.kind === 'target') as Extract<TargetNode, { kind: 'target' }>;
     assert.ok(target, JSON.stringify(nodes));
     const item = release.tree.getTreeItem(target);
-    assert.match(String(item.description), /development · \d{4}-\d{2}-\d{2} \d{2}:\d{2} \(\w{8}\) · 1\/1 healthy/);
+    assert.match(String(item.description), /^1\/1 healthy · \d{4}-\d{2}-\d{2} \d{2}:\d{2} \(\w{8}\) · development$/);
     assert.equal(target.status?.hosts[0]?.current, first!.release);
     assert.equal(item.contextValue, 'deployAgent.target');
   });

@@ -73,9 +73,19 @@ export class TargetsTree implements vscode.TreeDataProvider<TargetNode> {
     const hosts = status?.hosts ?? [];
     const healthy = hosts.filter((h) => h.health?.ok).length;
     const current = [...new Set(hosts.map((h) => h.current))];
-    item.description = problem
-      ? `${target.environment} · unreachable`
-      : `${target.environment} · ${current.length === 1 ? (current[0] ? shortRelease(current[0]) : 'nothing released') : 'hosts differ'}${target.healthCheck && current[0] ? ` · ${healthy}/${hosts.length} healthy` : ''}`;
+    // Most telling first (the side bar is narrow): reachable and healthy, then the release, then the environment.
+    const unreachable = hosts.filter((h) => h.error).length;
+    const state = problem || (hosts.length && unreachable === hosts.length)
+      ? 'unreachable'
+      : unreachable
+        ? `${unreachable} of ${hosts.length} unreachable`
+        : !current[0]
+          ? 'nothing released'
+          : target.healthCheck
+            ? `${healthy}/${hosts.length} healthy`
+            : 'no health check';
+    const release = current.length > 1 ? 'hosts differ' : current[0] ? shortRelease(current[0]) : '';
+    item.description = [state, release, target.environment].filter(Boolean).join(' · ');
     item.tooltip = new vscode.MarkdownString(
       [
         `**${target.name}** (${target.type}, ${target.environment}) — ${target.type === 'ssh' ? target.hosts.join(', ') : 'this machine'}: \`${target.path}\``,
