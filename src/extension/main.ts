@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { ExtensionServices } from './services';
 import { PANEL_VIEW_TYPE, type PanelState } from '../protocol/panel';
 import { registerSidebar } from './sidebar/register';
+import { registerRelease } from './release/register';
 
 export interface DeployAgentApi {
   /** Milliseconds from the start of activate() to its end (performance.now marks). */
@@ -44,6 +45,8 @@ export function activate(context: vscode.ExtensionContext): DeployAgentApi {
 
   // The sidebar's views and commands; the sidebar itself loads when a view shows or a command runs.
   registerSidebar(context, () => load().sidebar());
+  // The Targets view and the release commands; the release code loads when one is used.
+  registerRelease(context, () => load().release());
 
   performance.mark('deploy-agent:activate:end');
   activationMs = performance.now() - started;

@@ -22,6 +22,7 @@ import { createSidebar, type Sidebar } from './sidebar/sidebar';
 import type { DeploymentOutcome } from '../core/pipeline/orchestrator';
 import type { DeployMode } from '../core/pipeline/ports';
 import { createPanelController, type PanelController } from './panel';
+import { createReleaseController, type ReleaseController } from './release/controller';
 
 export interface ExtensionServices {
   showDiagnostics(): Promise<Diagnostics>;
@@ -41,6 +42,8 @@ export interface ExtensionServices {
   readonly historyDbPath: string;
   /** The deployment panel (Deploy Recommendation, Open Deployment, the serializer). */
   panel(): PanelController;
+  /** Releases to targets: the Targets view and the release commands (src/extension/release). */
+  release(): ReleaseController;
 }
 
 export function createServices(context: vscode.ExtensionContext, output: vscode.LogOutputChannel, activationMs?: number): ExtensionServices {
@@ -75,6 +78,7 @@ export function createServices(context: vscode.ExtensionContext, output: vscode.
   // Every deployment run here reports on this bus; the sidebar and the status bar follow it.
   const deploymentEvents = new PipelineEventBus();
   let sidebar: Sidebar | undefined;
+  let release: ReleaseController | undefined;
   const periodicSync = startPeriodicSync(context, output, openStore, workspaceDir(), () => void sidebar?.refresh('sync'));
 
   const computeDiagnostics = async (): Promise<Diagnostics> => {
@@ -147,6 +151,10 @@ export function createServices(context: vscode.ExtensionContext, output: vscode.
       }
       services.sidebar(); // the status bar and the views follow the deployment
       return deployRecommendationCommand({ ...deployInput(dir), ...options });
+    },
+    release() {
+      const editorConfig = (dir: string) => resolveConfig({ workspaceDir: dir, editor: explicitEditorSettings() });
+      return (release ??= createReleaseController({ output, openStore, workspaceDir, config: editorConfig, onEnded: () => void sidebar?.refresh('release') }));
     },
     sidebar() {
       return (sidebar ??= createSidebar({

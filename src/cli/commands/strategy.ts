@@ -52,7 +52,7 @@ export function registerStrategy(program: Command, ctx: CliContext): void {
       const lines = [
         `Strategy: ${decision.strategy} (${decision.basis})${decision.blocked ? ' — BLOCKED' : ''}`,
         `Environment: ${environment.environment} (confidence ${environment.confidence})`,
-        ...environment.evidence.map((e) => `  evidence: ${e.value} → ${e.suggests}`),
+        ...environment.evidence.map((e) => `  evidence: ${e.value} → ${e.suggests}${e.applied === false ? ` (not applied: ${e.note ?? 'see the docs'})` : ''}`),
         `Machine: CPU ${metrics.cpuLoadPercent}%, memory ${metrics.memoryUsedPercent}% used`,
         `Samples (outcomes and imported CI builds): ${decision.samples}`,
         model ? `Outcome model: v${model.version}, trained on ${model.trainingSize} rows${describeEvaluation(model.evaluation)}` : 'Outcome model: none trained yet',

@@ -24,7 +24,7 @@ export const DEFAULT_ENVIRONMENT_PATTERNS: EnvironmentPatterns = {
 const CI_VARIABLES = ['GITHUB_ACTIONS', 'GITLAB_CI', 'CIRCLECI', 'TRAVIS', 'JENKINS_URL', 'BUILDKITE', 'TF_BUILD', 'TEAMCITY_VERSION', 'BITBUCKET_BUILD_NUMBER', 'CI'];
 
 /** Weight of each source: an explicit setting is decisive, the rest adds up. */
-const WEIGHTS = { setting: 10, 'env-var': 10, ci: 3, branch: 2, hostname: 2, container: 1 } as const;
+const WEIGHTS = { setting: 10, 'env-var': 10, 'release-target': 10, ci: 3, machine: 3, branch: 2, hostname: 2, container: 1 } as const;
 
 export interface DetectEnvironmentInput {
   /** `deployAgent.environment` when set (not 'auto'). */
@@ -36,9 +36,19 @@ export interface DetectEnvironmentInput {
   patterns?: Partial<EnvironmentPatterns>;
   /** For tests: whether a path exists (container markers). */
   fileExists?: (file: string) => boolean;
+  /** The release target a deployment goes to, when it names its environment (a release, src/core/release). */
+  releaseTarget?: { name: string; environment?: string };
 }
 
-/** Detects the deployment environment from every source and says what pointed where. */
+/**
+ * Detects the deployment environment from every source and says what pointed where.
+ *
+ * Decisive, in this order: `deployAgent.environment`, DEPLOYMENT_ENVIRONMENT, the release target's
+ * environment. Otherwise a **developer machine** — no CI variable, not in Kubernetes, a host name
+ * that is not a server's — is `development`: the branch is not evidence there (a laptop on `main`
+ * is not production), and it is shown as evidence not applied. In CI, in a cluster or on a server
+ * the sources are weighed as before: CI variables, the branch, the host name, container markers.
+ */
 export function detectEnvironment(input: DetectEnvironmentInput = {}): EnvironmentDetection {
   const env = input.env ?? process.env;
   const exists = input.fileExists ?? existsSync;
@@ -77,14 +87,25 @@ export function detectEnvironment(input: DetectEnvironmentInput = {}): Environme
     evidence.push({ source: 'container', value: containerMarks.join(', '), suggests: env.KUBERNETES_SERVICE_HOST ? 'staging' : 'development', weight: WEIGHTS.container });
   }
 
-  const explicit = evidence.find((e) => e.source === 'setting') ?? evidence.find((e) => e.source === 'env-var');
+  const target = input.releaseTarget?.environment?.trim();
+  if (target) evidence.push({ source: 'release-target', value: `release target ${input.releaseTarget!.name}: ${target}`, suggests: normalizeName(target), weight: WEIGHTS['release-target'] });
+
+  const explicit = evidence.find((e) => e.source === 'setting') ?? evidence.find((e) => e.source === 'env-var') ?? evidence.find((e) => e.source === 'release-target');
   const inCi = Boolean(ciVar);
   const inContainer = containerMarks.length > 0;
   if (explicit) {
     return { environment: explicit.suggests, confidence: 1, evidence, inCi, inContainer };
   }
+  const serverHost = evidence.some((e) => e.source === 'hostname' && e.suggests !== 'development');
+  const developerMachine = !inCi && !env.KUBERNETES_SERVICE_HOST && !serverHost;
+  if (developerMachine) {
+    for (const e of evidence) {
+      if (e.source === 'branch') Object.assign(e, { applied: false, note: 'branch patterns apply in CI only: on a developer machine a branch says nothing about where the change runs' });
+    }
+    evidence.push({ source: 'machine', value: 'a developer machine (no CI variable, not in Kubernetes, not a server host name)', suggests: 'development', weight: WEIGHTS.machine });
+  }
   const totals = new Map<string, number>();
-  for (const e of evidence) totals.set(e.suggests, (totals.get(e.suggests) ?? 0) + e.weight);
+  for (const e of evidence) if (e.applied !== false) totals.set(e.suggests, (totals.get(e.suggests) ?? 0) + e.weight);
   let best: string | undefined;
   let bestWeight = 0;
   for (const [name, weight] of totals) {

@@ -7,10 +7,13 @@ export const STRATEGY_NAMES: readonly StrategyName[] = ['aggressive', 'balanced'
 export type EnvironmentName = 'production' | 'staging' | 'development' | 'ci' | 'test' | 'unknown' | (string & {});
 
 export interface EnvironmentEvidence {
-  source: 'setting' | 'env-var' | 'branch' | 'hostname' | 'ci' | 'container';
+  source: 'setting' | 'env-var' | 'release-target' | 'branch' | 'hostname' | 'ci' | 'container' | 'machine';
   value: string;
   suggests: string;
   weight: number;
+  /** false: shown, but not counted (a branch name on a developer machine); why in `note`. */
+  applied?: boolean;
+  note?: string;
 }
 
 export interface EnvironmentDetection {

@@ -18,15 +18,22 @@ describe('deploy-agent strategy (built CLI)', function () {
   // A clean environment: no CI variables, so the branch decides.
   const env = { CI: '', GITHUB_ACTIONS: '', DEPLOYMENT_ENVIRONMENT: '' };
 
-  it('on main: production, safety override → conservative, with the evidence', async () => {
+  it('a developer machine on main: development, the branch shown as evidence not applied; in CI the branch counts', async () => {
     const result = await runBuiltCli(['strategy', '--workspace', repoOn('main'), '--json', '--db', path.join(dir.path, 'h.db')], { env });
     assert.equal(result.code, 0, result.stderr);
     const d = JSON.parse(result.stdout);
-    assert.equal(d.environment.environment, 'production');
-    assert.ok(d.environment.evidence.some((e: { value: string }) => e.value === 'branch main'));
-    assert.equal(d.strategy, 'conservative');
-    assert.equal(d.basis, 'override');
-    assert.equal(d.levers.draftPr, true);
+    assert.equal(d.environment.environment, 'development');
+    const branch = d.environment.evidence.find((e: { source: string }) => e.source === 'branch');
+    assert.deepEqual([branch.value, branch.suggests, branch.applied], ['branch main', 'production', false]);
+    assert.ok(d.environment.evidence.some((e: { source: string }) => e.source === 'machine'));
+    assert.ok(d.environment.confidence >= 0.75);
+    const text = await runBuiltCli(['strategy', '--workspace', repoOn('main'), '--db', path.join(dir.path, 'h.db')], { env });
+    assert.match(text.stdout, /evidence: branch main → production \(not applied: branch patterns apply in CI only/);
+
+    const inCi = JSON.parse((await runBuiltCli(['strategy', '--workspace', repoOn('main'), '--json', '--db', path.join(dir.path, 'h.db')], { env: { ...env, GITHUB_ACTIONS: 'true' } })).stdout);
+    const counted = inCi.environment.evidence.find((e: { source: string }) => e.source === 'branch');
+    assert.notEqual(counted.applied, false);
+    assert.ok(!inCi.environment.evidence.some((e: { source: string }) => e.source === 'machine'));
   });
 
   it('on a feature branch: cold-start rules → balanced; DEPLOYMENT_ENVIRONMENT wins over the branch', async () => {

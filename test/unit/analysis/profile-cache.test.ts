@@ -7,6 +7,7 @@ import { analyzeWorkspace } from '../../../src/core/analysis';
 import { parseIndexListing } from '../../../src/core/analysis/file-list';
 import { PROFILE_CACHE_VERSION, profileFactsOf } from '../../../src/core/analysis/profile-cache';
 import { openHistoryStore } from '../../../src/core/store/database';
+import { migrations } from '../../../src/core/store/migrations';
 import { tempDir } from '../../support/temp';
 
 const ANALYSIS = path.resolve(__dirname, '../../../src/core/analysis');
@@ -52,6 +53,8 @@ describe('analysis: stored profile', () => {
       writeFileSync(path.join(work, 'a.ts'), 'export const a = process.env.A;\n');
       const root = realpathSync(work);
       const st = statSync(path.join(root, 'a.ts'));
+      // A history of schema 2 as an older Deploy Agent left it (the history tables of schema 1, the cache table of the older shape).
+      openHistoryStore(path.join(dir.path, 'old.db'), { migrations: migrations.slice(0, 1) }).close();
       const db = new Database(path.join(dir.path, 'old.db'));
       db.exec('CREATE TABLE analysis_files (root TEXT NOT NULL, path TEXT NOT NULL, size INTEGER NOT NULL, mtime_ms REAL NOT NULL, kind TEXT NOT NULL, language TEXT, skip_reason TEXT, facts TEXT, PRIMARY KEY (root, path)) WITHOUT ROWID');
       db.prepare('INSERT INTO analysis_files VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(root, 'a.ts', st.size, st.mtimeMs, 'source', 'typescript', null, '{"envVars":["STALE"]}');

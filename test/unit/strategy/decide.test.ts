@@ -4,7 +4,8 @@ import { detectEnvironment } from '../../../src/core/strategy/environment';
 import type { MetricsReading } from '../../../src/core/strategy/types';
 
 const dev = detectEnvironment({ env: {}, branch: 'feature/x', hostname: 'x', fileExists: () => false });
-const prod = detectEnvironment({ env: {}, branch: 'main', hostname: 'x', fileExists: () => false });
+// Production as CI on main sees it (on a developer machine the branch alone is no evidence).
+const prod = detectEnvironment({ env: { GITHUB_ACTIONS: 'true' }, branch: 'main', hostname: 'prod-runner-1', fileExists: () => false });
 const calm: MetricsReading = { cpuLoadPercent: 20, memoryUsedPercent: 40, diskFreeBytes: 50e9 };
 
 describe('strategy decisions', () => {
@@ -23,7 +24,7 @@ describe('strategy decisions', () => {
     assert.equal(d.basis, 'override');
     assert.equal(d.levers.draftPr, true);
     assert.equal(d.levers.testScope, 'full');
-    assert.match(d.reasons[0]!, /production \(branch main\)/);
+    assert.match(d.reasons[0]!, /production \(branch main, host prod-runner-1\)/);
   });
 
   it('high CPU (>80%) or memory (>95%) forces conservative; at 80% exactly it does not', () => {

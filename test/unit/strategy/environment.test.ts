@@ -17,11 +17,35 @@ describe('environment detection', () => {
     assert.equal(d.confidence, 1);
   });
 
-  it('the branch: main/master/release → production, staging, feature → development', () => {
-    assert.equal(detectEnvironment({ env: {}, branch: 'main', hostname: 'box', fileExists: none }).environment, 'production');
-    assert.equal(detectEnvironment({ env: {}, branch: 'release/2.1', hostname: 'box', fileExists: none }).environment, 'production');
-    assert.equal(detectEnvironment({ env: {}, branch: 'staging', hostname: 'box', fileExists: none }).environment, 'staging');
-    assert.equal(detectEnvironment({ env: {}, branch: 'feature/login', hostname: 'box', fileExists: none }).environment, 'development');
+  it('the branch, where it applies (CI, a cluster, a server): main/master/release → production, staging, feature → development', () => {
+    const cluster = { KUBERNETES_SERVICE_HOST: '10.0.0.1' };
+    assert.equal(detectEnvironment({ env: cluster, branch: 'main', hostname: 'box', fileExists: none }).environment, 'production');
+    assert.equal(detectEnvironment({ env: cluster, branch: 'release/2.1', hostname: 'box', fileExists: none }).environment, 'production');
+    assert.equal(detectEnvironment({ env: cluster, branch: 'staging', hostname: 'box', fileExists: none }).environment, 'staging');
+    assert.equal(detectEnvironment({ env: cluster, branch: 'feature/login', hostname: 'box', fileExists: none }).environment, 'development');
+    const ci = detectEnvironment({ env: { GITHUB_ACTIONS: 'true' }, branch: 'main', hostname: 'prod-runner-1', fileExists: none });
+    assert.equal(ci.environment, 'production', 'in CI the branch counts (with the host name it outweighs "ci")');
+    assert.ok(ci.evidence.some((e) => e.source === 'branch' && e.applied !== false));
+  });
+
+  it('a developer machine on main is development: the branch is shown, not applied; a container marker agrees', () => {
+    const laptop = detectEnvironment({ env: {}, branch: 'main', hostname: 'alices-laptop', fileExists: (f) => f === '/.dockerenv' });
+    assert.equal(laptop.environment, 'development');
+    assert.equal(laptop.inCi, false);
+    const branch = laptop.evidence.find((e) => e.source === 'branch')!;
+    assert.equal(branch.suggests, 'production');
+    assert.equal(branch.applied, false);
+    assert.match(branch.note!, /branch patterns apply in CI only/);
+    assert.ok(laptop.evidence.some((e) => e.source === 'machine' && e.suggests === 'development'));
+    assert.equal(laptop.confidence, 1, 'the machine and the container marker agree');
+  });
+
+  it('a release target names its environment: decisive unless a setting or DEPLOYMENT_ENVIRONMENT says otherwise', () => {
+    const release = detectEnvironment({ env: {}, branch: 'feature/x', hostname: 'alices-laptop', fileExists: none, releaseTarget: { name: 'web', environment: 'production' } });
+    assert.equal(release.environment, 'production');
+    assert.equal(release.confidence, 1);
+    assert.ok(release.evidence.some((e) => e.source === 'release-target' && e.value === 'release target web: production'));
+    assert.equal(detectEnvironment({ env: { DEPLOYMENT_ENVIRONMENT: 'staging' }, hostname: 'x', fileExists: none, releaseTarget: { name: 'web', environment: 'production' } }).environment, 'staging');
   });
 
   it('host name patterns, configurable', () => {
@@ -46,9 +70,10 @@ describe('environment detection', () => {
     assert.equal(k8s.environment, 'staging');
   });
 
-  it('no evidence: development with a low confidence', () => {
+  it('no evidence but the machine itself: development, with the machine named and a moderate confidence', () => {
     const d = detectEnvironment({ env: {}, hostname: 'x', fileExists: none });
     assert.equal(d.environment, 'development');
-    assert.ok(d.confidence < 0.5);
+    assert.deepEqual(d.evidence.map((e) => e.source), ['machine']);
+    assert.equal(d.confidence, 0.75);
   });
 });

@@ -9,7 +9,8 @@ import type { MetricsReading, StrategyName } from '../../../src/core/strategy/ty
 import { useTempStore } from '../../support/temp-store';
 
 const dev = detectEnvironment({ env: {}, branch: 'feature/x', hostname: 'x', fileExists: () => false });
-const prod = detectEnvironment({ env: {}, branch: 'main', hostname: 'x', fileExists: () => false });
+// Production as CI on main sees it (on a developer machine the branch alone is no evidence).
+const prod = detectEnvironment({ env: { GITHUB_ACTIONS: 'true' }, branch: 'main', hostname: 'prod-runner-1', fileExists: () => false });
 const calm: MetricsReading = { cpuLoadPercent: 20, memoryUsedPercent: 40, diskFreeBytes: 50e9 };
 const REPO = '/repos/app';
 

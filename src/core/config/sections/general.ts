@@ -29,7 +29,7 @@ export const generalSettings: SettingSpec[] = [
     schema: {
       type: 'string',
       default: 'auto',
-      description: 'The deployment environment (production, staging, development, …). `auto` detects it from DEPLOYMENT_ENVIRONMENT, the git branch, the host name, CI variables and container markers; the evidence is shown with every strategy decision.',
+      description: 'The deployment environment (production, staging, development, …). `auto` detects it from DEPLOYMENT_ENVIRONMENT, a release target, CI variables, the host name, container markers and — in CI, in a cluster or on a server only — the git branch: on a developer machine it is development. The evidence is shown with every strategy decision.',
     },
   },
   {
