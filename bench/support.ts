@@ -53,6 +53,9 @@ export function verdict(...checks: TargetCheck[]): { targets: TargetCheck[]; pas
   return { targets: checks, pass: checks.every((c) => c.met) };
 }
 
+/** The DL-CIBuild CSVs (../shared/data/ci-builds beside the repository); BENCH_CI_BUILDS points elsewhere (e.g. from a worktree). */
+export const CI_BUILDS = process.env.BENCH_CI_BUILDS ?? path.resolve(import.meta.dirname, '..', '..', 'shared', 'data', 'ci-builds', 'dl-cibuild');
+
 /** What `npm run test:e2e` wrote last (test-results/e2e/last-run.json): the figures measured inside VS Code. */
 export interface LastE2eRun {
   finishedAt: string;

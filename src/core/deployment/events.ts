@@ -72,7 +72,8 @@ export type FlowEvent<Step extends string = StepName> =
   | (Base & { type: 'deployment.started'; mode: string; resumed: boolean; fromStep: Step })
   | (Base & { type: 'step.started'; step: Step })
   | (Base & { type: 'step.progress'; step: Step; message: string; fraction?: number })
-  | (Base & { type: 'step.finished'; step: Step; status: Exclude<StepStatus, 'running'>; durationMs: number; summary?: string; error?: EventError })
+  /** `attention`: the step did its part but left something wrong for a later step to judge (tests still failing after the repair rounds). */
+  | (Base & { type: 'step.finished'; step: Step; status: Exclude<StepStatus, 'running'>; durationMs: number; summary?: string; attention?: string; error?: EventError })
   | (Base & { type: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; message: string; step?: Step })
   | (Base & { type: 'model.output'; phase: string; text: string })
   /** The model used a tool (read_file, write_file, edit_file …) in an agent phase; `path` is sandbox-relative. */

@@ -19,6 +19,7 @@ import { writeReport } from '../report/write-report';
 import { snapshotRepoState } from '../sandbox/repo-state';
 import { guardUserFiles } from '../sandbox/user-files';
 import { repositoryRootOf } from '../sandbox/workspace';
+import { joinParts, sentence } from './outcome-message';
 import * as sandboxWorktree from '../sandbox/worktree';
 import { commit as commitChanges, push as pushBranch, review as reviewChanges, unifiedDiff } from '../git/ship';
 import { discardPartialSandbox, restoreSandboxTree, sandboxHead, snapshotSandboxTree } from '../sandbox/sandbox-state';
@@ -140,9 +141,10 @@ export function createRealPorts(options: RealPortsOptions): PipelinePorts {
       const { router } = routerFor(workspaceDir);
       const check = await checkProviders(router, { signal });
       if (!check.ok) {
-        const why = check.providers.map((p) => `${p.provider}: ${p.reason ?? Object.values(p.phases).find((ph) => ph.problem)?.problem ?? 'not ready'}`).join('; ');
-        const hint = check.providers.map((p) => p.hint).filter(Boolean).join(' ') || 'Run `deploy-agent ai check` for details.';
-        throw new DeployAgentError('NO_MODEL_AVAILABLE', `No model provider can serve the deployment: ${why}.`, hint, { details: { providers: check.providers } });
+        // Each provider's reason is a sentence of its own: joined without their full stops ("…failed).; …configured.." before).
+        const why = joinParts(check.providers.map((p) => `${p.provider}: ${p.reason ?? Object.values(p.phases).find((ph) => ph.problem)?.problem ?? 'not ready'}`));
+        const hint = check.providers.map((p) => p.hint && sentence(p.hint)).filter(Boolean).join(' ') || 'Run `deploy-agent ai check` for details.';
+        throw new DeployAgentError('NO_MODEL_AVAILABLE', `No model provider can serve the deployment: ${why}`, hint, { details: { providers: check.providers } });
       }
       const ready = check.providers.find((p) => p.reachable && Object.values(p.phases).every((ph) => ph.ready)) ?? check.providers.find((p) => p.reachable)!;
       return { provider: ready.provider, model: ready.phases.implement.model };
