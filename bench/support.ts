@@ -19,7 +19,7 @@ const round = (n: number, digits: number) => Number(n.toFixed(digits));
 
 /**
  * Median, spread (min and max) and count of the runs of one benchmark, for its JSON line; the
- * README table shows all four. `digits`: decimals kept.
+ * table in docs/benchmarks.md shows all four. `digits`: decimals kept.
  */
 export function timing(values: number[], digits = 1): { medianMs: number; minMs: number; maxMs: number; runs: number } {
   if (!values.length) throw new RangeError('timing: no runs');
