@@ -158,6 +158,11 @@ export interface PipelinePorts {
   /** Throws when no model can serve the three phases. */
   preflightModels(workspaceDir: string, signal: AbortSignal): Promise<{ provider: string; model: string }>;
   gatherContext(repoRoot: string, recommendation: Recommendation, signal: AbortSignal, onProgress: (message: string) => void): Promise<ContextInfo>;
+  /**
+   * Loads the local model of the first phase while the context is gathered (in parallel), so the
+   * first model turn does not wait for it. Resolves to what was loaded (nothing for a cloud model); never rejects.
+   */
+  warmUpModels?(repoRoot: string, input: { deploymentId: string; recommendation: Recommendation; signal: AbortSignal }): Promise<{ model: string; numCtx: number } | undefined>;
   decideStrategy(input: { deploymentId: string; repoRoot: string; choice: StrategyChoice; context: ContextInfo; recommendation: Recommendation; mode: DeployMode }): Promise<StrategyLevers>;
   createSandbox(repoRoot: string, input: { deploymentId: string; title: string; signal: AbortSignal }): Promise<SandboxInfo>;
   /** The sandbox exists and is on its branch (resume). */

@@ -4,7 +4,7 @@ import type { HistoryStore } from '../store/database';
 import type { MetricsReading } from '../strategy/types';
 import type { ContextInfo, PhaseInput, PhaseOutcome, PipelinePorts } from './ports';
 import { checkCircuitBreaker, circuitSettingsFrom } from './circuit-breaker';
-import { gatherDeploymentContext } from './context';
+import { ANALYSIS_PROMPT_TOKENS, gatherDeploymentContext } from './context';
 import { decideStrategyForDeployment } from './strategy-step';
 import { matchErrorPattern } from '../recovery/error-patterns';
 import { EventsRepository } from '../store/steps';
@@ -174,6 +174,10 @@ export function createRealPorts(options: RealPortsOptions): PipelinePorts {
     },
     gatherContext: (repoRoot, recommendation, signal, onProgress) =>
       gatherDeploymentContext({ repoRoot, recommendation, store: options.store, env: options.env, config: configOf(repoRoot), signal, onProgress, ...(options.latestMetrics ? { latestMetrics: options.latestMetrics } : {}) }),
+    warmUpModels: async (repoRoot, input) => {
+      const { warmUpFirstModel } = await import('../ai/warm-up');
+      return warmUpFirstModel(routerFor(repoRoot).router, { ...input, contextAllowance: ANALYSIS_PROMPT_TOKENS });
+    },
     decideStrategy: async (input) => decideStrategyForDeployment(options.store, configOf(input.repoRoot), input),
     createSandbox: (repoRoot, input) => sandboxWorktree.createSandbox(repoRoot, input),
     sandboxExists: (repoRoot, sandbox) => sandboxWorktree.sandboxExists(repoRoot, sandbox),
@@ -201,6 +205,7 @@ export function createRealPorts(options: RealPortsOptions): PipelinePorts {
           else if (event.type === 'file-written') input.onProgress?.(`wrote ${event.path}`);
           else if (event.type === 'fallback') input.onProgress?.(`falling back from ${event.from} to ${event.to}: ${event.reason}`);
           else if (event.type === 'retry') input.onProgress?.(`retrying ${event.provider} (attempt ${event.attempt}) in ${event.delayMs} ms`);
+          else if (event.type === 'model-load') input.onProgress?.(`${event.kind === 'load' ? 'loading' : 'using the loaded'} ${event.model}: ${event.reason}`);
           else if (event.type === 'tool-call') input.onToolCall?.({ name: event.name, ok: event.ok, ...(event.path ? { path: event.path } : {}), ...(event.error ? { error: event.error.slice(0, 500) } : {}) });
           else if (event.type === 'model-call')
             input.onModelCall?.({ provider: event.provider, model: event.model, inputTokens: event.usage.inputTokens, outputTokens: event.usage.outputTokens, costUsd: event.costUsd, cached: event.cached, durationMs: event.durationMs });

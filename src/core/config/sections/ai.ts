@@ -38,7 +38,19 @@ export const aiSettings: SettingSpec[] = [
       type: 'integer',
       default: 32768,
       minimum: 2048,
-      description: 'Upper bound for `num_ctx` (the context Ollama allocates per request); the request asks for what the prompt needs, up to this and the model\'s own limit.',
+      description:
+        'Upper bound for `num_ctx` (the context Ollama allocates). A deployment chooses one size per model at its start — 8k, 16k, 32k, 64k or 128k, what the prompt and the conversation need, up to this and the model\'s own limit, or the size of the model already loaded when that fits — and keeps it, because Ollama reloads the model whenever `num_ctx` changes; it grows only when the conversation does not fit even with old tool output elided.',
+    },
+  },
+  {
+    key: 'ollama.keepAlive',
+    env: 'DEPLOY_AGENT_OLLAMA_KEEP_ALIVE',
+    schema: {
+      type: 'string',
+      default: '30m',
+      pattern: '^-?([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$|^-?[0-9]+$',
+      description:
+        'How long Ollama keeps the model loaded after each request (`keep_alive`, e.g. `30m`, `1h`; `-1` until Ollama stops). Long enough to span the test runs between phases and repair rounds, so a deployment loads its model once.',
     },
   },
   {
