@@ -175,7 +175,8 @@ describe('Deploy Agent in the editor (extension host)', () => {
     // Applied (the diff editor's title button runs this command).
     const applied = await vscode.commands.executeCommand('deployAgent.editor.applyRevert');
     assert.deepEqual(applied, { applied: true, deletedFile: false });
-    assert.equal(readFileSync(calc.fsPath, 'utf8'), `// Reviewed by a person.\n${original}`, 'the change is gone, the person’s line stays');
+    // Saved through VS Code (the edit stays undoable): on disk once the save has gone through.
+    await until('the reverted file on disk', () => readFileSync(calc.fsPath, 'utf8') === `// Reviewed by a person.\n${original}`);
 
     // Back to the branch, then an edit where the change is: the revert no longer applies and says which hunk.
     git(repo.dir, 'checkout', '-q', '--', 'src/calc.js');

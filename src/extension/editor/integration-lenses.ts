@@ -86,7 +86,7 @@ export class IntegrationPoints {
   /** Exclude, prefer or reset one point; stored with the recommendation file. */
   choose(recommendationFile: string, point: string, action: ChoiceAction): void {
     new RecommendationChoicesRepository(this.deps.openStore().db).set(recommendationFile, point, action);
-    this.deps.output.info(`${point}: ${action === 'reset' ? 'no longer excluded or preferred' : `${action}d`} for the next deployment of ${vscode.workspace.asRelativePath(recommendationFile)}.`);
+    this.deps.output.info(`${point}: ${action === 'reset' ? 'no longer excluded or preferred' : action === 'exclude' ? 'excluded' : 'preferred'} for the next deployment of ${vscode.workspace.asRelativePath(recommendationFile)}.`);
     this.deps.changed();
   }
 

@@ -61,23 +61,30 @@ describe('the output channel’s highlighting (syntaxes/, injected into the Log 
     const grammar = await logGrammar(host);
     const all = tokens(grammar, log);
     const lines = log.split('\n');
-    const lineOf = (needle: string) => lines.findIndex((l) => l.includes(needle));
-    const implementLine = lineOf('] implement: succeeded');
-    assert.ok(implementLine >= 0, 'the recorded log has the implement step');
-    assert.equal(scopeOf(all, 'implement', implementLine), 'entity.name.section.step.deploy-agent');
-    assert.equal(scopeOf(all, 'succeeded', implementLine), 'markup.inserted.ok.deploy-agent');
-    const duration = all.find((t) => t.line === implementLine && /^\d+ ms$/.test(t.text));
-    assert.equal(duration?.scopes.at(-1), 'constant.numeric.duration.deploy-agent', JSON.stringify(all.filter((t) => t.line === implementLine)));
-    const failedLine = lineOf(': failed');
+    const lineOf = (needle: string) => {
+      const found = lines.findIndex((l) => l.includes(needle));
+      assert.ok(found >= 0, `the recorded log has a line with ${JSON.stringify(needle)}`);
+      return found;
+    };
+    // A step's line, from the command (no id) and from the panel (after the deployment id).
+    for (const needle of ['] implement: succeeded', /\] [0-9a-f]{8} implement: succeeded/]) {
+      const line = typeof needle === 'string' ? lineOf(needle) : lines.findIndex((l) => needle.test(l));
+      assert.ok(line >= 0, `the recorded log has ${needle}`);
+      assert.equal(scopeOf(all, 'implement', line), 'entity.name.function.step.deploy-agent');
+      assert.equal(scopeOf(all, 'succeeded', line), 'markup.inserted.ok.deploy-agent');
+      const duration = all.find((t) => t.line === line && /^\d+ ms$/.test(t.text));
+      assert.equal(duration?.scopes.at(-1), 'constant.numeric.duration.deploy-agent', JSON.stringify(all.filter((t) => t.line === line)));
+    }
+    const panelLine = lines.findIndex((l) => /\] [0-9a-f]{8} implement: /.test(l));
+    assert.equal(all.find((t) => t.line === panelLine && /^[0-9a-f]{8}$/.test(t.text))?.scopes.at(-1), 'variable.other.deployment-id.deploy-agent');
+    const failedLine = lineOf('push: failed');
     assert.equal(scopeOf(all, 'failed', failedLine), 'invalid.illegal.failed.deploy-agent');
-    const code = all.find((t) => /^[A-Z]+(_[A-Z]+)+$/.test(t.text));
-    assert.equal(code?.scopes.at(-1), 'entity.name.type.error-code.deploy-agent', 'an error code');
-    const pattern = all.find((t) => t.text === 'assertion-failed');
-    assert.equal(pattern?.scopes.at(-1), 'entity.name.tag.error-pattern.deploy-agent');
-    const path = all.find((t) => t.text === 'test/mul.test.js');
-    assert.equal(path?.scopes.at(-1), 'markup.underline.link.path.deploy-agent');
-    const warning = all.find((t) => t.text === 'awaiting-review');
-    assert.equal(warning?.scopes.at(-1), 'markup.changed.warning.deploy-agent');
+    assert.equal(scopeOf(all, 'GITHUB_SIGN_IN_DECLINED', failedLine), 'entity.name.type.error-code.deploy-agent');
+    assert.equal(scopeOf(all, 'assertion-failed', lineOf('(pattern assertion-failed)')), 'entity.name.tag.error-pattern.deploy-agent');
+    assert.equal(scopeOf(all, 'test/mul.test.js', lineOf('repair: wrote test/mul.test.js')), 'markup.underline.link.path.deploy-agent');
+    const reverted = lineOf('Reverted the change');
+    assert.match(all.find((t) => t.line === reverted && t.text.endsWith('/src/calc.js'))?.scopes.at(-1) ?? '', /^markup\.underline\.link\.path/);
+    assert.equal(scopeOf(all, 'awaiting-review', lineOf('awaiting-review:')), 'markup.changed.warning.deploy-agent');
     // Every token stays inside the Log language: the channel's own colours (dates, [info]) are kept.
     assert.ok(all.every((t) => t.scopes[0] === 'text.log'));
     if (real) assert.ok(all.some((t) => t.text === '[info]' && t.scopes.some((s) => s.includes('log.info'))), 'the Log grammar still colours [info]');
