@@ -79,6 +79,11 @@ export interface ConfigGeneration extends GenerationResult {
 
 /** Analyses a workspace and generates one kind of configuration from its profile, each file checked. */
 export async function generateConfig(root: string, kind: ConfigKind, options: GenerateOptions = {}): Promise<ConfigGeneration> {
+  return (await generateConfigs(root, [kind], options))[0]!;
+}
+
+/** Several kinds from one analysis (and one gathering of the repository's secrets). */
+export async function generateConfigs(root: string, kinds: readonly ConfigKind[], options: GenerateOptions = {}): Promise<ConfigGeneration[]> {
   const workspace = await analyzeWorkspace(root, options);
   const profile = options.project && options.project !== '.' ? workspace.projects.find((p) => p.path === options.project) : workspace;
   if (!profile) {
@@ -86,7 +91,11 @@ export async function generateConfig(root: string, kind: ConfigKind, options: Ge
   }
   const files = (structureOf(workspace) ?? (await buildStructureMap(root, options))).files;
   const context: GenerationContext = { files, defaultBranch: await defaultBranch(root) };
-  const result = generateFromProfile(profile, kind, context);
   const secrets = await repositorySecrets(workspace.root, files, options.env ?? process.env);
-  return { ...result, profile, checks: await checkGeneratedFiles(result.files, secrets) };
+  const out: ConfigGeneration[] = [];
+  for (const kind of kinds) {
+    const result = generateFromProfile(profile, kind, context);
+    out.push({ ...result, profile, checks: await checkGeneratedFiles(result.files, secrets) });
+  }
+  return out;
 }

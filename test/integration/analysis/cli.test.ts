@@ -21,7 +21,7 @@ describe('deploy-agent analyze (built CLI)', function () {
     for (const field of FIELDS) assert.ok(field in profile, `missing ${field}`);
     assert.equal(profile.primaryLanguage, 'python');
     assert.equal(profile.packageManager, 'pip');
-    assert.deepEqual(profile.commands, { install: 'pip install -r requirements.txt', build: null, test: 'pytest', start: 'gunicorn shop.wsgi --bind 0.0.0.0:8000', dev: 'python manage.py runserver 0.0.0.0:8000', migrate: 'python manage.py migrate' });
+    assert.deepEqual(profile.commands, { install: 'pip install -r requirements.txt', build: null, test: 'python -m pytest', start: 'gunicorn shop.wsgi --bind 0.0.0.0:8000', dev: 'python manage.py runserver 0.0.0.0:8000', migrate: 'python manage.py migrate' });
     const structure = profile.structure as { files: number; sourceFiles: number; testFiles: number; skipped: { count: number } };
     assert.ok(structure.files >= 10 && structure.sourceFiles >= 6 && structure.testFiles === 1);
   });

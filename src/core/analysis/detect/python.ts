@@ -181,7 +181,8 @@ export function detectPython(ctx: ProjectContext): StackFindings | undefined {
   const hasPytestConfig = ctx.has('pytest.ini') || ctx.has('conftest.py') || Boolean(table(tool.pytest)['ini_options']) || ctx.find(/(^|\/)conftest\.py$/).length > 0;
   if (dep('pytest') || hasPytestConfig) {
     f.testFramework = { value: 'pytest', confidence: dep('pytest') && hasPytestConfig ? 0.95 : 0.85, evidence: [dep('pytest') ? depEvidence('pytest') : ctx.rel('pytest.ini')] };
-    f.commands.test = `${prefix}pytest`;
+    // `python -m pytest` runs the interpreter of the environment and puts the project on sys.path (a bare `pytest` may be another Python's).
+    f.commands.test = pm === 'pip' ? 'python -m pytest' : `${prefix}pytest`;
   } else if (f.frameworks.some((x) => x.name === 'django')) {
     f.testFramework = { value: 'django-test', confidence: 0.8, evidence: [ctx.rel('manage.py')] };
     f.commands.test = `${prefix}python manage.py test`;

@@ -41,7 +41,7 @@ export function checkDockerfile(file: string, content: string): { ran: string[];
     for (const instruction of stage) {
       const at = instruction.getRange().start.line;
       if (instruction instanceof Copy) {
-        const source = instruction.getFromFlag()?.getValue();
+        const source = instruction.getFlags().find((f) => f.getName() === 'from')?.getValue();
         if (source && !stageNames.has(source.toLowerCase()) && !/^\d+$/.test(source)) pinned(source, at, 'COPY --from');
         const args = instruction.getArguments().map((a) => a.getValue());
         if (!source && args.slice(0, -1).some((a) => a === '.' || a === './')) wholeSource ??= at;

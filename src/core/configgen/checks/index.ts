@@ -1,15 +1,16 @@
 import type { Redactor } from '../../security/redactor';
 import type { CheckReport, GeneratedFile } from '../types';
 import { checkDockerfile } from './dockerfile';
-import { checkEnvExample, checkJenkinsfile, checkTarget } from './other-files';
+import { checkDockerignore, checkEnvExample, checkJenkinsfile, checkTarget } from './other-files';
 import { checkNoSecrets } from './secrets';
 import { checkCompose, checkGitlabCi, checkWorkflow, parseYaml } from './yaml-files';
 
 export { repositorySecrets } from './secrets';
 
 /** Which check a file gets, by its path (a file no check knows still gets the secret check, and YAML its parser). */
-async function checksFor(file: GeneratedFile): Promise<{ ran: string[]; problems: CheckReport['problems'] }> {
+async function checksFor(file: GeneratedFile, all: readonly GeneratedFile[]): Promise<{ ran: string[]; problems: CheckReport['problems'] }> {
   const base = file.path.split('/').pop()!;
+  if (base === '.dockerignore') return checkDockerignore(file.path, file.content, all.find((f) => f.path === file.path.replace(/\.dockerignore$/, 'Dockerfile'))?.content);
   if (/^Dockerfile(\..+)?$|\.Dockerfile$|^Containerfile$/.test(base)) return checkDockerfile(file.path, file.content);
   if (/^\.github\/workflows\/[^/]+\.ya?ml$/.test(file.path)) return checkWorkflow(file.path, file.content);
   if (base === '.gitlab-ci.yml') return checkGitlabCi(file.path, file.content);
@@ -32,7 +33,7 @@ async function checksFor(file: GeneratedFile): Promise<{ ran: string[]; problems
 export async function checkGeneratedFiles(files: readonly GeneratedFile[], secrets: Redactor): Promise<CheckReport[]> {
   const reports: CheckReport[] = [];
   for (const file of files) {
-    const own = await checksFor(file);
+    const own = await checksFor(file, files);
     const secret = checkNoSecrets(file.path, file.content, secrets);
     reports.push({ file: file.path, ran: [...own.ran, ...secret.ran], problems: [...own.problems, ...secret.problems] });
   }

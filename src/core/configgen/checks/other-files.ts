@@ -1,4 +1,6 @@
 import Ajv from 'ajv';
+import ignore from 'ignore';
+import { DockerfileParser, Copy } from 'dockerfile-ast';
 import { releaseSettings } from '../../config/sections/release';
 import { resolveTarget, type TargetConfig } from '../../release/targets';
 import type { CheckProblem } from '../types';
@@ -88,8 +90,10 @@ export function checkTarget(file: string, content: string): { ran: string[]; pro
   const spec = releaseSettings.find((s) => s.key === 'release.targets' || s.key === 'targets');
   if (value && spec) {
     const validate = new Ajv({ allErrors: true, strict: false }).compile(spec.schema as object);
-    if (!validate(value.targets ?? {})) for (const e of validate.errors ?? []) add('target:schema', `targets${e.instancePath} ${e.message ?? ''}`.trim());
-    for (const [name, config] of Object.entries(value.targets ?? {})) {
+    const valid = validate(value.targets ?? {});
+    if (!valid) for (const e of validate.errors ?? []) add('target:schema', `targets${e.instancePath} ${e.message ?? ''}`.trim());
+    // A target of the right shape is resolved as a release resolves it (what the schema cannot say: a way to start).
+    for (const [name, config] of valid ? Object.entries(value.targets ?? {}) : []) {
       try {
         resolveTarget(name, config, null);
       } catch (error) {
@@ -98,4 +102,26 @@ export function checkTarget(file: string, content: string): { ran: string[]; pro
     }
   } else if (value && !spec) add('target:schema', 'the targets schema was not found in the settings');
   return { ran: ['json', 'target:schema', 'target:resolve'], problems };
+}
+
+/** Secret files the build context must leave out (an image keeps every file COPY takes). */
+const MUST_IGNORE = ['.env', 'id_rsa.pem', 'server.key'];
+
+/**
+ * `.dockerignore`: the secret files stay out of the build context, and none of the files the
+ * Dockerfile copies by name (the manifests of the dependency layer) is ignored. Patterns are read
+ * with the `ignore` library (gitignore rules, which .dockerignore follows but for `**` nuances).
+ */
+export function checkDockerignore(file: string, content: string, dockerfile: string | undefined): { ran: string[]; problems: CheckProblem[] } {
+  const problems: CheckProblem[] = [];
+  const rules = ignore().add(content);
+  for (const secret of MUST_IGNORE) if (!rules.ignores(secret)) problems.push({ file, rule: 'dockerignore:secrets', message: `${secret} would be sent into the image: ignore it` });
+  if (dockerfile) {
+    for (const instruction of DockerfileParser.parse(dockerfile).getInstructions()) {
+      if (!(instruction instanceof Copy) || instruction.getFlags().some((f) => f.getName() === 'from')) continue;
+      const sources = instruction.getArguments().map((a) => a.getValue()).slice(0, -1).filter((a) => !a.startsWith('--') && a !== '.' && a !== './');
+      for (const source of sources) if (rules.ignores(source.replace(/^\.\//, ''))) problems.push({ file, rule: 'dockerignore:copied', message: `${source} is copied by the Dockerfile but ignored here` });
+    }
+  }
+  return { ran: ['dockerignore:secrets', ...(dockerfile ? ['dockerignore:copied'] : [])], problems };
 }

@@ -241,7 +241,7 @@ const ruby: Builder = (input) => {
   const { profile } = input;
   const steps: CiStep[] = [];
   if (profile.dependencies.some((d) => d.name === 'rubocop' || d.name.startsWith('rubocop-'))) steps.push({ kind: 'lint', name: 'Lint (rubocop)', run: 'bundle exec rubocop' });
-  steps.push(...testAndBuild(profile).filter((s) => s.kind === 'test'));
+  steps.push(...testAndBuild(profile));
   return {
     runtime: 'ruby',
     matrix: matrixChoice(input, 'ruby-version', undefined),
