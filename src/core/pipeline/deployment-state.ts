@@ -39,6 +39,8 @@ export interface DeploymentState {
   filesWritten: string[];
   usage: { inputTokens: number; outputTokens: number; costUsd: number; provider?: string; model?: string };
   implementSummary?: string;
+  /** A deployment-configuration change: what every model phase is told about the templates' baseline and the checks. */
+  configNotes?: string;
   tests?: TestRunOutcome;
   testRounds: number;
   repairs: number;
