@@ -34,7 +34,7 @@ describe('deploy-agent analyze (built CLI)', function () {
     assert.equal(first.code, 0, first.stderr);
     assert.match(first.stdout, /frameworks\s+gin 1\.10\.0/);
     assert.match(first.stdout, /package manager\s+go/);
-    assert.match(first.stdout, /start\s+\.\/bin\/go-gin  \(90%: go.mod\)/);
+    assert.match(first.stdout, /start\s+\.\/bin\/go-gin {2}\(90%: go.mod\)/);
     assert.match(first.stdout, /dev\s+go run \./);
     const second = await runBuiltCli([...args, '--json'], { env: env() });
     assert.equal((JSON.parse(second.stdout) as { structure: { readCount: number } }).structure.readCount, 0);
