@@ -202,6 +202,8 @@ export interface PipelinePorts {
   /** The change as a unified diff from the sandbox's base commit to `tree` (recorded for the report once the credential scan passed). */
   changeDiff?(sandbox: SandboxInfo, tree: string): Promise<string>;
   commit(sandbox: SandboxInfo, input: { recommendation: Recommendation; deploymentId: string; summary: string }): Promise<ShipCommit>;
+  /** Records the files `commit` shipped (path, blob ids, hunks, patch) for the editor's lenses and reverts. */
+  recordShippedFiles?(input: { deploymentId: string; repoRoot: string; sandbox: SandboxInfo; commit: string; title: string }): Promise<void>;
   push(repoRoot: string, sandbox: SandboxInfo, signal: AbortSignal): Promise<ShipPush>;
   openPullRequest(repoRoot: string, input: { deploymentId: string; sandbox: SandboxInfo; recommendation: Recommendation; draft: boolean; body: PullRequestFacts; signal: AbortSignal }): Promise<ShipPullRequest>;
   recordOutcome(input: OutcomeRecord): Promise<void>;

@@ -27,6 +27,8 @@ import { runSandboxTests } from '../testing/pipeline-port';
 import { runQualityGates } from '../testing/quality-gates';
 import { gatherSecrets } from '../security/gather';
 import { secretRegistry } from '../security/registry';
+import { shippedFiles } from '../git/shipped-files';
+import { GeneratedFilesRepository } from '../store/generated-files';
 
 export interface ConfigReader {
   get<T>(key: string): T;
@@ -39,6 +41,12 @@ export interface RealPortsOptions {
   config(workspaceDir: string): ConfigReader;
   /** The background sampler's newest reading for a repository (the extension runs one; the CLI reads the machine once). */
   latestMetrics?(repoRoot: string): MetricsReading | undefined;
+  /**
+   * A GitHub token asked for only when a push is about to happen (VS Code's GitHub sign-in); it
+   * throws with what to do when the user declines, and then nothing is pushed. Without it the
+   * pull request takes GITHUB_TOKEN from `env` (the CLI).
+   */
+  githubToken?(): Promise<string>;
 }
 
 /**
@@ -88,6 +96,21 @@ export function createRealPorts(options: RealPortsOptions): PipelinePorts {
     let budget = budgets.get(deploymentId);
     if (!budget) budgets.set(deploymentId, (budget = budgetFromConfig(config)));
     return budget;
+  };
+
+  // The GitHub token, asked for once, right before the first push (a refusal asks again next time).
+  let githubAsked: Promise<string> | undefined;
+  const githubEnv = async (): Promise<NodeJS.ProcessEnv> => {
+    if (!options.githubToken) return options.env;
+    const asking = (githubAsked ??= options.githubToken());
+    try {
+      const token = await asking;
+      secretRegistry.add([{ name: 'GITHUB_TOKEN', value: token }]);
+      return { ...options.env, GITHUB_TOKEN: token };
+    } catch (error) {
+      githubAsked = undefined;
+      throw error;
+    }
   };
 
   // One prepared statement for every event the ports record (hook runs, recoveries, retraining).
@@ -261,8 +284,25 @@ export function createRealPorts(options: RealPortsOptions): PipelinePorts {
     },
     changeDiff: (sandbox, tree) => unifiedDiff(sandbox.path, sandbox.baseSha, tree),
     commit: (sandbox, input) => commitChanges(sandbox, input),
-    push: (repoRoot, sandbox, signal) => pushBranch(repoRoot, sandbox, signal),
-    openPullRequest: (repoRoot, input) => openPullRequest(repoRoot, input, options.env),
+    recordShippedFiles: async (input) => {
+      const files = await shippedFiles(input.sandbox.path, input.sandbox.baseSha, input.commit);
+      // The patches keep the file's context lines: a secret value known to this process is redacted there too.
+      const redactor = secretRegistry.redactor();
+      new GeneratedFilesRepository(options.store.db).record({
+        deploymentId: input.deploymentId,
+        repoRoot: input.repoRoot,
+        commitSha: input.commit,
+        title: redactor.text(input.title),
+        files: files.map((f) => ({ ...f, patch: f.patch === null ? null : redactor.text(f.patch) })),
+        at: Date.now(),
+      });
+    },
+    // The pull request needs GitHub: asked before the branch leaves the machine, so a refusal pushes nothing.
+    push: async (repoRoot, sandbox, signal) => {
+      await githubEnv();
+      return pushBranch(repoRoot, sandbox, signal);
+    },
+    openPullRequest: async (repoRoot, input) => openPullRequest(repoRoot, input, await githubEnv()),
     // Every 10th outcome retrains the outcome model in a worker thread (the event loop stays free).
     recordOutcome: async (outcome) => {
       // The pattern learner first (synchronous, idempotent), then the model's retraining cadence.

@@ -10,7 +10,7 @@ import type { Migration } from './types';
  * Columns with defaults: SQLite adds them without rewriting a row; older calls read as uncached.
  */
 export const promptCacheColumns: Migration = {
-  version: 12,
+  version: 13,
   name: 'prompt cache tokens of model calls',
   up(db) {
     db.exec(`
