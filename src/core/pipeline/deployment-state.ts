@@ -37,7 +37,8 @@ export interface DeploymentState {
   treeAfterTests?: string;
   treeAfterRepair?: string;
   filesWritten: string[];
-  usage: { inputTokens: number; outputTokens: number; costUsd: number; provider?: string; model?: string };
+  /** Model usage so far; the cache counts are parts of `inputTokens`. */
+  usage: { inputTokens: number; outputTokens: number; costUsd: number; cacheReadTokens?: number; cacheWriteTokens?: number; provider?: string; model?: string };
   implementSummary?: string;
   tests?: TestRunOutcome;
   testRounds: number;

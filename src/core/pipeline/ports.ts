@@ -91,6 +91,9 @@ export interface PhaseOutcome {
   model?: string;
   inputTokens: number;
   outputTokens: number;
+  /** Of `inputTokens`: read from / written to the provider's prompt cache. */
+  cacheReadTokens?: number;
+  cacheWriteTokens?: number;
   costUsd: number;
 }
 
@@ -119,7 +122,7 @@ export interface PhaseInput {
   /** Each tool the model used, as it happens. */
   onToolCall?(call: { name: string; path?: string; ok: boolean; error?: string }): void;
   /** Each model call: the provider and model that served it, its tokens and cost. */
-  onModelCall?(call: { provider: string; model: string; inputTokens: number; outputTokens: number; costUsd: number; cached: boolean; durationMs: number }): void;
+  onModelCall?(call: { provider: string; model: string; inputTokens: number; outputTokens: number; cacheReadTokens?: number; cacheWriteTokens?: number; costUsd: number; cached: boolean; durationMs: number }): void;
 }
 
 /** What `guardUserFiles` put back. */

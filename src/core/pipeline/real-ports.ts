@@ -208,7 +208,17 @@ export function createRealPorts(options: RealPortsOptions): PipelinePorts {
           else if (event.type === 'model-load') input.onProgress?.(`${event.kind === 'load' ? 'loading' : 'using the loaded'} ${event.model}: ${event.reason}`);
           else if (event.type === 'tool-call') input.onToolCall?.({ name: event.name, ok: event.ok, ...(event.path ? { path: event.path } : {}), ...(event.error ? { error: event.error.slice(0, 500) } : {}) });
           else if (event.type === 'model-call')
-            input.onModelCall?.({ provider: event.provider, model: event.model, inputTokens: event.usage.inputTokens, outputTokens: event.usage.outputTokens, costUsd: event.costUsd, cached: event.cached, durationMs: event.durationMs });
+            input.onModelCall?.({
+              provider: event.provider,
+              model: event.model,
+              inputTokens: event.usage.inputTokens,
+              outputTokens: event.usage.outputTokens,
+              ...(event.usage.cacheReadTokens ? { cacheReadTokens: event.usage.cacheReadTokens } : {}),
+              ...(event.usage.cacheWriteTokens ? { cacheWriteTokens: event.usage.cacheWriteTokens } : {}),
+              costUsd: event.costUsd,
+              cached: event.cached,
+              durationMs: event.durationMs,
+            });
         },
       });
       if (result.status === 'cancelled') throw new DeployAgentError('CANCELLED', 'Cancelled.', 'Nothing was left half-done; run the command again when ready.');
@@ -221,6 +231,8 @@ export function createRealPorts(options: RealPortsOptions): PipelinePorts {
         ...(result.model ? { model: result.model } : {}),
         inputTokens: result.usage.inputTokens,
         outputTokens: result.usage.outputTokens,
+        cacheReadTokens: result.usage.cacheReadTokens ?? 0,
+        cacheWriteTokens: result.usage.cacheWriteTokens ?? 0,
         costUsd: result.usage.costUsd,
       };
     },
