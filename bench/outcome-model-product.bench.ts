@@ -15,9 +15,9 @@ import { importHistoryFile } from '../src/core/strategy/history-import';
 import { decideForDeployment } from '../src/core/strategy/model-decision';
 import { maybeRetrain } from '../src/core/strategy/retrain';
 import { tempDir } from '../test/support/temp';
-import { requirement, target, timing, verdict } from './support';
+import { CI_BUILDS, requirement, target, timing, verdict } from './support';
 
-const DATA = path.resolve(import.meta.dirname, '..', '..', 'shared', 'data', 'ci-builds', 'dl-cibuild');
+const DATA = CI_BUILDS;
 const LAG_TARGET_MS = 100;
 const DECISION_TARGET_MS = 20;
 

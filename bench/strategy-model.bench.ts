@@ -10,8 +10,9 @@ import path from 'node:path';
 import { buildMatrix, evaluateProject, readEvaluationProjects, summarize, type ProjectEvaluation } from '../src/core/strategy/evaluate';
 import { DEFAULT_FOREST_OPTIONS, predictFailure, trainForest } from '../src/core/strategy/forest';
 import { readTravisTorrentCsv } from '../src/core/strategy/travistorrent';
+import { CI_BUILDS } from './support';
 
-const DATA = path.resolve(import.meta.dirname, '..', '..', 'shared', 'data', 'ci-builds', 'dl-cibuild');
+const DATA = CI_BUILDS;
 const TRAIN_ROWS = 10_000;
 const TRAIN_RUNS = 3;
 const PREDICT_RUNS = 500;

@@ -19,7 +19,7 @@ const round = (n: number, digits: number) => Number(n.toFixed(digits));
 
 /**
  * Median, spread (min and max) and count of the runs of one benchmark, for its JSON line; the
- * README table shows all four. `digits`: decimals kept.
+ * table in docs/benchmarks.md shows all four. `digits`: decimals kept.
  */
 export function timing(values: number[], digits = 1): { medianMs: number; minMs: number; maxMs: number; runs: number } {
   if (!values.length) throw new RangeError('timing: no runs');
@@ -52,6 +52,9 @@ export function requirement(text: string, met: boolean): TargetCheck {
 export function verdict(...checks: TargetCheck[]): { targets: TargetCheck[]; pass: boolean } {
   return { targets: checks, pass: checks.every((c) => c.met) };
 }
+
+/** The DL-CIBuild CSVs (../shared/data/ci-builds beside the repository); BENCH_CI_BUILDS points elsewhere (e.g. from a worktree). */
+export const CI_BUILDS = process.env.BENCH_CI_BUILDS ?? path.resolve(import.meta.dirname, '..', '..', 'shared', 'data', 'ci-builds', 'dl-cibuild');
 
 /** What `npm run test:e2e` wrote last (test-results/e2e/last-run.json): the figures measured inside VS Code. */
 export interface LastE2eRun {

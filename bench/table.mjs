@@ -1,4 +1,4 @@
-// Turns the JSON lines of `npm run bench` into the Markdown table of the README:
+// Turns the JSON lines of `npm run bench` into the Markdown table of docs/benchmarks.md:
 //   npm run bench > bench.jsonl; node bench/table.mjs bench.jsonl
 // For every figure the table says what exactly is timed (`timed`), how many runs (`runs`), the
 // median and the spread (`minMs`–`maxMs`, the range of `samplesMs`, or a `spread` text for a figure
@@ -18,7 +18,7 @@ const fmt = (v) => (typeof v === 'number' ? String(Math.round(v * 1000) / 1000) 
 const cell = (text) => String(text).replace(/\|/g, '\\|').replace(/\n/g, ' ');
 console.log('| benchmark | what is timed | runs | median | spread (min–max) | targets: met? | other figures |');
 console.log('| --- | --- | --- | --- | --- | --- | --- |');
-// Per-project evaluation rows have their own table (README "Outcome model evaluation"); the step breakdown is a detail.
+// Per-project evaluation rows have their own table (docs/evaluation.md); the step breakdown is a detail.
 const DETAIL = /^strategy\.model\.evaluate\.|^pipeline\.dryRun\.steps$/;
 for (const r of rows) {
   if (!r.name || DETAIL.test(r.name)) continue;

@@ -28,12 +28,22 @@ export function renderSettingsTable(): string {
   return ['| setting | type | default | CLI env | meaning |', '| --- | --- | --- | --- | --- |', ...rows].join('\n');
 }
 
+/** Where each generated part lives (between `<!-- marker:start -->` and `<!-- marker:end -->`). */
+export const GENERATED_PARTS = [
+  { file: 'docs/cli.md', marker: 'cli-reference', what: 'CLI reference' },
+  { file: 'docs/configuration.md', marker: 'settings-table', what: 'settings table' },
+] as const;
+
+export function renderPart(marker: (typeof GENERATED_PARTS)[number]['marker']): string {
+  return marker === 'cli-reference' ? renderCliReference() : renderSettingsTable();
+}
+
 /** Replaces the text between `<!-- NAME:start -->` and `<!-- NAME:end -->`. */
 export function replaceBetween(text: string, name: string, body: string): string {
   const start = `<!-- ${name}:start -->`;
   const end = `<!-- ${name}:end -->`;
   const a = text.indexOf(start);
   const b = text.indexOf(end);
-  if (a < 0 || b < a) throw new Error(`README.md has no ${start} … ${end} markers`);
+  if (a < 0 || b < a) throw new Error(`no ${start} … ${end} markers`);
   return `${text.slice(0, a + start.length)}\n${body}\n${text.slice(b)}`;
 }

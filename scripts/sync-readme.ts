@@ -1,14 +1,14 @@
-// Regenerates the README's generated parts from the code, so they cannot drift:
-//   - the full CLI reference (the --help of every command and subcommand), from the program itself;
-//   - the settings table, from the setting definitions in src/core/config/sections.
-// A unit test fails when the README differs from what this writes:  npm run sync:readme
+// Regenerates the documentation's generated parts from the code, so they cannot drift:
+//   - docs/cli.md: the full CLI reference (the --help of every command and subcommand), from the program itself;
+//   - docs/configuration.md: the settings table, from the setting definitions in src/core/config/sections.
+// A unit test fails when a file differs from what this writes:  npm run sync:readme
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { renderCliReference, renderSettingsTable, replaceBetween } from './readme-parts';
+import { GENERATED_PARTS, renderPart, replaceBetween } from './readme-parts';
 
-const file = path.resolve(__dirname, '..', 'README.md');
-let text = readFileSync(file, 'utf8');
-text = replaceBetween(text, 'cli-reference', renderCliReference());
-text = replaceBetween(text, 'settings-table', renderSettingsTable());
-writeFileSync(file, text);
-console.log('README.md: CLI reference and settings table regenerated');
+const root = path.resolve(__dirname, '..');
+for (const part of GENERATED_PARTS) {
+  const file = path.join(root, part.file);
+  writeFileSync(file, replaceBetween(readFileSync(file, 'utf8'), part.marker, renderPart(part.marker)));
+  console.log(`${part.file}: ${part.what} regenerated`);
+}

@@ -1,5 +1,6 @@
 import type { DeploymentOutcome, Orchestrator } from '../core/pipeline/orchestrator';
 import type { DeployRequest, ShipMode } from '../core/pipeline/ports';
+import { outcomeMessage, sentence } from '../core/pipeline/outcome-message';
 import type { CliContext } from './context';
 import { printJson } from './output';
 import { CliExit } from './program';
@@ -36,9 +37,13 @@ export async function runDeployment(ctx: CliContext, input: RunInput): Promise<v
     printJson({ ...outcomeJson(outcome), goalReached });
   } else {
     process.stdout.write(formatOutcome(outcome, input.kind === 'discard' ? 'discarded: its sandbox and branch are removed' : undefined));
-    if (outcome.error) {
-      process.stderr.write(`error [${outcome.error.code}]: ${outcome.error.message}\n`);
-      if (outcome.error.hint) process.stderr.write(`  → ${outcome.error.hint}\n`);
+    // The failure's message once, with what to do (the progress above named only the step and the code).
+    if (outcome.status === 'cancelled') {
+      const { headline, hint } = outcomeMessage(outcome);
+      process.stderr.write(`${headline}${hint ? ` ${hint}` : ''}\n`);
+    } else if (outcome.error) {
+      process.stderr.write(`error [${outcome.error.code}]: ${sentence(outcome.error.message)}\n`);
+      if (outcome.error.hint) process.stderr.write(`  → ${sentence(outcome.error.hint)}\n`);
     }
   }
   if (!goalReached) throw new CliExit(outcome.status === 'cancelled' ? CANCELLED_EXIT : 1);

@@ -48,7 +48,13 @@ function seconds(ms: number): string {
 
 function finishedLine(event: Extract<PipelineEvent, { type: 'step.finished' }>, titleOf: (step: string) => string): string {
   const title = titleOf(event.step);
-  const detail = event.error ? ` — ${event.error.message}` : event.summary ? ` — ${event.summary}` : '';
+  // A failure's message is printed once, with what to do, when the deployment ends: here only where it happened.
+  const detail =
+    event.status === 'cancelled'
+      ? ' — cancelled'
+      : event.error
+        ? ` — failed (${event.error.code})`
+        : [event.summary, event.attention].filter(Boolean).map((part) => ` — ${part}`).join('');
   return `${title} (${seconds(event.durationMs)})${detail}`;
 }
 
@@ -65,7 +71,7 @@ function otherLine(event: PipelineEvent): string | undefined {
     case 'model.output':
       return event.text;
     case 'deployment.finished':
-      return `deployment ${event.deploymentId} ${event.status} in ${seconds(event.durationMs)}${event.error ? `: ${event.error.message}` : ''}`;
+      return `deployment ${event.deploymentId} ${event.status} in ${seconds(event.durationMs)}`;
     default:
       return undefined;
   }
@@ -87,7 +93,7 @@ class LineView implements View {
         line = `  ${event.message}`;
         break;
       case 'step.finished': {
-        const mark = event.status === 'succeeded' ? '✔' : event.status === 'skipped' ? '–' : event.status === 'cancelled' ? '■' : '✖';
+        const mark = event.status === 'succeeded' ? (event.attention ? '⚠' : '✔') : event.status === 'skipped' ? '–' : event.status === 'cancelled' ? '■' : '✖';
         line = `${mark} ${finishedLine(event, this.titleOf)}`;
         break;
       }
@@ -121,7 +127,8 @@ class SpinnerView implements View {
       case 'step.finished': {
         const spinner = this.spinner ?? ora({ stream: this.stream, discardStdin: false });
         const text = finishedLine(event, this.titleOf);
-        if (event.status === 'succeeded') spinner.succeed(text);
+        if (event.status === 'succeeded' && event.attention) spinner.warn(text);
+        else if (event.status === 'succeeded') spinner.succeed(text);
         else if (event.status === 'skipped') spinner.info(text);
         else if (event.status === 'cancelled') spinner.warn(text);
         else spinner.fail(text);

@@ -10,6 +10,7 @@ import type { DeployMode } from '../core/pipeline/ports';
 import type { HistoryStore } from '../core/store/database';
 import type { MetricsReading } from '../core/strategy/types';
 import { explicitEditorSettings } from './editor-settings';
+import { deploymentNotice } from './failure-notice';
 import { createOrchestrator } from './orchestrator';
 
 export interface DeployCommandInput {
@@ -22,6 +23,8 @@ export interface DeployCommandInput {
   /** Given by tests and by a future panel; otherwise the user is asked. */
   recommendationFile?: string;
   mode?: DeployMode;
+  /** Deploy although the circuit breaker is open, for this reason (recorded like `--force --reason`). */
+  forceReason?: string;
   /** The extension's shared bus: the sidebar and the status bar follow every deployment on it. */
   events?: PipelineEventBus;
 }
@@ -39,9 +42,13 @@ export async function deployRecommendationCommand(input: DeployCommandInput): Pr
   const mode = input.mode ?? (await pickMode(config.get<DeployMode>('pipeline.mode')));
   if (!mode) return undefined;
   const outcome = await runWithProgress(input, (orchestrator, signal) =>
-    orchestrator.deploy({ recommendationFile: file, workspaceDir: input.workspaceDir, mode, strategy: config.get('pipeline.strategy'), keepWorktree: false, wait: true }, signal),
+    orchestrator.deploy(
+      { recommendationFile: file, workspaceDir: input.workspaceDir, mode, strategy: config.get('pipeline.strategy'), keepWorktree: false, wait: true, ...(input.forceReason ? { forceReason: input.forceReason } : {}) },
+      signal,
+    ),
   );
-  void announce(outcome, input.output);
+  // "Deploy anyway…" on an open circuit breaker: the same file and mode again, with the reason the user gives.
+  void announce(outcome, input.output, (forceReason) => deployRecommendationCommand({ ...input, recommendationFile: file, mode, forceReason }));
   return outcome;
 }
 
@@ -71,7 +78,8 @@ async function runWithProgress(input: DeployCommandInput, run: (orchestrator: im
         if (event.type === 'step.started') progress.report({ message: STEP_TITLES[event.step] });
         else if (event.type === 'step.progress') progress.report({ message: `${STEP_TITLES[event.step]}: ${event.message}` });
         if (event.type === 'log') input.output[event.level === 'error' ? 'error' : event.level === 'warn' ? 'warn' : 'info'](event.message);
-        else if (event.type === 'step.finished') input.output.info(`${event.step}: ${event.status} (${event.durationMs} ms)${event.error ? ` — ${event.error.code}: ${event.error.message}` : ''}`);
+        // A failure's message comes once, with what to do, when the deployment ends (announce).
+        else if (event.type === 'step.finished') input.output[event.attention ? 'warn' : 'info'](`${event.step}: ${event.status} (${event.durationMs} ms)${event.error ? ` (${event.error.code})` : ''}${event.attention ? ` — ${event.attention}` : ''}`);
       });
       try {
         return await run(orchestrator, controller.signal);
@@ -102,16 +110,24 @@ async function pickMode(defaultMode: DeployMode): Promise<DeployMode | undefined
   return (await vscode.window.showQuickPick(items, { placeHolder: 'How far should the deployment go?' }))?.mode;
 }
 
-async function announce(outcome: DeploymentOutcome, output: vscode.LogOutputChannel): Promise<void> {
-  const tests = `${outcome.tests.passed} passed, ${outcome.tests.failed} failed`;
-  const summary = outcome.goalReached
-    ? `Deployment ${outcome.id} ${outcome.status}: ${tests}, ${outcome.repairs} repair round(s)${outcome.branch ? `, branch ${outcome.branch}` : ''}.`
-    : `Deployment ${outcome.id} ${outcome.status}${outcome.error ? `: ${outcome.error.message}` : ''}`;
-  output.info(summary);
-  if (outcome.error?.hint) output.info(`→ ${outcome.error.hint}`);
-  const actions = [...(outcome.report?.markdown ? ['Open Report'] : []), ...(outcome.prUrl ? ['Open Pull Request'] : [])];
-  const show = outcome.goalReached ? vscode.window.showInformationMessage : outcome.status === 'cancelled' ? vscode.window.showWarningMessage : vscode.window.showErrorMessage;
-  const action = await show(summary, ...actions);
-  if (action === 'Open Report' && outcome.report?.markdown) await vscode.window.showTextDocument(vscode.Uri.file(outcome.report.markdown));
-  if (action === 'Open Pull Request' && outcome.prUrl) await vscode.env.openExternal(vscode.Uri.parse(outcome.prUrl));
+/** The end of a deployment: the message with what to do, in the notification and the output channel, and the buttons that do it. */
+async function announce(outcome: DeploymentOutcome, output: vscode.LogOutputChannel, deployAnyway?: (reason: string) => Promise<unknown>): Promise<void> {
+  const notice = deploymentNotice(outcome);
+  output[notice.severity === 'info' ? 'info' : notice.severity === 'warning' ? 'warn' : 'error'](notice.message);
+  const show = notice.severity === 'info' ? vscode.window.showInformationMessage : notice.severity === 'warning' ? vscode.window.showWarningMessage : vscode.window.showErrorMessage;
+  const picked = await show(notice.message, ...notice.actions.map((a) => a.title));
+  const chosen = notice.actions.find((a) => a.title === picked);
+  if (!chosen) return;
+  if ('deployAnyway' in chosen) {
+    const reason = await vscode.window.showInputBox({
+      title: 'Deploy anyway: why?',
+      prompt: 'The circuit breaker is open because recent deployments of this repository failed. Your reason is recorded with the deployment (as --force --reason is in the CLI).',
+      placeHolder: 'e.g. hotfix for the outage; the earlier failures were a flaky test',
+      ignoreFocusOut: true,
+      validateInput: (value) => (value.trim() ? undefined : 'Say why, in a few words: the reason is recorded.'),
+    });
+    if (reason?.trim() && deployAnyway) await deployAnyway(reason.trim());
+  } else if ('command' in chosen) await vscode.commands.executeCommand(chosen.command, ...('args' in chosen ? chosen.args : []));
+  else if ('report' in chosen) await vscode.window.showTextDocument(vscode.Uri.file(chosen.report));
+  else if ('url' in chosen) await vscode.env.openExternal(vscode.Uri.parse(chosen.url));
 }

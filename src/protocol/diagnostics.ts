@@ -16,7 +16,10 @@ export interface DiagnosticsView {
   system:
     | { cpuLoadPercent: number; loadAverage: number[]; cpuCores: number; memoryTotalBytes: number; memoryUsedBytes: number; memoryAvailableBytes: number; disk: { mount: string; freeBytes: number; sizeBytes: number } | null }
     | { error: string };
+  /** How model-written code (tests, gates, hooks) would run here: the tool found, what is in effect, and what to do when deployments are refused. */
+  confinement: { tool: { kind: string; command?: string; version?: string; problem?: string }; inEffect: string; refused?: string };
   configuration: Record<string, { value: unknown; source: string; origin?: string }>;
+  ignoredSettings?: { key: string; origin: string; reason: string }[];
   activationMs?: number;
   durationMs: number;
 }

@@ -270,7 +270,8 @@ export type PanelToHost =
   | { type: 'ready'; state?: PanelState }
   | { type: 'refresh' }
   | { type: 'openFile'; file: string; line?: number }
-  | { type: 'newRecommendation' }
+  /** "Deploy a file…": a recommendation file anywhere, picked in a file dialog. */
+  | { type: 'chooseFile' }
   | { type: 'validateDraft'; draft: RecommendationDraft }
   | { type: 'saveDraft'; draft: RecommendationDraft }
   | { type: 'preview'; file: string }

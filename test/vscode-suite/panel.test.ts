@@ -221,6 +221,25 @@ describe('the deployment panel in the VS Code extension host', () => {
     assert.equal(userState(repo.dir).digest, treeBefore);
   });
 
+  it('Cancel stops a running deployment: its sandbox and branch are removed, the working tree is as it was', async function () {
+    this.timeout(90000);
+    const branches = git(repo.dir, 'branch', '--list');
+    // The model takes its time over the implementation: long enough to press Cancel.
+    ollama.fail({ kind: 'delay', ms: 20000 }, 'implement');
+    const started = posts.next('deployment', (m) => m.header.id !== deploymentId);
+    const running = posts.next('event', (m) => m.event.type === 'step.started' && m.event.step === 'implement');
+    const finished = posts.next('event', (m) => m.event.type === 'deployment.finished', 80000);
+    await send({ type: 'deploy', file: recommendation, choice: { excludedIntegrationPoints: [], addedFiles: [] } });
+    const { header } = await started;
+    await running;
+    await send({ type: 'cancel', deploymentId: header.id });
+    const { event } = await finished;
+    assert.equal(event.type === 'deployment.finished' && event.status, 'cancelled');
+    assert.equal(git(repo.dir, 'branch', '--list'), branches, 'the cancelled deployment left no branch');
+    assert.ok(!git(repo.dir, 'worktree', 'list').includes(header.id), 'its worktree is gone');
+    assert.equal(userState(repo.dir).digest, treeBefore);
+  });
+
   it('a model provider that is down is shown as a problem with "Check Model Providers", and nothing is written', async function () {
     this.timeout(60000);
     await ollama.close();

@@ -46,6 +46,13 @@ function render(d: DiagnosticsView, collectedAt: string): void {
     ['Status', d.ollama.reachable ? `reachable (version ${d.ollama.version})` : `unreachable: ${d.ollama.error}`],
   ];
   if (d.ollama.reachable) ollama.push(['Models', d.ollama.models?.join(', ') || '(none pulled)']);
+  const tool = d.confinement.tool;
+  const confinement: [string, string][] = [
+    ['Tool', tool.kind === 'none' ? `none: ${tool.problem ?? ''}` : `${tool.kind}${tool.version ? ` ${tool.version}` : ''}${tool.command ? ` (${tool.command})` : ''}`],
+    ['In effect', d.confinement.inEffect],
+    ...(d.confinement.refused ? [['What to do', d.confinement.refused] as [string, string]] : []),
+    ...(d.ignoredSettings ?? []).map((i) => [i.key, `ignored in ${i.origin}: ${i.reason}`] as [string, string]),
+  ];
   const config = Object.entries(d.configuration).map(([k, s]) => [k, `${JSON.stringify(s.value)} — ${s.source}${s.origin ? ` (${s.origin})` : ''}`] as [string, string]);
 
   app.innerHTML = `
@@ -76,6 +83,7 @@ function render(d: DiagnosticsView, collectedAt: string): void {
     <section><h2>Environment</h2>${rows(Object.entries(d.environment).map(([k, v]) => [k, v ?? '(not set)']))}</section>
     <section><h2>Ollama</h2>${rows(ollama)}</section>
     <section><h2>System</h2>${rows(system)}</section>
+    <section><h2>Confinement of model-written code</h2>${rows(confinement)}</section>
     <vscode-collapsible title="Configuration (${config.length} settings)" open>${rows(config)}</vscode-collapsible>`;
   document.getElementById('refresh')?.addEventListener('click', () => vscode.postMessage({ type: 'refresh' }));
   document.getElementById('copy')?.addEventListener('click', () => vscode.postMessage({ type: 'copyJson' }));

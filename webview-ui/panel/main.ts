@@ -275,6 +275,9 @@ document.addEventListener('click', (event) => {
     case 'refresh':
       post({ type: 'refresh' });
       break;
+    case 'chooseFile':
+      post({ type: 'chooseFile' });
+      break;
     case 'newRecommendation':
       model.touched.clear();
       model.saveAttempted = false;

@@ -156,6 +156,13 @@ function renderAnalytics(a: AnalyticsResult, duration: (ms: number | null) => st
   for (const p of t.points) lines.push(`  ${p.start}  ${String(p.deployments).padStart(5)} deployments, ${percent(p.successRate)} success, mean ${duration(p.meanDurationMs)}`);
   lines.push(`Strategy mix: ${a.strategyMix.map((s) => `${s.strategy} ${percent(s.share)} (${percent(s.successRate)} success)`).join(', ')}`);
   lines.push(`Repairs per deployment: ${a.repairsPerDeployment === null ? '—' : a.repairsPerDeployment.toFixed(2)}`);
+  const input = a.modelInput;
+  if (input.inputTokens) {
+    const share = (x: number) => `${((x / input.inputTokens) * 100).toFixed(0)}%`;
+    lines.push(
+      `Model input: ${input.inputTokens.toLocaleString('en-US')} tokens — ${input.cacheReadTokens.toLocaleString('en-US')} read from the prompt cache (${share(input.cacheReadTokens)}), ${input.cacheWriteTokens.toLocaleString('en-US')} written to it (${share(input.cacheWriteTokens)}), ${input.uncachedTokens.toLocaleString('en-US')} uncached (${share(input.uncachedTokens)})`,
+    );
+  }
   const k = a.dora;
   const tier = (x: { tier: string | null; note?: string }) => x.tier ?? `no tier (${x.note ?? 'no data'})`;
   lines.push('DORA keys (2023 report tiers):');

@@ -47,7 +47,7 @@ export function registerStrategy(program: Command, ctx: CliContext): void {
       const modelInfo = model
         ? { version: model.version, createdAt: model.createdAt, trainingSize: model.trainingSize, deploymentRows: model.deploymentRows, historyRows: model.historyRows, evaluation: model.evaluation }
         : null;
-      if (options.json) return printJson({ ...decision, successBar, model: modelInfo });
+      if (options.json) return printJson({ ...decision, successBar, metrics, model: modelInfo });
       const probabilities = Object.entries(decision.probabilities);
       const lines = [
         `Strategy: ${decision.strategy} (${decision.basis})${decision.blocked ? ' — BLOCKED' : ''}`,

@@ -1,6 +1,7 @@
 import { DeployAgentError, isDeployAgentError } from '../errors';
 import { isCancellation } from '../recovery/retry';
-import { estimateTokens } from './cost';
+import { fitContext, phaseNeed, RESERVED_TOKENS, toolsTokens, type ContextWindow } from './context-fit';
+import { k } from './ollama-context';
 import { buildPhasePrompt, type PhasePrompt } from './prompts';
 import { isProviderError } from './providers/errors';
 import type { Candidate, ModelRouter } from './router';
@@ -28,7 +29,6 @@ type ConversationEnd =
   | { kind: 'provider-failed'; error: unknown };
 
 const LOOP_REPEATS = 3;
-const RESERVED_TOKENS = 512;
 
 /**
  * Runs one agent phase (`implement`, `tests` or `fix`) in the sandbox: picks a provider
@@ -190,6 +190,23 @@ export async function runAgentPhase(input: RunAgentPhaseInput & { limits?: Parti
     let repeats = 0;
     let finishRefused = false;
     const started = turns;
+    // Ollama: the deployment's context for this model (chosen once, kept across phases: a change is a reload).
+    const window: ContextWindow = { numCtx: contextLimit, limit: contextLimit };
+    if (candidate.provider === 'ollama') {
+      const seen = router.modelLoads(input.deploymentId).length;
+      try {
+        window.numCtx = await router.ollamaContexts.sizeFor({
+          deploymentId: input.deploymentId,
+          model: candidate.model,
+          needed: phaseNeed(prompt.system, messages[0]!.content, nativeTools, router.maxOutputTokens),
+          limit: contextLimit,
+          signal,
+        });
+      } catch (error) {
+        return { kind: 'provider-failed', error };
+      }
+      announceLoads(candidate, seen);
+    }
 
     for (;;) {
       if (signal.aborted) return { kind: 'provider-failed', error: new DeployAgentError('CANCELLED', 'Cancelled.', '') };
@@ -198,8 +215,14 @@ export async function runAgentPhase(input: RunAgentPhaseInput & { limits?: Parti
       if (turns - started >= limits.maxTurns) return { kind: 'failed', reason: 'turn_limit', detail: `Stopped after ${limits.maxTurns} turns without the model calling finish.` };
       if (phaseTokens >= limits.maxTokens) return { kind: 'failed', reason: 'token_limit', detail: `Stopped: the phase used ${phaseTokens} of its ${limits.maxTokens} tokens.` };
 
-      const fit = fitContext(prompt.system, messages, contextLimit, nativeTools, router.maxOutputTokens);
+      const fit = fitContext(prompt.system, messages, window, nativeTools, router.maxOutputTokens);
       if (!fit.ok) return { kind: 'failed', reason: 'context_too_small', detail: `The conversation no longer fits the model's context of ${contextLimit} tokens, even with earlier tool output elided.` };
+      if (fit.grew) {
+        const seen = router.modelLoads(input.deploymentId).length;
+        const cause = `the conversation needs ${k(fit.needed)} even with earlier tool output elided`;
+        window.numCtx = router.ollamaContexts.grow({ deploymentId: input.deploymentId, model: candidate.model, needed: fit.needed, limit: window.limit, cause }) ?? fit.numCtx;
+        announceLoads(candidate, seen);
+      }
 
       let response;
       try {
@@ -209,7 +232,7 @@ export async function runAgentPhase(input: RunAgentPhaseInput & { limits?: Parti
           system: prompt.system,
           messages,
           tools: nativeTools ? [...AGENT_TOOLS] : undefined,
-          numCtx: candidate.provider === 'ollama' ? fit.numCtx : undefined,
+          numCtx: candidate.provider === 'ollama' ? window.numCtx : undefined,
           deploymentId: input.deploymentId,
           signal,
           onText: (delta) => emit({ type: 'text', phase, delta }),
@@ -222,6 +245,8 @@ export async function runAgentPhase(input: RunAgentPhaseInput & { limits?: Parti
       phaseTokens += response.usage.inputTokens + response.usage.outputTokens;
       usage.inputTokens += response.usage.inputTokens;
       usage.outputTokens += response.usage.outputTokens;
+      usage.cacheReadTokens = (usage.cacheReadTokens ?? 0) + (response.usage.cacheReadTokens ?? 0);
+      usage.cacheWriteTokens = (usage.cacheWriteTokens ?? 0) + (response.usage.cacheWriteTokens ?? 0);
       usage.costUsd += response.costUsd;
       budget.charge({ ...response.usage, costUsd: response.costUsd });
       emit({ type: 'model-call', phase, provider: candidate.provider, model: candidate.model, turn: turns, usage: response.usage, costUsd: response.costUsd, cached: response.cached, durationMs: response.durationMs });
@@ -309,6 +334,13 @@ export async function runAgentPhase(input: RunAgentPhaseInput & { limits?: Parti
     }
   }
 
+  /** The loads recorded since `seen`, as events (the pipeline shows them as progress). */
+  function announceLoads(candidate: Candidate, seen: number) {
+    for (const load of router.modelLoads(input.deploymentId).slice(seen)) {
+      emit({ type: 'model-load', phase, provider: candidate.provider, model: load.model, numCtx: load.numCtx, ...(load.previous !== undefined ? { previous: load.previous } : {}), kind: load.kind, reason: load.reason });
+    }
+  }
+
   function redactMessage(message: ChatMessage): ChatMessage {
     const json = JSON.stringify(message);
     const clean = router.redact(json);
@@ -347,56 +379,6 @@ export function withoutOversize(message: ChatMessage, maxBytes: number): ChatMes
     return { ...call, arguments: args };
   });
   return changed ? { ...message, content, ...(toolCalls ? { toolCalls } : {}) } : message;
-}
-
-let toolTokenCache: number | undefined;
-function toolsTokens(): number {
-  return (toolTokenCache ??= estimateTokens(JSON.stringify(AGENT_TOOLS)));
-}
-
-const ELIDED = '(earlier output elided to fit the context)';
-const tokenSizes = new WeakMap<ChatMessage, number>();
-
-/** Estimated tokens of one message, remembered (messages are not changed in place, only replaced). */
-function messageTokens(m: ChatMessage): number {
-  let n = tokenSizes.get(m);
-  if (n === undefined) {
-    n = estimateTokens(m.content) + (m.role === 'assistant' && m.toolCalls ? estimateTokens(JSON.stringify(m.toolCalls)) : 0) + 4;
-    tokenSizes.set(m, n);
-  }
-  return n;
-}
-
-/**
- * Sizes the request: `num_ctx` is what the prompt needs plus room for the answer, rounded up
- * to 1024 and capped by the model. When the conversation has outgrown the context, the
- * oldest tool output is elided (the last messages stay whole).
- */
-export function fitContext(system: string, messages: ChatMessage[], contextLimit: number, nativeTools: boolean, outputRoom = 4096): { ok: boolean; numCtx: number } {
-  const fixed = estimateTokens(system) + (nativeTools ? toolsTokens() : 0) + RESERVED_TOKENS;
-  const size = () => fixed + messages.reduce((n, m) => n + messageTokens(m), 0);
-  let needed = size() + outputRoom;
-  for (let i = 1; needed > contextLimit && i < messages.length - 4; i++) {
-    const m = messages[i]!;
-    if ((m.role === 'tool' || (m.role === 'user' && m.content.startsWith('Results of your actions'))) && m.content !== ELIDED && m.content.length > ELIDED.length) {
-      messages[i] = { ...m, content: ELIDED };
-      needed = size() + outputRoom;
-    }
-  }
-  // Then what the model itself sent earlier: the content of files it wrote is in the workspace (read_file shows it again).
-  for (let i = 1; needed > contextLimit && i < messages.length - 1; i++) {
-    const m = messages[i]!;
-    if (m.role !== 'assistant' || !m.toolCalls?.length) continue;
-    const toolCalls = m.toolCalls.map((call) => {
-      if (!call.arguments) return call;
-      const args = Object.fromEntries(Object.entries(call.arguments).map(([key, value]) => [key, typeof value === 'string' && value.length > ELIDED.length * 4 ? ELIDED : value]));
-      return { ...call, arguments: args };
-    });
-    messages[i] = { ...m, toolCalls };
-    needed = size() + outputRoom;
-  }
-  if (needed > contextLimit) return { ok: false, numCtx: contextLimit };
-  return { ok: true, numCtx: Math.min(contextLimit, Math.max(2048, Math.ceil(needed / 1024) * 1024)) };
 }
 
 function describe(error: unknown, router: ModelRouter): string {

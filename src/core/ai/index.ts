@@ -8,7 +8,9 @@
  *   const result = await runAgentPhase({ phase: 'implement', sandboxDir, context, router, budget, deploymentId, signal, onEvent });
  *   // result.status 'succeeded' | 'failed' | 'cancelled'; result.reason when not succeeded
  */
-export { runAgentPhase, fitContext } from './agent-loop';
+export { runAgentPhase } from './agent-loop';
+export { fitContext, phaseNeed, type ContextFit, type ContextWindow } from './context-fit';
+export { coarseContext, CONTEXT_SIZES, OllamaContexts, type ModelLoad } from './ollama-context';
 export { budgetFromConfig, DeploymentBudget, type DeploymentBudgetLimits } from './budget';
 export { costOf, estimateTokens, type PriceTable } from './cost';
 export { phaseLimitsFromConfig, type PhaseLimits } from './limits';

@@ -8,6 +8,7 @@ import { costOf, type PriceTable } from './cost';
 import { AnthropicProvider } from './providers/anthropic';
 import { isProviderError, ProviderError } from './providers/errors';
 import { OllamaProvider } from './providers/ollama';
+import { OllamaContexts, type ModelLoad } from './ollama-context';
 import { secretRegistry } from '../security/registry';
 import type { Redactor } from '../security/redactor';
 import { AiStore } from './store';
@@ -19,6 +20,7 @@ import type {
   ModelProvider,
   ProviderChatResponse,
   ProviderName,
+  TokenUsage,
   ToolSpec,
   Transcript,
   UsageTotals,
@@ -96,6 +98,10 @@ export class ModelRouter {
   readonly maxRetryWaitMs: number;
   readonly escalation: boolean;
   readonly ollamaMaxContext: number;
+  /** `keep_alive` of every Ollama request (`ollama.keepAlive`): the model stays loaded between phases and repair rounds. */
+  readonly ollamaKeepAlive: string;
+  /** The context size of each (deployment, Ollama model), and the loads it caused. */
+  readonly ollamaContexts: OllamaContexts;
   private readonly providers = new Map<ProviderName, ModelProvider>();
   private readonly breakers = new Map<ProviderName, CircuitBreaker>();
   private readonly infos = new Map<string, ModelInfo>();
@@ -119,6 +125,12 @@ export class ModelRouter {
     this.maxRetryWaitMs = config.get<number>('ai.maxRetryWaitSeconds') * 1000;
     this.escalation = config.get<boolean>('ai.escalation');
     this.ollamaMaxContext = config.get<number>('ollama.maxContextTokens');
+    this.ollamaKeepAlive = config.get<string>('ollama.keepAlive');
+    this.ollamaContexts = new OllamaContexts({
+      provider: () => this.provider('ollama'),
+      keepAlive: this.ollamaKeepAlive,
+      onLoad: (deploymentId, load) => this.recordLoad(deploymentId, load),
+    });
     this.prices = config.get<PriceTable>('ai.prices');
     this.cacheTtlMs = config.get<number>('ai.cacheTtlSeconds') * 1000;
     this.aiStore = options.store ? new AiStore(options.store.db) : undefined;
@@ -258,6 +270,7 @@ export class ModelRouter {
               temperature: this.temperature,
               maxOutputTokens: this.maxOutputTokens,
               numCtx: request.numCtx,
+              ...(providerName === 'ollama' ? { keepAlive: this.ollamaKeepAlive } : {}),
               signal,
               onText: request.onText,
             });
@@ -327,7 +340,16 @@ export class ModelRouter {
     if (this.aiStore && this.options.repoKey) this.aiStore.recordOutcome({ ...o, repoKey: this.options.repoKey }, this.now());
   }
 
-  recordDecision(d: { deploymentId?: string; kind: 'provider' | 'escalation'; chosen: string; inputs?: unknown; reason: string }): void {
+  /** The Ollama loads a deployment caused (and loaded models it adopted), in order; also in `decisions` (kind `model-load`). */
+  modelLoads(deploymentId: string | undefined): ModelLoad[] {
+    return this.ollamaContexts.loads(deploymentId);
+  }
+
+  private recordLoad(deploymentId: string | undefined, load: ModelLoad): void {
+    this.recordDecision({ deploymentId, kind: 'model-load', chosen: `ollama:${load.model}@${load.numCtx}`, inputs: load, reason: load.reason });
+  }
+
+  recordDecision(d: { deploymentId?: string; kind: 'provider' | 'escalation' | 'model-load'; chosen: string; inputs?: unknown; reason: string }): void {
     this.aiStore?.recordDecision(d, this.now());
   }
 
@@ -335,11 +357,13 @@ export class ModelRouter {
     this.aiStore?.saveTranscript(t, this.now());
   }
 
-  private account(deploymentId: string | undefined, usage: { inputTokens: number; outputTokens: number }, costUsd: number): void {
+  private account(deploymentId: string | undefined, usage: TokenUsage, costUsd: number): void {
     if (!deploymentId) return;
     const totals = this.usageByDeployment.get(deploymentId) ?? { inputTokens: 0, outputTokens: 0, costUsd: 0 };
     totals.inputTokens += usage.inputTokens;
     totals.outputTokens += usage.outputTokens;
+    totals.cacheReadTokens = (totals.cacheReadTokens ?? 0) + (usage.cacheReadTokens ?? 0);
+    totals.cacheWriteTokens = (totals.cacheWriteTokens ?? 0) + (usage.cacheWriteTokens ?? 0);
     totals.costUsd += costUsd;
     this.usageByDeployment.set(deploymentId, totals);
   }

@@ -30,8 +30,13 @@ export type ChatMessage =
   | { role: 'tool'; toolCallId: string; name: string; content: string; isError?: boolean };
 
 export interface TokenUsage {
+  /** Every input token of the request, cached or not. */
   inputTokens: number;
   outputTokens: number;
+  /** Of `inputTokens`: read from the provider's prompt cache (Anthropic `cache_read_input_tokens`, billed at a tenth). */
+  cacheReadTokens?: number;
+  /** Of `inputTokens`: written to the provider's prompt cache (Anthropic `cache_creation_input_tokens`, billed at 1.25×). */
+  cacheWriteTokens?: number;
 }
 
 export interface ProviderChatRequest {
@@ -44,6 +49,8 @@ export interface ProviderChatRequest {
   maxOutputTokens: number;
   /** Ollama: the context window to allocate for this request (`options.num_ctx`). */
   numCtx?: number;
+  /** Ollama: how long the model stays loaded after this request (`keep_alive`, e.g. "30m"). */
+  keepAlive?: string;
   signal?: AbortSignal;
   /** Streamed text as it arrives. */
   onText?(delta: string): void;
@@ -66,6 +73,13 @@ export interface ModelInfo {
   supportsTools: boolean;
 }
 
+/** A model loaded in memory right now (Ollama `/api/ps`). */
+export interface RunningModel {
+  model: string;
+  /** The context it was loaded with (`context_length`), when the server reports it. */
+  contextLength: number | undefined;
+}
+
 /** A model backend (Ollama, Anthropic). Errors are `ProviderError`s or `DeployAgentError`s with the fix. */
 export interface ModelProvider {
   readonly name: ProviderName;
@@ -74,6 +88,10 @@ export interface ModelProvider {
   /** Models available (pulled / offered); throws when unreachable. */
   listModels(signal?: AbortSignal): Promise<string[]>;
   chat(request: ProviderChatRequest): Promise<ProviderChatResponse>;
+  /** Local servers: the models loaded now, with their context. */
+  running?(signal?: AbortSignal): Promise<RunningModel[]>;
+  /** Local servers: loads a model with this context without generating anything (a warm-up). */
+  load?(model: string, options: { numCtx: number; keepAlive: string; signal?: AbortSignal }): Promise<void>;
 }
 
 /** Reachability of one provider and what each phase would use (`checkProviders`, `deploy-agent ai check`). */
@@ -148,9 +166,14 @@ export type PhaseFailureReason =
 export const ESCALATING_REASONS: readonly PhaseFailureReason[] = ['malformed_tool_calls', 'edits_not_matching', 'context_too_small', 'loop_detected', 'no_progress'];
 
 export interface UsageTotals {
+  /** Every input token, cached or not. */
   inputTokens: number;
   outputTokens: number;
   costUsd: number;
+  /** Of `inputTokens`: read from the provider's prompt cache. */
+  cacheReadTokens?: number;
+  /** Of `inputTokens`: written to the provider's prompt cache. */
+  cacheWriteTokens?: number;
 }
 
 export interface EscalationRecord {
@@ -206,6 +229,8 @@ export interface PhaseResult {
 export type AgentEvent =
   | { type: 'phase-start'; phase: AgentPhase; provider: ProviderName; model: string }
   | { type: 'model-call'; phase: AgentPhase; provider: ProviderName; model: string; turn: number; usage: TokenUsage; costUsd: number; cached: boolean; durationMs: number }
+  /** A local model (re)loaded for this deployment with a new context, or a loaded one adopted; `reason` says why. */
+  | { type: 'model-load'; phase: AgentPhase; provider: ProviderName; model: string; numCtx: number; previous?: number; kind: 'load' | 'adopted'; reason: string }
   | { type: 'text'; phase: AgentPhase; delta: string }
   | { type: 'tool-call'; phase: AgentPhase; name: string; path?: string; ok: boolean; error?: string }
   | { type: 'file-written'; phase: AgentPhase; path: string }

@@ -2,6 +2,7 @@ import Ajv, { type ErrorObject } from 'ajv';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DeployAgentError } from '../errors';
+import { flattenSettings } from './nested';
 import { allSettings } from './sections';
 import type { SettingSpec } from './setting';
 
@@ -108,7 +109,7 @@ function readConfigFile(file: string, specs: readonly SettingSpec[], options: { 
   } catch (error) {
     throw new DeployAgentError('CONFIG_INVALID_JSON', `${file} is not valid JSON: ${(error as Error).message}.`, 'Fix the JSON syntax (keys and strings in double quotes, no trailing commas).');
   }
-  return validateLayer(parsed, specs, file);
+  return validateLayer(flattenSettings(parsed, specs, file), specs, file);
 }
 
 const ajv = new Ajv({ allErrors: true, strict: false });

@@ -41,10 +41,14 @@ export function describeConfinement(c: Pick<Confinement, 'kind' | 'network'>, ve
   const net = c.network ? 'network on' : 'network off';
   switch (c.kind) {
     case 'bubblewrap':
-      return `bubblewrap${version ? ` ${version}` : ''}: only the sandbox, a private /tmp and the package caches are writable, your repository is read-only, credential stores are hidden, ${net}`;
+      return `bubblewrap${version ? ` ${version}` : ''}: only the sandbox, a private /tmp and ${caches(c.network)} are writable, your repository is read-only, credential stores are hidden, ${net}`;
     case 'sandbox-exec':
-      return `macOS sandbox-exec: only the sandbox, a private temporary folder and the package caches are writable, your repository is read-only, credential stores are hidden, ${net}`;
+      return `macOS sandbox-exec: only the sandbox, a private temporary folder and ${caches(c.network)} are writable, your repository is read-only, credential stores are hidden, ${net}`;
     case 'unconfined':
       return 'UNCONFINED (pipeline.allowUnconfinedTests is set and no confinement tool works here): model-written code can write anywhere you can and reach the network';
   }
+}
+
+function caches(network: boolean): string {
+  return network ? "the package caches and Deploy Agent's build caches" : "Deploy Agent's build caches";
 }

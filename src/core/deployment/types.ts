@@ -143,7 +143,8 @@ export interface PullRequestFacts {
   repairs: number;
   strategy: StrategyLevers;
   filesWritten: string[];
-  model?: { provider?: string; model?: string; inputTokens: number; outputTokens: number; costUsd: number };
+  /** Model usage; the cache counts are parts of `inputTokens`. */
+  model?: { provider?: string; model?: string; inputTokens: number; outputTokens: number; costUsd: number; cacheReadTokens?: number; cacheWriteTokens?: number };
 }
 
 /** A repair attempt, as the learner sees it (`recovery` events; rollback-scenarios read them). */

@@ -179,7 +179,7 @@ export class StepRunner<Name extends string> {
     try {
       await flow.prepare?.(hold);
       for (const step of flow.steps) {
-        await this.runStep(flow, step.name, flow.signal, hold, (ctx) => step.run(flow.state, ctx), step.summary);
+        await this.runStep(flow, step.name, flow.signal, hold, (ctx) => step.run(flow.state, ctx), step.summary, step.attention);
       }
     } catch (error) {
       failure = historyStoreError(error, this.dbFile) ?? error;
@@ -208,6 +208,7 @@ export class StepRunner<Name extends string> {
     hold: StepContext<Name>['hold'],
     body: (ctx: Ctx) => Promise<StepResult<State>>,
     summary?: (state: State) => string | undefined,
+    attention?: (state: State) => string | undefined,
   ): Promise<void> {
     const id = flow.state.id;
     const started = this.now();
@@ -240,7 +241,8 @@ export class StepRunner<Name extends string> {
       const patch = result ?? {};
       Object.assign(flow.state, patch);
       this.steps.finish(stepId, { status: 'succeeded', at: finished, artifacts: patch });
-      this.emit({ type: 'step.finished', deploymentId: id, ts: finished, step: name, status: 'succeeded', durationMs: finished - started, summary: summary?.(flow.state) });
+      const warning = attention?.(flow.state);
+      this.emit({ type: 'step.finished', deploymentId: id, ts: finished, step: name, status: 'succeeded', durationMs: finished - started, summary: summary?.(flow.state), ...(warning ? { attention: warning } : {}) });
     } catch (thrown) {
       const error = historyStoreError(thrown, this.dbFile) ?? thrown;
       const finished = this.now();

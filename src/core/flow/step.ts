@@ -40,6 +40,8 @@ export interface Step<State extends FlowState, Name extends string, Ctx extends 
   readonly name: Name;
   run(state: Readonly<State>, ctx: Ctx): Promise<StepResult<State>>;
   summary?(state: Readonly<State>): string | undefined;
+  /** What the step left wrong although it succeeded (shown with a warning mark, not a check mark), if anything. */
+  attention?(state: Readonly<State>): string | undefined;
 }
 
 /**

@@ -8,6 +8,11 @@ import { detectEnvironment, environmentSettings } from '../strategy/environment'
 import type { MetricsReading } from '../strategy/types';
 import type { ContextInfo } from './ports';
 
+/** Tokens of the repository map in every phase's prompt. */
+export const REPO_MAP_TOKENS = 4000;
+/** What the analysis adds to the first prompt beyond the recommendation: the map, ranked points, the profile (a warm-up sizes the model's context with it). */
+export const ANALYSIS_PROMPT_TOKENS = REPO_MAP_TOKENS + 2500;
+
 /**
  * The part of a deployment's context that is not analysis: the environment with its evidence and
  * one reading of the machine. The reading uses only calls that answer at once (load average, free
@@ -47,7 +52,7 @@ export async function gatherDeploymentContext(input: {
   context.dataGaps = checkDataRequirements(profile, recommendation).map((gap) => gap.message);
   input.onProgress?.('ranking integration points');
   try {
-    const integration = await analyzeIntegration(repoRoot, profile, recommendation, { signal, tokenBudget: 4000 });
+    const integration = await analyzeIntegration(repoRoot, profile, recommendation, { signal, tokenBudget: REPO_MAP_TOKENS });
     context.integration = {
       integrationPoints: integration.rankedFiles.slice(0, 20).map((f) => ({ path: f.path, score: f.score, reason: f.reasons.join('; '), symbols: f.symbols })),
       repoMap: integration.repoMap,

@@ -8,6 +8,7 @@ import { toEventError } from '../flow/event-error';
 import { firstIncomplete, StepRunner } from '../flow/step-runner';
 import { DeploymentsRepository } from '../store/deployments';
 import { TestRunsRepository } from '../store/steps';
+import { RecommendationChoicesRepository, withStoredChoice } from '../store/recommendation-choices';
 import { setupFailureStatus } from './setup-failure';
 import { freshState, latestTree, type DeployStep, type DeploymentState, type Patch } from './deployment-state';
 import { PipelineEventBus } from './events';
@@ -63,7 +64,9 @@ export class Orchestrator {
   /** Starts a new deployment; resolves when it has ended (never rejects for a deployment failure: see `outcome.status`). */
   async deploy(request: DeployRequest, signal: AbortSignal): Promise<DeploymentOutcome> {
     // A choice naming a path outside the workspace is bad input: refused before anything is recorded.
-    const choice = normalizeChoice(request.choice);
+    // What the user excluded or preferred in the editor for this recommendation file joins the caller's choice.
+    const stored = new RecommendationChoicesRepository(this.options.db).get(request.recommendationFile);
+    const choice = normalizeChoice(withStoredChoice(request.choice, stored));
     const { choice: _given, ...rest } = request;
     const normalized: DeployRequest = {
       ...rest,

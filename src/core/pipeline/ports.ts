@@ -91,6 +91,9 @@ export interface PhaseOutcome {
   model?: string;
   inputTokens: number;
   outputTokens: number;
+  /** Of `inputTokens`: read from / written to the provider's prompt cache. */
+  cacheReadTokens?: number;
+  cacheWriteTokens?: number;
   costUsd: number;
 }
 
@@ -121,7 +124,7 @@ export interface PhaseInput {
   /** Each tool the model used, as it happens. */
   onToolCall?(call: { name: string; path?: string; ok: boolean; error?: string }): void;
   /** Each model call: the provider and model that served it, its tokens and cost. */
-  onModelCall?(call: { provider: string; model: string; inputTokens: number; outputTokens: number; costUsd: number; cached: boolean; durationMs: number }): void;
+  onModelCall?(call: { provider: string; model: string; inputTokens: number; outputTokens: number; cacheReadTokens?: number; cacheWriteTokens?: number; costUsd: number; cached: boolean; durationMs: number }): void;
 }
 
 /** What `guardUserFiles` put back. */
@@ -160,6 +163,11 @@ export interface PipelinePorts {
   /** Throws when no model can serve the three phases. */
   preflightModels(workspaceDir: string, signal: AbortSignal): Promise<{ provider: string; model: string }>;
   gatherContext(repoRoot: string, recommendation: Recommendation, signal: AbortSignal, onProgress: (message: string) => void): Promise<ContextInfo>;
+  /**
+   * Loads the local model of the first phase while the context is gathered (in parallel), so the
+   * first model turn does not wait for it. Resolves to what was loaded (nothing for a cloud model); never rejects.
+   */
+  warmUpModels?(repoRoot: string, input: { deploymentId: string; recommendation: Recommendation; signal: AbortSignal }): Promise<{ model: string; numCtx: number } | undefined>;
   decideStrategy(input: { deploymentId: string; repoRoot: string; choice: StrategyChoice; context: ContextInfo; recommendation: Recommendation; mode: DeployMode }): Promise<StrategyLevers>;
   createSandbox(repoRoot: string, input: { deploymentId: string; title: string; signal: AbortSignal }): Promise<SandboxInfo>;
   /** The sandbox exists and is on its branch (resume). */
@@ -207,6 +215,8 @@ export interface PipelinePorts {
   /** The change as a unified diff from the sandbox's base commit to `tree` (recorded for the report once the credential scan passed). */
   changeDiff?(sandbox: SandboxInfo, tree: string): Promise<string>;
   commit(sandbox: SandboxInfo, input: { recommendation: Recommendation; deploymentId: string; summary: string }): Promise<ShipCommit>;
+  /** Records the files `commit` shipped (path, blob ids, hunks, patch) for the editor's lenses and reverts. */
+  recordShippedFiles?(input: { deploymentId: string; repoRoot: string; sandbox: SandboxInfo; commit: string; title: string }): Promise<void>;
   push(repoRoot: string, sandbox: SandboxInfo, signal: AbortSignal): Promise<ShipPush>;
   openPullRequest(repoRoot: string, input: { deploymentId: string; sandbox: SandboxInfo; recommendation: Recommendation; draft: boolean; body: PullRequestFacts; signal: AbortSignal }): Promise<ShipPullRequest>;
   recordOutcome(input: OutcomeRecord): Promise<void>;

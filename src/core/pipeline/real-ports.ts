@@ -4,7 +4,7 @@ import type { HistoryStore } from '../store/database';
 import type { MetricsReading } from '../strategy/types';
 import type { ContextInfo, PhaseInput, PhaseOutcome, PipelinePorts } from './ports';
 import { checkCircuitBreaker, circuitSettingsFrom } from './circuit-breaker';
-import { gatherDeploymentContext } from './context';
+import { ANALYSIS_PROMPT_TOKENS, gatherDeploymentContext } from './context';
 import { decideStrategyForDeployment } from './strategy-step';
 import { matchErrorPattern } from '../recovery/error-patterns';
 import { EventsRepository } from '../store/steps';
@@ -19,6 +19,7 @@ import { writeReport } from '../report/write-report';
 import { snapshotRepoState } from '../sandbox/repo-state';
 import { guardUserFiles } from '../sandbox/user-files';
 import { repositoryRootOf } from '../sandbox/workspace';
+import { joinParts, sentence } from './outcome-message';
 import * as sandboxWorktree from '../sandbox/worktree';
 import { commit as commitChanges, push as pushBranch, review as reviewChanges, unifiedDiff } from '../git/ship';
 import { discardPartialSandbox, restoreSandboxTree, sandboxHead, snapshotSandboxTree } from '../sandbox/sandbox-state';
@@ -26,6 +27,8 @@ import { runSandboxTests } from '../testing/pipeline-port';
 import { runQualityGates } from '../testing/quality-gates';
 import { gatherSecrets } from '../security/gather';
 import { secretRegistry } from '../security/registry';
+import { shippedFiles } from '../git/shipped-files';
+import { GeneratedFilesRepository } from '../store/generated-files';
 
 export interface ConfigReader {
   get<T>(key: string): T;
@@ -38,6 +41,12 @@ export interface RealPortsOptions {
   config(workspaceDir: string): ConfigReader;
   /** The background sampler's newest reading for a repository (the extension runs one; the CLI reads the machine once). */
   latestMetrics?(repoRoot: string): MetricsReading | undefined;
+  /**
+   * A GitHub token asked for only when a push is about to happen (VS Code's GitHub sign-in); it
+   * throws with what to do when the user declines, and then nothing is pushed. Without it the
+   * pull request takes GITHUB_TOKEN from `env` (the CLI).
+   */
+  githubToken?(): Promise<string>;
 }
 
 /**
@@ -87,6 +96,21 @@ export function createRealPorts(options: RealPortsOptions): PipelinePorts {
     let budget = budgets.get(deploymentId);
     if (!budget) budgets.set(deploymentId, (budget = budgetFromConfig(config)));
     return budget;
+  };
+
+  // The GitHub token, asked for once, right before the first push (a refusal asks again next time).
+  let githubAsked: Promise<string> | undefined;
+  const githubEnv = async (): Promise<NodeJS.ProcessEnv> => {
+    if (!options.githubToken) return options.env;
+    const asking = (githubAsked ??= options.githubToken());
+    try {
+      const token = await asking;
+      secretRegistry.add([{ name: 'GITHUB_TOKEN', value: token }]);
+      return { ...options.env, GITHUB_TOKEN: token };
+    } catch (error) {
+      githubAsked = undefined;
+      throw error;
+    }
   };
 
   // One prepared statement for every event the ports record (hook runs, recoveries, retraining).
@@ -140,15 +164,20 @@ export function createRealPorts(options: RealPortsOptions): PipelinePorts {
       const { router } = routerFor(workspaceDir);
       const check = await checkProviders(router, { signal });
       if (!check.ok) {
-        const why = check.providers.map((p) => `${p.provider}: ${p.reason ?? Object.values(p.phases).find((ph) => ph.problem)?.problem ?? 'not ready'}`).join('; ');
-        const hint = check.providers.map((p) => p.hint).filter(Boolean).join(' ') || 'Run `deploy-agent ai check` for details.';
-        throw new DeployAgentError('NO_MODEL_AVAILABLE', `No model provider can serve the deployment: ${why}.`, hint, { details: { providers: check.providers } });
+        // Each provider's reason is a sentence of its own: joined without their full stops ("…failed).; …configured.." before).
+        const why = joinParts(check.providers.map((p) => `${p.provider}: ${p.reason ?? Object.values(p.phases).find((ph) => ph.problem)?.problem ?? 'not ready'}`));
+        const hint = check.providers.map((p) => p.hint && sentence(p.hint)).filter(Boolean).join(' ') || 'Run `deploy-agent ai check` for details.';
+        throw new DeployAgentError('NO_MODEL_AVAILABLE', `No model provider can serve the deployment: ${why}`, hint, { details: { providers: check.providers } });
       }
       const ready = check.providers.find((p) => p.reachable && Object.values(p.phases).every((ph) => ph.ready)) ?? check.providers.find((p) => p.reachable)!;
       return { provider: ready.provider, model: ready.phases.implement.model };
     },
     gatherContext: (repoRoot, recommendation, signal, onProgress) =>
       gatherDeploymentContext({ repoRoot, recommendation, store: options.store, env: options.env, config: configOf(repoRoot), signal, onProgress, ...(options.latestMetrics ? { latestMetrics: options.latestMetrics } : {}) }),
+    warmUpModels: async (repoRoot, input) => {
+      const { warmUpFirstModel } = await import('../ai/warm-up');
+      return warmUpFirstModel(routerFor(repoRoot).router, { ...input, contextAllowance: ANALYSIS_PROMPT_TOKENS });
+    },
     decideStrategy: async (input) => decideStrategyForDeployment(options.store, configOf(input.repoRoot), input),
     createSandbox: (repoRoot, input) => sandboxWorktree.createSandbox(repoRoot, input),
     sandboxExists: (repoRoot, sandbox) => sandboxWorktree.sandboxExists(repoRoot, sandbox),
@@ -176,9 +205,20 @@ export function createRealPorts(options: RealPortsOptions): PipelinePorts {
           else if (event.type === 'file-written') input.onProgress?.(`wrote ${event.path}`);
           else if (event.type === 'fallback') input.onProgress?.(`falling back from ${event.from} to ${event.to}: ${event.reason}`);
           else if (event.type === 'retry') input.onProgress?.(`retrying ${event.provider} (attempt ${event.attempt}) in ${event.delayMs} ms`);
+          else if (event.type === 'model-load') input.onProgress?.(`${event.kind === 'load' ? 'loading' : 'using the loaded'} ${event.model}: ${event.reason}`);
           else if (event.type === 'tool-call') input.onToolCall?.({ name: event.name, ok: event.ok, ...(event.path ? { path: event.path } : {}), ...(event.error ? { error: event.error.slice(0, 500) } : {}) });
           else if (event.type === 'model-call')
-            input.onModelCall?.({ provider: event.provider, model: event.model, inputTokens: event.usage.inputTokens, outputTokens: event.usage.outputTokens, costUsd: event.costUsd, cached: event.cached, durationMs: event.durationMs });
+            input.onModelCall?.({
+              provider: event.provider,
+              model: event.model,
+              inputTokens: event.usage.inputTokens,
+              outputTokens: event.usage.outputTokens,
+              ...(event.usage.cacheReadTokens ? { cacheReadTokens: event.usage.cacheReadTokens } : {}),
+              ...(event.usage.cacheWriteTokens ? { cacheWriteTokens: event.usage.cacheWriteTokens } : {}),
+              costUsd: event.costUsd,
+              cached: event.cached,
+              durationMs: event.durationMs,
+            });
         },
       });
       if (result.status === 'cancelled') throw new DeployAgentError('CANCELLED', 'Cancelled.', 'Nothing was left half-done; run the command again when ready.');
@@ -191,6 +231,8 @@ export function createRealPorts(options: RealPortsOptions): PipelinePorts {
         ...(result.model ? { model: result.model } : {}),
         inputTokens: result.usage.inputTokens,
         outputTokens: result.usage.outputTokens,
+        cacheReadTokens: result.usage.cacheReadTokens ?? 0,
+        cacheWriteTokens: result.usage.cacheWriteTokens ?? 0,
         costUsd: result.usage.costUsd,
       };
     },
@@ -247,8 +289,25 @@ export function createRealPorts(options: RealPortsOptions): PipelinePorts {
     },
     changeDiff: (sandbox, tree) => unifiedDiff(sandbox.path, sandbox.baseSha, tree),
     commit: (sandbox, input) => commitChanges(sandbox, input),
-    push: (repoRoot, sandbox, signal) => pushBranch(repoRoot, sandbox, signal),
-    openPullRequest: (repoRoot, input) => openPullRequest(repoRoot, input, options.env),
+    recordShippedFiles: async (input) => {
+      const files = await shippedFiles(input.sandbox.path, input.sandbox.baseSha, input.commit);
+      // The patches keep the file's context lines: a secret value known to this process is redacted there too.
+      const redactor = secretRegistry.redactor();
+      new GeneratedFilesRepository(options.store.db).record({
+        deploymentId: input.deploymentId,
+        repoRoot: input.repoRoot,
+        commitSha: input.commit,
+        title: redactor.text(input.title),
+        files: files.map((f) => ({ ...f, patch: f.patch === null ? null : redactor.text(f.patch) })),
+        at: Date.now(),
+      });
+    },
+    // The pull request needs GitHub: asked before the branch leaves the machine, so a refusal pushes nothing.
+    push: async (repoRoot, sandbox, signal) => {
+      await githubEnv();
+      return pushBranch(repoRoot, sandbox, signal);
+    },
+    openPullRequest: async (repoRoot, input) => openPullRequest(repoRoot, input, await githubEnv()),
     // Every 10th outcome retrains the outcome model in a worker thread (the event loop stays free).
     recordOutcome: async (outcome) => {
       // The pattern learner first (synchronous, idempotent), then the model's retraining cadence.

@@ -27,13 +27,19 @@ export async function findRecommendationFiles(workspaceDir: string): Promise<str
       cwd: workspaceDir,
       maxBuffer: 16 * 1024 * 1024,
     });
-    const inFolder = new RegExp(`^${RECOMMENDATION_FOLDER.replace(/[.]/g, '\\.')}/[^/]+\\.json$`);
     // A pathspec's * also crosses folders: keep the recommendation folder's own files, and *.recommendation.json anywhere.
-    const files = [...new Set(stdout.split('\0').filter((f) => f && (f.endsWith('.recommendation.json') || inFolder.test(f))))];
-    return files.map((f) => path.join(workspaceDir, ...f.split('/')));
+    const files = [...new Set(stdout.split('\0').filter(Boolean))].map((f) => path.join(workspaceDir, ...f.split('/')));
+    return files.filter((f) => isRecommendationPath(workspaceDir, f));
   } catch {
     return undefined;
   }
+}
+
+/** Whether `file` is where a workspace keeps recommendations (the patterns of RECOMMENDATION_GLOBS). */
+export function isRecommendationPath(workspaceDir: string, file: string): boolean {
+  const relative = path.relative(workspaceDir, file).split(path.sep).join('/');
+  if (relative.startsWith('../') || path.isAbsolute(relative)) return false;
+  return relative.endsWith('.recommendation.json') || new RegExp(`^${RECOMMENDATION_FOLDER.replace(/\./g, '\\.')}/[^/]+\\.json$`).test(relative);
 }
 
 export interface RecommendationFileEntry {

@@ -113,11 +113,10 @@ export function createPanelController(deps: PanelControllerDeps): PanelControlle
 }
 
 /** The active editor's file when it is a recommendation (by the same patterns as the list). */
+/** The active editor's JSON file: the panel lists it (when it is a valid recommendation) and selects it. */
 function activeRecommendation(): string | undefined {
   const uri = vscode.window.activeTextEditor?.document.uri;
-  if (!uri || uri.scheme !== 'file') return undefined;
-  const slashed = uri.fsPath.replace(/\\/g, '/');
-  return slashed.endsWith('.recommendation.json') || /\/\.deploy-agent\/recommendations\/[^/]+\.json$/.test(slashed) ? uri.fsPath : undefined;
+  return uri?.scheme === 'file' && uri.fsPath.endsWith('.json') ? uri.fsPath : undefined;
 }
 
 async function runAction(action: PanelAction, where: { file?: string; panel: DeploymentPanel }, output: vscode.LogOutputChannel): Promise<void> {

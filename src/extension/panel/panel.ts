@@ -96,9 +96,14 @@ export class DeploymentPanel implements vscode.Disposable {
   /** Shows the panel: the list with `file` selected, or deployment `deploymentId`. */
   show(pending: Pending): void {
     this.pending = pending;
-    // The list is read while the webview loads (the first paint waits for whichever is last).
-    if (!pending.deploymentId) this.prepared = this.readRecommendations(pending.file);
     const loaded = this.webviewReady && this.panel.visible;
+    // The list is read while the webview loads, and sent as soon as it is read: VS Code holds a
+    // message until the webview's document has loaded, so the first paint needs no round trip.
+    // (`ready` sends it again, in case the webview reloaded meanwhile.)
+    if (!pending.deploymentId && !loaded) {
+      this.prepared = this.readRecommendations(pending.file);
+      void this.prepared.then((data) => this.post({ type: 'recommendations', data }), () => undefined);
+    }
     this.panel.reveal();
     // A webview already past `ready` is brought to what was asked now; otherwise its `ready` does it.
     if (loaded) void this.bringTo(undefined).catch((error) => this.fail(error, 'recommendations'));
@@ -144,6 +149,14 @@ export class DeploymentPanel implements vscode.Disposable {
       case 'preview':
         await previewFor(this, message.file);
         break;
+      case 'chooseFile': {
+        const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'Recommendation (JSON)': ['json'] }, openLabel: 'Deploy', title: 'Deploy Agent: the recommendation to deploy' });
+        const file = picked?.[0]?.fsPath;
+        if (!file) break;
+        await this.sendRecommendations(file);
+        await previewFor(this, file);
+        break;
+      }
       case 'deploy':
         await startDeployment(this, message.file, message.choice, message.forceReason);
         break;

@@ -1,8 +1,9 @@
 // The panel's list: VS Code finds the recommendation files (it knows the user's excludes), core
 // reads and validates them and says how each one's last deployment went.
+import path from 'node:path';
 import * as vscode from 'vscode';
 import { RECOMMENDATION_CATEGORIES, recommendationProblems } from '../../core/recommendation/load';
-import { describeRecommendationFiles, findRecommendationFiles, RECOMMENDATION_GLOBS, saveRecommendation } from '../../core/recommendation/workspace';
+import { describeRecommendationFiles, findRecommendationFiles, isRecommendationPath, RECOMMENDATION_GLOBS, saveRecommendation } from '../../core/recommendation/workspace';
 import type { HistoryStore } from '../../core/store/database';
 import { DeploymentsRepository } from '../../core/store/deployments';
 import { lastDeploymentsOf } from '../../core/store/recommendation-status';
@@ -19,7 +20,13 @@ export async function listRecommendations(folder: PanelFolder | undefined, store
   const files =
     (await findRecommendationFiles(dir)) ??
     (await vscode.workspace.findFiles(new vscode.RelativePattern(folder.uri, `{${RECOMMENDATION_GLOBS.join(',')}}`), '**/node_modules/**', MAX_FILES)).filter((u) => u.scheme === 'file').map((u) => u.fsPath);
-  const entries = await describeRecommendationFiles(dir, files.slice(0, MAX_FILES));
+  const listed = files.slice(0, MAX_FILES);
+  // A file the user pointed at (the active editor's JSON, a chosen file) is listed too, wherever it
+  // is, when it is a valid recommendation (another JSON file open in the editor is no business of the list).
+  const extra = preselect && !listed.some((f) => path.resolve(f) === path.resolve(preselect)) ? preselect : undefined;
+  const entries = (await describeRecommendationFiles(dir, extra ? [...listed, extra] : listed)).filter(
+    (e) => !extra || e.file !== path.resolve(extra) || !e.problem || isRecommendationPath(dir, e.file),
+  );
   const last = store ? lastDeploymentsOf(store.db, [dir], entries.map((e) => e.file)) : new Map();
   const items: RecommendationItem[] = entries.map((e) => {
     const previous = last.get(e.file);
@@ -37,7 +44,8 @@ export async function listRecommendations(folder: PanelFolder | undefined, store
         .filter((d) => d.status === ('awaiting-review' as string))
         .map((d) => ({ id: d.id, title: d.title, at: d.finishedAt ?? d.createdAt }))
     : [];
-  return { workspace: { name: folder.name, dir }, items, categories: [...RECOMMENDATION_CATEGORIES], awaitingReview, ...(preselect ? { preselect } : {}) };
+  const selected = preselect && items.some((i) => i.file === path.resolve(preselect)) ? path.resolve(preselect) : undefined;
+  return { workspace: { name: folder.name, dir }, items, categories: [...RECOMMENDATION_CATEGORIES], awaitingReview, ...(selected ? { preselect: selected } : {}) };
 }
 
 /** The draft as a recommendation value: empty optional fields left out, so the schema judges only what was written. */

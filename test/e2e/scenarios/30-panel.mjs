@@ -213,7 +213,6 @@ export async function run(ctx) {
   await check('panel: the review shows the changed files, the generated test file with its results, and the requirement table', async () => {
     const tests = view.locator('[data-testid="generated-tests"]');
     await tests.waitFor({ state: 'visible', timeout: 30000 });
-    await view.locator('[data-testid="review"]').scrollIntoViewIfNeeded();
     await shot('panel-review-dark.png');
     await theme('light');
     await shot('panel-review-light.png');

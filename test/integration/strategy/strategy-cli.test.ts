@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
+import { openHistoryStore } from '../../../src/core/store/database';
+import { decideForDeployment } from '../../../src/core/strategy';
 import { runBuiltCli } from '../../support/cli';
 import { tempDir } from '../../support/temp';
 
@@ -40,8 +42,20 @@ describe('deploy-agent strategy (built CLI)', function () {
     const repo = repoOn('feature/login');
     const dev = JSON.parse((await runBuiltCli(['strategy', '--workspace', repo, '--json', '--db', path.join(dir.path, 'h.db')], { env })).stdout);
     assert.equal(dev.environment.environment, 'development');
-    assert.equal(dev.strategy, 'balanced');
-    assert.equal(dev.basis, 'cold-start-rules');
+    // The machine's load is an input of the decision (a busy machine is overridden to conservative):
+    // the CLI must say what it read, and decide what core decides for that reading.
+    const store = openHistoryStore(path.join(dir.path, 'h.db'));
+    try {
+      const decide = (metrics: typeof dev.metrics) => decideForDeployment(store, { repoPath: repo, requested: 'auto', environment: dev.environment, metrics, successBar: dev.successBar });
+      assert.equal(typeof dev.metrics?.cpuLoadPercent, 'number', 'the JSON carries the machine reading the decision used');
+      const same = decide(dev.metrics);
+      assert.deepEqual([dev.strategy, dev.basis], [same.strategy, same.basis]);
+      // On a quiet machine, with no history: the cold-start rules pick balanced for development.
+      const quiet = decide({ cpuLoadPercent: 12, memoryUsedPercent: 40, memoryAvailableBytes: 8 * 2 ** 30, diskFreeBytes: 50 * 2 ** 30, loadAverage1: 0.3 });
+      assert.deepEqual([quiet.strategy, quiet.basis], ['balanced', 'cold-start-rules'], quiet.reasons.join('\n'));
+    } finally {
+      store.close();
+    }
     const staged = JSON.parse((await runBuiltCli(['strategy', '--workspace', repo, '--json', '--db', path.join(dir.path, 'h.db')], { env: { ...env, DEPLOYMENT_ENVIRONMENT: 'production' } })).stdout);
     assert.equal(staged.environment.environment, 'production');
     assert.equal(staged.strategy, 'conservative');

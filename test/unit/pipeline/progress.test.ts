@@ -30,7 +30,7 @@ describe('CLI progress', () => {
     await new Promise((r) => setImmediate(r));
     assert.equal(
       out.text(),
-      ['▶ Run the tests', 'tests: 2 passed, 1 failed, 0 skipped — mul works', '✔ Run the tests (1.5 s) — 2 passed, 1 failed', '▶ Review gates', '✖ Review gates (3 ms) — 1 test still fails', ''].join('\n'),
+      ['▶ Run the tests', 'tests: 2 passed, 1 failed, 0 skipped — mul works', '✔ Run the tests (1.5 s) — 2 passed, 1 failed', '▶ Review gates', '✖ Review gates (3 ms) — failed (TESTS_FAILED)', ''].join('\n'),
     );
   });
 

@@ -9,6 +9,9 @@ const STATUS: Record<string, { label: string; glyph: string; tone: 'ok' | 'bad' 
   cancelled: { label: 'cancelled', glyph: '⊘', tone: 'muted' },
   rolled_back: { label: 'rolled back', glyph: '↺', tone: 'bad' },
   interrupted: { label: 'interrupted', glyph: '⏸', tone: 'bad' },
+  // Stopped before any model or test ran (issue 11, item 17): not failures, and said so.
+  'setup-failed': { label: 'could not start', glyph: '⚠', tone: 'wait' },
+  refused: { label: 'refused', glyph: '⊘', tone: 'muted' },
   running: { label: 'running', glyph: '●', tone: 'run' },
   pending: { label: 'pending', glyph: '○', tone: 'muted' },
   'awaiting-review': { label: 'waiting for review', glyph: '◆', tone: 'wait' },

@@ -49,6 +49,7 @@ function header(withActions: boolean, workspace?: string): Markup {
     ${withActions
       ? html`<div class="actions">
           <vscode-button data-action="newRecommendation" secondary>New recommendation</vscode-button>
+          <vscode-button data-action="chooseFile" secondary title="A recommendation file anywhere on disk">Deploy a file…</vscode-button>
           <vscode-button data-action="refresh" secondary aria-label="Refresh the list">Refresh</vscode-button>
         </div>`
       : ''}

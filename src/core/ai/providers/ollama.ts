@@ -1,6 +1,6 @@
 import { Ollama, type Message as OllamaMessage, type Tool as OllamaTool } from 'ollama';
 import { DeployAgentError } from '../../errors';
-import type { ChatMessage, ModelInfo, ModelProvider, ProviderChatRequest, ProviderChatResponse, ToolCall, ToolSpec } from '../types';
+import type { ChatMessage, ModelInfo, ModelProvider, ProviderChatRequest, ProviderChatResponse, RunningModel, ToolCall, ToolSpec } from '../types';
 import { kindForStatus, networkCode, ProviderError, retryAfterFrom } from './errors';
 
 export const DEFAULT_OLLAMA_HOST = 'http://127.0.0.1:11434';
@@ -108,6 +108,7 @@ export class OllamaProvider implements ModelProvider {
         messages: toOllamaMessages(request.system, request.messages),
         ...(request.tools ? { tools: request.tools.map(toOllamaTool) } : {}),
         stream: true,
+        ...(request.keepAlive ? { keep_alive: keepAliveValue(request.keepAlive) } : {}),
         options: { temperature: request.temperature, num_predict: request.maxOutputTokens, ...(request.numCtx ? { num_ctx: request.numCtx } : {}) },
       });
     } catch (error) {
@@ -137,6 +138,28 @@ export class OllamaProvider implements ModelProvider {
     }
     if (!done) throw new ProviderError('ollama', 'bad_stream', 'The Ollama stream ended before its final message.');
     return { text, toolCalls, usage, stopReason };
+  }
+
+  /** `/api/ps`: the models loaded now, with the context each was loaded with (`context_length`, Ollama ≥ 0.11). */
+  async running(signal?: AbortSignal): Promise<RunningModel[]> {
+    const { models } = await this.client(this.probeSignal(signal)).ps();
+    return models.map((m) => {
+      const contextLength = (m as { context_length?: unknown }).context_length;
+      return { model: m.model || m.name, contextLength: typeof contextLength === 'number' && contextLength > 0 ? contextLength : undefined };
+    });
+  }
+
+  /**
+   * Loads `model` with `numCtx` and keeps it loaded for `keepAlive`: a chat request without
+   * messages, which Ollama answers once the model is in memory (`done_reason: "load"`).
+   */
+  async load(model: string, options: { numCtx: number; keepAlive: string; signal?: AbortSignal }): Promise<void> {
+    const answer: FailedAnswer = {};
+    try {
+      await this.client(options.signal, answer).chat({ model, messages: [], stream: false, keep_alive: keepAliveValue(options.keepAlive), options: { num_ctx: options.numCtx } });
+    } catch (error) {
+      throw this.classify(error, options.signal, answer.retryAfterMs);
+    }
   }
 
   private unreachable(error: unknown): DeployAgentError {
@@ -199,6 +222,11 @@ export async function asJsonError(response: Response): Promise<Response> {
   headers.delete('content-length');
   headers.delete('content-encoding');
   return new Response(JSON.stringify({ error: plain || `${response.status} ${response.statusText}`.trim() }), { status: response.status, statusText: response.statusText, headers });
+}
+
+/** Ollama reads a string `keep_alive` as a Go duration ("30m") and a bare number as seconds (-1: until it stops). */
+export function keepAliveValue(setting: string): string | number {
+  return /^-?\d+$/.test(setting.trim()) ? Number(setting.trim()) : setting.trim();
 }
 
 /** `qwen2.5-coder` matches `qwen2.5-coder:latest`; otherwise names must be equal. */

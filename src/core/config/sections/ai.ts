@@ -38,7 +38,19 @@ export const aiSettings: SettingSpec[] = [
       type: 'integer',
       default: 32768,
       minimum: 2048,
-      description: 'Upper bound for `num_ctx` (the context Ollama allocates per request); the request asks for what the prompt needs, up to this and the model\'s own limit.',
+      description:
+        'Upper bound for `num_ctx` (the context Ollama allocates). A deployment chooses one size per model at its start — 8k, 16k, 32k, 64k or 128k, what the prompt and the conversation need, up to this and the model\'s own limit, or the size of the model already loaded when that fits — and keeps it, because Ollama reloads the model whenever `num_ctx` changes; it grows only when the conversation does not fit even with old tool output elided.',
+    },
+  },
+  {
+    key: 'ollama.keepAlive',
+    env: 'DEPLOY_AGENT_OLLAMA_KEEP_ALIVE',
+    schema: {
+      type: 'string',
+      default: '30m',
+      pattern: '^-?([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$|^-?[0-9]+$',
+      description:
+        'How long Ollama keeps the model loaded after each request (`keep_alive`, e.g. `30m`, `1h`; `-1` until Ollama stops). Long enough to span the test runs between phases and repair rounds, so a deployment loads its model once.',
     },
   },
   {
@@ -58,18 +70,24 @@ export const aiSettings: SettingSpec[] = [
     schema: {
       type: 'object',
       default: {
-        'claude-sonnet-4-6': { inputPerMTok: 3, outputPerMTok: 15 },
-        'claude-sonnet-4-5': { inputPerMTok: 3, outputPerMTok: 15 },
-        'claude-opus-4-6': { inputPerMTok: 5, outputPerMTok: 25 },
-        'claude-haiku-4-5': { inputPerMTok: 1, outputPerMTok: 5 },
+        'claude-sonnet-4-6': { inputPerMTok: 3, outputPerMTok: 15, cacheWritePerMTok: 3.75, cacheReadPerMTok: 0.3 },
+        'claude-sonnet-4-5': { inputPerMTok: 3, outputPerMTok: 15, cacheWritePerMTok: 3.75, cacheReadPerMTok: 0.3 },
+        'claude-opus-4-6': { inputPerMTok: 5, outputPerMTok: 25, cacheWritePerMTok: 6.25, cacheReadPerMTok: 0.5 },
+        'claude-haiku-4-5': { inputPerMTok: 1, outputPerMTok: 5, cacheWritePerMTok: 1.25, cacheReadPerMTok: 0.1 },
       },
       additionalProperties: {
         type: 'object',
-        properties: { inputPerMTok: { type: 'number', minimum: 0 }, outputPerMTok: { type: 'number', minimum: 0 } },
+        properties: {
+          inputPerMTok: { type: 'number', minimum: 0 },
+          outputPerMTok: { type: 'number', minimum: 0 },
+          cacheWritePerMTok: { type: 'number', minimum: 0 },
+          cacheReadPerMTok: { type: 'number', minimum: 0 },
+        },
         required: ['inputPerMTok', 'outputPerMTok'],
         additionalProperties: false,
       },
-      description: 'Price per million tokens (USD) by model name, for cost accounting and budgets (defaults are list prices at release; adjust to your contract). Models not listed (local Ollama models) cost nothing.',
+      description:
+        'Price per million tokens (USD) by model name, for cost accounting and budgets (defaults are list prices at release; adjust to your contract). Input written to the prompt cache costs `cacheWritePerMTok` (default 1.25 × input), input read from it `cacheReadPerMTok` (default 0.1 × input). Models not listed (local Ollama models) cost nothing.',
     },
   },
   {

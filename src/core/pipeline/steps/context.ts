@@ -5,7 +5,10 @@ import type { DeployStep } from '../deployment-state';
 export const contextStep: DeployStep = {
   name: 'context',
   async run(state, ctx) {
-    const context = await ctx.ports.gatherContext(state.repoRoot!, state.recommendation!, ctx.signal, (m) => ctx.progress(m));
+    // The local model loads while the workspace is analysed: the first model turn does not wait for it.
+    const warmUp = ctx.ports.warmUpModels?.(state.repoRoot!, { deploymentId: state.id, recommendation: state.recommendation!, signal: ctx.signal }).catch(() => undefined);
+    const [context, warmed] = await Promise.all([ctx.ports.gatherContext(state.repoRoot!, state.recommendation!, ctx.signal, (m) => ctx.progress(m)), warmUp]);
+    if (warmed) ctx.log('info', `Loaded ${warmed.model} with a context of ${warmed.numCtx} tokens while the workspace was analysed.`);
     // The user's choice from the preview: excluded points dropped, added files first, stated in every prompt.
     if (state.request.choice) withChoice(context, state.request.choice, state.repoRoot!);
     ctx.deployments.update(state.id, { environment: context.environment });

@@ -62,6 +62,8 @@ export const repairStep: DeployStep = {
     return { tests, repairs, usage, filesWritten, testRounds: rounds, treeAfterRepair };
   },
   summary: (state) => testCountsSummary(state, true),
+  // The rounds are used up and tests still fail: the review refuses the change, so this is no success to tick off.
+  attention: (state) => (state.tests && needsRepair(state.tests) ? `tests still fail after ${state.repairs} repair round(s)` : undefined),
 };
 
 /** The failing output a repair round answers, as the panel shows it (the end of it, where the failures are reported). */

@@ -43,6 +43,8 @@ export function addUsage(usage: DeploymentState['usage'], outcome: PhaseOutcome)
   return {
     inputTokens: usage.inputTokens + outcome.inputTokens,
     outputTokens: usage.outputTokens + outcome.outputTokens,
+    cacheReadTokens: (usage.cacheReadTokens ?? 0) + (outcome.cacheReadTokens ?? 0),
+    cacheWriteTokens: (usage.cacheWriteTokens ?? 0) + (outcome.cacheWriteTokens ?? 0),
     costUsd: usage.costUsd + outcome.costUsd,
     provider: outcome.provider ?? usage.provider,
     model: outcome.model ?? usage.model,
