@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { HttpFake, sendJson, type FakeRequest } from './http-fake';
 import { chunks, phaseOf, TurnQueues, type FakePhase, type ModelFault, type RecordedChat, type TurnSource } from './fake-model-script';
+import { FakePromptCache, PromptCacheError, type CacheUsage } from './fake-prompt-cache';
 
 /**
  * A fake Anthropic Messages API for the real `@anthropic-ai/sdk` (point it there with
@@ -21,16 +22,25 @@ import { chunks, phaseOf, TurnQueues, type FakePhase, type ModelFault, type Reco
  *
  * Scripting (turns, faults, phases) is described in fake-model-script.ts; the phase comes from
  * the `system` prompt's first line.
+ *
+ * Usage is counted over the whole prompt (tools, system, messages) and split as the API splits it
+ * by its prompt cache (`cache_control` breakpoints, look-back, minimum length, TTL, invalidation:
+ * see fake-prompt-cache.ts): `input_tokens`, `cache_creation_input_tokens`,
+ * `cache_read_input_tokens`. `anthropic.cache.usages` lists every request's split. A turn that
+ * scripts `usage.inputTokens` reports exactly that, uncached.
  */
 export class FakeAnthropic {
   readonly http = new HttpFake();
   readonly chats: RecordedChat[] = [];
   readonly apiKey: string;
   models: string[];
+  /** The prompt cache of this API key (see fake-prompt-cache.ts). */
+  readonly cache: FakePromptCache;
   private readonly queues = new TurnQueues<Record<string, unknown>>();
 
-  constructor(options: { apiKey?: string; models?: string[] } = {}) {
+  constructor(options: { apiKey?: string; models?: string[]; now?: () => number } = {}) {
     this.apiKey = options.apiKey ?? 'sk-ant-fake-key-0000000000000000';
+    this.cache = new FakePromptCache(options.now);
     this.models = options.models ?? ['claude-sonnet-4-6', 'claude-haiku-4-5', 'claude-opus-4-6'];
     this.http
       .route('GET', '/v1/models', (req, res) => {
@@ -104,11 +114,18 @@ export class FakeAnthropic {
     }
     if (fault?.kind === 'delay') await sleep(fault.ms);
 
+    let input: CacheUsage;
+    try {
+      input = this.cache.use(body);
+    } catch (error) {
+      if (error instanceof PromptCacheError) return apiError(res, 400, 'invalid_request_error', error.message);
+      throw error;
+    }
     const turn = this.queues.takeTurn(phase, body);
+    if (turn.usage?.inputTokens !== undefined) input = { input_tokens: turn.usage.inputTokens, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 };
     const id = `msg_${randomBytes(12).toString('hex')}`;
     const text = turn.text ?? '';
     const calls = (turn.toolCalls ?? []).map((c) => ({ id: `toolu_${randomBytes(12).toString('hex')}`, name: c.name, json: typeof c.arguments === 'string' ? c.arguments : JSON.stringify(c.arguments) }));
-    const inputTokens = turn.usage?.inputTokens ?? Math.ceil(JSON.stringify(body.messages ?? []).length / 4);
     const outputTokens = turn.usage?.outputTokens ?? Math.ceil((text.length + calls.reduce((n, c) => n + c.json.length, 0)) / 4) + 1;
     const stopReason = calls.length ? 'tool_use' : 'end_turn';
 
@@ -116,14 +133,14 @@ export class FakeAnthropic {
       const content: unknown[] = [];
       if (text) content.push({ type: 'text', text });
       for (const c of calls) content.push({ type: 'tool_use', id: c.id, name: c.name, input: safeParse(c.json) });
-      return sendJson(res, 200, { id, type: 'message', role: 'assistant', model: modelName, content, stop_reason: stopReason, stop_sequence: null, usage: { input_tokens: inputTokens, output_tokens: outputTokens } });
+      return sendJson(res, 200, { id, type: 'message', role: 'assistant', model: modelName, content, stop_reason: stopReason, stop_sequence: null, usage: { ...input, output_tokens: outputTokens } });
     }
 
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'request-id': `req_${randomBytes(8).toString('hex')}` });
     const event = (name: string, data: unknown) => res.write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
     event('message_start', {
       type: 'message_start',
-      message: { id, type: 'message', role: 'assistant', model: modelName, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: inputTokens, output_tokens: 1 } },
+      message: { id, type: 'message', role: 'assistant', model: modelName, content: [], stop_reason: null, stop_sequence: null, usage: { ...input, output_tokens: 1 } },
     });
     if (fault?.kind === 'stall') {
       await sleep(fault.ms);
@@ -164,7 +181,7 @@ export class FakeAnthropic {
       event('content_block_stop', { type: 'content_block_stop', index });
       index++;
     }
-    event('message_delta', { type: 'message_delta', delta: { stop_reason: stopReason, stop_sequence: null }, usage: { output_tokens: outputTokens } });
+    event('message_delta', { type: 'message_delta', delta: { stop_reason: stopReason, stop_sequence: null }, usage: { ...input, output_tokens: outputTokens } });
     event('message_stop', { type: 'message_stop' });
     res.end();
   }

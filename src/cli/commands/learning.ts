@@ -42,8 +42,12 @@ export function registerLearning(program: Command, ctx: CliContext): void {
     .command('recommendations')
     .description('Patterns to follow (environment × stack × strategy × category), ranked by the Wilson lower bound of their success rate, each with why')
     .option('--env <environment>', 'only patterns of this environment')
+    .option('--missing', 'instead: the deployment configuration the workspace lacks (Dockerfile, CI, compose, .env.example, release target), as built-in recommendations')
+    .option('--save <kind>', 'with --missing: save that one into .deploy-agent/recommendations/ to deploy it')
+    .option('-w, --workspace <dir>', 'with --missing: the workspace (default: the current folder)')
     .option('--json', 'print one JSON object')
-    .action(async (options: { env?: string; json?: boolean }) => {
+    .action(async (options: { env?: string; json?: boolean; missing?: boolean; save?: string; workspace?: string }) => {
+      if (options.missing || options.save) return (await import('./missing-config')).printMissingConfig(ctx, options);
       const { learning, store, answer } = await open();
       const result = answer((onProgress) => learning.recommendPatterns(store, { onProgress, ...(options.env === undefined ? {} : { environment: options.env }) }));
       if (options.json) return printJson(result);
@@ -152,6 +156,13 @@ function renderAnalytics(a: AnalyticsResult, duration: (ms: number | null) => st
   for (const p of t.points) lines.push(`  ${p.start}  ${String(p.deployments).padStart(5)} deployments, ${percent(p.successRate)} success, mean ${duration(p.meanDurationMs)}`);
   lines.push(`Strategy mix: ${a.strategyMix.map((s) => `${s.strategy} ${percent(s.share)} (${percent(s.successRate)} success)`).join(', ')}`);
   lines.push(`Repairs per deployment: ${a.repairsPerDeployment === null ? '—' : a.repairsPerDeployment.toFixed(2)}`);
+  const input = a.modelInput;
+  if (input.inputTokens) {
+    const share = (x: number) => `${((x / input.inputTokens) * 100).toFixed(0)}%`;
+    lines.push(
+      `Model input: ${input.inputTokens.toLocaleString('en-US')} tokens — ${input.cacheReadTokens.toLocaleString('en-US')} read from the prompt cache (${share(input.cacheReadTokens)}), ${input.cacheWriteTokens.toLocaleString('en-US')} written to it (${share(input.cacheWriteTokens)}), ${input.uncachedTokens.toLocaleString('en-US')} uncached (${share(input.uncachedTokens)})`,
+    );
+  }
   const k = a.dora;
   const tier = (x: { tier: string | null; note?: string }) => x.tier ?? `no tier (${x.note ?? 'no data'})`;
   lines.push('DORA keys (2023 report tiers):');

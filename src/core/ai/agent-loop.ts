@@ -245,6 +245,8 @@ export async function runAgentPhase(input: RunAgentPhaseInput & { limits?: Parti
       phaseTokens += response.usage.inputTokens + response.usage.outputTokens;
       usage.inputTokens += response.usage.inputTokens;
       usage.outputTokens += response.usage.outputTokens;
+      usage.cacheReadTokens = (usage.cacheReadTokens ?? 0) + (response.usage.cacheReadTokens ?? 0);
+      usage.cacheWriteTokens = (usage.cacheWriteTokens ?? 0) + (response.usage.cacheWriteTokens ?? 0);
       usage.costUsd += response.costUsd;
       budget.charge({ ...response.usage, costUsd: response.costUsd });
       emit({ type: 'model-call', phase, provider: candidate.provider, model: candidate.model, turn: turns, usage: response.usage, costUsd: response.costUsd, cached: response.cached, durationMs: response.durationMs });

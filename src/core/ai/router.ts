@@ -20,6 +20,7 @@ import type {
   ModelProvider,
   ProviderChatResponse,
   ProviderName,
+  TokenUsage,
   ToolSpec,
   Transcript,
   UsageTotals,
@@ -356,11 +357,13 @@ export class ModelRouter {
     this.aiStore?.saveTranscript(t, this.now());
   }
 
-  private account(deploymentId: string | undefined, usage: { inputTokens: number; outputTokens: number }, costUsd: number): void {
+  private account(deploymentId: string | undefined, usage: TokenUsage, costUsd: number): void {
     if (!deploymentId) return;
     const totals = this.usageByDeployment.get(deploymentId) ?? { inputTokens: 0, outputTokens: 0, costUsd: 0 };
     totals.inputTokens += usage.inputTokens;
     totals.outputTokens += usage.outputTokens;
+    totals.cacheReadTokens = (totals.cacheReadTokens ?? 0) + (usage.cacheReadTokens ?? 0);
+    totals.cacheWriteTokens = (totals.cacheWriteTokens ?? 0) + (usage.cacheWriteTokens ?? 0);
     totals.costUsd += costUsd;
     this.usageByDeployment.set(deploymentId, totals);
   }

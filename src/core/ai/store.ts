@@ -7,10 +7,15 @@ export interface ModelCallRecord {
   phase?: AgentPhase;
   provider: ProviderName;
   model: string;
+  /** Every input token, cached or not. */
   inputTokens: number;
   outputTokens: number;
+  /** Of `inputTokens`: read from / written to the provider's prompt cache. */
+  cacheReadTokens?: number;
+  cacheWriteTokens?: number;
   costUsd: number;
   durationMs: number;
+  /** Answered from Deploy Agent's own response cache (no request made). */
   cached: boolean;
   attempts: number;
   status: 'ok' | 'error';
@@ -34,11 +39,12 @@ export class AiStore {
       cachePut: db.prepare('INSERT OR REPLACE INTO ai_response_cache (key, provider, model, response, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)'),
       cachePurge: db.prepare('DELETE FROM ai_response_cache WHERE expires_at <= ?'),
       call: db.prepare(
-        `INSERT INTO ai_model_calls (deployment_id, phase, provider, model, input_tokens, output_tokens, cost_usd, duration_ms, cached, attempts, status, error_code, created_at)
-         VALUES (@deploymentId, @phase, @provider, @model, @inputTokens, @outputTokens, @costUsd, @durationMs, @cached, @attempts, @status, @errorCode, @createdAt)`,
+        `INSERT INTO ai_model_calls (deployment_id, phase, provider, model, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, cost_usd, duration_ms, cached, attempts, status, error_code, created_at)
+         VALUES (@deploymentId, @phase, @provider, @model, @inputTokens, @outputTokens, @cacheReadTokens, @cacheWriteTokens, @costUsd, @durationMs, @cached, @attempts, @status, @errorCode, @createdAt)`,
       ),
       usage: db.prepare(
-        `SELECT COALESCE(SUM(input_tokens),0) AS inputTokens, COALESCE(SUM(output_tokens),0) AS outputTokens, COALESCE(SUM(cost_usd),0) AS costUsd, COUNT(*) AS calls
+        `SELECT COALESCE(SUM(input_tokens),0) AS inputTokens, COALESCE(SUM(output_tokens),0) AS outputTokens, COALESCE(SUM(cache_read_tokens),0) AS cacheReadTokens,
+                COALESCE(SUM(cache_write_tokens),0) AS cacheWriteTokens, COALESCE(SUM(cost_usd),0) AS costUsd, COUNT(*) AS calls
          FROM ai_model_calls WHERE deployment_id = ? AND status = 'ok'`,
       ),
       outcome: db.prepare(
@@ -88,6 +94,8 @@ export class AiStore {
       model: call.model,
       inputTokens: call.inputTokens,
       outputTokens: call.outputTokens,
+      cacheReadTokens: call.cacheReadTokens ?? 0,
+      cacheWriteTokens: call.cacheWriteTokens ?? 0,
       costUsd: call.costUsd,
       durationMs: Math.round(call.durationMs),
       cached: call.cached ? 1 : 0,
@@ -98,8 +106,8 @@ export class AiStore {
     });
   }
 
-  deploymentUsage(deploymentId: string): { inputTokens: number; outputTokens: number; costUsd: number; calls: number } {
-    return this.statements.usage.get(deploymentId) as { inputTokens: number; outputTokens: number; costUsd: number; calls: number };
+  deploymentUsage(deploymentId: string): { inputTokens: number; outputTokens: number; cacheReadTokens: number; cacheWriteTokens: number; costUsd: number; calls: number } {
+    return this.statements.usage.get(deploymentId) as { inputTokens: number; outputTokens: number; cacheReadTokens: number; cacheWriteTokens: number; costUsd: number; calls: number };
   }
 
   recordOutcome(o: { repoKey: string; deploymentId?: string; phase: AgentPhase; provider: ProviderName; model: string; success: boolean; reason?: string }, now: number): void {

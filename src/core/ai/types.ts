@@ -166,9 +166,14 @@ export type PhaseFailureReason =
 export const ESCALATING_REASONS: readonly PhaseFailureReason[] = ['malformed_tool_calls', 'edits_not_matching', 'context_too_small', 'loop_detected', 'no_progress'];
 
 export interface UsageTotals {
+  /** Every input token, cached or not. */
   inputTokens: number;
   outputTokens: number;
   costUsd: number;
+  /** Of `inputTokens`: read from the provider's prompt cache. */
+  cacheReadTokens?: number;
+  /** Of `inputTokens`: written to the provider's prompt cache. */
+  cacheWriteTokens?: number;
 }
 
 export interface EscalationRecord {

@@ -79,7 +79,7 @@ export type FlowEvent<Step extends string = StepName> =
   /** The model used a tool (read_file, write_file, edit_file …) in an agent phase; `path` is sandbox-relative. */
   | (Base & { type: 'agent.tool'; phase: string; name: string; path?: string; ok: boolean; error?: string })
   /** One model call of an agent phase: who served it and what it cost. */
-  | (Base & { type: 'agent.call'; phase: string; provider: string; model: string; inputTokens: number; outputTokens: number; costUsd: number; cached: boolean; durationMs: number })
+  | (Base & { type: 'agent.call'; phase: string; provider: string; model: string; inputTokens: number; outputTokens: number; cacheReadTokens?: number; cacheWriteTokens?: number; costUsd: number; cached: boolean; durationMs: number })
   /** A repair round starts: the failing output it answers (capped) and the error pattern that matched it. */
   | (Base & { type: 'repair.round'; round: number; limit: number; escalation: boolean; failingOutput: string; pattern?: { id: string; category?: string; explanation: string } })
   | (Base & { type: 'test.result'; round: number; counts: TestCounts; durationMs: number; failures: { name: string; message: string }[]; command?: string })

@@ -54,6 +54,8 @@ export interface TestRunOutcome {
   /** The run itself failed (no framework, timeout …) rather than a test. */
   error?: string;
   setupMs?: number;
+  /** Why a coverage threshold does not apply to this run (deployment-configuration checks measure no lines). */
+  coverageNotApplicable?: string;
 }
 
 export interface TestCaseResult {
@@ -141,7 +143,8 @@ export interface PullRequestFacts {
   repairs: number;
   strategy: StrategyLevers;
   filesWritten: string[];
-  model?: { provider?: string; model?: string; inputTokens: number; outputTokens: number; costUsd: number };
+  /** Model usage; the cache counts are parts of `inputTokens`. */
+  model?: { provider?: string; model?: string; inputTokens: number; outputTokens: number; costUsd: number; cacheReadTokens?: number; cacheWriteTokens?: number };
 }
 
 /** A repair attempt, as the learner sees it (`recovery` events; rollback-scenarios read them). */

@@ -5,6 +5,7 @@ import { secretRegistry } from '../security/registry';
 import { git } from './run';
 import { githubClient } from './github-client';
 import { isTestFile, renderRequirementTable, requirementRows } from '../report/requirements';
+import { describeInput } from '../ai/usage-text';
 
 /**
  * Pull requests: Octokit against GITHUB_API_URL (GitHub
@@ -116,7 +117,7 @@ export function renderBody(rec: Recommendation, facts: PullRequestFacts, diffSta
     '',
     '## Model',
     '',
-    `${facts.model?.provider ?? 'unknown'} ${facts.model?.model ?? ''} — ${facts.model?.inputTokens ?? 0} input / ${facts.model?.outputTokens ?? 0} output tokens, $${(facts.model?.costUsd ?? 0).toFixed(4)}`,
+    `${facts.model?.provider ?? 'unknown'} ${facts.model?.model ?? ''} — ${describeInput(facts.model ?? { inputTokens: 0 })} / ${facts.model?.outputTokens ?? 0} output tokens, $${(facts.model?.costUsd ?? 0).toFixed(4)}`,
     '',
     '## Strategy',
     '',

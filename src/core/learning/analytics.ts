@@ -53,6 +53,11 @@ export interface Analytics {
   };
   strategyMix: { strategy: string; deployments: number; share: number; successRate: number | null }[];
   repairsPerDeployment: number | null;
+  /**
+   * Model input of the window's calls: all of it, the part read from the provider's prompt cache
+   * (billed at a tenth), the part written to it (1.25×) and the rest, uncached (full price).
+   */
+  modelInput: { inputTokens: number; cacheReadTokens: number; cacheWriteTokens: number; uncachedTokens: number };
   dora: {
     deploymentFrequency: DoraKey<{ shipped: number; perDay: number; perWeek: number }>;
     leadTimeForChanges: DoraKey<{ n: number; medianMs: number | null; meanMs: number | null }>;
@@ -147,6 +152,7 @@ export function computeAnalytics(store: LearningStore, options: AnalyticsOptions
     trend: trendOf(buckets, fromDay, toDay),
     strategyMix: strategyMixOf(db, fromDay, toDay, scope, deployments.total),
     repairsPerDeployment: ratio(sum('repairs'), deployments.finished),
+    modelInput: modelInputOf(db, window, scope),
     dora: {
       deploymentFrequency: {
         tier: deploymentFrequencyTier(perDay),
@@ -174,6 +180,18 @@ export function computeAnalytics(store: LearningStore, options: AnalyticsOptions
 }
 
 type Scope = { environment?: string; repoPath?: string };
+
+/** The window's model input, cached and not (ai_model_calls by its created_at index; scoped through the deployment). */
+function modelInputOf(db: Database.Database, window: { from: number; to: number }, scope: Scope): Analytics['modelInput'] {
+  const scoped = scope.environment !== undefined || scope.repoPath !== undefined;
+  const row = sql(
+    db,
+    `SELECT coalesce(sum(c.input_tokens), 0) AS inputTokens, coalesce(sum(c.cache_read_tokens), 0) AS cacheReadTokens, coalesce(sum(c.cache_write_tokens), 0) AS cacheWriteTokens
+       FROM ai_model_calls c INDEXED BY ai_model_calls_created${scoped ? ' JOIN deployments d ON d.id = c.deployment_id' : ''}
+      WHERE c.created_at >= @from AND c.created_at < @to AND c.status = 'ok'${scope.environment !== undefined ? ' AND d.environment = @environment' : ''}${scope.repoPath !== undefined ? ' AND d.repo_path = @repoPath' : ''}`,
+  ).get({ from: window.from, to: window.to, ...scope }) as { inputTokens: number; cacheReadTokens: number; cacheWriteTokens: number };
+  return { ...row, uncachedTokens: Math.max(0, row.inputTokens - row.cacheReadTokens - row.cacheWriteTokens) };
+}
 
 function strategyMixOf(db: Database.Database, fromDay: number, toDay: number, scope: Scope, total: number): Analytics['strategyMix'] {
   const rows = sql(

@@ -37,8 +37,11 @@ export interface DeploymentState {
   treeAfterTests?: string;
   treeAfterRepair?: string;
   filesWritten: string[];
-  usage: { inputTokens: number; outputTokens: number; costUsd: number; provider?: string; model?: string };
+  /** Model usage so far; the cache counts are parts of `inputTokens`. */
+  usage: { inputTokens: number; outputTokens: number; costUsd: number; cacheReadTokens?: number; cacheWriteTokens?: number; provider?: string; model?: string };
   implementSummary?: string;
+  /** A deployment-configuration change: what every model phase is told about the templates' baseline and the checks. */
+  configNotes?: string;
   tests?: TestRunOutcome;
   testRounds: number;
   repairs: number;

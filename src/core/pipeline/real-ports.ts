@@ -208,7 +208,17 @@ export function createRealPorts(options: RealPortsOptions): PipelinePorts {
           else if (event.type === 'model-load') input.onProgress?.(`${event.kind === 'load' ? 'loading' : 'using the loaded'} ${event.model}: ${event.reason}`);
           else if (event.type === 'tool-call') input.onToolCall?.({ name: event.name, ok: event.ok, ...(event.path ? { path: event.path } : {}), ...(event.error ? { error: event.error.slice(0, 500) } : {}) });
           else if (event.type === 'model-call')
-            input.onModelCall?.({ provider: event.provider, model: event.model, inputTokens: event.usage.inputTokens, outputTokens: event.usage.outputTokens, costUsd: event.costUsd, cached: event.cached, durationMs: event.durationMs });
+            input.onModelCall?.({
+              provider: event.provider,
+              model: event.model,
+              inputTokens: event.usage.inputTokens,
+              outputTokens: event.usage.outputTokens,
+              ...(event.usage.cacheReadTokens ? { cacheReadTokens: event.usage.cacheReadTokens } : {}),
+              ...(event.usage.cacheWriteTokens ? { cacheWriteTokens: event.usage.cacheWriteTokens } : {}),
+              costUsd: event.costUsd,
+              cached: event.cached,
+              durationMs: event.durationMs,
+            });
         },
       });
       if (result.status === 'cancelled') throw new DeployAgentError('CANCELLED', 'Cancelled.', 'Nothing was left half-done; run the command again when ready.');
@@ -221,8 +231,15 @@ export function createRealPorts(options: RealPortsOptions): PipelinePorts {
         ...(result.model ? { model: result.model } : {}),
         inputTokens: result.usage.inputTokens,
         outputTokens: result.usage.outputTokens,
+        cacheReadTokens: result.usage.cacheReadTokens ?? 0,
+        cacheWriteTokens: result.usage.cacheWriteTokens ?? 0,
         costUsd: result.usage.costUsd,
       };
+    },
+    deploymentConfig: {
+      baseline: async (sandbox, recommendation) => (await import('../configgen/pipeline-port')).writeBaseline(sandbox.path, recommendation),
+      check: async (sandbox, input) => (await import('../configgen/pipeline-port')).checkSandboxConfig(sandbox.path, { repoRoot: input.repoRoot, filesWritten: input.filesWritten, env: options.env }),
+      adaptWithModel: (repoRoot) => configOf(repoRoot).get<boolean>('configgen.adaptWithModel') !== false,
     },
     runTests: async (sandbox, input) => {
       const confinement = await confinementFor(input.repoRoot, sandbox.path, configOf(input.repoRoot).get<boolean>('pipeline.testNetwork'));
@@ -313,6 +330,7 @@ function phaseContext(input: PhaseInput): PhaseContext {
   if (context.choice) phase.userChoice = context.choice;
   if (typeof integration.repoMap === 'string') phase.repoMap = integration.repoMap;
   if (input.failingOutput) phase.failingOutput = input.failingOutput;
+  if (input.notes) phase.notes = input.notes;
   if (input.errorPattern) phase.errorPattern = { id: input.errorPattern.id, description: input.errorPattern.explanation, suggestion: input.errorPattern.recovery };
   return phase;
 }

@@ -32,8 +32,9 @@ export interface DeploymentReport {
   requirements: RequirementRow[];
   steps: { name: string; status: string; durationMs: number | null; error: { code: string; message: string | null } | null }[];
   decisions: { kind: string; chosen: string; reason: string; probabilities: Record<string, number> | null; at: number }[];
-  modelCalls: { phase: string | null; provider: string; model: string; calls: number; errors: number; cached: number; inputTokens: number; outputTokens: number; costUsd: number; durationMs: number }[];
-  modelTotals: { calls: number; inputTokens: number; outputTokens: number; costUsd: number; durationMs: number };
+  /** Per phase and model; `cached`: calls answered from Deploy Agent's response cache; `cacheReadTokens` / `cacheWriteTokens`: input read from / written to the provider's prompt cache (parts of `inputTokens`). */
+  modelCalls: { phase: string | null; provider: string; model: string; calls: number; errors: number; cached: number; inputTokens: number; cacheReadTokens: number; cacheWriteTokens: number; outputTokens: number; costUsd: number; durationMs: number }[];
+  modelTotals: { calls: number; inputTokens: number; cacheReadTokens: number; cacheWriteTokens: number; outputTokens: number; costUsd: number; durationMs: number };
   tests: { framework: string | null; command: string | null; passed: number; failed: number; skipped: number; durationMs: number | null; coverage: number | null }[];
   repairs: Omit<RecoveryRecord, 'deploymentId'>[];
   filesWritten: string[];
@@ -69,13 +70,21 @@ export function collectReport(db: Database.Database, deploymentId: string): Depl
   const modelCalls = db
     .prepare(
       `SELECT phase, provider, model, count(*) AS calls, sum(status = 'error') AS errors, sum(cached) AS cached, sum(input_tokens) AS inputTokens,
-              sum(output_tokens) AS outputTokens, round(sum(cost_usd), 6) AS costUsd, sum(duration_ms) AS durationMs
+              sum(cache_read_tokens) AS cacheReadTokens, sum(cache_write_tokens) AS cacheWriteTokens, sum(output_tokens) AS outputTokens, round(sum(cost_usd), 6) AS costUsd, sum(duration_ms) AS durationMs
          FROM ai_model_calls WHERE deployment_id = ? GROUP BY phase, provider, model ORDER BY min(id)`,
     )
     .all(deploymentId) as DeploymentReport['modelCalls'];
   const modelTotals = modelCalls.reduce(
-    (t, c) => ({ calls: t.calls + c.calls, inputTokens: t.inputTokens + c.inputTokens, outputTokens: t.outputTokens + c.outputTokens, costUsd: Math.round((t.costUsd + c.costUsd) * 1e6) / 1e6, durationMs: t.durationMs + c.durationMs }),
-    { calls: 0, inputTokens: 0, outputTokens: 0, costUsd: 0, durationMs: 0 },
+    (t, c) => ({
+      calls: t.calls + c.calls,
+      inputTokens: t.inputTokens + c.inputTokens,
+      cacheReadTokens: t.cacheReadTokens + c.cacheReadTokens,
+      cacheWriteTokens: t.cacheWriteTokens + c.cacheWriteTokens,
+      outputTokens: t.outputTokens + c.outputTokens,
+      costUsd: Math.round((t.costUsd + c.costUsd) * 1e6) / 1e6,
+      durationMs: t.durationMs + c.durationMs,
+    }),
+    { calls: 0, inputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, outputTokens: 0, costUsd: 0, durationMs: 0 },
   );
 
   const earlier = (

@@ -2,6 +2,7 @@ import { describeOmitted } from '../recommendation/fit';
 import type { DeploymentReport } from './collect';
 import { renderReleaseMarkdown } from './release';
 import { renderRequirementTable } from './requirements';
+import { uncachedInput } from '../ai/usage-text';
 
 const seconds = (ms: number | null) => (ms === null ? '—' : `${(ms / 1000).toFixed(1)} s`);
 
@@ -35,10 +36,15 @@ export function renderReportMarkdown(r: DeploymentReport): string {
   lines.push('', '## Model calls', '');
   if (!r.modelCalls.length) lines.push('- none');
   else {
-    lines.push('| Phase | Provider | Model | Calls | Input tokens | Output tokens | Cost | Time |', '| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |');
-    for (const c of r.modelCalls) lines.push(`| ${c.phase ?? '—'} | ${c.provider} | ${c.model} | ${c.calls}${c.errors ? ` (${c.errors} failed)` : ''}${c.cached ? ` (${c.cached} cached)` : ''} | ${c.inputTokens} | ${c.outputTokens} | $${c.costUsd.toFixed(4)} | ${seconds(c.durationMs)} |`);
+    // Input: all of it, then the part read from the provider's prompt cache (a tenth of the price), written to it (1.25×), and the rest.
+    lines.push(
+      '| Phase | Provider | Model | Calls | Input tokens | of which cache read | cache written | uncached | Output tokens | Cost | Time |',
+      '| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    );
+    const input = (c: { inputTokens: number; cacheReadTokens: number; cacheWriteTokens: number }) => `${c.inputTokens} | ${c.cacheReadTokens} | ${c.cacheWriteTokens} | ${uncachedInput(c)}`;
+    for (const c of r.modelCalls) lines.push(`| ${c.phase ?? '—'} | ${c.provider} | ${c.model} | ${c.calls}${c.errors ? ` (${c.errors} failed)` : ''}${c.cached ? ` (${c.cached} cached)` : ''} | ${input(c)} | ${c.outputTokens} | $${c.costUsd.toFixed(4)} | ${seconds(c.durationMs)} |`);
     const t = r.modelTotals;
-    lines.push(`| **total** | | | ${t.calls} | ${t.inputTokens} | ${t.outputTokens} | $${t.costUsd.toFixed(4)} | ${seconds(t.durationMs)} |`);
+    lines.push(`| **total** | | | ${t.calls} | ${input(t)} | ${t.outputTokens} | $${t.costUsd.toFixed(4)} | ${seconds(t.durationMs)} |`);
   }
 
   lines.push('', '## Tests', '');

@@ -213,9 +213,11 @@ export async function run({ page, server, workspace, userDataDir, check, screens
   const deploymentsPane = page.locator('.part.sidebar .pane', { has: page.locator('.pane-header', { hasText: 'Deployments' }) }).first();
   const row = (/** @type {string} */ text) => deploymentsPane.locator('.monaco-list-row', { hasText: text }).first();
   await check('the Deployments tree lists the seeded deployments, grouped by state', async () => {
+    // The tree draws only the rows in its viewport: the other views are closed so that it has the side bar's height.
     await setPane(page, 'Analytics', false);
     await setPane(page, 'Deployments', true);
-    await setPane(page, 'Patterns', true);
+    await setPane(page, 'Patterns', false);
+    await setPane(page, 'Targets', false);
     for (const text of ['Shipped', 'Failed', 'Rolled back', 'Greet in the user’s preferred name', 'Stream greetings to a websocket']) {
       await row(text).waitFor({ state: 'visible', timeout: 20000 });
     }
@@ -245,6 +247,7 @@ export async function run({ page, server, workspace, userDataDir, check, screens
   let stoppedBefore = 0;
   await check('the Deployments and Patterns trees, as a newcomer sees them', async () => {
     stoppedBefore = await groupCount('Stopped before the work');
+    await setPane(page, 'Patterns', true);
     await page.locator('.part.sidebar .pane-header', { hasText: 'Patterns' }).first().waitFor({ state: 'visible' });
     await sidebarShot('sidebar-trees-light');
   });
@@ -280,6 +283,7 @@ export async function run({ page, server, workspace, userDataDir, check, screens
     await sidebarShot('sidebar-after-deployment');
     // The tree, given the side bar's height again.
     await setPane(page, 'Analytics', false);
+    await setPane(page, 'Targets', false);
     for (;;) {
       const count = await groupCount('Stopped before the work');
       if (count === stoppedBefore + 1) break;

@@ -491,8 +491,8 @@ describe('agent phases against the fake model servers', function () {
     ]);
     assert.equal(readFileSync(path.join(sandbox.path, 'src/greet.ts'), 'utf8'), 'export const greet = (n: string) => `Hello, ${n}!`;\n');
     assert.deepEqual(fakes.ollama.chats.map((c) => c.phase), ['implement', 'implement', 'tests', 'tests']);
-    const fixPrompt = (fakes.anthropic.chats[0]!.body as { system: string; messages: { content: { text?: string }[] }[] });
-    assert.match(fixPrompt.system, /^deploy-agent phase: fix\n/);
+    const fixPrompt = (fakes.anthropic.chats[0]!.body as { system: { text: string }[]; messages: { content: { text?: string }[] }[] });
+    assert.match(fixPrompt.system[0]!.text, /^deploy-agent phase: fix\n/);
     assert.match(fixPrompt.messages[0]!.content[0]!.text!, /## Failing test output\nAssertionError[\s\S]*## Known error pattern this matches\nassertion mismatch/);
     assert.equal(budget.spent.turns, 6);
     const usage = r.usage('dep-3');

@@ -138,7 +138,7 @@ describe('model providers against the fake servers (real clients)', function () 
         ],
       );
       assert.match(response.toolCalls[0]!.id, /^toolu_/);
-      assert.deepEqual(response.usage, { inputTokens: 1200, outputTokens: 80 });
+      assert.deepEqual(response.usage, { inputTokens: 1200, outputTokens: 80, cacheReadTokens: 0, cacheWriteTokens: 0 });
       assert.equal(response.stopReason, 'tool_use');
       const body = fakes.anthropic.chats[0]!.body as { tools: { name: string; input_schema: unknown }[]; max_tokens: number };
       assert.equal(body.max_tokens, 2048);

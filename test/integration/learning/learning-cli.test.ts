@@ -36,7 +36,7 @@ describe('deploy-agent recommendations / adaptations / rollback-scenarios / anal
 
   it('analytics --json: counts, rates, percentiles, trend, strategy mix, repairs and the four DORA keys', async () => {
     const a = await run('analytics', '--days', '30');
-    assert.deepEqual(Object.keys(a).sort(), ['dora', 'deployments', 'durationMs', 'learning', 'outcomeSource', 'rates', 'repairsPerDeployment', 'series', 'setupFailures', 'strategyMix', 'trend', 'window'].sort());
+    assert.deepEqual(Object.keys(a).sort(), ['dora', 'deployments', 'durationMs', 'learning', 'modelInput', 'outcomeSource', 'rates', 'repairsPerDeployment', 'series', 'setupFailures', 'strategyMix', 'trend', 'window'].sort());
     assert.equal(a.series.days.length, 30);
     assert.equal(a.series.outcomes.rolledBack.reduce((n: number, x: number) => n + x, 0), 1);
     assert.equal(a.deployments.total, 12);

@@ -47,8 +47,8 @@ describe('agent tables (migration 003)', () => {
   });
 
   it('usage per deployment sums the successful calls', () => {
-    store.recordCall({ deploymentId: 'd', provider: 'anthropic', model: 'x', inputTokens: 100, outputTokens: 10, costUsd: 0.5, durationMs: 5, cached: false, attempts: 1, status: 'ok' }, 1);
+    store.recordCall({ deploymentId: 'd', provider: 'anthropic', model: 'x', inputTokens: 100, outputTokens: 10, cacheReadTokens: 60, cacheWriteTokens: 30, costUsd: 0.5, durationMs: 5, cached: false, attempts: 1, status: 'ok' }, 1);
     store.recordCall({ deploymentId: 'd', provider: 'anthropic', model: 'x', inputTokens: 0, outputTokens: 0, costUsd: 0, durationMs: 5, cached: false, attempts: 3, status: 'error', errorCode: 'MODEL_SERVER' }, 2);
-    assert.deepEqual(store.deploymentUsage('d'), { inputTokens: 100, outputTokens: 10, costUsd: 0.5, calls: 1 });
+    assert.deepEqual(store.deploymentUsage('d'), { inputTokens: 100, outputTokens: 10, cacheReadTokens: 60, cacheWriteTokens: 30, costUsd: 0.5, calls: 1 });
   });
 });

@@ -15,6 +15,15 @@ function modelCalls(store: HistoryStore, id: string, tokens: number, costUsd: nu
   ai.recordCall({ deploymentId: id, phase: 'tests', provider: 'ollama', model: 'qwen2.5-coder:7b', inputTokens: 40, outputTokens: 10, costUsd: costUsd / 2, durationMs: 400, cached: false, attempts: 1, status: 'ok' }, at);
 }
 
+/** The same two calls as `modelCalls`, written with the columns of schema 3 (what the router of that time recorded). */
+function modelCallsOfSchema3(store: HistoryStore, id: string, tokens: number, costUsd: number, at: number): void {
+  const insert = store.db.prepare(
+    `INSERT INTO ai_model_calls (deployment_id, phase, provider, model, input_tokens, output_tokens, cost_usd, duration_ms, cached, attempts, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 1, 'ok', ?)`,
+  );
+  insert.run(id, 'implement', 'anthropic', 'claude-sonnet-4-6', tokens - 100, 50, costUsd / 2, 900, at);
+  insert.run(id, 'tests', 'ollama', 'qwen2.5-coder:7b', 40, 10, costUsd / 2, 400, at);
+}
+
 /**
  * Two repositories over three weeks. /repo/a: six deployments (one rolled back, one failed, one
  * cancelled, one with two repair rounds); /repo/b: three. Every deployment made model calls.
@@ -154,7 +163,7 @@ describe('migration 008: model usage of what was learnt before', () => {
       const old = openHistoryStore(file, { migrations: migrations.filter((m) => m.version <= 7) });
       // Learnt under schema 7 (no usage columns): the rows are inserted as that version's learner did.
       const ids = ['a', 'b', 'c'].map((x, i) => addDeployment(old.db, { id: `m${x}`, createdAt: NOW - (i + 1) * DAY }));
-      ids.forEach((id, i) => modelCalls(old, id, 1000 * (i + 1), 0.25 * (i + 1), NOW - (i + 1) * DAY));
+      ids.forEach((id, i) => modelCallsOfSchema3(old, id, 1000 * (i + 1), 0.25 * (i + 1), NOW - (i + 1) * DAY));
       old.db.exec(`INSERT INTO learning_deployments (deployment_id, repo_path, environment, strategy, category, stack, status, success, shipped, created_at, duration_ms, recorded_at)
                    SELECT id, repo_path, environment, strategy, category, 'unknown', status, 1, 1, created_at, duration_ms, 0 FROM deployments`);
       old.db.exec(`INSERT INTO learning_daily (day, environment, strategy, status, outcome, shipped, deployments, duration_sum, duration_count, lead_sum, lead_count, repairs_sum)

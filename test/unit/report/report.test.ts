@@ -28,6 +28,8 @@ describe('deployment report', () => {
     call.run('d1', 'implement', 'ollama', 'qwen', 1000, 200, 0, 900, 'ok', 12);
     call.run('d1', 'implement', 'ollama', 'qwen', 1500, 300, 0, 1100, 'ok', 13);
     call.run('d1', 'fix', 'anthropic', 'claude', 2000, 100, 0.0075, 700, 'ok', 35);
+    // Of the cloud call's 2,000 input tokens, 1,500 were read from the prompt cache and 300 written to it.
+    temp.store.db.prepare("UPDATE ai_model_calls SET cache_read_tokens = 1500, cache_write_tokens = 300 WHERE deployment_id = 'd1' AND provider = 'anthropic'").run();
     call.run('other', 'fix', 'anthropic', 'claude', 9999, 9999, 9, 9, 'ok', 35);
     const events = new EventsRepository(temp.store.db);
     events.insert('d1', 35, 'quality.gate', { gate: 'typecheck', command: 'tsc --noEmit', ok: true, problems: [], preexisting: 2, durationMs: 900, output: 'long tool output' });
@@ -50,7 +52,7 @@ describe('deployment report', () => {
         ['fix', 'anthropic', 1, 2000, 100, 0.0075],
       ],
     );
-    assert.deepEqual({ ...r.modelTotals }, { calls: 3, inputTokens: 4500, outputTokens: 600, costUsd: 0.0075, durationMs: 2700 });
+    assert.deepEqual({ ...r.modelTotals }, { calls: 3, inputTokens: 4500, cacheReadTokens: 1500, cacheWriteTokens: 300, outputTokens: 600, costUsd: 0.0075, durationMs: 2700 });
     assert.deepEqual(
       r.requirements.map((q) => [q.requirement, q.files, q.tests, q.result]),
       [
@@ -71,8 +73,9 @@ describe('deployment report', () => {
 
     const md = renderReportMarkdown(r);
     assert.match(md, /\| mul\(2, 3\) returns 6 \| `src\/mul\.js` \| `test\/mul\.test\.js` \| ✅ passing \|/);
-    assert.match(md, /\| fix \| anthropic \| claude \| 1 \| 2000 \| 100 \| \$0\.0075 \|/);
-    assert.match(md, /\*\*total\*\* \| \| \| 3 \| 4500 \| 600 \| \$0\.0075/);
+    assert.match(md, /\| Input tokens \| of which cache read \| cache written \| uncached \|/);
+    assert.match(md, /\| fix \| anthropic \| claude \| 1 \| 2000 \| 1500 \| 300 \| 200 \| 100 \| \$0\.0075 \|/);
+    assert.match(md, /\*\*total\*\* \| \| \| 3 \| 4500 \| 1500 \| 300 \| 2700 \| 600 \| \$0\.0075/);
     assert.match(md, /## Left out of the prompts[\s\S]*description: kept 5,000 of 10,000,000 characters/);
     assert.match(md, /round 1 \(fix, automatic\): error pattern test-assertion — tests passed afterwards/);
     assert.match(md, /P\(success\): aggressive 0\.55, balanced 0\.81/);

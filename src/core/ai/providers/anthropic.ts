@@ -78,18 +78,18 @@ export class AnthropicProvider implements ModelProvider {
     let text = '';
     const blocks = new Map<number, { type: 'text' } | { type: 'tool_use'; id: string; name: string; json: string }>();
     const toolCalls: ToolCall[] = [];
-    const usage = { inputTokens: 0, outputTokens: 0 };
+    // Anthropic reports the uncached input, the cache reads and the cache writes apart; `inputTokens` is their sum.
+    const input = { uncached: 0, read: 0, written: 0 };
+    let outputTokens = 0;
     let stopReason = 'end_turn';
     let stopped = false;
     try {
       const stream = await client.messages.create(
         {
           model: request.model,
-          system: request.system,
-          messages: toAnthropicMessages(request.messages),
+          ...withCacheBreakpoints(request.system, toAnthropicMessages(request.messages), request.tools?.map((t) => ({ name: t.name, description: t.description, input_schema: t.parameters }))),
           max_tokens: request.maxOutputTokens,
           // This SDK's Messages API no longer takes `temperature` (current models fix sampling themselves).
-          ...(request.tools ? { tools: request.tools.map((t) => ({ name: t.name, description: t.description, input_schema: t.parameters })) } : {}),
           stream: true,
         },
         { signal: request.signal },
@@ -97,8 +97,10 @@ export class AnthropicProvider implements ModelProvider {
       for await (const event of stream) {
         switch (event.type) {
           case 'message_start':
-            usage.inputTokens = event.message.usage.input_tokens ?? 0;
-            usage.outputTokens = event.message.usage.output_tokens ?? 0;
+            input.uncached = event.message.usage.input_tokens ?? 0;
+            input.read = event.message.usage.cache_read_input_tokens ?? 0;
+            input.written = event.message.usage.cache_creation_input_tokens ?? 0;
+            outputTokens = event.message.usage.output_tokens ?? 0;
             break;
           case 'content_block_start':
             if (event.content_block.type === 'tool_use') blocks.set(event.index, { type: 'tool_use', id: event.content_block.id, name: event.content_block.name, json: '' });
@@ -124,8 +126,11 @@ export class AnthropicProvider implements ModelProvider {
             break;
           }
           case 'message_delta':
-            if (event.usage?.output_tokens != null) usage.outputTokens = event.usage.output_tokens;
-            if (event.usage?.input_tokens != null) usage.inputTokens = event.usage.input_tokens;
+            // Cumulative counts: they replace what message_start said.
+            if (event.usage?.output_tokens != null) outputTokens = event.usage.output_tokens;
+            if (event.usage?.input_tokens != null) input.uncached = event.usage.input_tokens;
+            if (event.usage?.cache_read_input_tokens != null) input.read = event.usage.cache_read_input_tokens;
+            if (event.usage?.cache_creation_input_tokens != null) input.written = event.usage.cache_creation_input_tokens;
             if (event.delta.stop_reason) stopReason = event.delta.stop_reason;
             break;
           case 'message_stop':
@@ -137,6 +142,7 @@ export class AnthropicProvider implements ModelProvider {
       throw this.classify(error, request.signal);
     }
     if (!stopped) throw new ProviderError('anthropic', 'bad_stream', 'The Anthropic stream ended before message_stop.');
+    const usage = { inputTokens: input.uncached + input.read + input.written, outputTokens, cacheReadTokens: input.read, cacheWriteTokens: input.written };
     return { text, toolCalls, usage, stopReason };
   }
 
@@ -180,6 +186,37 @@ function parseToolInput(id: string, name: string, json: string): ToolCall {
     // reported to the model as malformed
   }
   return { id, name, arguments: undefined, raw: json };
+}
+
+const BREAKPOINT: Anthropic.Messages.CacheControlEphemeral = { type: 'ephemeral' };
+
+/**
+ * The request's tools, system prompt and messages with prompt-cache breakpoints (`cache_control`,
+ * the API's documented way; at most four): on the last tool, on the system prompt, and on the last
+ * block of the two newest user turns. The prefix up to a breakpoint is written to the cache once
+ * and read from it by every later turn that starts with it (a tenth of the input price): the
+ * newest turn's breakpoint writes this turn's prefix, the one before it reads the previous turn's,
+ * however many blocks a turn added (the API looks back only 20 blocks from a breakpoint). A prefix
+ * shorter than the model's minimum is simply not cached.
+ */
+export function withCacheBreakpoints(
+  system: string,
+  messages: Anthropic.Messages.MessageParam[],
+  tools: Anthropic.Messages.Tool[] | undefined,
+): { system: Anthropic.Messages.TextBlockParam[]; messages: Anthropic.Messages.MessageParam[]; tools?: Anthropic.Messages.Tool[] } {
+  const userTurns = messages.map((m, i) => (m.role === 'user' ? i : -1)).filter((i) => i >= 0);
+  const newest = new Set(userTurns.slice(-2));
+  const marked = messages.map((m, i): Anthropic.Messages.MessageParam => {
+    if (!newest.has(i) || m.role !== 'user') return m;
+    const content: Block[] = typeof m.content === 'string' ? [{ type: 'text', text: m.content }] : [...m.content];
+    content[content.length - 1] = { ...content[content.length - 1], cache_control: BREAKPOINT } as Block;
+    return { ...m, content };
+  });
+  return {
+    system: [{ type: 'text', text: system, cache_control: BREAKPOINT }],
+    messages: marked,
+    ...(tools?.length ? { tools: tools.map((t, i) => (i === tools.length - 1 ? { ...t, cache_control: BREAKPOINT } : t)) } : {}),
+  };
 }
 
 /** Provider-neutral messages → Messages API turns (tool results grouped into one user turn). */

@@ -73,18 +73,24 @@ export const aiSettings: SettingSpec[] = [
     schema: {
       type: 'object',
       default: {
-        'claude-sonnet-4-6': { inputPerMTok: 3, outputPerMTok: 15 },
-        'claude-sonnet-4-5': { inputPerMTok: 3, outputPerMTok: 15 },
-        'claude-opus-4-6': { inputPerMTok: 5, outputPerMTok: 25 },
-        'claude-haiku-4-5': { inputPerMTok: 1, outputPerMTok: 5 },
+        'claude-sonnet-4-6': { inputPerMTok: 3, outputPerMTok: 15, cacheWritePerMTok: 3.75, cacheReadPerMTok: 0.3 },
+        'claude-sonnet-4-5': { inputPerMTok: 3, outputPerMTok: 15, cacheWritePerMTok: 3.75, cacheReadPerMTok: 0.3 },
+        'claude-opus-4-6': { inputPerMTok: 5, outputPerMTok: 25, cacheWritePerMTok: 6.25, cacheReadPerMTok: 0.5 },
+        'claude-haiku-4-5': { inputPerMTok: 1, outputPerMTok: 5, cacheWritePerMTok: 1.25, cacheReadPerMTok: 0.1 },
       },
       additionalProperties: {
         type: 'object',
-        properties: { inputPerMTok: { type: 'number', minimum: 0 }, outputPerMTok: { type: 'number', minimum: 0 } },
+        properties: {
+          inputPerMTok: { type: 'number', minimum: 0 },
+          outputPerMTok: { type: 'number', minimum: 0 },
+          cacheWritePerMTok: { type: 'number', minimum: 0 },
+          cacheReadPerMTok: { type: 'number', minimum: 0 },
+        },
         required: ['inputPerMTok', 'outputPerMTok'],
         additionalProperties: false,
       },
-      description: 'Price per million tokens (USD) by model name, for cost accounting and budgets (defaults are list prices at release; adjust to your contract). Models not listed (local Ollama models) cost nothing.',
+      description:
+        'Price per million tokens (USD) by model name, for cost accounting and budgets (defaults are list prices at release; adjust to your contract). Input written to the prompt cache costs `cacheWritePerMTok` (default 1.25 × input), input read from it `cacheReadPerMTok` (default 0.1 × input). Models not listed (local Ollama models) cost nothing.',
     },
   },
   {

@@ -11,12 +11,13 @@ import { reviewStatus } from './009-review-status';
 import { releaseKindColumns } from './010-release-kind';
 import { setupFailureStatuses } from './011-setup-failures';
 import { editorTables } from './012-editor';
+import { promptCacheColumns } from './013-prompt-cache';
 
 /**
  * Every schema version in order. A migration, once released, is never edited: add a new
  * one at the end. `user_version` on disk is the number of the last one applied.
  */
-export const migrations: readonly Migration[] = [historyTables, analysisTables, aiTables, strategyTables, pipelineTables, shippingTables, learningTables, analyticsScopeTables, reviewStatus, releaseKindColumns, setupFailureStatuses, editorTables];
+export const migrations: readonly Migration[] = [historyTables, analysisTables, aiTables, strategyTables, pipelineTables, shippingTables, learningTables, analyticsScopeTables, reviewStatus, releaseKindColumns, setupFailureStatuses, editorTables, promptCacheColumns];
 
 export const latestSchemaVersion = migrations[migrations.length - 1]!.version;
 

@@ -16,6 +16,7 @@ export function runModelPhase(
     recommendation: state.recommendation!,
     sandbox: state.sandbox!,
     context: state.context!,
+    ...(state.configNotes ? { notes: state.configNotes } : {}),
     ...extra,
     signal: ctx.signal,
     onText: (text) => ctx.emit({ type: 'model.output', deploymentId: state.id, ts: ctx.now(), phase, text }),
@@ -42,6 +43,8 @@ export function addUsage(usage: DeploymentState['usage'], outcome: PhaseOutcome)
   return {
     inputTokens: usage.inputTokens + outcome.inputTokens,
     outputTokens: usage.outputTokens + outcome.outputTokens,
+    cacheReadTokens: (usage.cacheReadTokens ?? 0) + (outcome.cacheReadTokens ?? 0),
+    cacheWriteTokens: (usage.cacheWriteTokens ?? 0) + (outcome.cacheWriteTokens ?? 0),
     costUsd: usage.costUsd + outcome.costUsd,
     provider: outcome.provider ?? usage.provider,
     model: outcome.model ?? usage.model,
