@@ -12,7 +12,7 @@ import type { HistoryStore } from '../store/database';
 import { DeploymentsRepository } from '../store/deployments';
 import { EventsRepository } from '../store/steps';
 import type { StrategyRequest } from '../strategy/types';
-import { archiveSize, changeSince, resolveCommit } from './archive';
+import { archiveSize, changeSince, commitTime, resolveCommit } from './archive';
 import { commandRunner } from './command';
 import { HostPool } from './hosts/pool';
 import { lockTarget } from './lock';
@@ -111,7 +111,8 @@ export class Releaser {
   async release(input: ReleaseInput, signal: AbortSignal): Promise<ReleaseOutcome> {
     const repoPath = path.resolve(input.repoPath);
     const commit = await resolveCommit(repoPath, input.ref);
-    const request: ReleaseRequest = { target: input.target, repoPath, ref: input.ref, commit, strategy: input.strategy, mode: 'release' };
+    const commitAt = await commitTime(repoPath, commit);
+    const request: ReleaseRequest = { target: input.target, repoPath, ref: input.ref, commit, ...(commitAt ? { commitAt } : {}), strategy: input.strategy, mode: 'release' };
     return this.start(request, signal);
   }
 
