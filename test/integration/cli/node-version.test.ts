@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { CLI_PATH } from '../../support/cli';
@@ -41,9 +41,9 @@ describe('deploy-agent on a Node that is too old', () => {
 
   it('the built CLI says so on an older Node instead of crashing silently (before better-sqlite3 loads)', function () {
     const node = olderNode();
-    if (!node) this.skip(); // no Node older than 22.14 on this machine
+    if (!node) return this.skip(); // no Node older than 22.14 on this machine
     for (const args of [['list'], ['diagnostics'], ['--version']]) {
-      const run = spawnSync(node, [CLI_PATH, ...args], { encoding: 'utf8', env: { ...process.env, DEPLOY_AGENT_DB: path.join(path.dirname(CLI_PATH), 'never-created.db') }, timeout: 60_000 });
+      const run: SpawnSyncReturns<string> = spawnSync(node, [CLI_PATH, ...args], { encoding: 'utf8', env: { ...process.env, DEPLOY_AGENT_DB: path.join(path.dirname(CLI_PATH), 'never-created.db') }, timeout: 60_000 });
       assert.equal(run.status, 1, `${args.join(' ')}: exit ${run.status} signal ${run.signal}\n${run.stderr}`);
       assert.match(run.stderr, /deploy-agent needs Node >= 22\.14/);
       assert.match(run.stderr, /Install Node 22 LTS or newer/);
