@@ -3,6 +3,7 @@ import type { CliContext } from '../context';
 import { registerAi } from './ai';
 import { registerAnalyze } from './analyze';
 import { registerDiagnostics } from './diagnostics';
+import { registerEval } from './eval';
 import { registerClean } from './clean';
 import { registerDeploy } from './deploy';
 import { registerList } from './list';
@@ -18,4 +19,4 @@ import { registerSync } from './sync';
 import { registerRelease, registerTargets } from './release';
 
 /** Every CLI command, in help order. Each area adds its own register function here. */
-export const commandRegistrations: ((program: Command, ctx: CliContext) => void)[] = [registerDiagnostics, registerDeploy, registerList, registerResume, registerReview, registerRollback, registerRelease, registerTargets, registerReport, registerClean, registerAi, registerAnalyze, registerStrategy, registerSync, registerHistory, registerLearning, registerModel];
+export const commandRegistrations: ((program: Command, ctx: CliContext) => void)[] = [registerDiagnostics, registerDeploy, registerList, registerResume, registerReview, registerRollback, registerRelease, registerTargets, registerReport, registerClean, registerAi, registerAnalyze, registerStrategy, registerSync, registerHistory, registerLearning, registerModel, registerEval];

@@ -53,6 +53,24 @@ export function loadTask(dir: string): EvalTask {
   return { id, language: meta.language as TaskLanguage, kind: meta.kind as TaskKind, framework: meta.framework as FrameworkId, repoDir, dir, recommendation, hiddenFiles };
 }
 
+/**
+ * Where the suite's tasks are when no folder is given: `eval/tasks` of the Deploy Agent checkout
+ * the CLI runs from (found upwards from the CLI's script), else upwards from the current folder.
+ */
+export function defaultTasksDir(script: string | undefined, cwd: string): string | undefined {
+  for (const start of [script ? path.dirname(path.resolve(script)) : undefined, cwd]) {
+    let dir = start;
+    for (let depth = 0; dir && depth < 8; depth++) {
+      const candidate = path.join(dir, 'eval', 'tasks');
+      if (existsSync(candidate) && existsSync(path.join(dir, 'eval', 'repos'))) return candidate;
+      const parent = path.dirname(dir);
+      if (parent === dir) break;
+      dir = parent;
+    }
+  }
+  return undefined;
+}
+
 /** Repository-relative paths (with `/`) of the files under `root`; none when it does not exist. */
 export function filesUnder(root: string): string[] {
   if (!existsSync(root)) return [];
