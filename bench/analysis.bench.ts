@@ -231,6 +231,9 @@ async function accuracy(): Promise<void> {
   const round = (n: number) => Number(n.toFixed(4));
   console.log(JSON.stringify({
     name: 'analysis.detectionAccuracy',
+    timed: `not a time: analyzeWorkspace() of each of the ${names.length} stack fixtures against its expected.json, field by field (a detected framework, env var, table or CI provider not expected counts as a wrong field)`,
+    runs: 1,
+    spread: 'deterministic (counted, not timed)',
     fixtures: names.length,
     fieldsRight: right,
     fields: all.length,

@@ -80,7 +80,7 @@ try {
     lines.push({ case: c.name, what: c.what, ...t });
   }
   store.close();
-  const worst = Math.max(...lines.map((l) => l.medianMs as number));
+  const worst = lines.reduce((a, b) => ((b.medianMs as number) > (a.medianMs as number) ? b : a));
   console.log(
     JSON.stringify({
       name: 'editor.codeLens.provide',
@@ -88,10 +88,14 @@ try {
       deployments: DEPLOYMENTS,
       generatedFiles: DEPLOYMENTS * 3,
       repositories: REPOS,
-      medianMs: worst,
+      worstCase: worst.case,
+      medianMs: worst.medianMs,
+      minMs: worst.minMs,
+      maxMs: worst.maxMs,
+      runs: worst.runs,
       cases: lines,
       seedMs: Math.round(seedMs),
-      ...verdict(target('median (worst case)', worst, '<', TARGET_MS, 'ms')),
+      ...verdict(...lines.map((l) => target(`median (${l.case})`, l.medianMs as number, '<', TARGET_MS, 'ms'))),
     }),
   );
 } finally {

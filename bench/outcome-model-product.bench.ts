@@ -62,6 +62,8 @@ if (!existsSync(DATA)) {
           name: `strategy.retrain.${label}`,
           timed: `retraining the outcome model from the history (${label}), the caller's event loop lag measured meanwhile`,
           runs: 1,
+          // The retraining's own time (the table's median column; one run, no spread).
+          ...(typeof r.totalMs === 'number' ? { ms: Math.round(r.totalMs) } : {}),
           retrained: r.retrained,
           reason: r.reason,
           ...(r.workerError ? { workerError: r.workerError } : {}),

@@ -34,7 +34,7 @@ for (const r of rows) {
     .slice(0, 7)
     .map(([k, v]) => `${k} ${fmt(v)}`)
     .join(', ');
-  console.log(`| \`${r.name}\` | ${cell(r.timed ?? (time !== undefined ? '**not stated**' : ''))} | ${runs} | ${median} | ${spread} | ${cell(verdicts(r))} | ${cell(other)} |`);
+  console.log(`| \`${r.name}\` | ${cell(r.timed ?? (r.skipped || r.error ? '' : '**not stated**'))} | ${runs} | ${median} | ${spread} | ${cell(verdicts(r))} | ${cell(other)} |`);
 }
 
 /** Every target of the line with its own verdict. */

@@ -72,7 +72,8 @@ try {
   const url = `${server.url}?folder=${encodeURIComponent(workspace)}`;
   console.log(`\nDeploy Agent in VS Code (code-server ${cs.installDir.split('code-server-').pop()}): ${url}\n`);
   console.log(`Workspace: ${workspace} (a copy of examples/workspace; npm start -- --fresh starts over)`);
-  console.log('Try the command palette: "Deploy Agent: Show Diagnostics". Press Ctrl-C to stop.');
+  console.log('Open .deploy-agent/recommendations/orders-pagination.json (completion and errors from its schema, "Preview integration points" at');
+  console.log('its top), then the command palette: "Deploy Agent: Deploy Recommendation". Press Ctrl-C to stop.');
   const code = await server.exited;
   if (!stopping) {
     log(`code-server exited on its own (code ${code}); see ${server.logFile}`);

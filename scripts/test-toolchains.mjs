@@ -1,6 +1,6 @@
 // The machine set-up of `npm test` (its first step): the Debian packages the tests need beyond
-// Node. Go (golang-go) and pytest with pytest-cov for Debian's python3 (the test runner's
-// integration tests; a virtualenv with the system site-packages uses them, as a user's
+// Node. Go (golang-go), pytest with pytest-cov, Flask and gunicorn for Debian's python3 (the test runner's
+// integration tests, and the generated CI workflow run in the Flask fixture; a virtualenv with the system site-packages uses them, as a user's
 // virtualenv would), bubblewrap (the confinement of model-written tests, gates and hooks) and
 // openssh-server (the release tests start a real sshd on loopback). Idempotent: installed
 // packages are only checked. Needs root (CI and the development machines run as root); without
@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { missingDebianPackages } from './code-server/install.mjs';
 import { logger, run } from './code-server/util.mjs';
 
-export const TEST_DEBIAN_PACKAGES = ['golang-go', 'python3-pytest-cov', 'bubblewrap', 'openssh-server'];
+export const TEST_DEBIAN_PACKAGES = ['golang-go', 'python3-pytest-cov', 'python3-flask', 'python3-gunicorn', 'bubblewrap', 'openssh-server'];
 
 /**
  * The unprivileged user the release tests log in as over SSH (test/support/sshd.ts), as a

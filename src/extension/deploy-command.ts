@@ -77,6 +77,8 @@ async function runWithProgress(input: DeployCommandInput, run: (orchestrator: im
       const detach = orchestrator.events.on((event) => {
         if (event.type === 'step.started') progress.report({ message: STEP_TITLES[event.step] });
         else if (event.type === 'step.progress') progress.report({ message: `${STEP_TITLES[event.step]}: ${event.message}` });
+        // A repair round names the error pattern it answers: kept in the log too.
+        if (event.type === 'step.progress' && event.step === 'repair') input.output.info(`repair: ${event.message}`);
         if (event.type === 'log') input.output[event.level === 'error' ? 'error' : event.level === 'warn' ? 'warn' : 'info'](event.message);
         // A failure's message comes once, with what to do, when the deployment ends (announce).
         else if (event.type === 'step.finished') input.output[event.attention ? 'warn' : 'info'](`${event.step}: ${event.status} (${event.durationMs} ms)${event.error ? ` (${event.error.code})` : ''}${event.attention ? ` — ${event.attention}` : ''}`);

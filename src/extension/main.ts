@@ -6,6 +6,7 @@ import type { ExtensionServices } from './services';
 import { PANEL_VIEW_TYPE, type PanelState } from '../protocol/panel';
 import { registerSidebar } from './sidebar/register';
 import { registerRelease } from './release/register';
+import { registerEditor } from './editor/register';
 
 export interface DeployAgentApi {
   /** Milliseconds from the start of activate() to its end (performance.now marks). */
@@ -47,6 +48,8 @@ export function activate(context: vscode.ExtensionContext): DeployAgentApi {
   registerSidebar(context, () => load().sidebar());
   // The Targets view and the release commands; the release code loads when one is used.
   registerRelease(context, () => load().release());
+  // Code lenses, the Testing view's controller and the editor's commands; the editor loads on first use.
+  registerEditor(context, () => load().editor());
 
   performance.mark('deploy-agent:activate:end');
   activationMs = performance.now() - started;

@@ -8,6 +8,7 @@ import type { HistoryStore } from '../core/store/database';
 import type { MetricsReading } from '../core/strategy/types';
 import { explicitEditorSettings } from './editor-settings';
 import { ANTHROPIC_KEY_SECRET } from './model-providers';
+import { githubTokenForPush } from './editor/github-sign-in';
 
 export interface OrchestratorInput {
   store: HistoryStore;
@@ -54,6 +55,8 @@ export async function createOrchestrator(input: OrchestratorInput): Promise<Orch
       env,
       config: (dir) => resolveConfig({ workspaceDir: dir, editor: explicitEditorSettings() }),
       ...(input.latestMetrics ? { latestMetrics: input.latestMetrics } : {}),
+      // Asked for right before a push (VS Code's GitHub sign-in), not when the deployment starts.
+      githubToken: githubTokenForPush,
     }),
   });
 }

@@ -23,6 +23,7 @@ import type { DeploymentOutcome } from '../core/pipeline/orchestrator';
 import type { DeployMode } from '../core/pipeline/ports';
 import { createPanelController, type PanelController } from './panel';
 import { createReleaseController, type ReleaseController } from './release/controller';
+import { Editor } from './editor/editor';
 
 export interface ExtensionServices {
   showDiagnostics(): Promise<Diagnostics>;
@@ -44,6 +45,8 @@ export interface ExtensionServices {
   panel(): PanelController;
   /** Releases to targets: the Targets view and the release commands (src/extension/release). */
   release(): ReleaseController;
+  /** Code lenses, reverts, the Testing view's controller, New Recommendation (src/extension/editor). */
+  editor(): Editor;
 }
 
 export function createServices(context: vscode.ExtensionContext, output: vscode.LogOutputChannel, activationMs?: number): ExtensionServices {
@@ -79,6 +82,7 @@ export function createServices(context: vscode.ExtensionContext, output: vscode.
   const deploymentEvents = new PipelineEventBus();
   let sidebar: Sidebar | undefined;
   let release: ReleaseController | undefined;
+  let editor: Editor | undefined;
   const periodicSync = startPeriodicSync(context, output, openStore, workspaceDir(), () => void sidebar?.refresh('sync'));
 
   const computeDiagnostics = async (): Promise<Diagnostics> => {
@@ -152,6 +156,7 @@ export function createServices(context: vscode.ExtensionContext, output: vscode.
       services.sidebar(); // the status bar and the views follow the deployment
       return deployRecommendationCommand({ ...deployInput(dir), ...options });
     },
+    editor: () => (editor ??= new Editor({ context, output, openStore, events: deploymentEvents, deploy: (options) => services.deployRecommendation(options) })),
     release() {
       const editorConfig = (dir: string) => resolveConfig({ workspaceDir: dir, editor: explicitEditorSettings() });
       return (release ??= createReleaseController({ output, openStore, workspaceDir, config: editorConfig, onEnded: () => void sidebar?.refresh('release') }));
@@ -168,5 +173,6 @@ export function createServices(context: vscode.ExtensionContext, output: vscode.
       }));
     },
   };
+  services.editor(); // it follows every deployment on the bus (lenses, tests, the walkthrough)
   return services;
 }

@@ -11,7 +11,9 @@ export async function run(): Promise<void> {
   try {
     const mocha = new Mocha({ ui: 'bdd', timeout: 30000, reporter: JsonFileReporter, color: false });
     // Each area has its own file (extension.test.ts, panel.test.ts, …), bundled beside this one.
-    for (const file of readdirSync(__dirname).filter((name) => name.endsWith('.test.js')).sort()) mocha.addFile(path.join(__dirname, file));
+    // DEPLOY_AGENT_VSCODE_SUITE=regex runs only the matching files (while working on one area).
+    const only = process.env.DEPLOY_AGENT_VSCODE_SUITE ? new RegExp(process.env.DEPLOY_AGENT_VSCODE_SUITE) : undefined;
+    for (const file of readdirSync(__dirname).filter((name) => name.endsWith('.test.js') && (!only || only.test(name))).sort()) mocha.addFile(path.join(__dirname, file));
     const failures = await new Promise<number>((resolve) => mocha.run(resolve));
     if (failures > 0) throw new Error(`${failures} extension-host test(s) failed`);
   } catch (error) {

@@ -42,8 +42,12 @@ export function registerLearning(program: Command, ctx: CliContext): void {
     .command('recommendations')
     .description('Patterns to follow (environment × stack × strategy × category), ranked by the Wilson lower bound of their success rate, each with why')
     .option('--env <environment>', 'only patterns of this environment')
+    .option('--missing', 'instead: the deployment configuration the workspace lacks (Dockerfile, CI, compose, .env.example, release target), as built-in recommendations')
+    .option('--save <kind>', 'with --missing: save that one into .deploy-agent/recommendations/ to deploy it')
+    .option('-w, --workspace <dir>', 'with --missing: the workspace (default: the current folder)')
     .option('--json', 'print one JSON object')
-    .action(async (options: { env?: string; json?: boolean }) => {
+    .action(async (options: { env?: string; json?: boolean; missing?: boolean; save?: string; workspace?: string }) => {
+      if (options.missing || options.save) return (await import('./missing-config')).printMissingConfig(ctx, options);
       const { learning, store, answer } = await open();
       const result = answer((onProgress) => learning.recommendPatterns(store, { onProgress, ...(options.env === undefined ? {} : { environment: options.env }) }));
       if (options.json) return printJson(result);

@@ -7,7 +7,7 @@ const LANGUAGE_BY_EXT: Record<string, string> = {
   py: 'python', pyi: 'python', go: 'go', rs: 'rust', java: 'java', kt: 'kotlin', kts: 'kotlin',
   scala: 'scala', groovy: 'groovy', rb: 'ruby', erb: 'ruby', php: 'php', cs: 'csharp', fs: 'fsharp', vb: 'visualbasic',
   ex: 'elixir', exs: 'elixir', heex: 'elixir', erl: 'erlang', swift: 'swift', c: 'c', h: 'c', cc: 'cpp', cpp: 'cpp', cxx: 'cpp', hpp: 'cpp',
-  m: 'objective-c', dart: 'dart', lua: 'lua', r: 'r', jl: 'julia', sh: 'shell', bash: 'shell', zsh: 'shell', ps1: 'powershell',
+  m: 'objective-c', dart: 'dart', clj: 'clojure', cljs: 'clojure', cljc: 'clojure', hs: 'haskell', lhs: 'haskell', gleam: 'gleam', cr: 'crystal', zig: 'zig', lua: 'lua', r: 'r', jl: 'julia', sh: 'shell', bash: 'shell', zsh: 'shell', ps1: 'powershell',
   vue: 'vue', svelte: 'svelte', astro: 'astro', html: 'html', htm: 'html', css: 'css', scss: 'scss', sass: 'scss', less: 'less',
   sql: 'sql', prisma: 'prisma', graphql: 'graphql', gql: 'graphql', proto: 'protobuf', razor: 'csharp', cshtml: 'csharp',
 };
@@ -18,13 +18,13 @@ export const SECONDARY_LANGUAGES = new Set(['html', 'css', 'scss', 'less', 'sql'
 const ASSET_EXT = new Set(['png', 'jpg', 'jpeg', 'gif', 'svg', 'ico', 'webp', 'bmp', 'tiff', 'woff', 'woff2', 'ttf', 'otf', 'eot', 'mp3', 'mp4', 'wav', 'ogg', 'webm', 'pdf', 'zip', 'gz', 'tgz', 'jar', 'war', 'so', 'dll', 'exe', 'dylib', 'class', 'pyc', 'wasm', 'bin']);
 const DOCS_EXT = new Set(['md', 'markdown', 'rst', 'adoc', 'txt']);
 const DATA_EXT = new Set(['csv', 'tsv', 'parquet', 'sqlite', 'db', 'jsonl', 'ndjson']);
-const CONFIG_EXT = new Set(['json', 'jsonc', 'json5', 'yaml', 'yml', 'toml', 'ini', 'cfg', 'conf', 'xml', 'properties', 'env', 'lock', 'gradle', 'csproj', 'sln', 'fsproj', 'editorconfig']);
+const CONFIG_EXT = new Set(['json', 'jsonc', 'json5', 'yaml', 'yml', 'toml', 'ini', 'cfg', 'conf', 'xml', 'properties', 'env', 'lock', 'gradle', 'csproj', 'sln', 'fsproj', 'editorconfig', 'edn', 'sbt', 'cabal', 'zon']);
 const CONFIG_NAMES = new Set([
-  'dockerfile', 'makefile', 'procfile', 'gemfile', 'rakefile', 'pipfile', 'justfile', 'vagrantfile', 'brewfile', 'containerfile',
+  'dockerfile', 'makefile', 'procfile', 'project.clj', 'package.swift', 'build.zig', '.dvmrc', '.java-version', '.swift-version', 'gemfile', 'rakefile', 'pipfile', 'justfile', 'vagrantfile', 'brewfile', 'containerfile',
   '.gitignore', '.gitattributes', '.dockerignore', '.npmrc', '.nvmrc', '.node-version', '.python-version', '.ruby-version', '.tool-versions',
   '.env', '.env.example', '.env.sample', 'rust-toolchain', 'go.mod', 'go.sum', 'go.work', 'mix.lock', 'gemfile.lock', 'composer.lock',
 ]);
-const BUILD_DIRS = new Set(['dist', 'build', 'out', 'target', '.next', '.nuxt', '.svelte-kit', 'coverage', 'obj', '__pycache__', '_build', 'public/build', 'vendor', 'node_modules', '.output']);
+const BUILD_DIRS = new Set(['dist', 'build', 'out', 'target', '.next', '.nuxt', '.svelte-kit', 'coverage', 'obj', '__pycache__', '_build', 'public/build', 'vendor', 'node_modules', '.output', '.build', 'zig-out', '.zig-cache', 'zig-cache', '.stack-work', '.dart_tool']);
 const DOC_DIRS = new Set(['docs', 'doc', 'documentation']);
 
 export function extensionOf(file: string): string {

@@ -15,7 +15,7 @@ function section(p: ProjectProfile, indent: string): string[] {
   line('package manager', p.packageManager, 'packageManager');
   line('build tool', p.buildTool, 'buildTool');
   line('runtime', p.runtime ? `${p.runtime.name}${p.runtime.version ? ` ${p.runtime.version}` : ''}` : null, 'runtime');
-  for (const k of ['install', 'build', 'test', 'start'] as const) line(k, p.commands[k]);
+  for (const k of ['install', 'build', 'test', 'start', 'dev', 'migrate'] as const) line(k, p.commands[k], p.detections[`commands.${k}`] ? `commands.${k}` : undefined);
   line('port', p.port !== null ? String(p.port) : null, 'port');
   line('tests', p.tests.framework ? `${p.tests.framework}, ${p.tests.files} files in ${p.tests.dirs.slice(0, 4).join(', ') || '.'}` : p.tests.files ? `${p.tests.files} files, framework unknown` : 'none found');
   line('dependencies', p.dependencies.length ? `${p.dependencies.filter((d) => !d.dev).length} runtime, ${p.dependencies.filter((d) => d.dev).length} dev` : null);

@@ -11,7 +11,7 @@ import type { FileEntry, ProjectProfile } from './types';
  * data-inventory.ts): a stored profile is only reused by the same detection code.
  * test/unit/analysis/profile-cache.test.ts fails until this is bumped after such a change.
  */
-export const PROFILE_CACHE_VERSION = 4;
+export const PROFILE_CACHE_VERSION = 5;
 
 /** How often this process reused a stored profile or had to compute one (tests and the benchmark read it). */
 export const profileCacheStats = { reused: 0, computed: 0 };
@@ -28,8 +28,10 @@ export function profileFactsOf(file: Pick<FileEntry, 'language' | 'facts'>): str
   if (!facts) return '';
   const { envVars, ports, models } = facts;
   const python = file.language === 'python' ? { imports: facts.imports, exports: facts.exports } : {};
+  // A JS/TS file's port literals count only when it imports a server module (detect/context.ts).
+  const js = ports && (file.language === 'typescript' || file.language === 'javascript') ? { imports: facts.imports } : {};
   if (!envVars && !ports && !models && !python.imports && !python.exports) return '';
-  return JSON.stringify({ envVars, ports, models, ...python });
+  return JSON.stringify({ envVars, ports, models, ...python, ...js });
 }
 
 /**

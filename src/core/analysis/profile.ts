@@ -1,15 +1,17 @@
 import path from 'node:path';
 import { SECONDARY_LANGUAGES } from './classify';
 import { buildDataInventory, databasesOf } from './data-inventory';
-import { ProjectContext, type StackFindings } from './detect/context';
+import { isIncidental, ProjectContext, type StackFindings } from './detect/context';
 import { detectDotnet, detectGo, detectJvm, detectRust } from './detect/compiled';
 import { detectNode } from './detect/node';
 import { detectPython } from './detect/python';
 import { detectDeno, detectElixir, detectPhp, detectRuby, detectStatic } from './detect/scripting';
+import { detectCrystal, detectDart, detectGleam, detectHaskell, detectSwift, detectZig } from './detect/compiled-languages';
+import { detectClojure, detectScala } from './detect/jvm-languages';
 import { profileFingerprint, readRecorder, storedProfile, storeProfile } from './profile-cache';
 import { scanWorkspace, withFacts, type Scan } from './structure';
 import { emptyKindCounts, summarizeCounts, tallyFolders, type FolderTotals, type KindCounts } from './summary';
-import type { AnalyzeOptions, CiInfo, DataInventory, Detection, DockerInfo, FileEntry, LanguageStat, ProjectProfile, StructureMap, StructureSummary } from './types';
+import type { AdditionalStack, AnalyzeOptions, CiInfo, Commands, DataInventory, Detection, DockerInfo, FileEntry, LanguageStat, ProjectProfile, StructureMap, StructureSummary } from './types';
 
 const NOT_PRIMARY = new Set([...SECONDARY_LANGUAGES, 'vue', 'svelte', 'astro']);
 
@@ -44,8 +46,9 @@ function ciOf(files: readonly FileEntry[], local: (p: string) => string): CiInfo
 }
 
 function dockerOf(ctx: ProjectContext): DockerInfo {
-  const dockerfiles = ctx.find(/(^|\/)(Dockerfile(\.[\w-]+)?|[\w-]+\.Dockerfile|Containerfile)$/).filter((f) => f.kind !== 'build').map((f) => f.path);
-  const compose = ctx.find(/(^|\/)(docker-)?compose(\.[\w-]+)?\.ya?ml$/).map((f) => f.path);
+  const own = (f: FileEntry) => !isIncidental(ctx.local(f.path));
+  const dockerfiles = ctx.find(/(^|\/)(Dockerfile(\.[\w-]+)?|[\w-]+\.Dockerfile|Containerfile)$/).filter((f) => f.kind !== 'build' && own(f)).map((f) => f.path);
+  const compose = ctx.find(/(^|\/)(docker-)?compose(\.[\w-]+)?\.ya?ml$/).filter(own).map((f) => f.path);
   const exposed = new Set<number>();
   for (const d of dockerfiles) for (const m of (ctx.read(ctx.local(d)) ?? '').matchAll(/^\s*EXPOSE\s+(\d+)/gim)) exposed.add(Number(m[1]));
   return { dockerfiles, compose, exposedPorts: [...exposed] };
@@ -71,6 +74,10 @@ function detectAll(ctx: ProjectContext, workspaceHas: (p: string) => boolean): S
   if (deno) list.push(deno);
   const node = deno && !ctx.has('package.json') ? undefined : detectNode(ctx, workspaceHas);
   for (const f of [node, detectPython(ctx), detectGo(ctx), detectRust(ctx), detectJvm(ctx), detectDotnet(ctx), detectRuby(ctx), detectPhp(ctx), detectElixir(ctx)]) if (f) list.push(f);
+  for (const detect of [detectClojure, detectScala, detectHaskell, detectDart, detectGleam, detectCrystal, detectZig, detectSwift]) {
+    const f = detect(ctx);
+    if (f) list.push(f);
+  }
   const stat = detectStatic(ctx, list.some((f) => f.ecosystem !== 'pypi' || f.frameworks.length > 0 || ctx.has('requirements.txt') || ctx.has('pyproject.toml')));
   if (stat) list.push(stat);
   return list;
@@ -99,13 +106,17 @@ function profileOf(map: StructureMap, layout: Layout, dir: string, names: Readon
   if (docker.exposedPorts.length && (!portV || portV.confidence < 0.8)) portV = { value: docker.exposedPorts[0]!, confidence: 0.85, evidence: docker.dockerfiles.slice(0, 1) };
   const testFiles = files.filter((f) => f.kind === 'test');
   const testV = primary?.testFramework ?? all.find((f) => f.testFramework)?.testFramework;
+  // What the application reads: test code, fixtures and examples set their own variables.
   const envVars = new Set<string>();
-  for (const f of files) for (const v of f.facts?.envVars ?? []) envVars.add(v);
+  const prefixOf = dir === '.' ? '' : dir + '/';
+  for (const f of files) if (f.kind !== 'test' && !isIncidental(f.path.slice(prefixOf.length))) for (const v of f.facts?.envVars ?? []) envVars.add(v);
   for (const example of ['.env.example', '.env.sample', '.env.template', '.env.dist']) {
     for (const m of (ctx.read(example) ?? '').matchAll(/^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=/gm)) envVars.add(m[1]!);
   }
-  const commands = { install: null, build: null, test: null, start: null, ...(primary?.commands ?? {}) };
+  const commands: Commands = { install: null, build: null, test: null, start: null, dev: null, migrate: null, ...(primary?.commands ?? {}) };
   if (primary && Object.values(commands).some(Boolean)) detections.commands = { confidence: primary.commandEvidence.length ? 0.85 : 0.5, evidence: primary.commandEvidence };
+  for (const [key, d] of Object.entries(primary?.commandDetections ?? {})) detections[`commands.${key}`] = d;
+  procfile(ctx, commands, detections);
   const prefix = dir === '.' ? '' : dir + '/';
   const profile: ProjectProfile = {
     root: map.root,
@@ -118,6 +129,8 @@ function profileOf(map: StructureMap, layout: Layout, dir: string, names: Readon
     buildTool: take('buildTool', primary?.buildTool),
     runtime: take('runtime', primary?.runtime),
     commands,
+    artifact: primary?.artifact ?? null,
+    additionalStacks: additionalStacks(all, primary),
     port: take('port', portV),
     dependencies: all.flatMap((f) => f.dependencies),
     envVars: [...envVars].sort(),
@@ -140,6 +153,26 @@ function profileOf(map: StructureMap, layout: Layout, dir: string, names: Readon
   profile.dataInventory.databases = databasesOf(profile.dependencies);
   if (testV) detections.testFramework = { confidence: testV.confidence, evidence: testV.evidence };
   return profile;
+}
+
+/** A Procfile's `web:` wins over every inferred start, its `release:` names the migration (Heroku's convention). */
+function procfile(ctx: ProjectContext, commands: Commands, detections: Record<string, Detection>): void {
+  const text = ctx.read('Procfile');
+  if (text === undefined) return;
+  const evidence = [ctx.rel('Procfile')];
+  for (const m of text.matchAll(/^(web|release):\s*(.+?)\s*$/gm)) {
+    const key = m[1] === 'web' ? 'start' : 'migrate';
+    commands[key] = m[2]!;
+    detections[`commands.${key}`] = { confidence: 0.95, evidence, reason: `the Procfile's ${m[1]}: line (it wins over inference)` };
+  }
+}
+
+/** Runtimes besides the primary one that the project installs dependencies for (a Node app with a requirements.txt). */
+function additionalStacks(all: readonly StackFindings[], primary: StackFindings | undefined): AdditionalStack[] {
+  return all
+    // Deno and Bun run a package.json's dependencies themselves: Node is not another runtime for them.
+    .filter((f) => f !== primary && f.runtime && f.commands.install && f.runtime.value.name !== primary?.runtime?.value.name && !(f.ecosystem === 'npm' && primary?.ecosystem === 'deno'))
+    .map((f) => ({ runtime: f.runtime!.value, packageManager: f.packageManager?.value ?? null, install: f.commands.install ?? null, evidence: f.commandEvidence }));
 }
 
 /** Each project's files, and what the files under each project's folder add up to. */
@@ -208,7 +241,8 @@ function assemble(map: StructureMap, layout: Layout, onRead?: (path: string) => 
   // A root without a manifest of its own takes the single sub-project's stack facts.
   if (!rootProfile.packageManager && rootProfile.projects.length === 1) {
     const only = rootProfile.projects[0]!;
-    for (const key of ['packageManager', 'buildTool', 'runtime', 'commands', 'port'] as const) (rootProfile as unknown as Record<string, unknown>)[key] = only[key];
+    for (const key of ['packageManager', 'buildTool', 'runtime', 'commands', 'artifact', 'additionalStacks', 'port'] as const) (rootProfile as unknown as Record<string, unknown>)[key] = only[key];
+    for (const [key, d] of Object.entries(only.detections)) if (key.startsWith('commands')) rootProfile.detections[key] = d;
     if (!rootProfile.frameworks.length) rootProfile.frameworks = only.frameworks;
   }
   return rootProfile;

@@ -15,7 +15,8 @@ export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
 /** Files whose presence makes a folder a (sub-)project. */
 export const MANIFEST_NAMES = new Set([
   'package.json', 'deno.json', 'deno.jsonc', 'pyproject.toml', 'setup.py', 'setup.cfg', 'requirements.txt', 'Pipfile', 'go.mod', 'Cargo.toml', 'pom.xml',
-  'build.gradle', 'build.gradle.kts', 'Gemfile', 'composer.json', 'mix.exs',
+  'build.gradle', 'build.gradle.kts', 'Gemfile', 'composer.json', 'mix.exs', 'project.clj', 'deps.edn', 'build.sbt', 'stack.yaml', 'pubspec.yaml',
+  'gleam.toml', 'shard.yml', 'build.zig', 'Package.swift',
 ]);
 const NOT_A_PROJECT_DIR = /(^|\/)(fixtures?|__fixtures__|testdata|node_modules|vendor|third_party|\.venv|venv)(\/|$)/;
 

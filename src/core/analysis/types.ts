@@ -75,6 +75,8 @@ export interface StructureSummary {
 export interface Detection {
   confidence: number;
   evidence: string[];
+  /** Why this value, in a sentence (the production commands say which rule chose them). */
+  reason?: string;
 }
 
 export interface LanguageStat {
@@ -96,16 +98,39 @@ export interface DependencyInfo {
   /** Resolved from the lockfile when one exists, else the declared range. */
   version: string | null;
   dev: boolean;
-  ecosystem: 'npm' | 'pypi' | 'go' | 'cargo' | 'maven' | 'rubygems' | 'packagist' | 'hex' | 'nuget' | 'deno';
+  ecosystem: 'npm' | 'pypi' | 'go' | 'cargo' | 'maven' | 'rubygems' | 'packagist' | 'hex' | 'nuget' | 'deno' | 'hackage' | 'pub' | 'shards' | 'zig' | 'swiftpm';
   /** True when the version came from a lockfile. */
   locked?: boolean;
 }
 
+/**
+ * Shell commands, run from the project's folder. `build` and `start` are the production pair (what
+ * a server builds and runs); `dev` is the development server; `migrate` what must run before a new
+ * release starts (the release's migrate step). Each has its confidence, evidence and reason in
+ * `detections['commands.<name>']`.
+ */
 export interface Commands {
   install: string | null;
   build: string | null;
   test: string | null;
   start: string | null;
+  dev: string | null;
+  migrate: string | null;
+}
+
+/** What the production build leaves to run: a binary, a jar, a folder of static files, .NET publish output, or the source itself (interpreted). */
+export interface BuildArtifact {
+  kind: 'binary' | 'jar' | 'static' | 'publish' | 'release' | 'source';
+  /** Project-relative path of the file or folder the build writes (`bin/server`, `target/app-1.0.jar`, `dist`); null for `source`. */
+  path: string | null;
+}
+
+/** Another runtime the same project needs (a Node app that also runs Python scripts). */
+export interface AdditionalStack {
+  runtime: { name: string; version: string | null };
+  packageManager: string | null;
+  install: string | null;
+  evidence: string[];
 }
 
 export interface CiInfo {
@@ -160,6 +185,10 @@ export interface ProjectProfile {
   buildTool: string | null;
   runtime: { name: string; version: string | null } | null;
   commands: Commands;
+  /** What the production build produces (null: nothing is known to run in production). */
+  artifact: BuildArtifact | null;
+  /** Other runtimes the project needs besides `runtime` (empty for most projects). */
+  additionalStacks: AdditionalStack[];
   port: number | null;
   dependencies: DependencyInfo[];
   envVars: string[];

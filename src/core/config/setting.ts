@@ -26,7 +26,7 @@ export interface SettingSpec {
   /** Environment variable the CLI reads for it, if any. */
   env?: string;
   /** VS Code scope: machine settings are not read from a shared workspace file. */
-  scope?: 'application' | 'machine' | 'window' | 'resource';
+  scope?: 'application' | 'machine' | 'machine-overridable' | 'window' | 'resource';
   /**
    * Only from the user's own settings (VS Code user settings, `--config FILE`, the environment):
    * a repository's .deploy-agent/config.json or workspace settings cannot set it. For settings

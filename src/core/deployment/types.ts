@@ -54,6 +54,8 @@ export interface TestRunOutcome {
   /** The run itself failed (no framework, timeout …) rather than a test. */
   error?: string;
   setupMs?: number;
+  /** Why a coverage threshold does not apply to this run (deployment-configuration checks measure no lines). */
+  coverageNotApplicable?: string;
 }
 
 export interface TestCaseResult {

@@ -40,6 +40,8 @@ export interface DeploymentState {
   /** Model usage so far; the cache counts are parts of `inputTokens`. */
   usage: { inputTokens: number; outputTokens: number; costUsd: number; cacheReadTokens?: number; cacheWriteTokens?: number; provider?: string; model?: string };
   implementSummary?: string;
+  /** A deployment-configuration change: what every model phase is told about the templates' baseline and the checks. */
+  configNotes?: string;
   tests?: TestRunOutcome;
   testRounds: number;
   repairs: number;

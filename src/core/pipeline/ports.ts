@@ -114,6 +114,8 @@ export interface PhaseInput {
   context: ContextInfo;
   failingOutput?: string;
   errorPattern?: ErrorPatternMatch;
+  /** What else the model is told (a deployment-configuration change: the templates' baseline, its reasons and the rules of the checks). */
+  notes?: string;
   /** fix: the repair rounds on this provider/model left the tests failing; serve the phase with the next provider. */
   escalateFrom?: { provider: string; model: string };
   signal: AbortSignal;
@@ -190,6 +192,17 @@ export interface PipelinePorts {
   runPreHooks?(repoRoot: string, sandbox: SandboxInfo, env: Record<string, string>, signal: AbortSignal): Promise<unknown>;
   runPostHooks?(repoRoot: string, sandbox: SandboxInfo, env: Record<string, string>, stage: 'after-deploy' | 'after-ship', signal: AbortSignal): Promise<unknown>;
   runPhase(input: PhaseInput): Promise<PhaseOutcome>;
+  /**
+   * Deployment-configuration recommendations (src/core/configgen): the templates' baseline written
+   * into the sandbox before the model adapts it, and the checks of the deployment files, run as the
+   * tests (a failing check is repaired like a failing test).
+   */
+  deploymentConfig?: {
+    baseline(sandbox: SandboxInfo, recommendation: Recommendation): Promise<{ filesWritten: string[]; notes: string }>;
+    check(sandbox: SandboxInfo, input: { repoRoot: string; filesWritten: string[]; signal: AbortSignal }): Promise<TestRunOutcome>;
+    /** Whether a model adapts the baseline (the `configgen.adaptWithModel` setting of the user's configuration). */
+    adaptWithModel(repoRoot: string): boolean;
+  };
   runTests(sandbox: SandboxInfo, input: { deploymentId: string; repoRoot: string; context: ContextInfo; levers: StrategyLevers; filesWritten: string[]; signal: AbortSignal }): Promise<TestRunOutcome>;
   matchErrorPattern(output: string): ErrorPatternMatch | undefined;
   /** Whether another provider could take over a phase that `from` could not finish (escalation is on and one is configured). */

@@ -238,6 +238,11 @@ export function createRealPorts(options: RealPortsOptions): PipelinePorts {
         costUsd: result.usage.costUsd,
       };
     },
+    deploymentConfig: {
+      baseline: async (sandbox, recommendation) => (await import('../configgen/pipeline-port')).writeBaseline(sandbox.path, recommendation),
+      check: async (sandbox, input) => (await import('../configgen/pipeline-port')).checkSandboxConfig(sandbox.path, { repoRoot: input.repoRoot, filesWritten: input.filesWritten, env: options.env }),
+      adaptWithModel: (repoRoot) => configOf(repoRoot).get<boolean>('configgen.adaptWithModel') !== false,
+    },
     runTests: async (sandbox, input) => {
       const confinement = await confinementFor(input.repoRoot, sandbox.path, configOf(input.repoRoot).get<boolean>('pipeline.testNetwork'));
       return runSandboxTests(sandbox.path, { ...input, env: options.env, confinement, watch: recordProcessGroups(options.store.db, input.deploymentId, sandbox.path) });
@@ -327,6 +332,7 @@ function phaseContext(input: PhaseInput): PhaseContext {
   if (context.choice) phase.userChoice = context.choice;
   if (typeof integration.repoMap === 'string') phase.repoMap = integration.repoMap;
   if (input.failingOutput) phase.failingOutput = input.failingOutput;
+  if (input.notes) phase.notes = input.notes;
   if (input.errorPattern) phase.errorPattern = { id: input.errorPattern.id, description: input.errorPattern.explanation, suggestion: input.errorPattern.recovery };
   return phase;
 }

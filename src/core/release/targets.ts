@@ -111,7 +111,7 @@ export function resolveTarget(name: string, config: TargetConfig, profile: Profi
 }
 
 /** The install a release runs when the target names none: production dependencies only when nothing is built. */
-function installDefault(profile: ProfileDefaults | null): string | null {
+export function installDefault(profile: ProfileDefaults | null): string | null {
   const install = profile?.commands.install ?? null;
   if (!install) return null;
   if (profile?.commands.build) return install;

@@ -21,7 +21,7 @@ describe('deploy-agent analyze (built CLI)', function () {
     for (const field of FIELDS) assert.ok(field in profile, `missing ${field}`);
     assert.equal(profile.primaryLanguage, 'python');
     assert.equal(profile.packageManager, 'pip');
-    assert.deepEqual(profile.commands, { install: 'pip install -r requirements.txt', build: null, test: 'pytest', start: 'python manage.py runserver 0.0.0.0:8000' });
+    assert.deepEqual(profile.commands, { install: 'pip install -r requirements.txt', build: null, test: 'python -m pytest', start: 'gunicorn shop.wsgi --bind 0.0.0.0:8000', dev: 'python manage.py runserver 0.0.0.0:8000', migrate: 'python manage.py migrate' });
     const structure = profile.structure as { files: number; sourceFiles: number; testFiles: number; skipped: { count: number } };
     assert.ok(structure.files >= 10 && structure.sourceFiles >= 6 && structure.testFiles === 1);
   });
@@ -34,7 +34,8 @@ describe('deploy-agent analyze (built CLI)', function () {
     assert.equal(first.code, 0, first.stderr);
     assert.match(first.stdout, /frameworks\s+gin 1\.10\.0/);
     assert.match(first.stdout, /package manager\s+go/);
-    assert.match(first.stdout, /start\s+go run \./);
+    assert.match(first.stdout, /start\s+\.\/bin\/go-gin {2}\(90%: go.mod\)/);
+    assert.match(first.stdout, /dev\s+go run \./);
     const second = await runBuiltCli([...args, '--json'], { env: env() });
     assert.equal((JSON.parse(second.stdout) as { structure: { readCount: number } }).structure.readCount, 0);
   });

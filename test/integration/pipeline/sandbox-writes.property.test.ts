@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
@@ -19,8 +19,8 @@ import { userState } from './harness';
  * deployment's worktree: the user's working tree, index and stash, and every folder next to
  * the sandbox, stay as they were. "Next to" is checked twice: the sandbox's parent folder (this
  * test's own, so listed exactly: every path, mode and content), and the system temp folder
- * above it, which other processes share — there no entry may appear under a name that one of the
- * generated paths leads to.
+ * above it, which other processes share — there it is listed before and after every run for the
+ * names the generated paths lead to: none may appear, and one that is there stays as it was.
  */
 
 /** Every path under `dir` with its type, mode and content digest; `skip` are relative paths left out. */
@@ -136,14 +136,36 @@ describe('pipeline sandbox: model tool calls never write outside the worktree (p
     const parentBefore = parentOf();
     assert.ok(parentBefore.some((l) => l.startsWith('outside/victim.txt ')) && parentBefore.some((l) => l.startsWith('node-repo/src/calc.js ')), 'the listing sees the neighbours');
     const tempRoot = os.tmpdir();
+    // The files the fixed example aims at are this test's own names: a copy left by an earlier,
+    // broken run would hide a rewrite with the same content.
+    for (const name of ['deploy-agent-prop-escape.txt', 'deploy-agent-prop-abs.txt']) rmSync(path.join(tempRoot, name), { force: true });
     const tempBefore = new Set(readdirSync(tempRoot));
-    /** Names directly in the temp folder that a generated path leads to (read relative to the sandbox, or absolute). */
-    const tempNamesTargeted = new Set<string>();
+    /**
+     * Names directly in the temp folder that a generated path leads to (read relative to the
+     * sandbox, or absolute), each with its state when it was first aimed at: a name that did not
+     * exist must not appear, and one that existed (another process's folder, or a leftover) must
+     * stay as it was — its type, mode, and its entries or content.
+     */
+    const tempNamesTargeted = new Map<string, string>();
+    const tempState = (name: string): string => {
+      const full = path.join(tempRoot, name);
+      let st;
+      try {
+        st = lstatSync(full);
+      } catch {
+        return 'absent';
+      }
+      if (st.isDirectory()) return `dir ${st.mode.toString(8)}: ${readdirSync(full).sort().join(', ')}`;
+      if (st.isSymbolicLink()) return `link -> ${readlinkSync(full)}`;
+      return `file ${st.mode.toString(8)} ${createHash('sha1').update(readFileSync(full)).digest('hex')}`;
+    };
     const target = (given: unknown) => {
       if (typeof given !== 'string' || given.includes('\0')) return;
       const resolved = path.resolve(sandbox.path, given.replace(/\\/g, '/'));
       const rel = path.relative(tempRoot, resolved);
-      if (rel && !rel.startsWith('..') && !path.isAbsolute(rel)) tempNamesTargeted.add(rel.split(path.sep)[0]!);
+      if (!rel || rel.startsWith('..') || path.isAbsolute(rel)) return;
+      const name = rel.split(path.sep)[0]!;
+      if (name !== path.basename(tmp.path) && !tempNamesTargeted.has(name)) tempNamesTargeted.set(name, tempState(name));
     };
     let runs = 0;
     let served = 0;
@@ -177,8 +199,9 @@ describe('pipeline sandbox: model tool calls never write outside the worktree (p
         assert.deepEqual(readdirSync(outside).sort(), outsideBefore, 'a file appeared next to the sandbox');
         assert.equal(readFileSync(path.join(outside, 'victim.txt'), 'utf8'), 'do not touch\n');
         assert.deepEqual(parentOf(), parentBefore, 'something next to the sandbox changed');
-        const appeared = readdirSync(tempRoot).filter((name) => !tempBefore.has(name) && tempNamesTargeted.has(name) && name !== path.basename(tmp.path));
+        const appeared = readdirSync(tempRoot).filter((name) => !tempBefore.has(name) && tempNamesTargeted.has(name));
         assert.deepEqual(appeared, [], 'a generated path created an entry in the temp folder');
+        for (const [name, before] of tempNamesTargeted) assert.equal(tempState(name), before, `the temp folder's ${name} changed`);
       }),
       {
         numRuns: 25,

@@ -14,6 +14,7 @@ import { resolveTarget } from '../../../src/core/release/targets';
 import { createApp } from '../../support/release-app';
 import { freePort, generateKey, sshdUnavailable, startSshd, type TestSshd } from '../../support/sshd';
 import { tempDir } from '../../support/temp';
+import { waitUntilListening } from '../../support/listening';
 
 /**
  * Every release pattern of the knowledge base (scope `release`) recognised in output that real
@@ -53,7 +54,7 @@ describe('release error patterns on real output', function () {
     const port = await freePort();
     const holder = spawn(process.execPath, ['-e', `require('http').createServer().listen(${port}, '127.0.0.1')`], { stdio: 'ignore' });
     try {
-      await new Promise((r) => setTimeout(r, 300));
+      await waitUntilListening(port);
       expectPattern('release-port-in-use', run(process.execPath, ['-e', `require('http').createServer().listen(${port}, '127.0.0.1')`]));
     } finally {
       holder.kill('SIGKILL');

@@ -8,6 +8,7 @@ import { StepsRepository } from '../../../src/core/store/steps';
 import { commitVersion } from '../../support/release-app';
 import { release, useSshFixture } from './fixture';
 import { getJson } from './helpers';
+import { waitUntilListening } from '../../support/listening';
 
 /** The release's faults against a real sshd, each ending in a consistent state and a recorded outcome. */
 describe('release over SSH: faults end consistent and recorded', function () {
@@ -55,7 +56,7 @@ describe('release over SSH: faults end consistent and recorded', function () {
     // Another program of the same login user (so that the server shows the user who holds it), not under releases/.
     const holder = spawn(process.execPath, ['-e', `require('http').createServer(() => {}).listen(${f.port}, '127.0.0.1')`], { stdio: 'ignore', cwd: '/tmp', uid: f.sshd.uid, gid: f.sshd.gid });
     try {
-      await new Promise((r) => setTimeout(r, 400));
+      await waitUntilListening(f.port);
       const refused = await release(f);
       assert.equal(refused.status, 'failed');
       assert.equal(refused.error?.code, 'PORT_IN_USE');

@@ -82,11 +82,23 @@ describe('deploy-agent history import (built CLI)', function () {
     assert.equal(decision.modelVersion, 2);
     assert.deepEqual(Object.keys(decision.probabilities).sort(), ['aggressive', 'balanced', 'conservative']);
     for (const p of Object.values(decision.probabilities) as number[]) assert.ok(p >= 0 && p <= 1);
-    if (decision.basis !== 'model') {
-      assert.equal(decision.basis, 'override', 'only a busy machine may overrule the model here');
-      assert.ok(decision.reasons.some((r: string) => /safety override: (CPU load|memory) is/.test(r)), decision.reasons.join('\n'));
-      assert.ok(decision.reasons.some((r: string) => /the model \(v2\) was overruled/.test(r)), decision.reasons.join('\n'));
-    }
+    // The CLI read the real machine, whose load this test cannot choose: it must decide exactly
+    // what core decides for the reading it reports (strategy, basis, the model's probabilities),
+    // on a quiet machine and a busy one alike. The model's own decision is checked below with the
+    // load pinned, so no branch here depends on how busy the machine is.
+    assert.equal(typeof decision.metrics?.cpuLoadPercent, 'number', 'the JSON carries the machine reading the decision used');
+    const sameReading = (() => {
+      const store = openHistoryStore(db);
+      try {
+        return decideForDeployment(store, { repoPath: repo, requested: 'auto', environment: decision.environment, metrics: decision.metrics, successBar: decision.successBar });
+      } finally {
+        store.close();
+      }
+    })();
+    assert.deepEqual(
+      { strategy: decision.strategy, basis: decision.basis, modelVersion: decision.modelVersion, probabilities: decision.probabilities },
+      { strategy: sameReading.strategy, basis: sameReading.basis, modelVersion: sameReading.modelVersion, probabilities: sameReading.probabilities },
+    );
     const human = await cli(['strategy', '--workspace', repo], { CI: '', GITHUB_ACTIONS: '', DEPLOYMENT_ENVIRONMENT: '', DEPLOY_AGENT_SUCCESS_BAR: '0.5' });
     assert.match(human.stdout, /Outcome model: v2, trained on 80 rows \(temporal holdout of 16 rows: F1 failed/);
     assert.match(human.stdout, /P\(success\): aggressive \d\.\d\d, balanced \d\.\d\d, conservative \d\.\d\d \(bar 0\.5\)/);

@@ -11,7 +11,11 @@ export interface Expected {
   buildTool?: string | null;
   runtime: string | null;
   runtimeVersion?: string;
-  commands: { install: string | null; build: string | null; test: string | null; start: string | null };
+  commands: { install: string | null; build: string | null; test: string | null; start: string | null; dev?: string | null; migrate?: string | null };
+  /** The production build's artifact kind and path (`binary bin/server`, `static dist`), or null. */
+  artifact?: string | null;
+  /** Other runtimes the project needs (`python`). */
+  additionalRuntimes?: string[];
   port: number | null;
   testFramework: string | null;
   envVars?: string[];
@@ -63,6 +67,9 @@ export function checkProfile(profile: ProjectProfile, expected: Expected): Field
   eq('runtime', expected.runtime, profile.runtime?.name ?? null);
   if (expected.runtimeVersion) eq('runtimeVersion', expected.runtimeVersion, profile.runtime?.version ?? null);
   for (const k of ['install', 'build', 'test', 'start'] as const) eq(`commands.${k}`, expected.commands[k], profile.commands[k]);
+  for (const k of ['dev', 'migrate'] as const) if (expected.commands[k] !== undefined) eq(`commands.${k}`, expected.commands[k], profile.commands[k]);
+  if (expected.artifact !== undefined) eq('artifact', expected.artifact, profile.artifact ? `${profile.artifact.kind} ${profile.artifact.path ?? ''}`.trim() : null);
+  if (expected.additionalRuntimes !== undefined) eq('additionalRuntimes', expected.additionalRuntimes, profile.additionalStacks.map((s) => s.runtime.name));
   eq('port', expected.port, profile.port);
   eq('tests.framework', expected.testFramework, profile.tests.framework);
   list('envVars', expected.envVars, profile.envVars);

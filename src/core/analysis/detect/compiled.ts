@@ -1,4 +1,4 @@
-import { cleanVersion, findings, framework, portsFromCode, type ProjectContext, type StackFindings } from './context';
+import { cleanVersion, findings, framework, portsFromCode, setCommand, type ProjectContext, type StackFindings } from './context';
 
 type Toml = Record<string, unknown>;
 const table = (value: unknown): Toml => (value && typeof value === 'object' && !Array.isArray(value) ? (value as Toml) : {});
@@ -32,9 +32,18 @@ export function detectGo(ctx: ProjectContext): StackFindings | undefined {
   f.buildTool = { value: 'go', confidence: 0.95, evidence: [ev] };
   const mains = ctx.find(/^cmd\/[^/]+\/main\.go$/);
   const rootMain = ctx.has('main.go') || ctx.find(/^[^/]+\.go$/).some((x) => !x.path.endsWith('_test.go') && /^package main\b/m.test(ctx.read(ctx.local(x.path)) ?? ''));
-  const start = rootMain ? 'go run .' : mains[0] ? `go run ./${ctx.local(mains[0].path).replace(/\/main\.go$/, '')}` : null;
-  f.commands = { install: 'go mod download', build: 'go build ./...', test: 'go test ./...', start };
+  const pkg = rootMain ? '.' : mains[0] ? `./${ctx.local(mains[0].path).replace(/\/main\.go$/, '')}` : null;
+  f.commands = { install: 'go mod download', build: 'go build ./...', test: 'go test ./...' };
   f.commandEvidence = [ev];
+  if (pkg) {
+    const module = /^module\s+(\S+)/m.exec(mod)?.[1] ?? 'app';
+    const name = pkg === '.' ? module.replace(/\/v\d+$/, '').split('/').pop()! : pkg.split('/').pop()!;
+    const evidence = [rootMain ? ev : mains[0]!.path];
+    f.artifact = { kind: 'binary', path: `bin/${name}` };
+    setCommand(f, 'build', `go build -o bin/${name} ${pkg}`, 0.9, evidence, `the main package ${pkg === '.' ? 'at the module root' : pkg} compiled to one binary, named after ${pkg === '.' ? 'the module' : 'its folder'}`);
+    setCommand(f, 'start', `./bin/${name}`, 0.9, evidence, 'the compiled binary');
+    setCommand(f, 'dev', `go run ${pkg}`, 0.9, evidence, 'go run compiles and runs the main package');
+  } else setCommand(f, 'start', null, 0.8, [ev], 'no main package: a library module runs nothing');
   f.testFramework = { value: 'go-test', confidence: ctx.files.some((x) => x.path.endsWith('_test.go')) ? 0.95 : 0.7, evidence: [ev] };
   const codePort = portsFromCode(ctx, ['go']);
   if (codePort) f.port = codePort;
@@ -67,8 +76,16 @@ export function detectRust(ctx: ProjectContext): StackFindings | undefined {
   f.packageManager = { value: 'cargo', confidence: 0.95, evidence: [ev] };
   f.buildTool = { value: 'cargo', confidence: 0.95, evidence: [ev] };
   const isWorkspace = Boolean(cargo.workspace) && !cargo.package;
-  f.commands = { install: 'cargo fetch', build: 'cargo build --release', test: 'cargo test', start: isWorkspace ? null : 'cargo run' };
+  f.commands = { install: 'cargo fetch', test: 'cargo test' };
   f.commandEvidence = [ev];
+  setCommand(f, 'build', 'cargo build --release', 0.95, [ev], 'an optimised build into target/release');
+  const bins = Array.isArray(cargo.bin) ? (cargo.bin as Toml[]).map((b) => b.name).filter((n): n is string => typeof n === 'string') : [];
+  const binName = bins[0] ?? (ctx.has('src/main.rs') ? (table(cargo.package).name as string | undefined) : undefined);
+  if (!isWorkspace && binName) {
+    f.artifact = { kind: 'binary', path: `target/release/${binName}` };
+    setCommand(f, 'start', `./target/release/${binName}`, 0.9, [ev], bins[0] ? `the first [[bin]] of Cargo.toml, built in release mode` : 'the package\'s binary (src/main.rs), built in release mode');
+    setCommand(f, 'dev', 'cargo run', 0.9, [ev], 'cargo run builds and runs the binary in debug mode');
+  } else setCommand(f, 'start', null, 0.8, [ev], isWorkspace ? 'a Cargo workspace: each member crate has its own binary' : 'no binary target (src/main.rs or [[bin]]): a library runs nothing');
   f.testFramework = { value: 'cargo-test', confidence: 0.85, evidence: [ev] };
   const codePort = portsFromCode(ctx, ['rust']);
   if (codePort) f.port = codePort;
@@ -86,6 +103,8 @@ export function detectJvm(ctx: ProjectContext): StackFindings | undefined {
   let bootVersion: string | null = null;
   let quarkusVersion: string | null;
   let javaVersion: string | null;
+  let jar: string | undefined;
+  let jarWhy: string;
   if (pom !== undefined) {
     const props = new Map<string, string>();
     for (const m of pom.matchAll(/<([\w.-]+)>([^<]*)<\/\1>/g)) if (!props.has(m[1]!)) props.set(m[1]!, m[2]!.trim());
@@ -104,7 +123,13 @@ export function detectJvm(ctx: ProjectContext): StackFindings | undefined {
     const wrapper = ctx.has('mvnw') ? './mvnw' : 'mvn';
     f.packageManager = { value: 'maven', confidence: 0.95, evidence: [ev] };
     f.buildTool = { value: 'maven', confidence: 0.95, evidence: [ev] };
-    f.commands = { install: `${wrapper} -B dependency:go-offline`, build: `${wrapper} -B package`, test: `${wrapper} -B test`, start: null };
+    f.commands = { install: `${wrapper} -B dependency:go-offline`, build: `${wrapper} -B package`, test: `${wrapper} -B test` };
+    const own = pom.replace(/<parent>[\s\S]*?<\/parent>/, '').replace(/<dependencies>[\s\S]*?<\/dependencies>/g, '').replace(/<build>[\s\S]*$/, '');
+    const artifactId = /<artifactId>([^<]+)<\/artifactId>/.exec(own)?.[1]?.trim();
+    const version = resolve(/<version>([^<]+)<\/version>/.exec(own)?.[1]?.trim());
+    const finalName = resolve(/<finalName>([^<]+)<\/finalName>/.exec(pom)?.[1]?.trim());
+    jar = finalName ? `target/${finalName}.jar` : artifactId ? `target/${artifactId}${version ? `-${version}` : ''}.jar` : undefined;
+    jarWhy = finalName ? 'the <finalName> of pom.xml' : `artifactId${version ? ' and version' : ''} of pom.xml`;
   } else {
     for (const m of gradle!.matchAll(/\b(implementation|api|compileOnly|runtimeOnly|testImplementation|testRuntimeOnly|kapt)\s*\(?\s*["']([\w.-]+):([\w.-]+)(?::([\w.${}-]+))?["']/g)) {
       f.dependencies.push({ name: `${m[2]}:${m[3]}`, version: m[4] ?? null, dev: m[1]!.startsWith('test'), ecosystem: 'maven', locked: false });
@@ -116,19 +141,49 @@ export function detectJvm(ctx: ProjectContext): StackFindings | undefined {
     f.ecosystem = 'gradle';
     f.packageManager = { value: 'gradle', confidence: 0.95, evidence: [ctx.rel(gradleFile!)] };
     f.buildTool = { value: 'gradle', confidence: 0.95, evidence: [ctx.rel(gradleFile!)] };
-    f.commands = { install: `${wrapper} dependencies`, build: `${wrapper} build`, test: `${wrapper} test`, start: null };
+    f.commands = { install: `${wrapper} dependencies`, build: `${wrapper} build`, test: `${wrapper} test` };
+    const settings = ctx.read('settings.gradle.kts') ?? ctx.read('settings.gradle') ?? '';
+    const name = /rootProject\.name\s*=\s*["']([^"']+)["']/.exec(settings)?.[1] ?? (ctx.dir === '.' ? undefined : ctx.dir.split('/').pop());
+    const version = /^\s*version\s*=\s*["']([^"']+)["']/m.exec(gradle!)?.[1] ?? /^\s*version\s*=\s*([\w.-]+)\s*$/m.exec(ctx.read('gradle.properties') ?? '')?.[1];
+    // Spring Boot's bootJar is <name>-<version>.jar (the -plain.jar beside it has no dependencies); no version: <name>.jar.
+    jar = name ? `build/libs/${name}${version ? `-${version}` : ''}.jar` : undefined;
+    jarWhy = `rootProject.name of settings.gradle${ctx.has('settings.gradle.kts') ? '.kts' : ''}${version ? ' and the version' : ' (no version is set, so none is in the name)'}; the -plain.jar beside it has no dependencies and is not run`;
   }
   const wrapper = f.commands.build!.split(' ')[0];
   const isMaven = f.buildTool.value === 'maven';
   const hasBoot = bootVersion !== null || f.dependencies.some((d) => d.name.startsWith('org.springframework.boot:'));
   const hasQuarkus = quarkusVersion !== null || f.dependencies.some((d) => d.name.startsWith('io.quarkus:'));
+  const skipTests = isMaven ? `${wrapper} -B package -DskipTests` : `${wrapper} build -x test`;
   if (hasBoot) {
     f.frameworks.push(framework('spring-boot', bootVersion ? cleanVersion(bootVersion) : null, bootVersion ? 0.95 : 0.85, [ev]));
-    f.commands.start = isMaven ? `${wrapper} spring-boot:run` : `${wrapper} bootRun`;
+    setCommand(f, 'dev', isMaven ? `${wrapper} spring-boot:run` : `${wrapper} bootRun`, 0.9, [ev], "Spring Boot's run goal");
+    setCommand(f, 'build', isMaven ? skipTests : `${wrapper} bootJar`, 0.9, [ev], `Spring Boot's executable jar${isMaven ? ' (the tests run in their own step)' : ''}`);
+    if (jar) {
+      f.artifact = { kind: 'jar', path: jar };
+      setCommand(f, 'start', `java -jar ${jar}`, 0.85, [ev], `the executable jar Spring Boot builds, named by ${jarWhy}`);
+    } else setCommand(f, 'start', null, 0.5, [ev], 'the jar name could not be found (artifactId or rootProject.name)');
   }
   if (hasQuarkus) {
     f.frameworks.push(framework('quarkus', cleanVersion(quarkusVersion), 0.9, [ev]));
-    f.commands.start = isMaven ? `${wrapper} quarkus:dev` : `${wrapper} quarkusDev`;
+    setCommand(f, 'dev', isMaven ? `${wrapper} quarkus:dev` : `${wrapper} quarkusDev`, 0.9, [ev], "Quarkus's dev mode");
+    setCommand(f, 'build', skipTests, 0.9, [ev], 'Quarkus packages a fast-jar (quarkus-app/)');
+    const dir = isMaven ? 'target/quarkus-app' : 'build/quarkus-app';
+    f.artifact = { kind: 'jar', path: `${dir}/quarkus-run.jar` };
+    setCommand(f, 'start', `java -jar ${dir}/quarkus-run.jar`, 0.9, [ev], "Quarkus's fast-jar runner (it needs the whole quarkus-app folder beside it)");
+  }
+  if (!hasBoot && !hasQuarkus) {
+    const executable = /<mainClass>|maven-shade-plugin|maven-assembly-plugin/.test(pom ?? '') || /\bapplication\b|mainClass/.test(gradle ?? '');
+    if (executable && jar && isMaven) {
+      f.artifact = { kind: 'jar', path: jar };
+      setCommand(f, 'start', `java -jar ${jar}`, 0.7, [ev], `the jar the build writes (a main class is configured), named by ${jarWhy}`);
+    } else if (!isMaven && /\bapplication\b/.test(gradle ?? '')) {
+      setCommand(f, 'build', `${wrapper} installDist`, 0.8, [ev], "Gradle's application plugin installs a start script");
+      const name = jar ? jar.replace(/^build\/libs\//, '').replace(/(-[\d.]+(-SNAPSHOT)?)?\.jar$/, '') : undefined;
+      if (name) {
+        f.artifact = { kind: 'binary', path: `build/install/${name}/bin/${name}` };
+        setCommand(f, 'start', `./build/install/${name}/bin/${name}`, 0.75, [ev], "the start script of Gradle's application plugin");
+      }
+    } else setCommand(f, 'start', null, 0.5, [ev], 'no framework and no main class is configured: nothing says how the application runs');
   }
   if (f.dependencies.some((d) => d.name.startsWith('io.micronaut'))) f.frameworks.push(framework('micronaut', null, 0.85, [ev]));
   f.commandEvidence = [ev];
@@ -160,8 +215,20 @@ export function detectDotnet(ctx: ProjectContext): StackFindings | undefined {
   f.packageManager = { value: 'dotnet', confidence: 0.95, evidence: [ev] };
   f.buildTool = { value: 'dotnet', confidence: 0.95, evidence: [ev] };
   if (/Sdk="Microsoft\.NET\.Sdk\.Web"/.test(text) || f.dependencies.some((d) => d.name.startsWith('Microsoft.AspNetCore'))) f.frameworks.push(framework('aspnetcore', version, 0.95, [ev]));
-  f.commands = { install: 'dotnet restore', build: 'dotnet build -c Release', test: 'dotnet test', start: main ? (projects.length > 1 ? `dotnet run --project ${ctx.local(main.path)}` : 'dotnet run') : null };
+  f.commands = { install: 'dotnet restore', test: 'dotnet test' };
   f.commandEvidence = [ev];
+  if (main) {
+    const local = ctx.local(main.path);
+    const assembly = /<AssemblyName>([^<]+)<\/AssemblyName>/.exec(text)?.[1] ?? local.replace(/^.*\//, '').replace(/\.(cs|fs)proj$/, '');
+    const project = projects.length > 1 ? ` ${local}` : '';
+    f.artifact = { kind: 'publish', path: 'out' };
+    setCommand(f, 'build', `dotnet publish${project} -c Release -o out`, 0.9, [ev], 'dotnet publish writes the application and its dependencies into out/');
+    setCommand(f, 'start', `dotnet out/${assembly}.dll`, 0.85, [ev], `the published assembly ${assembly}.dll${/<AssemblyName>/.test(text) ? ' (<AssemblyName>)' : ', named after the project file'}`);
+    setCommand(f, 'dev', projects.length > 1 ? `dotnet run --project ${local}` : 'dotnet run', 0.9, [ev], 'dotnet run builds and runs the project');
+  } else {
+    f.commands.build = 'dotnet build -c Release';
+    setCommand(f, 'start', null, 0.6, [ev], 'only a solution file: the project to run is not known');
+  }
   const testDeps: [RegExp, string][] = [[/^xunit/, 'xunit'], [/^NUnit/, 'nunit'], [/^MSTest/, 'mstest']];
   const allText = ctx.find(/\.(csproj|fsproj)$/).map((p) => ctx.read(ctx.local(p.path)) ?? '').join('\n');
   const t = testDeps.find(([re]) => [...allText.matchAll(/<PackageReference\s+Include="([^"]+)"/g)].some((m) => re.test(m[1]!)));

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
-import type { Commands, DependencyInfo, FileEntry, FrameworkInfo } from '../types';
+import type { BuildArtifact, Commands, DependencyInfo, Detection, FileEntry, FrameworkInfo } from '../types';
 
 const MAX_MANIFEST_BYTES = 2 * 1024 * 1024;
 
@@ -124,13 +124,24 @@ export interface StackFindings {
   runtime?: Valued<{ name: string; version: string | null }>;
   commands: Partial<Commands>;
   commandEvidence: string[];
+  /** Confidence, evidence and reason of the production pair, the development server and the migration. */
+  commandDetections: Partial<Record<ProductionCommand, Detection>>;
+  artifact?: BuildArtifact;
   port?: Valued<number>;
   dependencies: DependencyInfo[];
   testFramework?: Valued;
 }
 
 export function findings(ecosystem: string, languages: string[]): StackFindings {
-  return { ecosystem, languages, frameworks: [], commands: {}, commandEvidence: [], dependencies: [] };
+  return { ecosystem, languages, frameworks: [], commands: {}, commandEvidence: [], commandDetections: {}, dependencies: [] };
+}
+
+export type ProductionCommand = 'build' | 'start' | 'dev' | 'migrate';
+
+/** Sets one of the production pair, the development server or the migration, with why (`null` says there is none, and why). */
+export function setCommand(f: StackFindings, key: ProductionCommand, value: string | null, confidence: number, evidence: string[], reason: string): void {
+  f.commands[key] = value;
+  f.commandDetections[key] = { confidence, evidence: [...new Set(evidence)], reason };
 }
 
 export function cleanVersion(spec: string | undefined | null): string | null {
@@ -143,11 +154,30 @@ export function framework(name: string, version: string | null | undefined, conf
   return { name, version: version ?? null, confidence, evidence: [...new Set(evidence)] };
 }
 
-/** Port literals found in the code of the project's files, most common first. */
+/**
+ * Folders whose code is not the project's own application: test fixtures, examples and samples.
+ * Their ports, environment variables and test runners say nothing about the project.
+ */
+const INCIDENTAL = /(^|\/)(fixtures?|__fixtures__|testdata|examples?|samples?)\//;
+
+export function isIncidental(projectRelativePath: string): boolean {
+  return INCIDENTAL.test(projectRelativePath);
+}
+
+/** Modules a JS/TS file imports when it starts a server (a port literal elsewhere is a string in some other code: a detector's, a generator's). */
+const JS_SERVER_MODULES = /^(node:)?(https?|http2|net)$|^(express|fastify|koa|hono|@hono\/|@nestjs\/|next|h3|restify|@hapi\/|polka|micro|ws|socket\.io|@remix-run\/|@sveltejs\/|nuxt|elysia|oak|@oak\/|jsr:@oak|https:\/\/deno\.land\/x\/oak|npm:express|npm:hono|jsr:@hono)/;
+
+function listensInCode(f: FileEntry): boolean {
+  if (f.language !== 'typescript' && f.language !== 'javascript') return true;
+  const imports = f.facts?.imports ?? [];
+  return imports.length === 0 || imports.some((i) => JS_SERVER_MODULES.test(i));
+}
+
+/** Port literals found in the code of the project's files that start a server, most common first. */
 export function portsFromCode(ctx: ProjectContext, languages: string[]): Valued<number> | undefined {
   const counts = new Map<number, string[]>();
   for (const f of ctx.files) {
-    if (f.kind !== 'source' || !f.facts?.ports || !languages.includes(f.language ?? '')) continue;
+    if (f.kind !== 'source' || !f.facts?.ports || !languages.includes(f.language ?? '') || isIncidental(ctx.local(f.path)) || !listensInCode(f)) continue;
     for (const p of f.facts.ports) counts.set(p, [...(counts.get(p) ?? []), f.path]);
   }
   const best = [...counts.entries()].sort((a, b) => b[1].length - a[1].length)[0];

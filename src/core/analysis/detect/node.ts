@@ -1,4 +1,5 @@
 import { cleanVersion, findings, framework, portsFromCode, type ProjectContext, type StackFindings } from './context';
+import { nodeMigration, nodeProduction } from './node-production';
 import type { DependencyInfo } from '../types';
 
 interface PackageJson {
@@ -139,24 +140,32 @@ export function detectNode(ctx: ProjectContext, workspaceHas: (p: string) => boo
   // tests
   const testScript = pkg.scripts?.test && !/no test specified/.test(pkg.scripts.test) ? pkg.scripts.test : undefined;
   const tf = TEST_FRAMEWORKS.find(([p]) => dep(p));
-  const scriptTf = testScript ? TEST_FRAMEWORKS.find(([p, n]) => new RegExp(`\\b${n}\\b`).test(testScript) && dep(p)) : undefined;
+  // The test script with the scripts it runs (`npm run test:unit` …): the runner they name is the one in use.
+  const testCommands = testScript ? expandScripts(testScript, pkg.scripts ?? {}) : '';
+  const scriptTf = testScript ? TEST_FRAMEWORKS.find(([p, n]) => new RegExp(`\\b${n}\\b`).test(testCommands) && dep(p)) : undefined;
   const chosen = scriptTf ?? tf;
   if (chosen) f.testFramework = { value: chosen[1], confidence: scriptTf ? 0.95 : 0.8, evidence: [manifest] };
-  else if (testScript && /node\s+(--[\w-]+\s+)*--test\b/.test(testScript)) f.testFramework = { value: 'node-test', confidence: 0.9, evidence: [manifest] };
+  else if (testScript && /node\s+(--[\w-]+\s+)*--test\b/.test(testCommands)) f.testFramework = { value: 'node-test', confidence: 0.9, evidence: [manifest] };
 
   // commands
   const run = (script: string) => (pm === 'npm' ? (script === 'test' || script === 'start' ? `npm ${script}` : `npm run ${script}`) : `${pm} ${script === 'test' ? 'test' : `run ${script}`}`);
   const install = pm === 'npm' ? (lockfile ? 'npm ci' : 'npm install') : `${pm} install`;
   f.commands.install = install;
-  if (pkg.scripts?.build) f.commands.build = run('build');
+  f.commands.build = null;
+  f.commands.start = null;
   if (testScript) f.commands.test = run('test');
-  if (pkg.scripts?.start) f.commands.start = run('start');
-  else if (pkg.scripts?.dev) f.commands.start = run('dev');
-  else if (pkg.scripts?.serve) f.commands.start = run('serve');
-  else if (pkg.main && /\.(c|m)?js$/.test(pkg.main)) f.commands.start = `node ${pkg.main}`;
-  else if (ctx.has('server.js')) f.commands.start = 'node server.js';
-  else if (ctx.has('index.js')) f.commands.start = 'node index.js';
   f.commandEvidence = [manifest];
+
+  // port
+  const codePort = portsFromCode(ctx, f.languages);
+  const serverScripts = `${pkg.scripts?.start ?? ''} ${pkg.scripts?.dev ?? ''}`;
+  const flagPort = /(?:--port|-p)[ =](\d{2,5})\b/.exec(serverScripts)?.[1] ?? /\bPORT=(\d{2,5})\b/.exec(serverScripts)?.[1];
+  if (flagPort) f.port = { value: Number(flagPort), confidence: 0.9, evidence: [manifest] };
+  else if (codePort) f.port = codePort;
+  else if (defaultPort) f.port = { value: defaultPort.port, confidence: 0.6, evidence: [manifest] };
+
+  nodeProduction(ctx, f, pkg, run, f.port?.value);
+  nodeMigration(ctx, f);
 
   // build tool
   const buildScript = pkg.scripts?.build ?? '';
@@ -165,17 +174,17 @@ export function detectNode(ctx: ProjectContext, workspaceHas: (p: string) => boo
   if (tool) f.buildTool = { value: tool[1], confidence: 0.9, evidence: [manifest] };
   else if (seen.has('vite')) f.buildTool = { value: 'vite', confidence: 0.7, evidence: [manifest] };
 
-  // port
-  const codePort = portsFromCode(ctx, f.languages);
-  const devScript = `${pkg.scripts?.start ?? ''} ${pkg.scripts?.dev ?? ''}`;
-  const flagPort = /(?:--port|-p)[ =](\d{2,5})\b/.exec(devScript)?.[1] ?? /\bPORT=(\d{2,5})\b/.exec(devScript)?.[1];
-  if (flagPort) f.port = { value: Number(flagPort), confidence: 0.9, evidence: [manifest] };
-  else if (codePort) f.port = codePort;
-  else if (defaultPort) f.port = { value: defaultPort.port, confidence: 0.6, evidence: [manifest] };
   return f;
 }
 
 function relativeTo(dir: string, workspacePath: string): string {
   const up = dir.split('/').length;
   return workspacePath.startsWith(dir + '/') ? workspacePath.slice(dir.length + 1) : '../'.repeat(up) + workspacePath;
+}
+
+/** A script with the package scripts it runs (`npm run x`, `pnpm x`, `yarn run x`), a few levels deep. */
+function expandScripts(script: string, scripts: Record<string, string>, depth = 0): string {
+  if (depth > 3) return script;
+  const called = [...script.matchAll(/\b(?:npm|pnpm|yarn|bun)\s+(?:run\s+|run-script\s+)?([\w:.-]+)/g)].map((m) => m[1]!).filter((name) => scripts[name] && name !== 'install');
+  return [script, ...called.map((name) => expandScripts(scripts[name]!, scripts, depth + 1))].join(' && ');
 }

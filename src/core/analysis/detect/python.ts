@@ -1,4 +1,4 @@
-import { cleanVersion, findings, framework, portsFromCode, type ProjectContext, type StackFindings } from './context';
+import { cleanVersion, findings, framework, portsFromCode, setCommand, type ProjectContext, type StackFindings } from './context';
 import type { DependencyInfo } from '../types';
 
 const normalize = (name: string) => name.toLowerCase().replace(/[-_.]+/g, '-');
@@ -121,22 +121,38 @@ export function detectPython(ctx: ProjectContext): StackFindings | undefined {
   const requires = (project['requires-python'] as string | undefined) ?? (typeof table(poetry.dependencies).python === 'string' ? (table(poetry.dependencies).python as string) : undefined);
   if (pyVersion) f.runtime = { value: { name: 'python', version: cleanVersion(pyVersion) }, confidence: 0.95, evidence: [ctx.rel('.python-version')] };
   else if (runtimeTxt) f.runtime = { value: { name: 'python', version: runtimeTxt }, confidence: 0.9, evidence: [ctx.rel('runtime.txt')] };
+  else if (typeof table(pipfile?.requires).python_version === 'string') f.runtime = { value: { name: 'python', version: cleanVersion(table(pipfile?.requires).python_version as string) }, confidence: 0.85, evidence: [ctx.rel('Pipfile')] };
   else if (requires) f.runtime = { value: { name: 'python', version: cleanVersion(requires) }, confidence: 0.8, evidence: [ctx.rel('pyproject.toml')] };
   else f.runtime = { value: { name: 'python', version: null }, confidence: 0.7, evidence: manifests.map((m) => ctx.rel(m)) };
 
-  // frameworks and start command
+  // frameworks and the production pair
   const sourceWith = (re: RegExp) => ctx.files.find((x) => x.language === 'python' && x.kind === 'source' && (x.facts?.imports ?? []).some((i) => re.test(i)));
+  const server = (name: string) => (dep(name) ? { ok: true, evidence: [depEvidence(name)] } : { ok: false, evidence: [] as string[] });
   let defaultPort: number | undefined;
+  const missing = (name: string) => `; ${name} is not a dependency of the project yet: add it`;
   if (dep('django') || ctx.has('manage.py')) {
     f.frameworks.push(framework('django', cleanVersion(dep('django')?.version), dep('django') && ctx.has('manage.py') ? 0.95 : 0.75, [...(dep('django') ? [depEvidence('django')] : []), ...(ctx.has('manage.py') ? [ctx.rel('manage.py')] : [])]));
-    f.commands.start = `${prefix}python manage.py runserver 0.0.0.0:8000`;
     defaultPort = 8000;
+    setCommand(f, 'dev', `${prefix}python manage.py runserver 0.0.0.0:8000`, 0.9, [ctx.rel('manage.py')], "Django's development server");
+    setCommand(f, 'migrate', `${prefix}python manage.py migrate`, 0.9, [ctx.rel('manage.py')], "Django's migrations (manage.py migrate)");
+    const settings = /DJANGO_SETTINGS_MODULE["']\s*,\s*["']([\w.]+)\.settings(?:\.\w+)?["']/.exec(ctx.read('manage.py') ?? '')?.[1];
+    const wsgi = settings ? `${settings.replace(/\./g, '/')}/wsgi.py` : ctx.find(/^[^/]+\/wsgi\.py$/)[0] && ctx.local(ctx.find(/^[^/]+\/wsgi\.py$/)[0]!.path);
+    if (wsgi) {
+      const module = wsgi.replace(/\.py$/, '').replace(/\//g, '.');
+      const g = server('gunicorn');
+      const there = ctx.has(wsgi);
+      setCommand(f, 'start', `${prefix}gunicorn ${module} --bind 0.0.0.0:8000`, g.ok && there ? 0.9 : 0.7, [ctx.rel(there ? wsgi : 'manage.py'), ...g.evidence], `gunicorn serves Django's WSGI application ${module}${there ? '' : ` (named by DJANGO_SETTINGS_MODULE in manage.py; ${wsgi} does not exist yet: django-admin startproject writes it)`}${g.ok ? '' : missing('gunicorn')}`);
+    } else setCommand(f, 'start', null, 0.4, [ctx.rel('manage.py')], "the Django project's settings module could not be found (DJANGO_SETTINGS_MODULE in manage.py), so neither could its WSGI application");
   }
   if (dep('fastapi')) {
     const app = ctx.files.find((x) => x.language === 'python' && x.kind === 'source' && (x.facts?.imports ?? []).includes('fastapi') && (x.facts?.exports ?? []).includes('app'));
     f.frameworks.push(framework('fastapi', cleanVersion(dep('fastapi')?.version), app ? 0.95 : 0.85, [depEvidence('fastapi'), ...(app ? [app.path] : [])]));
     const mod = app ? ctx.local(app.path).replace(/\.py$/, '').replace(/^src\//, '').replace(/\//g, '.') : 'main';
-    f.commands.start ??= `${prefix}uvicorn ${mod}:app --host 0.0.0.0 --port 8000`;
+    if (!f.commands.start) {
+      const u = server('uvicorn');
+      setCommand(f, 'start', `${prefix}uvicorn ${mod}:app --host 0.0.0.0 --port 8000`, app ? (u.ok ? 0.9 : 0.75) : 0.6, [...(app ? [app.path] : [depEvidence('fastapi')]), ...u.evidence], `uvicorn serves the ASGI application ${mod}:app${app ? '' : ' (no module defining app was found: main is assumed)'}${u.ok ? '' : missing('uvicorn')}`);
+      setCommand(f, 'dev', `${prefix}uvicorn ${mod}:app --reload --host 0.0.0.0 --port 8000`, app ? 0.9 : 0.6, app ? [app.path] : [depEvidence('fastapi')], 'uvicorn with --reload');
+    }
     defaultPort ??= 8000;
   }
   if (dep('flask')) {
@@ -144,20 +160,29 @@ export function detectPython(ctx: ProjectContext): StackFindings | undefined {
     f.frameworks.push(framework('flask', cleanVersion(dep('flask')?.version), app ? 0.95 : 0.85, [depEvidence('flask'), ...(app ? [app.path] : [])]));
     // FLASK_APP in .flaskenv / .env names the app; else the module that creates it.
     const flaskApp = /^\s*FLASK_APP\s*=\s*["']?([\w./:-]+)/m.exec(`${ctx.read('.flaskenv') ?? ''}\n${ctx.read('.env') ?? ''}`)?.[1];
-    const mod = flaskApp ? flaskApp.replace(/\.py$/, '') : app ? ctx.local(app.path).replace(/\.py$/, '').replace(/\/__init__$/, '').replace(/\//g, '.') : 'app';
-    f.commands.start ??= `${prefix}flask --app ${mod} run --host 0.0.0.0 --port 5000`;
+    const mod = flaskApp ? flaskApp.replace(/\.py$/, '').replace(/:.*$/, '') : app ? ctx.local(app.path).replace(/\.py$/, '').replace(/\/__init__$/, '').replace(/\//g, '.') : 'app';
+    const exports = app?.facts?.exports ?? [];
+    const callable = flaskApp?.includes(':') ? flaskApp.split(':')[1]! : exports.includes('app') || !exports.includes('create_app') ? 'app' : 'create_app()';
+    if (!f.commands.start) {
+      const g = server('gunicorn');
+      const target = /\(/.test(callable) ? `'${mod}:${callable}'` : `${mod}:${callable}`;
+      setCommand(f, 'start', `${prefix}gunicorn ${target} --bind 0.0.0.0:5000`, app || flaskApp ? (g.ok ? 0.9 : 0.75) : 0.55, [...(app ? [app.path] : [depEvidence('flask')]), ...g.evidence], `gunicorn serves the Flask application ${mod}:${callable}${flaskApp ? ' (FLASK_APP)' : app ? '' : ' (no module creating it was found: app is assumed)'}${g.ok ? '' : missing('gunicorn')}`);
+      setCommand(f, 'dev', `${prefix}flask --app ${mod} run --host 0.0.0.0 --port 5000`, app || flaskApp ? 0.9 : 0.6, app ? [app.path] : [depEvidence('flask')], "Flask's development server");
+    }
     defaultPort ??= 5000;
   }
   if (!f.commands.start) {
     const main = ['main.py', 'app.py', 'src/main.py', '__main__.py'].find((m) => ctx.has(m));
-    if (main) f.commands.start = `${prefix}python ${main}`;
+    if (main) setCommand(f, 'start', `${prefix}python ${main}`, 0.6, [ctx.rel(main)], `${main} is the project's entry file (no web framework found)`);
   }
+  if (ctx.has('alembic.ini') && !f.commands.migrate) setCommand(f, 'migrate', `${prefix}alembic upgrade head`, 0.9, [ctx.rel('alembic.ini')], 'Alembic migrations (alembic.ini)');
 
   // tests
   const hasPytestConfig = ctx.has('pytest.ini') || ctx.has('conftest.py') || Boolean(table(tool.pytest)['ini_options']) || ctx.find(/(^|\/)conftest\.py$/).length > 0;
   if (dep('pytest') || hasPytestConfig) {
     f.testFramework = { value: 'pytest', confidence: dep('pytest') && hasPytestConfig ? 0.95 : 0.85, evidence: [dep('pytest') ? depEvidence('pytest') : ctx.rel('pytest.ini')] };
-    f.commands.test = `${prefix}pytest`;
+    // `python -m pytest` runs the interpreter of the environment and puts the project on sys.path (a bare `pytest` may be another Python's).
+    f.commands.test = pm === 'pip' ? 'python -m pytest' : `${prefix}pytest`;
   } else if (f.frameworks.some((x) => x.name === 'django')) {
     f.testFramework = { value: 'django-test', confidence: 0.8, evidence: [ctx.rel('manage.py')] };
     f.commands.test = `${prefix}python manage.py test`;
@@ -169,7 +194,8 @@ export function detectPython(ctx: ProjectContext): StackFindings | undefined {
   // install
   f.commands.install =
     pm === 'poetry' ? 'poetry install' : pm === 'uv' ? 'uv sync' : pm === 'pdm' ? 'pdm install' : pm === 'pipenv' ? 'pipenv install --dev' : ctx.has('requirements.txt') ? 'pip install -r requirements.txt' : ctx.has('pyproject.toml') || ctx.has('setup.py') ? 'pip install -e .' : null;
-  if (pm === 'poetry' && b?.[1] === 'poetry') f.commands.build = 'poetry build';
+  // A library builds its wheel; a web application runs from its source and builds nothing.
+  if (pm === 'poetry' && b?.[1] === 'poetry' && !f.frameworks.length) setCommand(f, 'build', 'poetry build', 0.8, [ctx.rel('pyproject.toml')], 'a Poetry package builds its wheel with poetry build');
   f.commandEvidence = manifests.map((m) => ctx.rel(m));
   if (lockfile) f.commandEvidence.push(ctx.rel(lockfile));
 

@@ -23,7 +23,10 @@ export const aiSettings: SettingSpec[] = [
   {
     key: 'ollama.host',
     env: 'OLLAMA_HOST',
-    scope: 'machine',
+    // machine-overridable, not machine: in a remote window (code-server, SSH) a machine setting is
+    // shown only under Remote, never in the User settings where people look for it. A workspace can
+    // set it too — as .deploy-agent/config.json always could; docs/editor.md says why that is fine.
+    scope: 'machine-overridable',
     schema: { type: 'string', default: 'http://127.0.0.1:11434', description: 'Address of the Ollama server.' },
   },
   {

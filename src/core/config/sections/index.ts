@@ -1,6 +1,7 @@
 import type { SettingSpec } from '../setting';
 import { aiSettings } from './ai';
 import { analysisSettings } from './analysis';
+import { configgenSettings } from './configgen';
 import { editorOnlySettings, generalSettings } from './general';
 import { pipelineSettings } from './pipeline';
 import { releaseSettings } from './release';
@@ -14,6 +15,7 @@ export const allSettings: readonly SettingSpec[] = [
   ...strategySettings,
   ...pipelineSettings,
   ...releaseSettings,
+  ...configgenSettings,
 ];
 
 export { editorOnlySettings };

@@ -19,7 +19,7 @@ export function assertTestsAcceptable(tests: TestRunOutcome, state: DeploymentSt
     throw new DeployAgentError('NO_TESTS_RAN', 'No test passed: the generated tests were not found or not run.', 'Check the test framework the project profile detected (`deploy-agent analyze`).');
   }
   const threshold = state.levers?.coverageThreshold;
-  if (threshold !== undefined && threshold > 0 && tests.coverage === undefined) {
+  if (threshold !== undefined && threshold > 0 && tests.coverage === undefined && !tests.coverageNotApplicable) {
     // A gate that cannot measure must not pass silently.
     throw new DeployAgentError(
       'COVERAGE_NOT_MEASURED',

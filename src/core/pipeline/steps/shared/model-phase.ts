@@ -16,6 +16,7 @@ export function runModelPhase(
     recommendation: state.recommendation!,
     sandbox: state.sandbox!,
     context: state.context!,
+    ...(state.configNotes ? { notes: state.configNotes } : {}),
     ...extra,
     signal: ctx.signal,
     onText: (text) => ctx.emit({ type: 'model.output', deploymentId: state.id, ts: ctx.now(), phase, text }),

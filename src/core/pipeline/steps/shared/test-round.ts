@@ -1,12 +1,14 @@
 import type { DeployStepContext, DeploymentState } from '../../deployment-state';
 import type { TestRunOutcome } from '../../ports';
+import { configTestRound, deploymentConfigOf } from './deployment-config';
 import { keepingUserFiles } from './user-files';
 
 /** One run of the tests in the sandbox, recorded in test_runs (against the step running it) and published as `test.result`. */
 export async function testRound(state: DeploymentState, ctx: DeployStepContext, round: number): Promise<TestRunOutcome> {
   ctx.progress(round === 0 ? 'running the tests' : `re-running the tests (round ${round + 1})`);
+  const config = deploymentConfigOf(state, ctx);
   const tests = await keepingUserFiles(state, ctx, 'the tests', () =>
-    ctx.ports.runTests(state.sandbox!, { deploymentId: state.id, repoRoot: state.repoRoot!, context: state.context!, levers: state.levers!, filesWritten: state.filesWritten, signal: ctx.signal }),
+    config ? configTestRound(config, state, ctx) : ctx.ports.runTests(state.sandbox!, { deploymentId: state.id, repoRoot: state.repoRoot!, context: state.context!, levers: state.levers!, filesWritten: state.filesWritten, signal: ctx.signal }),
   );
   ctx.testRuns.insert({
     deploymentId: state.id,

@@ -1,0 +1,23 @@
+import type { ConfigGeneration } from './generate';
+import type { Choice } from './types';
+
+const pct = (n: number) => `${Math.round(n * 100)}%`;
+
+function choiceLine(c: Choice): string {
+  return `  ${c.what}: ${c.value}\n      ${c.reason}${c.evidence.length ? ` (${c.evidence.join(', ')})` : ''} — ${pct(c.confidence)}`;
+}
+
+/** A generation as a person reads it in a terminal: each file, then why each choice, what is unknown, what the checks found. */
+export function formatGeneration(g: ConfigGeneration): string {
+  const out: string[] = [];
+  for (const f of g.files) out.push(`──── ${f.path}${f.mode === 'merge' ? ' (merged into the existing file when written)' : ''}`, f.content.trimEnd(), '');
+  if (g.skipped) out.push(`Nothing generated: ${g.skipped}.`, '');
+  if (g.choices.length) out.push('Why:', ...g.choices.map(choiceLine), '');
+  if (g.unknowns.length) out.push('Not known (nothing generated for it):', ...g.unknowns.map((u) => `  ${u.what}: ${u.why}\n      → ${u.hint}`), '');
+  if (g.checks.length) {
+    out.push('Checks:');
+    for (const r of g.checks) out.push(r.problems.length ? `  ✗ ${r.file}: ${r.problems.length} problem(s)` : `  ✓ ${r.file}: ${r.ran.join(', ')}`, ...r.problems.map((p) => `      ${p.line ? `line ${p.line}: ` : ''}[${p.rule}] ${p.message}`));
+    out.push('');
+  }
+  return `${out.join('\n')}\n`;
+}
