@@ -20,7 +20,7 @@ interface EvalCliOptions {
 }
 
 /**
- * `deploy-agent eval`: the agent eval suite (docs/eval.md) — each task through the real pipeline
+ * `deploy-agent eval`: the agent eval suite (docs/evaluation.md) — each task through the real pipeline
  * in review mode, then its hidden acceptance tests; `eval compare A B` and `eval runs`.
  */
 export function registerEval(program: Command, ctx: CliContext): void {

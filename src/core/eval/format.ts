@@ -75,7 +75,7 @@ export function formatComparison(c: RunComparison): string {
 
 /** The runs in the history database (`deploy-agent eval runs`). */
 export function formatRuns(runs: (EvalRunInfo & { results: number; solved: number })[]): string {
-  if (!runs.length) return 'No eval runs yet: run `deploy-agent eval` (docs/eval.md).\n';
+  if (!runs.length) return 'No eval runs yet: run `deploy-agent eval` (docs/evaluation.md).\n';
   return `${runs.map((r) => `${r.id}  ${new Date(r.startedAt).toISOString().slice(0, 16).replace('T', ' ')}  ${r.solved}/${r.results} solved  ${describeRun(r)}`).join('\n')}\n`;
 }
 

@@ -115,7 +115,7 @@ async function requireProvider(config: ResolvedConfig, env: NodeJS.ProcessEnv, s
   if (check.ok) return;
   const p = check.providers[0]!;
   const why = p.reason ?? Object.values(p.phases).find((ph) => ph.problem)?.problem ?? 'not ready';
-  throw new DeployAgentError('EVAL_PROVIDER_UNAVAILABLE', `${p.provider} cannot serve the eval run: ${why}.`, p.hint ?? 'Run `deploy-agent ai check` for details.', { details: { providers: check.providers } });
+  throw new DeployAgentError('EVAL_PROVIDER_UNAVAILABLE', `${p.provider} cannot serve the eval run: ${why.replace(/\.+$/, '')}.`, p.hint ?? 'Run `deploy-agent ai check` for details.', { details: { providers: check.providers } });
 }
 
 type TaskContext = EvalOptions & { provider: ProviderName; model: string; config(dir?: string): ResolvedConfig; confinement: Awaited<ReturnType<typeof hiddenTestConfinement>> };

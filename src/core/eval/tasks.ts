@@ -32,7 +32,7 @@ export function loadTasks(tasksDir: string, pattern = '*'): EvalTask[] {
 
 export function loadTask(dir: string): EvalTask {
   const id = path.basename(dir);
-  const problem = (what: string) => new DeployAgentError('EVAL_TASK_INVALID', `Eval task ${id} is not valid: ${what}.`, `Fix ${dir} (see docs/eval.md, "Writing a task").`);
+  const problem = (what: string) => new DeployAgentError('EVAL_TASK_INVALID', `Eval task ${id} is not valid: ${what}.`, `Fix ${dir} (see docs/evaluation.md, "Writing a task").`);
   const meta = readJson(path.join(dir, 'task.json'), problem) as { language?: string; kind?: string; repo?: string; framework?: string };
   if (!TASK_LANGUAGES.includes(meta.language as TaskLanguage)) throw problem(`task.json "language" must be one of ${TASK_LANGUAGES.join(', ')}`);
   if (!TASK_KINDS.includes(meta.kind as TaskKind)) throw problem(`task.json "kind" must be one of ${TASK_KINDS.join(', ')}`);
