@@ -29,7 +29,11 @@ export type PanelActionId =
   | 'showOutput'
   | 'openFolder'
   | 'openReport'
-  | 'retry';
+  | 'retry'
+  /** Rolls a release target back to its previous release (argument: the target's name; VS Code asks first). */
+  | 'rollBackTarget'
+  /** Releases the workspace to a target again (argument: the target's name). */
+  | 'releaseTarget';
 
 export interface PanelAction {
   id: PanelActionId;
@@ -159,7 +163,26 @@ export type LiveEvent =
   | (Base & { type: 'agent.call'; phase: string; provider: string; model: string; inputTokens: number; outputTokens: number; costUsd: number; cached: boolean; durationMs: number })
   | (Base & { type: 'repair.round'; round: number; limit: number; escalation: boolean; failingOutput: string; pattern?: { id: string; category?: string; explanation: string } })
   | (Base & { type: 'test.result'; round: number; counts: TestCountsView; durationMs: number; failures: { name: string; message: string }[]; command?: string })
-  | (Base & { type: 'deployment.finished'; status: string; goalReached: boolean; durationMs: number; error?: { code: string; message: string; hint: string } });
+  | (Base & { type: 'deployment.finished'; status: string; goalReached: boolean; durationMs: number; error?: { code: string; message: string; hint: string } })
+  // A release's own events (core's ReleaseOnlyEvent): its plan and strategy, each host's part of a step, each recovery.
+  | (Base & { type: 'release.plan'; mode: 'release' | 'rollback'; release: string; ref: string; commit: string; strategy: string; batchSize: number; watchMinutes: number; reasons: string[]; batches: string[][]; steps: { name: string; title: string }[] })
+  | (Base & { type: 'release.host'; step: string; host: string; status: 'running' | 'succeeded' | 'failed' | 'cancelled'; durationMs?: number; error?: { code: string; message: string; hint: string } })
+  | (Base & { type: 'release.recovery'; host: string; step: string; patternId: string | null; action: string; worked: boolean; recoveredMs: number | null; detail?: string });
+
+/** What the panel shows of a release's target at the top of its view (a deployment of kind `release`). */
+export interface ReleaseHeaderView {
+  target: string;
+  type: 'ssh' | 'local';
+  environment: string;
+  hosts: string[];
+  /** The target's folder on its hosts. */
+  path: string;
+  mode: 'release' | 'rollback';
+  /** No later release or rollback of this target exists (its Roll Back acts on what this release left). */
+  latest: boolean;
+  /** The release's report (Markdown), once written. */
+  report?: string;
+}
 
 export interface DeploymentHeader {
   id: string;
@@ -172,6 +195,8 @@ export interface DeploymentHeader {
   createdAt: number;
   /** The choice the user made before it ran. */
   choice?: DeploymentChoiceView;
+  /** Set for a release of the application to a target (its steps run per host). */
+  release?: ReleaseHeaderView;
 }
 
 // ---------------------------------------------------------------- review and ship

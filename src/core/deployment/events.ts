@@ -83,7 +83,31 @@ export type FlowEvent<Step extends string = StepName> =
   /** A repair round starts: the failing output it answers (capped) and the error pattern that matched it. */
   | (Base & { type: 'repair.round'; round: number; limit: number; escalation: boolean; failingOutput: string; pattern?: { id: string; category?: string; explanation: string } })
   | (Base & { type: 'test.result'; round: number; counts: TestCounts; durationMs: number; failures: { name: string; message: string }[]; command?: string })
-  | (Base & { type: 'deployment.finished'; status: string; goalReached: boolean; durationMs: number; error?: EventError });
+  | (Base & { type: 'deployment.finished'; status: string; goalReached: boolean; durationMs: number; error?: EventError })
+  | ReleaseOnlyEvent;
+
+/**
+ * What only a release emits (src/core/release): its plan once the strategy is decided (the batches
+ * and why), each host's part of a step as it starts and ends, and each recovery tried.
+ */
+export type ReleaseOnlyEvent =
+  | (Base & {
+      type: 'release.plan';
+      mode: 'release' | 'rollback';
+      /** The release's folder under releases/ (a rollback: the one it goes back to). */
+      release: string;
+      ref: string;
+      commit: string;
+      strategy: string;
+      batchSize: number;
+      watchMinutes: number;
+      reasons: string[];
+      batches: string[][];
+      /** The steps it runs, in order, with their titles (batch steps per batch: `switch@2` …), closing step included. */
+      steps: { name: string; title: string }[];
+    })
+  | (Base & { type: 'release.host'; step: string; host: string; status: 'running' | 'succeeded' | 'failed' | 'cancelled'; durationMs?: number; error?: EventError })
+  | (Base & { type: 'release.recovery'; host: string; step: string; patternId: string | null; action: string; worked: boolean; recoveredMs: number | null; detail?: string });
 
 /** The events of a code deployment. */
 export type PipelineEvent = FlowEvent<StepName>;

@@ -14,10 +14,10 @@ export function doraDefinitions(): Record<'deploymentFrequency' | 'leadTimeForCh
   const r = DORA_2023.timeToRestoreMs;
   return {
     deploymentFrequency:
-      `How often changes ship: deployments that committed their change (local-commit or pull request) and succeeded, per day of the window. ` +
+      `How often changes ship: deployments that committed their change (local-commit or pull request) and releases that reached their target, that succeeded, per day of the window. ` +
       `Tiers (DORA 2023): elite at least ${f.elitePerDay} a day, high at least once every ${Math.round(1 / f.highPerDay)} days, medium at least once every ${Math.round(1 / f.mediumPerDay)} days, low less often.`,
     leadTimeForChanges:
-      `How long a change takes from the request to being shipped (committed, or its pull request merged once synced with GitHub); the median of the window. ` +
+      `How long a change takes from the request to being shipped (committed, or its pull request merged once synced with GitHub; a release: from its commit to its end); the median of the window. ` +
       `Tiers: elite under ${l.eliteBelow / DAY} day, high up to ${l.highAtMost / DAY} days, medium up to ${l.mediumAtMost / DAY} days, low longer.`,
     changeFailureRate:
       `The share of shipped deployments that failed afterwards: rolled back, or failed on GitHub (CI failed, reverted) once synced. ` +

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { SECONDARY_LANGUAGES } from '../analysis/classify';
 import { matchErrorPattern } from '../recovery/error-patterns';
 import type { DeploymentRow } from '../store/deployments';
+import { releaseFactParts, releaseStepBase } from './release-facts';
 import { sql } from './statements';
 import { outcomeOf, readShippingOutcome, SETTLED_STATUSES, type Outcome } from './outcome';
 
@@ -53,12 +54,14 @@ export function readFact(db: Database.Database, id: string, repoStacks: Map<stri
   const shipping = readShippingOutcome(db, id);
   const steps = recordedSteps(db, id);
   const success = outcomeOf(row.status, shipping?.label);
-  const shipped = row.commitSha && row.mode !== 'dry-run' ? 1 : 0;
+  const release = row.kind === 'release' ? releaseFactParts(db, row) : null;
+  const shipped = release ? release.shipped : row.commitSha && row.mode !== 'dry-run' ? 1 : 0;
   const finishedAt = row.finishedAt;
   const durationMs = success === null ? null : row.durationMs ?? (finishedAt !== null && row.startedAt !== null ? finishedAt - row.startedAt : null);
-  // Lead time for changes: from the request to the change being shipped (its pull request merged, once synced).
+  // Lead time for changes: from the request to the change being shipped (its pull request merged, once synced); a release's from its commit.
   const shippedAt = shipping?.mergedAt ?? finishedAt;
-  const leadMs = success === 1 && shipped && shippedAt !== null ? Math.max(0, shippedAt - row.createdAt) : null;
+  const leadFrom = release ? release.commitAt : row.createdAt;
+  const leadMs = success === 1 && shipped && shippedAt !== null && leadFrom !== null ? Math.max(0, shippedAt - leadFrom) : null;
 
   let failingStep: string | null = null;
   let errorPattern: string | null = null;
@@ -66,6 +69,7 @@ export function readFact(db: Database.Database, id: string, repoStacks: Map<stri
     failingStep =
       (sql(db, `SELECT name FROM deployment_steps WHERE deployment_id = ? AND status = 'failed' ORDER BY id DESC LIMIT 1`).pluck().get(id) as string | undefined) ??
       (row.status === 'rolled_back' ? 'after-ship' : shipping?.label === 'failure' ? 'after-ship' : null);
+    if (release) failingStep = releaseStepBase(failingStep);
     const lastOutput = sql(db, `SELECT output FROM test_runs WHERE deployment_id = ? ORDER BY id DESC LIMIT 1`).pluck().get(id) as string | null | undefined;
     // A release's error message carries the excerpt of the output that failed (src/core/release/command.ts).
     errorPattern = matchErrorPattern(`${row.errorMessage ?? ''}\n${lastOutput ?? ''}`, row.kind === 'release' ? { scope: 'release' } : {})?.id ?? null;
@@ -76,7 +80,7 @@ export function readFact(db: Database.Database, id: string, repoStacks: Map<stri
     repoPath: row.repoPath,
     environment: row.environment || UNKNOWN,
     strategy: row.strategy || UNKNOWN,
-    category: row.category || UNCATEGORIZED,
+    category: release?.category ?? (row.category || UNCATEGORIZED),
     stack: stackOf(db, steps, row.repoPath, repoStacks),
     status: row.status,
     success,
@@ -158,7 +162,8 @@ function repairsOf(db: Database.Database, deploymentId: string, steps: RecordedS
 
 /** The pattern a fact counts towards: only deployments that chose a strategy and have an outcome. */
 export function patternKeyOf(fact: DeploymentFact): { environment: string; stack: string; strategy: string; category: string } | undefined {
-  if (fact.success === null || fact.strategy === UNKNOWN || fact.strategy === 'auto') return undefined;
+  // A rollback of a release target chose no strategy for a change (release-facts.ts).
+  if (fact.success === null || fact.strategy === UNKNOWN || fact.strategy === 'auto' || fact.category === 'rollback') return undefined;
   return { environment: fact.environment, stack: fact.stack, strategy: fact.strategy, category: fact.category };
 }
 

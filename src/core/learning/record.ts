@@ -3,7 +3,7 @@ import { patternKeyOf, readFact, sameFact, type DeploymentFact } from './facts';
 import { hasShippingOutcomes } from './outcome';
 import { ensurePattern, refreshPattern } from './patterns';
 import { deriveRecoveries } from './recoveries';
-import { refreshRestores, type Neighbourhood } from './restores';
+import { isReleaseCategory, refreshRestores, type Neighbourhood } from './restores';
 import { BULK_FROM, startBulk } from './bulk';
 import { DailyChanges } from './rollup';
 import { sql } from './statements';
@@ -143,10 +143,11 @@ class Learner {
   }
 
   private touch(fact: DeploymentFact): void {
-    const key = `${fact.repoPath}\u0000${fact.environment}`;
+    const releases = isReleaseCategory(fact.category) ? 1 : 0;
+    const key = `${fact.repoPath}\u0000${fact.environment}\u0000${releases}`;
     const area = this.areas.get(key);
     if (!area) {
-      this.areas.set(key, { repoPath: fact.repoPath, environment: fact.environment, from: fact.createdAt, to: fact.createdAt, ids: new Set([fact.deploymentId]) });
+      this.areas.set(key, { repoPath: fact.repoPath, environment: fact.environment, releases, from: fact.createdAt, to: fact.createdAt, ids: new Set([fact.deploymentId]) });
       return;
     }
     area.from = Math.min(area.from, fact.createdAt);

@@ -5,6 +5,8 @@ import { sql } from './statements';
 export interface Neighbourhood {
   repoPath: string;
   environment: string;
+  /** The releases' stream (1) or the code deployments' (0): see `RELEASE_STREAM`. */
+  releases: 0 | 1;
   from: number;
   to: number;
   ids: Set<string>;
@@ -27,17 +29,26 @@ interface Episode {
   rollback?: { at: number; by: string };
 }
 
-/** Reads of one repository × environment in time; INDEXED BY: see `refreshRestores`. */
-export const LAST_SUCCESS_BEFORE_SQL = `SELECT created_at FROM learning_deployments INDEXED BY learning_deployments_repo_env WHERE repo_path = @repoPath AND environment = @environment AND created_at < @at AND success = 1 ORDER BY created_at DESC LIMIT 1`;
-export const FIRST_SUCCESS_AFTER_SQL = `SELECT created_at FROM learning_deployments INDEXED BY learning_deployments_repo_env WHERE repo_path = @repoPath AND environment = @environment AND created_at > @at AND success = 1 ORDER BY created_at ASC LIMIT 1`;
+/**
+ * Releases (and rollbacks of a target) and code deployments are two streams of one repository and
+ * environment: a code deployment that succeeds does not restore a release that failed on a target
+ * (nor a good release a failed code deployment). `(…) = @releases` picks one stream.
+ */
+export const RELEASE_STREAM = `category IN ('release', 'rollback')`;
+export const isReleaseCategory = (category: string): boolean => category === 'release' || category === 'rollback';
+
+/** Reads of one repository × environment × stream in time; INDEXED BY: see `refreshRestores`. */
+export const LAST_SUCCESS_BEFORE_SQL = `SELECT created_at FROM learning_deployments INDEXED BY learning_deployments_repo_env WHERE repo_path = @repoPath AND environment = @environment AND created_at < @at AND success = 1 AND (${RELEASE_STREAM}) = @releases ORDER BY created_at DESC LIMIT 1`;
+export const FIRST_SUCCESS_AFTER_SQL = `SELECT created_at FROM learning_deployments INDEXED BY learning_deployments_repo_env WHERE repo_path = @repoPath AND environment = @environment AND created_at > @at AND success = 1 AND (${RELEASE_STREAM}) = @releases ORDER BY created_at ASC LIMIT 1`;
 export const EPISODE_ROWS_SQL = `SELECT deployment_id AS id, status, success, strategy, created_at AS createdAt, finished_at AS finishedAt, failing_step AS failingStep, error_code AS errorCode, error_pattern AS errorPattern
        FROM learning_deployments INDEXED BY learning_deployments_repo_env
-      WHERE repo_path = @repoPath AND environment = @environment AND created_at >= @from AND created_at <= @to
+      WHERE repo_path = @repoPath AND environment = @environment AND created_at >= @from AND created_at <= @to AND (${RELEASE_STREAM}) = @releases
       ORDER BY created_at, deployment_id`;
 
 /**
  * Recomputes the failure episodes around changed deployments. An episode starts with a failure
- * that follows a success (or nothing) in the same repository and environment, and ends at the
+ * that follows a success (or nothing) in the same repository, environment and stream (releases or
+ * code deployments), and ends at the
  * first of: the finish of the next successful deployment there, or the rollback of one of its
  * deployments. Only the stretch between the success before the change and the success after it
  * can be affected, so only that stretch is read again. Each episode closed by a later success is
@@ -48,13 +59,14 @@ export function refreshRestores(db: Database.Database, area: Neighbourhood, now:
   // were created, and a backfill recreates them (bulk.ts); an environment × time index instead of
   // this one measured 4× slower. Pinned, the plan no longer depends on that order.
   const base = { repoPath: area.repoPath, environment: area.environment };
+  const stream = { ...base, releases: area.releases };
   const before = sql(db, LAST_SUCCESS_BEFORE_SQL)
     .pluck()
-    .get({ ...base, at: area.from }) as number | undefined;
+    .get({ ...stream, at: area.from }) as number | undefined;
   const after = sql(db, FIRST_SUCCESS_AFTER_SQL)
     .pluck()
-    .get({ ...base, at: area.to }) as number | undefined;
-  const rows = sql(db, EPISODE_ROWS_SQL).all({ ...base, from: before ?? Number.MIN_SAFE_INTEGER, to: after ?? Number.MAX_SAFE_INTEGER }) as Row[];
+    .get({ ...stream, at: area.to }) as number | undefined;
+  const rows = sql(db, EPISODE_ROWS_SQL).all({ ...stream, from: before ?? Number.MIN_SAFE_INTEGER, to: after ?? Number.MAX_SAFE_INTEGER }) as Row[];
 
   const touched = [...new Set([...area.ids, ...rows.map((r) => r.id)])];
   const deleteEpisode = sql(db, `DELETE FROM learning_restores WHERE failure_id = ?`);

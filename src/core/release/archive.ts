@@ -20,6 +20,12 @@ export async function resolveCommit(repoPath: string, ref: string): Promise<stri
   }
 }
 
+/** When `commit` was committed (ms since epoch; its committer time): a release's lead time runs from it. */
+export async function commitTime(repoPath: string, commit: string): Promise<number | undefined> {
+  const seconds = Number(await git(repoPath, ['show', '-s', '--format=%ct', commit]).catch(() => ''));
+  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : undefined;
+}
+
 /** Files and bytes in the commit (what the upload carries). */
 export async function archiveSize(repoPath: string, commit: string): Promise<{ files: number; bytes: number }> {
   const listing = await git(repoPath, ['ls-tree', '-r', '-l', '--full-tree', commit]);

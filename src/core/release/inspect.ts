@@ -6,6 +6,7 @@ import type { StrategyRequest } from '../strategy/types';
 import { archiveSize, changeSince, resolveCommit } from './archive';
 import { commandRunner } from './command';
 import { checkHealth } from './health';
+import { forEachHost } from './hosts/each';
 import { HostPool } from './hosts/pool';
 import type { SshHost } from './hosts/ssh-host';
 import { lockHolders, type LockHolder } from './lock';
@@ -163,6 +164,7 @@ function readOnlyContext(pool: HostPool, mask: SecretMask, target: ReleaseTarget
     timing: DEFAULT_TIMING,
     run: commandRunner({ pool, mask, signal, step: 'check', now: Date.now, log, recordRecovery: () => undefined, timeoutMs: target.commandTimeoutMs }),
     host: (name) => pool.get(name, signal),
+    eachHost: forEachHost,
     recordRecovery: () => undefined,
   };
 }

@@ -87,6 +87,8 @@ export interface ReleaseStepContext extends StepContext<ReleaseStepName> {
   /** Runs a script on one host: output streamed to the log (masked), a lost connection retried on a new one, a failure matched against the knowledge base. */
   run(hostName: string, script: string, options?: RunOptions): Promise<CommandResult>;
   host(hostName: string): Promise<TargetHost>;
+  /** Runs `work` on every host at once (forEachHost), telling each host's part of the step as it starts and ends. */
+  eachHost<T>(hosts: readonly string[], work: (host: string) => Promise<T>): Promise<Record<string, T>>;
   recordRecovery(recovery: ReleaseRecovery): void;
 }
 

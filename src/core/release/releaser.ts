@@ -10,15 +10,15 @@ import { recordRecovery } from '../learning/recoveries';
 import { writeReport } from '../report/write-report';
 import type { HistoryStore } from '../store/database';
 import { DeploymentsRepository } from '../store/deployments';
-import { EventsRepository } from '../store/steps';
 import type { StrategyRequest } from '../strategy/types';
-import { archiveSize, changeSince, resolveCommit } from './archive';
+import { archiveSize, changeSince, commitTime, resolveCommit } from './archive';
 import { commandRunner } from './command';
+import { eachHostOfStep } from './host-events';
 import { HostPool } from './hosts/pool';
 import { lockTarget } from './lock';
 import { releasePlan } from './plan';
 import { parseReleases } from './recovery';
-import { DEFAULT_TIMING, type ReleaseRecovery, type ReleaseStepContext, type ReleaseStepName, type ReleaseTiming } from './release-state';
+import { DEFAULT_TIMING, releaseStepTitle, type ReleaseRecovery, type ReleaseStepContext, type ReleaseStepName, type ReleaseTiming } from './release-state';
 import { listReleases } from './scripts';
 import { SecretMask } from './secret-mask';
 import { finishStep, releaseStepNamed, TARGET_LOCK } from './steps';
@@ -111,7 +111,8 @@ export class Releaser {
   async release(input: ReleaseInput, signal: AbortSignal): Promise<ReleaseOutcome> {
     const repoPath = path.resolve(input.repoPath);
     const commit = await resolveCommit(repoPath, input.ref);
-    const request: ReleaseRequest = { target: input.target, repoPath, ref: input.ref, commit, strategy: input.strategy, mode: 'release' };
+    const commitAt = await commitTime(repoPath, commit);
+    const request: ReleaseRequest = { target: input.target, repoPath, ref: input.ref, commit, ...(commitAt ? { commitAt } : {}), strategy: input.strategy, mode: 'release' };
     return this.start(request, signal);
   }
 
@@ -184,10 +185,10 @@ export class Releaser {
     const target = state.request.target;
     const mask = new SecretMask();
     const pool = new HostPool(target, { env: this.options.env, mask });
-    const events = new EventsRepository(store.db);
     const recovery = (r: ReleaseRecovery) => {
       const payload = mask.deep(r);
-      events.insert(state.id, this.runner.now(), 'release.recovery', payload);
+      // Published (the panel shows it as it happens) and recorded, masked, as `release.recovery`.
+      this.runner.emit({ type: 'release.recovery', deploymentId: state.id, ts: this.runner.now(), ...payload });
       try {
         recordRecovery(store, { deploymentId: state.id, patternId: r.patternId, action: r.action, automatic: true, recoveredMs: r.recoveredMs, worked: r.worked, step: r.step.replace(/@\d+$/, ''), detail: { host: r.host, ...(r.detail ? { detail: payload.detail } : {}) }, at: this.runner.now() });
       } catch (error) {
@@ -207,6 +208,7 @@ export class Releaser {
         timing: this.timing,
         run: commandRunner({ pool, mask, signal: base.signal, step: base.step, now: base.now, log, recordRecovery: recovery, timeoutMs: target.commandTimeoutMs }),
         host: (name) => pool.get(name, base.signal),
+        eachHost: eachHostOfStep(base),
         recordRecovery: (r) => {
           ctx.log(r.worked ? 'info' : 'warn', `${r.host}: recovery ${r.action}${r.patternId ? ` for ${r.patternId}` : ''} ${r.worked ? 'worked' : 'did not work'}${r.detail ? ` (${r.detail})` : ''}`);
           recovery(r);
@@ -214,6 +216,7 @@ export class Releaser {
       };
       return ctx;
     };
+    if (state.levers && state.batches) this.announcePlan(state);
     const retakeLock = resumedFrom !== null && !plan.includes('lock') && plan.length > 0;
     let report: ReleaseOutcome['report'] = null;
     const steps = plan.map(releaseStepNamed);
@@ -273,6 +276,26 @@ export class Releaser {
       error: end.error ? mask.deep(end.error) : null,
       report,
     };
+  }
+
+  /** The strategy and batches the release runs with, and why (a resumed release says it again). */
+  private announcePlan(state: ReleaseState): void {
+    const { levers, batches, request } = state;
+    this.runner.emit({
+      type: 'release.plan',
+      deploymentId: state.id,
+      ts: this.runner.now(),
+      mode: request.mode,
+      release: state.release,
+      ref: request.ref,
+      commit: request.commit,
+      strategy: levers!.name,
+      batchSize: levers!.batchSize,
+      watchMinutes: levers!.watchMinutes,
+      reasons: levers!.reasons,
+      batches: batches!,
+      steps: [...releasePlan(request, batches!.length), 'finish'].map((name) => ({ name, title: releaseStepTitle(name) })),
+    });
   }
 
   private async releaseFacts(request: ReleaseRequest): Promise<{ filesChanged: number | null; linesChanged: number | null }> {

@@ -44,6 +44,8 @@ export interface ReleaseRequest {
   /** What was asked for (`HEAD`, a branch, a tag, a sha) and the commit it resolved to. */
   ref: string;
   commit: string;
+  /** The commit's committer time (ms): the release's lead time for changes runs from it (src/core/learning/release-facts.ts). */
+  commitAt?: number;
   strategy: StrategyRequest;
   /** `release` (a new release) or `rollback` (switch back to an earlier one). */
   mode: 'release' | 'rollback';

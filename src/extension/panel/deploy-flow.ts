@@ -12,6 +12,7 @@ import { displayPlan, recordedEvents } from './events';
 import type { DeploymentPanel } from './panel';
 import { problemOf } from './problems';
 import { previewView } from './preview';
+import { recordedRelease } from './release-view';
 
 /** Analyses the workspace for `file` and shows what the deployment would do; nothing is written, no model is called. */
 export async function previewFor(panel: DeploymentPanel, file: string, choice?: DeploymentChoiceView): Promise<void> {
@@ -74,6 +75,7 @@ export async function deploymentSnapshot(panel: DeploymentPanel, id: string): Pr
   const store = panel.deps.openStore();
   const row = new DeploymentsRepository(store.db).get(id);
   if (!row) throw new DeployAgentError('DEPLOYMENT_NOT_FOUND', `There is no deployment ${id} in the history.`, 'Run "Deploy Agent: Open Deployment" to pick one from the history.');
+  if (row.kind === 'release') return recordedRelease(store, row);
   const requests = new EventsRepository(store.db).list(id, 'request').map((e) => e.payload as { recommendationFile?: string; mode?: string; choice?: DeploymentChoiceView });
   // The first request is what was deployed (a ship records a later one); its mode names the plan.
   const first = requests[0];

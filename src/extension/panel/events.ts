@@ -25,6 +25,9 @@ const LIVE_TYPES: ReadonlySet<string> = new Set<LiveEvent['type']>([
   'repair.round',
   'test.result',
   'deployment.finished',
+  'release.plan',
+  'release.host',
+  'release.recovery',
 ]);
 
 /** The recorded events of a deployment, in order, as the panel reduces them. */

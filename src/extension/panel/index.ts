@@ -8,11 +8,13 @@ import type { StrategyChoice } from '../../core/pipeline/ports';
 import type { HistoryStore } from '../../core/store/database';
 import { DeploymentsRepository } from '../../core/store/deployments';
 import type { MetricsReading } from '../../core/strategy/types';
+import type { ReleaseTarget } from '../../core/release/types';
 import type { PanelAction, PanelState } from '../../protocol/panel';
 import { explicitEditorSettings } from '../editor-settings';
 import { githubToken } from '../orchestrator';
 import { registerGitContent } from './git-content';
 import { DeploymentPanel, type PanelDeps, type PanelFolder } from './panel';
+import { followRelease, type ReleaseFollower } from './release-view';
 import { DeploymentRuns } from './runs';
 
 export interface PanelControllerDeps {
@@ -36,6 +38,11 @@ export interface PanelController {
   pickDeployment(): Promise<string | undefined>;
   /** Shows deployment `id` in the panel (the sidebar's Open). */
   openDeployment(id: string): string;
+  /**
+   * Shows a release the release controller runs, live: its events go to `record`, the panel's
+   * Cancel aborts `controller`; `end` with the error that refused it before it started.
+   */
+  followRelease(release: { id: string; target: ReleaseTarget; mode: 'release' | 'rollback' }, controller: AbortController): ReleaseFollower;
   readonly runs: DeploymentRuns;
   /** The open panel, if any (tests). */
   current(): DeploymentPanel | undefined;
@@ -87,6 +94,11 @@ export function createPanelController(deps: PanelControllerDeps): PanelControlle
     openDeployment(id) {
       this.open({ deploymentId: id });
       return id;
+    },
+    followRelease(release, controller) {
+      const follower = followRelease(runs, release, controller);
+      this.open({ deploymentId: release.id });
+      return follower;
     },
     async pickDeployment() {
       const rows = new DeploymentsRepository(deps.openStore().db).list({ limit: 200 });
@@ -144,6 +156,14 @@ async function runAction(action: PanelAction, where: { file?: string; panel: Dep
       void (token ? vscode.window.showInformationMessage('Deploy Agent: signed in to GitHub. Push again from the panel.') : vscode.window.showWarningMessage('Deploy Agent: no GitHub sign-in. Sign in from the Accounts menu, or start VS Code with GITHUB_TOKEN set.'));
       break;
     }
+    case 'rollBackTarget':
+    case 'releaseTarget':
+      // The release commands ask first (a rollback, production) and show the new run in this panel.
+      await vscode.commands.executeCommand(action.id === 'rollBackTarget' ? 'deployAgent.targets.rollBack' : 'deployAgent.targets.release', action.argument);
+      break;
+    case 'openReport':
+      if (action.argument) await vscode.commands.executeCommand('deployAgent.sidebar.openReport', action.argument);
+      break;
     case 'showOutput':
     default:
       output.show(true);

@@ -231,7 +231,8 @@ export class DeploymentPanel implements vscode.Disposable {
     this.shown = id;
     const snapshot = await deploymentSnapshot(this, id);
     await this.post({ type: 'deployment', ...snapshot });
-    if (snapshot.live) return;
+    // A release has no review; its outcome and problem are drawn from its events.
+    if (snapshot.live || snapshot.header.release) return;
     const failure = snapshot.events.findLast((e) => e.type === 'deployment.finished');
     if (failure?.type === 'deployment.finished' && failure.error && !failure.goalReached) await this.post({ type: 'problem', context: 'deploy', problem: problemOf(failure.error) });
     await sendReview(this, id);

@@ -103,6 +103,20 @@ export class DeploymentRuns {
     }
   }
 
+  /**
+   * Follows a flow run outside the panel (a release, run by the release controller): its events
+   * reach an open panel as a deployment's do, a panel opening later gets them all, and the panel's
+   * Cancel aborts `controller`. The controller writes its own log lines, so these are not logged again.
+   */
+  follow(header: DeploymentHeader, controller: AbortController): { record(event: LiveEvent): void; end(): void } {
+    const run = this.track(header, [], controller);
+    return {
+      // A release's debug lines (its own scripts' output) are not shown; they stay in the events table.
+      record: (event) => (event.type === 'log' && event.level === 'debug' ? undefined : this.record(run, event, { quiet: true })),
+      end: () => void (run.live = false),
+    };
+  }
+
   cancel(id: string): boolean {
     const run = this.runs.get(id);
     if (!run?.live) return false;
@@ -116,13 +130,13 @@ export class DeploymentRuns {
     return run ? { header: run.header, events: [...run.events], live: run.live } : undefined;
   }
 
-  /** The deployments still running in this window. */
+  /** The code deployments still running in this window (a release runs beside them). */
   running(): string[] {
-    return [...this.runs.values()].filter((r) => r.live).map((r) => r.header.id);
+    return [...this.runs.values()].filter((r) => r.live && !r.header.release).map((r) => r.header.id);
   }
 
-  private track(header: DeploymentHeader, events: LiveEvent[] = []): Run {
-    const run: Run = { header, events, controller: new AbortController(), live: true };
+  private track(header: DeploymentHeader, events: LiveEvent[] = [], controller = new AbortController()): Run {
+    const run: Run = { header, events, controller, live: true };
     this.runs.set(header.id, run);
     return run;
   }
@@ -141,7 +155,7 @@ export class DeploymentRuns {
     return orchestrator;
   }
 
-  private record(run: Run, event: LiveEvent): void {
+  private record(run: Run, event: LiveEvent, options: { quiet?: boolean } = {}): void {
     // Streamed output comes in small pieces: kept merged per phase, and capped.
     const last = run.events.at(-1);
     if (event.type === 'model.output' && last?.type === 'model.output' && last.phase === event.phase) {
@@ -149,9 +163,9 @@ export class DeploymentRuns {
     } else {
       run.events.push(event.type === 'model.output' ? { ...event } : event);
     }
-    if (event.type === 'step.finished') this.deps.output.info(`${run.header.id} ${event.step}: ${event.status} (${event.durationMs} ms)${event.error ? ` — ${event.error.code}: ${event.error.message}` : ''}`);
-    else if (event.type === 'log' && event.level !== 'debug') this.deps.output[event.level](`${run.header.id} ${event.message}`);
-    else if (event.type === 'deployment.finished') run.header.status = event.status;
+    if (event.type === 'deployment.finished') run.header.status = event.status;
+    if (!options.quiet && event.type === 'step.finished') this.deps.output.info(`${run.header.id} ${event.step}: ${event.status} (${event.durationMs} ms)${event.error ? ` — ${event.error.code}: ${event.error.message}` : ''}`);
+    else if (!options.quiet && event.type === 'log' && event.level !== 'debug') this.deps.output[event.level](`${run.header.id} ${event.message}`);
     for (const listener of this.listeners) {
       try {
         listener(event);

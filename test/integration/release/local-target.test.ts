@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, readlinkSync, writeFileSync, readdirSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
+import type { FlowEvent } from '../../../src/core/deployment/events';
 import { Releaser } from '../../../src/core/release/releaser';
 import { resolveTarget, type TargetConfig } from '../../../src/core/release/targets';
 import { openHistoryStore, type HistoryStore } from '../../../src/core/store/database';
@@ -111,6 +112,40 @@ describe('release to a local target: the whole cycle on this machine', function 
     assert.equal(bad.status, 'rolled_back');
     assert.equal(readlinkSync(path.join(root, 'current')), `releases/${first.release}`);
     assert.equal(JSON.parse((await get(`http://127.0.0.1:${port}/health`)).body).version, '1.0.0');
+  });
+
+  it('publishes what the panel shows: its plan and why, each host’s part of each step, its recoveries — and records them', async () => {
+    const first = await releaser.release({ target: target(), repoPath: repo, ref: 'HEAD', strategy: 'auto' }, new AbortController().signal);
+    commitVersion(repo, '2.0.0', { unhealthy: 'yes' });
+    const seen: FlowEvent<string>[] = [];
+    const off = releaser.events.on((e) => seen.push(e));
+    const bad = await releaser.release({ target: target({ healthCheck: { url: `http://127.0.0.1:${port}/health`, timeoutMs: 1000 } }), repoPath: repo, ref: 'HEAD', strategy: 'balanced' }, new AbortController().signal);
+    off();
+    assert.equal(bad.status, 'rolled_back');
+    const of = <T extends FlowEvent<string>['type']>(type: T) => seen.filter((e): e is Extract<FlowEvent<string>, { type: T }> => e.type === type);
+    const [plan] = of('release.plan');
+    assert.ok(plan);
+    const { ts: _ts, reasons, steps, ...decided } = plan;
+    assert.deepEqual(decided, { type: 'release.plan', deploymentId: bad.id, mode: 'release', release: bad.release, ref: 'HEAD', commit: bad.commit, strategy: 'balanced', batchSize: 1, watchMinutes: 0, batches: [['local']] });
+    assert.ok(reasons.some((r) => /1 host\(s\) in batches of 1/.test(r)), JSON.stringify(reasons));
+    assert.deepEqual(steps.map((s) => s.name), ['connect', 'lock', 'preflight', 'upload', 'link-shared', 'install', 'build', 'migrate', 'switch', 'restart', 'health-check', 'watch', 'prune', 'finish']);
+    assert.equal(steps[8]!.title, 'Switch current');
+    const ended = of('release.host').filter((e) => e.status !== 'running');
+    assert.deepEqual(ended.map((e) => `${e.step}:${e.status}`), ['connect:succeeded', 'preflight:succeeded', 'upload:succeeded', 'link-shared:succeeded', 'install:succeeded', 'build:succeeded', 'switch:succeeded', 'restart:succeeded', 'health-check:failed']);
+    const failed = ended.at(-1)!;
+    assert.equal(failed.host, 'local');
+    assert.equal(failed.error?.code, 'HEALTH_CHECK_FAILED');
+    assert.ok(failed.durationMs! >= 900, String(failed.durationMs));
+    const recoveries = of('release.recovery').map((e) => `${e.action}:${e.worked}`);
+    assert.ok(recoveries.includes('rollback:true'), recoveries.join());
+    // Recorded as they were published (the panel reads them back when the release is opened later).
+    const recorded = store.db.prepare(`SELECT type, count(*) AS n FROM events WHERE deployment_id = ? AND type LIKE 'release.%' GROUP BY type ORDER BY type`).all(bad.id);
+    assert.deepEqual(recorded, [
+      { type: 'release.host', n: of('release.host').length },
+      { type: 'release.plan', n: 1 },
+      { type: 'release.recovery', n: recoveries.length },
+    ]);
+    assert.equal(first.status, 'succeeded');
   });
 
   it('watch after release: a health breach minutes after the switch rolls back, recorded with its signal', async () => {

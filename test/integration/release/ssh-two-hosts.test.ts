@@ -5,6 +5,7 @@ import { targetStatus } from '../../../src/core/release/inspect';
 import { Releaser } from '../../../src/core/release/releaser';
 import { resolveTarget } from '../../../src/core/release/targets';
 import { openHistoryStore, type HistoryStore } from '../../../src/core/store/database';
+import { rollbackScenarios } from '../../../src/core/learning/rollback-scenarios';
 import { StepsRepository } from '../../../src/core/store/steps';
 import { commitVersion, createApp } from '../../support/release-app';
 import { freePort, machinesUnavailable, sshdUnavailable, startSshd, type TestSshd } from '../../support/sshd';
@@ -103,6 +104,10 @@ describe('release over SSH to two hosts in batches', function () {
       const rollbacks = store.db.prepare(`SELECT json_extract(detail, '$.host') AS host, worked FROM learning_recoveries WHERE deployment_id = ? AND action = 'rollback' ORDER BY 1`).all(second.id);
       // ORDER BY compares the host strings, so the expectation is sorted the same way (ports are random).
       assert.deepEqual(rollbacks, [`127.0.0.1:${a.port}`, `127.0.0.1:${b.port}`].sort().map((host) => ({ host, worked: 1 })));
+      // The batch's step and its rollbacks meet in one rollback scenario (health-check, not health-check@2).
+      const scenario = rollbackScenarios(store).scenarios.find((s) => s.signature.errorPattern === 'release-health-status');
+      assert.equal(scenario?.signature.step, 'health-check', JSON.stringify(scenario?.signature));
+      assert.deepEqual([scenario.failures, scenario.best?.action, scenario.best?.worked], [1, 'rollback', 2]);
     } finally {
       store.close();
     }

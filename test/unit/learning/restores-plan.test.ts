@@ -6,7 +6,7 @@ import { useTempStore } from '../../support/temp-store';
 const READS = { LAST_SUCCESS_BEFORE_SQL, FIRST_SUCCESS_AFTER_SQL, EPISODE_ROWS_SQL };
 
 function plan(db: Database.Database, query: string): string {
-  const rows = db.prepare(`EXPLAIN QUERY PLAN ${query}`).all({ repoPath: '/r', environment: 'production', at: 0, from: 0, to: 1 }) as { detail: string }[];
+  const rows = db.prepare(`EXPLAIN QUERY PLAN ${query}`).all({ repoPath: '/r', environment: 'production', releases: 0, at: 0, from: 0, to: 1 }) as { detail: string }[];
   return rows.map((r) => r.detail).join(' | ');
 }
 

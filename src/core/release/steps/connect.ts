@@ -1,4 +1,3 @@
-import { forEachHost } from '../hosts/each';
 import type { SshHost } from '../hosts/ssh-host';
 import type { ReleaseStep } from '../release-state';
 
@@ -7,7 +6,7 @@ export const connectStep: ReleaseStep = {
   name: 'connect',
   async run(state, ctx) {
     const target = state.request.target;
-    const keys = await forEachHost(target.hosts, async (name) => {
+    const keys = await ctx.eachHost(target.hosts, async (name) => {
       const host = await ctx.host(name);
       return host.kind === 'ssh' ? (host as SshHost).fingerprint : 'local';
     });

@@ -1,7 +1,6 @@
 import { matchErrorPattern } from '../../recovery/error-patterns';
 import { appLogExcerpt } from '../app';
 import { checkHealth, healthFailed } from '../health';
-import { forEachHost } from '../hosts/each';
 import type { ReleaseStep } from '../release-state';
 import { batchHosts } from './batch';
 
@@ -21,7 +20,7 @@ export const healthCheckStep = (name: ReleaseStep['name'] = 'health-check'): Rel
       return 'skipped';
     }
     const hosts = batchHosts(state, ctx);
-    const results = await forEachHost(hosts, async (hostName) => {
+    const results = await ctx.eachHost(hosts, async (hostName) => {
       const host = await ctx.host(hostName);
       const result = await checkHealth(host, check, { signal: ctx.signal, baseDelayMs: ctx.timing.healthBaseMs, mask: ctx.mask.apply, now: ctx.now });
       // A second's wait for an application that is still starting is normal; longer, or never healthy, is a recovery tried.

@@ -1,4 +1,3 @@
-import { forEachHost } from '../hosts/each';
 import type { ReleaseStep } from '../release-state';
 import { linkShared } from '../scripts';
 
@@ -9,7 +8,7 @@ export const linkSharedStep: ReleaseStep = {
     const target = state.request.target;
     if (!target.shared.length) return 'skipped';
     const missing: string[] = [];
-    await forEachHost(target.hosts, async (host) => {
+    await ctx.eachHost(target.hosts, async (host) => {
       const result = await ctx.run(host, linkShared(target.path, state.release, target.shared), { level: 'debug', what: 'linking shared files' });
       for (const line of result.output.split('\n')) {
         if (line.startsWith('missing ')) missing.push(`${host}: shared/${line.slice(8)}`);

@@ -1,6 +1,5 @@
 import semver from 'semver';
 import { DeployAgentError } from '../../errors';
-import { forEachHost } from '../hosts/each';
 import { portInUseError, portState } from '../port';
 import { parseReleases, pruneForSpace } from '../recovery';
 import type { ReleaseStep, ReleaseStepContext } from '../release-state';
@@ -28,7 +27,7 @@ const RUNTIME_VERSION: Record<string, string> = {
 export const preflightStep: ReleaseStep = {
   name: 'preflight',
   async run(state, ctx) {
-    const hosts = await forEachHost(state.request.target.hosts, (host) => preflightHost(state, ctx, host, { readOnly: false }));
+    const hosts = await ctx.eachHost(state.request.target.hosts, (host) => preflightHost(state, ctx, host, { readOnly: false }));
     return { hosts };
   },
   summary: (state) =>

@@ -1,4 +1,3 @@
-import { forEachHost } from '../hosts/each';
 import { parseReleases } from '../recovery';
 import type { ReleaseStep } from '../release-state';
 import { listReleases, removeReleases } from '../scripts';
@@ -8,7 +7,7 @@ export const pruneStep: ReleaseStep = {
   name: 'prune',
   async run(state, ctx) {
     const target = state.request.target;
-    const removed = await forEachHost(target.hosts, async (host) => {
+    const removed = await ctx.eachHost(target.hosts, async (host) => {
       const listing = parseReleases((await ctx.run(host, listReleases(target.path), { level: 'debug', what: 'listing the releases' })).output);
       const keep = new Set([...listing.releases.slice(-target.keepReleases), listing.current, state.hosts?.[host]?.previous].filter(Boolean) as string[]);
       const victims = listing.releases.filter((r) => !keep.has(r));

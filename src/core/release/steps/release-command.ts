@@ -1,4 +1,3 @@
-import { forEachHost } from '../hosts/each';
 import { withRecovery } from '../recovery';
 import type { ReleaseStep } from '../release-state';
 import { stepCommand } from '../scripts';
@@ -17,7 +16,7 @@ function releaseCommandStep(name: 'install' | 'build' | 'migrate'): ReleaseStep 
       if (!command) return 'skipped';
       // The database is migrated once, from the first host; the code is installed and built on every host.
       const hosts = name === 'migrate' ? target.hosts.slice(0, 1) : target.hosts;
-      await forEachHost(hosts, (host) => withRecovery(ctx, state, host, () => ctx.run(host, stepCommand(target.path, name, `releases/${state.release}`, command), { what: name })));
+      await ctx.eachHost(hosts, (host) => withRecovery(ctx, state, host, () => ctx.run(host, stepCommand(target.path, name, `releases/${state.release}`, command), { what: name })));
       return {};
     },
     summary: (state) => state.request.target.steps[name],

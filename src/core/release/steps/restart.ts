@@ -1,5 +1,4 @@
 import { restartApp } from '../app';
-import { forEachHost } from '../hosts/each';
 import type { ReleaseStep } from '../release-state';
 import { batchHosts } from './batch';
 
@@ -9,7 +8,7 @@ export const restartStep = (name: ReleaseStep['name'] = 'restart'): ReleaseStep 
   async run(state, ctx) {
     const target = state.request.target;
     const hosts = batchHosts(state, ctx);
-    const done = await forEachHost(hosts, (host) => restartApp(ctx, target, host, state.hosts?.[host]?.root ?? target.path));
+    const done = await ctx.eachHost(hosts, (host) => restartApp(ctx, target, host, state.hosts?.[host]?.root ?? target.path));
     for (const [host, how] of Object.entries(done)) ctx.log('info', `${host}: ${how}`);
     return {};
   },

@@ -1,4 +1,3 @@
-import { forEachHost } from '../hosts/each';
 import type { ReleaseStep } from '../release-state';
 import { switchCurrent } from '../scripts';
 import { batchHosts } from './batch';
@@ -9,7 +8,7 @@ export const switchStep = (name: ReleaseStep['name'] = 'switch'): ReleaseStep =>
   async run(state, ctx) {
     const target = state.request.target;
     const hosts = batchHosts(state, ctx);
-    await forEachHost(hosts, async (host) => {
+    await ctx.eachHost(hosts, async (host) => {
       const result = await ctx.run(host, switchCurrent(target.path, state.release), { level: 'debug', what: `switching current to ${state.release}` });
       ctx.log('info', `${host}: current → ${result.output.trim()}`);
     });

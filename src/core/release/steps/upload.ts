@@ -1,5 +1,4 @@
 import { archiveStream } from '../archive';
-import { forEachHost } from '../hosts/each';
 import { withRecovery } from '../recovery';
 import type { ReleaseStep } from '../release-state';
 import { releaseExists, unpack } from '../scripts';
@@ -25,7 +24,7 @@ export const uploadStep: ReleaseStep = {
       reported = percent;
       ctx.progress(`upload ${percent}% (${(bytes / 1048576).toFixed(1)} MB)`, fraction);
     };
-    const outcome = await forEachHost(target.hosts, async (host) => {
+    const outcome = await ctx.eachHost(target.hosts, async (host) => {
       const exists = await ctx.run(host, releaseExists(target.path, state.release), { level: 'debug', what: 'looking for the release folder' });
       if (exists.output.trim() === 'yes') {
         ctx.log('info', `${host}: releases/${state.release} is there already`);
