@@ -15,6 +15,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const PREBUILDS = 'extension/dist/node_modules/better-sqlite3/prebuilds/';
 const REQUIRED = [
   'extension/package.json',
+  'extension/readme.md',
   'extension/dist/extension.js',
   'extension/dist/extension-services.js',
   'extension/dist/webview/diagnostics.js',
@@ -49,6 +50,9 @@ export function hostTarget() {
   const target = `${musl ? 'alpine' : process.platform}-${process.arch}`;
   return target in TARGET_BINDINGS ? target : undefined;
 }
+
+/** The README a user sees on the Marketplace and in the Extensions view (packed as the VSIX's readme.md). */
+export const MARKETPLACE_README = 'docs/marketplace/README.md';
 
 /** A platform VSIX must stay under this (the universal one carries eight bindings of about 2 MB). */
 export const TARGET_VSIX_LIMIT_BYTES = 4 * 1024 * 1024;
@@ -90,9 +94,11 @@ export function packageExtension(options = {}) {
   try {
     // No `repository` in the manifest: the project has no public home yet, and vsce would
     // otherwise stop to ask. Dependencies are bundled by esbuild, hence --no-dependencies.
-    // --no-rewrite-relative-links: the README's screenshots (docs/images, packaged) stay relative to
-    // it; without a repository URL vsce would refuse them instead of rewriting them.
-    run(log, `vsce${target ? ` (${target})` : ''}`, [path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', ...(target ? ['--target', target] : []), '--out', out], options.quiet);
+    // --readme-path: the Marketplace and the Extensions view show the user's README (MARKETPLACE_README),
+    // not the repository's, which is about developing Deploy Agent.
+    // --no-rewrite-relative-links: that README's screenshots (docs/images, packaged) stay relative to
+    // the extension's root; without a repository URL vsce would refuse them instead of rewriting them.
+    run(log, `vsce${target ? ` (${target})` : ''}`, [path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--readme-path', MARKETPLACE_README, ...(target ? ['--target', target] : []), '--out', out], options.quiet);
   } finally {
     if (binding) {
       for (const file of readdirSync(aside)) cpSync(path.join(aside, file), path.join(prebuilds, file));
@@ -115,12 +121,21 @@ export function inspectVsix(file, target) {
   if (extra.length) throw new Error(`${path.basename(file)} carries bindings of other platforms: ${extra.join(', ')}`);
   const leaked = entries.filter((e) => /^extension\/(src|test|bench|scripts|webview-ui|node_modules)\//.test(e.name) || e.name.endsWith('.map') || e.name.includes('.prebuilds-aside'));
   if (leaked.length) throw new Error(`${path.basename(file)} contains development files: ${leaked.slice(0, 5).map((e) => e.name).join(', ')}`);
+  const unpacked = missingReadmeFiles(readZipEntry(zip, 'extension/readme.md').toString('utf8'), names);
+  if (unpacked.length) throw new Error(`${path.basename(file)}: its readme shows ${unpacked.join(', ')}, not in the VSIX (add them to .vscodeignore), so the details page would show broken images`);
   const manifest = readZipEntry(zip, 'extension.vsixmanifest').toString('utf8');
   const platform = /TargetPlatform="([^"]+)"/.exec(manifest)?.[1] ?? null;
   if ((platform ?? undefined) !== target) throw new Error(`${path.basename(file)} says target platform ${platform ?? 'none'}, expected ${target ?? 'none'}`);
   const size = statSync(file).size;
   if (target && size >= TARGET_VSIX_LIMIT_BYTES) throw new Error(`${path.basename(file)} is ${mb(size)}, over the ${mb(TARGET_VSIX_LIMIT_BYTES)} of a platform VSIX`);
   return { file, target: target ?? null, size, files: entries.length, bindings, sqliteBinarySize: entries.filter((e) => e.name.startsWith(PREBUILDS) && e.name.endsWith('.node')).reduce((n, e) => n + e.size, 0) };
+}
+
+/** Files a readme shows (images of Markdown and HTML, relative paths) that the VSIX does not hold; web addresses are not checked. */
+export function missingReadmeFiles(readme, names) {
+  const sources = [...readme.matchAll(/!\[[^\]]*\]\(\s*<?([^)\s>]+)/g), ...readme.matchAll(/<img\b[^>]*\bsrc\s*=\s*["']([^"']+)["']/gi)].map((m) => m[1]);
+  const relative = sources.filter((src) => !/^[a-z][a-z0-9+.-]*:/i.test(src) && !src.startsWith('#'));
+  return [...new Set(relative)].filter((src) => !names.has(`extension/${path.posix.normalize(decodeURI(src).replace(/^\.\//, ''))}`));
 }
 
 function checkTarget(target) {

@@ -1,16 +1,12 @@
 #!/usr/bin/env node
-import { guardProcessOutput } from './io';
-import { runCli } from './program';
-import { redactProcessOutput } from './redacted-output';
+import { nodeVersionProblem } from './node-version';
 
-guardProcessOutput();
-redactProcessOutput();
-runCli(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(`deploy-agent crashed: ${(error as Error)?.stack ?? String(error)}\n`);
-    process.exitCode = 1;
-  },
-);
+// The version check comes before every other import: start.ts pulls in better-sqlite3, which
+// crashes an older Node silently (see node-version.ts). Hence the dynamic import.
+const problem = nodeVersionProblem({ node: process.versions.node, napi: process.versions.napi });
+if (problem) {
+  process.stderr.write(problem);
+  process.exitCode = 1;
+} else {
+  await import('./start');
+}
