@@ -98,8 +98,10 @@ export function credentialStores(env: NodeJS.ProcessEnv, platform: NodeJS.Platfo
     '.config/git/credentials',
   ].map((p) => path.join(home, p));
   candidates.push(path.join(configHome, 'gh'), path.join(configHome, 'gcloud'));
+  // This process's own data and settings (where its history really is), and those the run's environment names.
   const paths = envPaths('deploy-agent', { suffix: '' });
-  candidates.push(paths.data, paths.config);
+  candidates.push(paths.data, paths.config, path.join(configHome, 'deploy-agent'));
+  if (platform !== 'darwin') candidates.push(path.join(env.XDG_DATA_HOME || path.join(home, '.local', 'share'), 'deploy-agent'));
   if (env.DEPLOY_AGENT_DB) {
     const db = path.resolve(env.DEPLOY_AGENT_DB);
     candidates.push(db, `${db}-wal`, `${db}-shm`, `${db}-journal`);

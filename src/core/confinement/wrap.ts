@@ -33,7 +33,12 @@ export function confineCommand(confinement: Confinement, line: CommandLine): Wra
     case 'unconfined':
       return { command: line.command, args: line.args, env, cleanup: () => undefined };
     case 'bubblewrap':
-      return { command: confinement.tool!, args: [...bubblewrapArgs(confinement, line.cwd), '--', line.command, ...line.args], env: { ...env, TMPDIR: '/tmp' }, cleanup: () => undefined };
+      return {
+        command: confinement.tool!,
+        args: [...bubblewrapArgs(confinement, line.cwd, toolsUnderTmp(line)), '--', line.command, ...line.args],
+        env: { ...env, TMPDIR: '/tmp' },
+        cleanup: () => undefined,
+      };
     case 'sandbox-exec': {
       const tmp = mkdtempSync(path.join(os.tmpdir(), 'deploy-agent-confined-'));
       return {
@@ -49,9 +54,33 @@ export function confineCommand(confinement: Confinement, line: CommandLine): Wra
 /** Without the network, package tools fail at once with a clear message instead of timing out on a lookup. */
 const OFFLINE: Record<string, string> = { GOPROXY: 'off', CARGO_NET_OFFLINE: 'true', PIP_NO_INDEX: '1', npm_config_offline: 'true' };
 
-export function bubblewrapArgs(c: Confinement, cwd: string): string[] {
+const TMP_ROOTS = ['/tmp', '/var/tmp'];
+
+/**
+ * The folders under /tmp or /var/tmp that hold the run's own tools: the command itself and the
+ * folders on its PATH (a project cloned into /tmp whose node_modules/.bin is on PATH, a runtime
+ * unpacked there). The run's fresh /tmp would hide them; each is shown again read-only as the
+ * whole top folder under the temporary root, so the links inside it (node_modules/.bin → ../x)
+ * resolve. Nothing else of the machine's /tmp is visible.
+ */
+export function toolsUnderTmp(line: Pick<CommandLine, 'command' | 'env'>): string[] {
+  const candidates = [...(line.env.PATH ?? '').split(path.delimiter), path.isAbsolute(line.command) ? path.dirname(line.command) : ''];
+  const tops = new Set<string>();
+  for (const entry of candidates.filter((p) => path.isAbsolute(p))) {
+    for (const p of [entry, real(entry)]) {
+      const root = TMP_ROOTS.find((r) => p.startsWith(r + path.sep));
+      const first = root ? p.slice(root.length + 1).split(path.sep)[0] : '';
+      if (root && first) tops.add(path.join(root, first));
+    }
+  }
+  return [...tops].filter((p) => existsSync(p));
+}
+
+export function bubblewrapArgs(c: Confinement, cwd: string, tmpTools: string[] = []): string[] {
   const args = ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp'];
   if (existsSync('/var/tmp')) args.push('--tmpfs', '/var/tmp');
+  // Before the writable ones: a sandbox inside one of these folders stays writable.
+  for (const dir of tmpTools) args.push('--ro-bind-try', dir, dir);
   for (const dir of c.writable) args.push('--bind-try', dir, dir);
   // After the writable ones: the user's repository stays read-only even inside one of them.
   for (const dir of c.readOnly) args.push('--ro-bind-try', dir, dir);
@@ -82,7 +111,7 @@ export function sandboxProfile(c: Confinement, tmp: string): string {
   return rules.join('\n');
 }
 
-/** Seatbelt matches real paths (/tmp is /private/tmp on macOS). */
+/** The path with its links resolved (Seatbelt matches real paths: /tmp is /private/tmp on macOS). */
 function real(p: string): string {
   try {
     return realpathSync(p);
