@@ -159,7 +159,7 @@ export function createServices(context: vscode.ExtensionContext, output: vscode.
     editor: () => (editor ??= new Editor({ context, output, openStore, events: deploymentEvents, deploy: (options) => services.deployRecommendation(options) })),
     release() {
       const editorConfig = (dir: string) => resolveConfig({ workspaceDir: dir, editor: explicitEditorSettings() });
-      return (release ??= createReleaseController({ output, openStore, workspaceDir, config: editorConfig, onEnded: () => void sidebar?.refresh('release') }));
+      return (release ??= createReleaseController({ output, openStore, workspaceDir, config: editorConfig, onEnded: () => void sidebar?.refresh('release'), follow: (r, c) => services.panel().followRelease(r, c) }));
     },
     sidebar() {
       return (sidebar ??= createSidebar({

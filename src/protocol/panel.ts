@@ -67,6 +67,8 @@ export interface RecommendationItem {
   description?: string;
   category?: string;
   priority?: string;
+  /** The recommendation's own id, when it has one (a built-in's is `deployment-config/<kind>`). */
+  id?: string;
   /** Set when the file cannot be deployed: the schema's problems, or why it could not be read. */
   problem?: { message: string; hint: string; problems: string[] };
   last?: LastDeploymentView;
@@ -82,6 +84,46 @@ export interface RecommendationsView {
   categories: string[];
   /** Deployments waiting for review in this workspace (reopen them from here). */
   awaitingReview: { id: string; title: string; at: number }[];
+}
+
+/**
+ * A built-in deployment-configuration recommendation the workspace misses ([configgen]): offered
+ * below the list when the project profile shows the file missing; "Add & deploy" saves it as a
+ * recommendation file of the workspace and previews it like any other.
+ */
+export interface MissingConfigItem {
+  /** `deployment-config/<kind>`: what the panel sends back. */
+  id: string;
+  kind: string;
+  title: string;
+  description: string;
+  /** What the profile shows missing. */
+  why: string;
+  /** The files it would add. */
+  files: string[];
+  /** A template fits (else the model writes the files from scratch). */
+  templated: boolean;
+  /** What the profile could not tell (the model must find it out). */
+  unknowns: string[];
+}
+
+/** A release of the history as the panel lists it. */
+export interface ReleaseListItem {
+  id: string;
+  title: string;
+  target: string;
+  status: string;
+  mode: 'release' | 'rollback';
+  /** ms since epoch */
+  at: number;
+}
+
+/** The workspace's release targets ([release]) and its latest releases, listed with the recommendations. */
+export interface ReleasesView {
+  targets: { name: string; type: 'ssh' | 'local'; environment: string; hosts: string[]; path: string; last?: ReleaseListItem }[];
+  recent: ReleaseListItem[];
+  /** The targets could not be read (an invalid .deploy-agent/config.json …): said instead of the list. */
+  problem?: string;
 }
 
 /** The form's draft, as typed (acceptance criteria one per entry; empty fields left out by the host). */
@@ -274,6 +316,10 @@ export type ShipAction = 'commit' | 'pull-request' | 'discard' | 'retest';
 
 export type HostToPanel =
   | { type: 'recommendations'; data: RecommendationsView }
+  /** The built-in deployment configuration the workspace misses (sent after the list: the profile takes longer to read). */
+  | { type: 'missingConfig'; items: MissingConfigItem[] }
+  /** The release targets and the latest releases (sent after the list). */
+  | { type: 'releases'; data: ReleasesView }
   | { type: 'draftProblems'; problems: FieldProblem[] }
   | { type: 'saved'; file: string; relativePath: string }
   | { type: 'preview'; data: PreviewView }
@@ -299,6 +345,8 @@ export type PanelToHost =
   | { type: 'chooseFile' }
   | { type: 'validateDraft'; draft: RecommendationDraft }
   | { type: 'saveDraft'; draft: RecommendationDraft }
+  /** "Add & deploy…" on a missing deployment configuration: save the built-in recommendation `id`, then preview it. */
+  | { type: 'addBuiltin'; id: string }
   | { type: 'preview'; file: string }
   | { type: 'deploy'; file: string; choice: DeploymentChoiceView; forceReason?: string }
   | { type: 'cancel'; deploymentId: string }

@@ -12,13 +12,14 @@ import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textarea/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import panelCss from './panel.css';
-import type { DeploymentChoiceView, DeploymentHeader, FieldProblem, HostToPanel, PanelState, PanelToHost, PreviewView, ProblemView, RecommendationDraft, RecommendationsView, ReviewView, ShipAction } from '../../src/protocol/panel';
+import type { DeploymentChoiceView, DeploymentHeader, FieldProblem, HostToPanel, MissingConfigItem, PanelState, PanelToHost, PreviewView, ProblemView, RecommendationDraft, RecommendationsView, ReleasesView, ReviewView, ShipAction } from '../../src/protocol/panel';
 import { html, type Markup } from '../shared/html';
 import { problemBox } from './views/common';
 import { deploymentHeaderView, outputView, stepsView, usageView } from './views/deployment';
 import { criterionRow, emptyDraft, formView, readDraft, showProblems } from './views/form';
 import { previewLoadingView, previewView } from './views/preview';
 import { recommendationsView } from './views/recommendations';
+import { recoveriesView, releaseHeaderView, releasePlanView, releaseStepsView } from './views/release';
 import { reviewView, type ShippingState } from './views/review';
 import { reduce, reduceAll, type Timeline } from './timeline';
 
@@ -42,6 +43,10 @@ document.head.append(style);
 const model = {
   state: vscode.getState() ?? ({ view: 'recommendations' } as PanelState),
   recommendations: undefined as RecommendationsView | undefined,
+  /** Read after the list: the deployment configuration the project misses, and the release targets. */
+  missingConfig: undefined as MissingConfigItem[] | undefined,
+  releases: undefined as ReleasesView | undefined,
+  addingBuiltin: undefined as string | undefined,
   busyFile: undefined as string | undefined,
   previewing: undefined as { file: string; message: string } | undefined,
   preview: undefined as PreviewView | undefined,
@@ -87,7 +92,7 @@ function render(): void {
       renderDeployment();
       return;
     default:
-      content = model.recommendations ? recommendationsView(model.recommendations, state.selectedFile, model.busyFile) : html`<div class="loading" role="status"><vscode-progress-ring aria-hidden="true"></vscode-progress-ring><span>Looking for recommendations…</span></div>`;
+      content = model.recommendations ? recommendationsView(model.recommendations, state.selectedFile, model.busyFile, { missing: model.missingConfig, releases: model.releases, adding: model.addingBuiltin }) : html`<div class="loading" role="status"><vscode-progress-ring aria-hidden="true"></vscode-progress-ring><span>Looking for recommendations…</span></div>`;
   }
   app.innerHTML = html`${problemMarkup(['recommendations', 'preview', 'deploy'])}${content}`.value;
   // Focus the preview's Deploy button once the plan is on screen (keyboard users go on from there).
@@ -136,6 +141,10 @@ function paintDeploymentRegions(): void {
   if (!d || model.state.view !== 'deployment') return;
   const status = model.review?.status ?? d.timeline.finished?.status ?? (d.live ? 'running' : d.header.status);
   const running = d.live && !d.timeline.finished;
+  if (d.header.release) {
+    paintReleaseRegions(d.header, d.timeline, status, running);
+    return;
+  }
   setRegion('region-header', deploymentHeaderView(d.header, d.timeline, status, running));
   const failed = d.timeline.finished && !d.timeline.finished.goalReached && d.timeline.finished.error;
   setRegion('region-problem', model.problem?.context === 'deploy' ? problemBox(model.problem.problem, { file: d.header.file }) : failed ? problemBox({ ...d.timeline.finished!.error!, actions: [{ id: 'showOutput', label: 'Show the log' }] }) : html``);
@@ -155,6 +164,19 @@ function paintDeploymentRegions(): void {
       if (pre && pre.textContent !== o.text) pre.textContent = o.text;
     });
   }
+}
+
+/** A release: its plan where a deployment's review goes, each host's part of each step, its recoveries; no model output. */
+function paintReleaseRegions(header: DeploymentHeader, timeline: Timeline, status: string, running: boolean): void {
+  const release = header.release!;
+  const multiHost = release.hosts.length > 1;
+  setRegion('region-header', releaseHeaderView(header, timeline, status, running));
+  const failed = timeline.finished && !timeline.finished.goalReached && timeline.finished.error;
+  setRegion('region-problem', model.problem?.context === 'deploy' ? problemBox(model.problem.problem) : failed ? problemBox({ ...timeline.finished!.error!, actions: [{ id: 'showOutput', label: 'Show the log' }] }) : html``);
+  setRegion('region-review', releasePlanView(timeline.releasePlan, release));
+  setRegion('region-steps', releaseStepsView(timeline, multiHost));
+  setRegion('region-usage', recoveriesView(timeline, multiHost));
+  setRegion('region-output', html``);
 }
 
 /** Replaces a region's markup only when it changed, keeping focus on a button that is still there. */
@@ -191,10 +213,23 @@ window.addEventListener('message', (event: MessageEvent<HostToPanel>) => {
       const first = !model.recommendations;
       model.recommendations = message.data;
       if (message.data.preselect) saveState({ selectedFile: message.data.preselect });
+      // A built-in just saved is listed now, selected: its preview is on the way.
+      if (model.addingBuiltin && message.data.preselect) {
+        model.busyFile = message.data.preselect;
+        model.addingBuiltin = undefined;
+      }
       if (model.state.view === 'recommendations') render();
       if (first && model.state.view === 'recommendations') afterPaint(() => post({ type: 'painted', what: 'recommendations', items: message.data.items.length, webview: { scriptStartMs, paintedMs: performance.now() } }));
       break;
     }
+    case 'missingConfig':
+      model.missingConfig = message.items;
+      if (model.state.view === 'recommendations') render();
+      break;
+    case 'releases':
+      model.releases = message.data;
+      if (model.state.view === 'recommendations') render();
+      break;
     case 'draftProblems':
       latestProblems = message.problems;
       applyProblems();
@@ -248,6 +283,7 @@ window.addEventListener('message', (event: MessageEvent<HostToPanel>) => {
     case 'problem':
       model.problem = { problem: message.problem, context: message.context };
       model.busyFile = undefined;
+      model.addingBuiltin = undefined;
       model.deploying = false;
       if (message.context === 'preview' && model.state.view === 'preview' && !model.preview) saveState({ view: 'recommendations' });
       if (message.context === 'review') model.shipping = { problem: message.problem };
@@ -306,6 +342,12 @@ document.addEventListener('click', (event) => {
       break;
     case 'deploy':
       startDeploy(data.file!);
+      break;
+    case 'addBuiltin':
+      model.addingBuiltin = data.id;
+      model.problem = undefined;
+      render();
+      post({ type: 'addBuiltin', id: data.id! });
       break;
     case 'addFile':
       addFile();

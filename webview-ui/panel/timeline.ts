@@ -16,6 +16,41 @@ export interface StepModel {
   /** The latest progress message of a running step. */
   progress?: string;
   error?: { code: string; message: string; hint: string };
+  /** A release's step: each host's part, in the order the hosts started. */
+  hosts?: HostRunModel[];
+}
+
+/** One host's part of a release step. */
+export interface HostRunModel {
+  host: string;
+  state: 'running' | 'succeeded' | 'failed' | 'cancelled';
+  durationMs?: number;
+  error?: { code: string; message: string; hint: string };
+}
+
+/** How a release runs, once its strategy is decided (`release.plan`). */
+export interface ReleasePlanModel {
+  mode: 'release' | 'rollback';
+  release: string;
+  ref: string;
+  commit: string;
+  strategy: string;
+  batchSize: number;
+  watchMinutes: number;
+  reasons: string[];
+  batches: string[][];
+}
+
+/** A recovery a release tried on a host (a known error pattern's action, a rollback). */
+export interface RecoveryModel {
+  host: string;
+  step: string;
+  patternId: string | null;
+  action: string;
+  worked: boolean;
+  recoveredMs: number | null;
+  detail?: string;
+  ts: number;
 }
 
 export interface ToolCallModel {
@@ -67,6 +102,9 @@ export interface Timeline {
   warnings: string[];
   finished?: { status: string; goalReached: boolean; durationMs: number; error?: { code: string; message: string; hint: string } };
   startedAt?: number;
+  /** A release's plan (its strategy, batches and why) and the recoveries it tried. */
+  releasePlan?: ReleasePlanModel;
+  recoveries: RecoveryModel[];
 }
 
 /** What the panel keeps of the model's output per phase (the transcript in the report has all of it). */
@@ -81,6 +119,7 @@ export function emptyTimeline(header: Pick<DeploymentHeader, 'plan'>): Timeline 
     tests: [],
     output: [],
     warnings: [],
+    recoveries: [],
   };
 }
 
@@ -151,6 +190,38 @@ export function reduce(timeline: Timeline, event: LiveEvent): Timeline {
       if (open && !open.after && timeline.tests.length > 1) open.after = event.counts;
       break;
     }
+    case 'release.plan': {
+      const { type: _type, deploymentId: _id, ts: _ts, steps, ...plan } = event;
+      timeline.releasePlan = plan;
+      // The batches are decided now: the plan's steps replace the guess the header started with, keeping what already ran.
+      const known = new Map(timeline.steps.map((s) => [s.name, s]));
+      const planned = steps.map((s) => known.get(s.name) ?? { name: s.name, title: s.title, state: 'pending' as const });
+      for (const s of planned) s.title = steps.find((p) => p.name === s.name)!.title;
+      const started = timeline.steps.filter((s) => !steps.some((p) => p.name === s.name) && s.state !== 'pending');
+      timeline.steps = [...planned, ...started];
+      break;
+    }
+    case 'release.host': {
+      const step = stepOf(timeline, event.step);
+      step.hosts ??= [];
+      let run = step.hosts.find((h) => h.host === event.host);
+      if (!run) {
+        run = { host: event.host, state: event.status };
+        step.hosts.push(run);
+      }
+      run.state = event.status;
+      if (event.durationMs !== undefined) run.durationMs = event.durationMs;
+      // A host's part run again (a retry, a resume) starts clean.
+      if (event.status === 'running') {
+        run.durationMs = undefined;
+        run.error = undefined;
+      }
+      if (event.error) run.error = event.error;
+      break;
+    }
+    case 'release.recovery':
+      timeline.recoveries.push({ host: event.host, step: event.step, patternId: event.patternId, action: event.action, worked: event.worked, recoveredMs: event.recoveredMs, ts: event.ts, ...(event.detail ? { detail: event.detail } : {}) });
+      break;
     case 'deployment.finished':
       timeline.finished = { status: event.status, goalReached: event.goalReached, durationMs: event.durationMs, ...(event.error ? { error: event.error } : {}) };
       for (const s of timeline.steps) if (s.state === 'running') s.state = event.status === 'cancelled' ? 'cancelled' : 'failed';

@@ -71,9 +71,12 @@ export async function startDeployment(panel: DeploymentPanel, file: string, choi
 /** A deployment as the panel opens it: live from this window, or its header and recorded events from the history. */
 export async function deploymentSnapshot(panel: DeploymentPanel, id: string): Promise<{ header: DeploymentHeader; events: LiveEvent[]; live: boolean }> {
   const live = panel.deps.runs.snapshot(id);
-  if (live) return live;
+  // An ended release is read back from the history: whether it is still its target's latest (its Roll Back) may have changed since.
+  if (live && (live.live || !live.header.release)) return live;
   const store = panel.deps.openStore();
   const row = new DeploymentsRepository(store.db).get(id);
+  // A release refused before it was recorded is only in this window.
+  if (!row && live) return live;
   if (!row) throw new DeployAgentError('DEPLOYMENT_NOT_FOUND', `There is no deployment ${id} in the history.`, 'Run "Deploy Agent: Open Deployment" to pick one from the history.');
   if (row.kind === 'release') return recordedRelease(store, row);
   const requests = new EventsRepository(store.db).list(id, 'request').map((e) => e.payload as { recommendationFile?: string; mode?: string; choice?: DeploymentChoiceView });

@@ -2,6 +2,7 @@
 // by the serializer), translating between the webview's messages (protocol/panel.ts) and core.
 import * as vscode from 'vscode';
 import path from 'node:path';
+import type { ResolvedConfig } from '../../core/config/resolve';
 import { DeployAgentError } from '../../core/errors';
 import type { StrategyChoice } from '../../core/pipeline/ports';
 import type { HistoryStore } from '../../core/store/database';
@@ -12,6 +13,7 @@ import { problemOf } from './problems';
 import { draftProblems, listRecommendations, saveDraft } from './recommendations';
 import type { DeploymentRuns } from './runs';
 import { openReviewDiff, openReviewTest, sendReview, shipAction } from './shipping';
+import { missingConfigItems, releasesOf, saveMissingConfig } from './workspace-extras';
 
 export interface PanelDeps {
   extensionUri: vscode.Uri;
@@ -24,7 +26,7 @@ export interface PanelDeps {
   /** The `pipeline.strategy` setting for the folder. */
   strategy(dir: string): StrategyChoice;
   /** Settings as core reads them for `dir` (editor values over .deploy-agent/config.json). */
-  config(dir: string): { get<T>(key: string): T };
+  config(dir: string): ResolvedConfig;
   latestMetrics?(repoRoot: string): import('../../core/strategy/types').MetricsReading | undefined;
   /** Runs one of the panel's action buttons (commands, settings, sign-in …). */
   runAction(action: PanelAction, context: { file?: string; panel: DeploymentPanel }): Promise<void>;
@@ -146,6 +148,9 @@ export class DeploymentPanel implements vscode.Disposable {
       case 'saveDraft':
         await this.saveDraft(message.draft);
         break;
+      case 'addBuiltin':
+        await this.addBuiltin(message.id);
+        break;
       case 'preview':
         await previewFor(this, message.file);
         break;
@@ -192,13 +197,53 @@ export class DeploymentPanel implements vscode.Disposable {
     const prepared = this.prepared;
     this.prepared = undefined;
     const deploymentId = pending.deploymentId ?? (state?.view === 'deployment' ? state.deploymentId : undefined);
-    await this.post({ type: 'recommendations', data: await (prepared ?? this.readRecommendations(pending.file)) });
+    const data = await (prepared ?? this.readRecommendations(pending.file));
+    await this.post({ type: 'recommendations', data });
+    this.sendExtras(data);
     if (deploymentId) await this.showDeployment(deploymentId);
     else if (state?.view === 'preview' && state.selectedFile) await previewFor(this, state.selectedFile, state.choice);
   }
 
   async sendRecommendations(preselect?: string): Promise<void> {
-    await this.post({ type: 'recommendations', data: await this.readRecommendations(preselect) });
+    const data = await this.readRecommendations(preselect);
+    await this.post({ type: 'recommendations', data });
+    this.sendExtras(data);
+  }
+
+  /** The release targets and the missing deployment configuration, sent once read (the list does not wait for them). */
+  private sendExtras(list: RecommendationsView): void {
+    const folder = this.deps.folder();
+    if (!folder) return;
+    const dir = folder.uri.fsPath;
+    const config = this.deps.config(dir);
+    let store: HistoryStore | undefined;
+    try {
+      store = this.deps.openStore();
+    } catch {
+      // said when the list was read
+    }
+    void releasesOf(dir, config, store).then((data) => this.post({ type: 'releases', data }));
+    const listed = new Set(list.items.flatMap((i) => (i.id ? [i.id] : [])));
+    void missingConfigItems(dir, config, store, listed).then(
+      (items) => this.post({ type: 'missingConfig', items }),
+      (error) => this.deps.output.warn(`The missing deployment configuration could not be read: ${(error as Error).message}`),
+    );
+  }
+
+  /** "Add & deploy…": the built-in recommendation saved as a file of the workspace, then previewed like any other. */
+  private async addBuiltin(id: string): Promise<void> {
+    const folder = this.requireFolder();
+    const dir = folder.uri.fsPath;
+    let store: HistoryStore | undefined;
+    try {
+      store = this.deps.openStore();
+    } catch {
+      // the analysis runs without its cache
+    }
+    const saved = await saveMissingConfig(dir, id, this.deps.config(dir), store);
+    this.deps.output.info(`Recommendation saved: ${saved.relativePath}`);
+    await this.sendRecommendations(saved.file);
+    await previewFor(this, saved.file);
   }
 
   private async readRecommendations(preselect?: string): Promise<RecommendationsView> {

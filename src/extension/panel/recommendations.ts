@@ -33,6 +33,7 @@ export async function listRecommendations(folder: PanelFolder | undefined, store
     return {
       file: e.file,
       relativePath: e.relativePath,
+      ...(e.recommendation?.id ? { id: e.recommendation.id } : {}),
       ...(e.recommendation ? { title: e.recommendation.title, description: e.recommendation.description, ...(e.recommendation.category ? { category: e.recommendation.category } : {}), ...(e.recommendation.priority ? { priority: e.recommendation.priority } : {}) } : {}),
       ...(e.problem ? { problem: { message: e.problem.message, hint: e.problem.hint, problems: e.problem.problems } } : {}),
       ...(previous ? { last: { id: previous.id, status: previous.status, mode: previous.mode, at: previous.finishedAt ?? previous.createdAt, prUrl: previous.prUrl } } : {}),

@@ -1,17 +1,18 @@
 // What the release commands and the Targets view do: pick a target, run the core release with a
-// cancellable progress notification and the step log in the "Deploy Agent" output, offer the
-// report; roll back and check the same way. The live timeline in the deployment panel can follow
-// the same events once the panel has a place for releases.
+// cancellable progress notification and the step log in the "Deploy Agent" output, shown live in
+// the deployment panel (its plan, each host's part of each step, recoveries, health, Roll Back),
+// offer the report; roll back and check the same way.
 import * as vscode from 'vscode';
 import path from 'node:path';
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import type { ResolvedConfig } from '../../core/config/resolve';
 import { checkTarget, targetStatus } from '../../core/release/inspect';
 import { loadTargets } from '../../core/release/load-target';
-import { Releaser, type ReleaseOutcome } from '../../core/release/releaser';
+import { newReleaseId, Releaser, type ReleaseOutcome } from '../../core/release/releaser';
 import { releaseStepTitle } from '../../core/release/release-state';
 import type { ReleaseTarget } from '../../core/release/types';
 import type { HistoryStore } from '../../core/store/database';
+import type { ReleaseFollower } from '../panel/release-view';
 import { requireTrust } from '../trust';
 import type { ReleaseCommand } from './register';
 import { TargetsTree, type TargetNode } from './targets-tree';
@@ -25,6 +26,8 @@ export interface ReleaseControllerDeps {
   config(dir: string): ResolvedConfig;
   /** Told when a release or rollback ended (the sidebar redraws its history). */
   onEnded?(): void;
+  /** Shows a release live in the deployment panel (its Cancel aborts `controller`). */
+  follow?(release: { id: string; target: ReleaseTarget; mode: 'release' | 'rollback' }, controller: AbortController): ReleaseFollower;
 }
 
 export interface ReleaseController {
@@ -95,22 +98,29 @@ export function createReleaseController(deps: ReleaseControllerDeps): ReleaseCon
       if (!go) return undefined;
     }
     const store = deps.openStore();
-    const releaser = new Releaser({ store, successBar: deps.config(dir).get<number>('strategy.successBar') });
+    // The id is chosen here so that the panel can show the release from its first event.
+    const id = newReleaseId();
+    const releaser = new Releaser({ store, successBar: deps.config(dir).get<number>('strategy.successBar'), newId: () => id });
     const output = deps.output;
     output.info(`${mode === 'rollback' ? 'Rolling back' : 'Releasing to'} ${target.name} (${target.environment})`);
+    const controller = new AbortController();
+    const follower = deps.follow?.({ id, target, mode }, controller);
     const outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Deploy Agent: ${mode === 'rollback' ? 'roll back' : 'release to'} ${target.name}`, cancellable: true }, async (progress, token) => {
-      const controller = new AbortController();
       const cancel = token.onCancellationRequested(() => controller.abort(new Error('cancelled in VS Code')));
       const detach = releaser.events.on((event) => {
+        follower?.record(event);
         if (event.type === 'step.started') progress.report({ message: releaseStepTitle(event.step) });
         else if (event.type === 'step.progress') progress.report({ message: `${releaseStepTitle(event.step)}: ${event.message}` });
         else if (event.type === 'log' && event.level !== 'debug') output[event.level === 'error' ? 'error' : event.level === 'warn' ? 'warn' : 'info'](event.message);
         else if (event.type === 'step.finished') output.info(`${releaseStepTitle(event.step)}: ${event.status} (${event.durationMs} ms)${event.summary ? ` — ${event.summary}` : ''}${event.error ? ` — ${event.error.code}: ${event.error.message}` : ''}`);
       });
       try {
-        return mode === 'rollback' ? await releaser.rollback({ target, repoPath: dir }, controller.signal) : await releaser.release({ target, repoPath: dir, ref: 'HEAD', strategy: deps.config(dir).get('pipeline.strategy') }, controller.signal);
+        const ended = mode === 'rollback' ? await releaser.rollback({ target, repoPath: dir }, controller.signal) : await releaser.release({ target, repoPath: dir, ref: 'HEAD', strategy: deps.config(dir).get('pipeline.strategy') }, controller.signal);
+        follower?.end();
+        return ended;
       } catch (error) {
-        // Refused before it started (no earlier release, an unknown ref): said plainly.
+        // Refused before it started (no earlier release, an unknown ref): said plainly, in the panel too.
+        follower?.end(error);
         output.error(`${(error as Error).message}`);
         void vscode.window.showErrorMessage(`Deploy Agent: ${(error as Error).message}`);
         return undefined;

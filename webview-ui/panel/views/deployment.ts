@@ -10,8 +10,8 @@ import { toolsOfPhase, totals, type RepairRoundModel, type StepModel, type Timel
 /** Which agent phase runs in which step (its tool calls are listed under the step). */
 const PHASE_OF_STEP: Record<string, string> = { implement: 'implement', 'write-tests': 'tests', repair: 'fix' };
 
-const GLYPH: Record<StepModel['state'], string> = { pending: '○', running: '◐', succeeded: '✓', failed: '✕', skipped: '–', cancelled: '⊘', interrupted: '⏸', unreached: '·' };
-const STATE_LABEL: Record<StepModel['state'], string> = { pending: 'not started', running: 'running', succeeded: 'done', failed: 'failed', skipped: 'skipped', cancelled: 'cancelled', interrupted: 'interrupted', unreached: 'not reached' };
+export const GLYPH: Record<StepModel['state'], string> = { pending: '○', running: '◐', succeeded: '✓', failed: '✕', skipped: '–', cancelled: '⊘', interrupted: '⏸', unreached: '·' };
+export const STATE_LABEL: Record<StepModel['state'], string> = { pending: 'not started', running: 'running', succeeded: 'done', failed: 'failed', skipped: 'skipped', cancelled: 'cancelled', interrupted: 'interrupted', unreached: 'not reached' };
 
 export function deploymentHeaderView(header: DeploymentHeader, timeline: Timeline, status: string, running: boolean): Markup {
   return html`<header class="view-header">

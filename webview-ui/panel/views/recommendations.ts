@@ -1,11 +1,21 @@
 // The first view: the workspace's recommendation files, each with its last deployment and a
-// Deploy button; the files that cannot be deployed, with the schema's problems.
-import type { RecommendationItem, RecommendationsView } from '../../../src/protocol/panel';
+// Deploy button; the deployment configuration the project misses (built-in recommendations, one
+// click to add and deploy); the files that cannot be deployed, with the schema's problems; the
+// release targets with their latest releases.
+import type { MissingConfigItem, RecommendationItem, RecommendationsView, ReleasesView } from '../../../src/protocol/panel';
 import { formatAgo } from '../../shared/format';
 import { html, type Markup } from '../../shared/html';
 import { emptyState, pathText, statusBadge } from './common';
 
-export function recommendationsView(data: RecommendationsView, selected: string | undefined, busyFile: string | undefined): Markup {
+/** What is read after the list (undefined until it comes). */
+export interface ListExtras {
+  missing?: MissingConfigItem[];
+  releases?: ReleasesView;
+  /** The built-in being saved. */
+  adding?: string;
+}
+
+export function recommendationsView(data: RecommendationsView, selected: string | undefined, busyFile: string | undefined, extras: ListExtras = {}): Markup {
   if (!data.workspace) {
     return html`${header(false)}${emptyState(
       'No folder is open',
@@ -35,12 +45,66 @@ export function recommendationsView(data: RecommendationsView, selected: string 
             html`<vscode-button data-action="newRecommendation">New recommendation</vscode-button>`,
           )}
     </section>
+    ${extras.missing?.length ? missingSection(extras.missing, extras.adding) : ''}
     ${invalid.length
       ? html`<section aria-labelledby="invalid-heading">
           <h2 id="invalid-heading">Cannot be deployed <span class="count">${invalid.length}</span></h2>
           <ul class="rec-list invalid" data-testid="invalid-recommendations">${invalid.map(invalidRow)}</ul>
         </section>`
-      : ''}`;
+      : ''}
+    ${extras.releases ? releasesSection(extras.releases) : ''}`;
+}
+
+function missingSection(items: MissingConfigItem[], adding: string | undefined): Markup {
+  return html`<section aria-labelledby="missing-heading" data-testid="missing-config">
+    <h2 id="missing-heading">Deployment configuration the project misses <span class="count">${items.length}</span></h2>
+    <p class="muted">Built-in recommendations, filled in from the project’s profile. <strong>Add &amp; deploy</strong> saves one in <code>.deploy-agent/recommendations/</code> and deploys it like any other: tested in a sandbox, checked, reviewed before it is committed.</p>
+    <ul class="rec-list">${items.map((item) => missingRow(item, adding))}</ul>
+  </section>`;
+}
+
+function missingRow(item: MissingConfigItem, adding: string | undefined): Markup {
+  const busy = adding === item.id;
+  return html`<li class="rec builtin" data-builtin="${item.id}">
+    <div class="rec-main">
+      <div class="rec-title-line"><span class="rec-title" title="${item.title}">${item.title}</span><span class="tag">deployment-config</span></div>
+      <p class="rec-description" title="${item.description}">${item.why[0]!.toUpperCase()}${item.why.slice(1)}.</p>
+      <div class="rec-meta muted">${item.files.map((f, i) => html`${i ? ', ' : ''}<code>${f}</code>`)}${item.templated ? '' : html` · <span title="${item.unknowns.join('\n')}">no template fits: the model writes ${item.files.length === 1 ? 'it' : 'them'}</span>`}</div>
+    </div>
+    <div class="rec-actions">
+      <vscode-button data-action="addBuiltin" data-id="${item.id}" ${adding ? 'disabled' : ''} aria-label="${item.title}: add and deploy">${busy ? 'Adding…' : 'Add & deploy…'}</vscode-button>
+    </div>
+  </li>`;
+}
+
+function releasesSection(data: ReleasesView): Markup {
+  if (!data.targets.length && !data.recent.length && !data.problem) return html``;
+  return html`<section aria-labelledby="releases-heading" data-testid="releases">
+    <h2 id="releases-heading">Release targets <span class="count">${data.targets.length}</span></h2>
+    ${data.problem ? html`<p class="step-error">${data.problem}</p>` : ''}
+    ${data.targets.length
+      ? html`<ul class="rec-list">${data.targets.map(
+          (t) => html`<li class="rec target" data-target="${t.name}">
+            <div class="rec-main">
+              <div class="rec-title-line"><span class="rec-title" title="${t.name}">${t.name}</span><span class="tag">${t.environment}</span></div>
+              <div class="rec-meta muted">${t.type === 'local' ? 'this machine' : t.hosts.join(', ')} · ${pathText(t.path)}</div>
+            </div>
+            <div class="rec-status">
+              ${t.last
+                ? html`<button class="link" data-action="openDeployment" data-deployment="${t.last.id}" aria-label="Open the last release to ${t.name} (${t.last.status})">${statusBadge(t.last.status)}</button>
+                    <span class="muted small">${t.last.mode === 'rollback' ? 'rolled back ' : ''}${formatAgo(t.last.at)}</span>`
+                : html`<span class="muted small">never released</span>`}
+            </div>
+            <div class="rec-actions"><vscode-button secondary data-action="panelAction" data-id="releaseTarget" data-argument="${t.name}" aria-label="Release to ${t.name}">Release to ${t.name}</vscode-button></div>
+          </li>`,
+        )}</ul>`
+      : ''}
+    ${data.recent.length
+      ? html`<h3>Latest releases</h3><ul class="plain recent-releases">${data.recent.map(
+          (r) => html`<li>${statusBadge(r.status)} <button class="link ellipsis" data-action="openDeployment" data-deployment="${r.id}" title="${r.title}">${r.title}</button> <span class="muted small">· ${formatAgo(r.at)}</span></li>`,
+        )}</ul>`
+      : ''}
+  </section>`;
 }
 
 function header(withActions: boolean, workspace?: string): Markup {
