@@ -158,6 +158,7 @@ describe('deploy-agent eval against a scripted fake model: the printed figures a
     assert.match(out, /^Cost: +\$0\.0000$/m); // a local model costs nothing
     // One load for the whole suite: the first deployment loads the model, the others find it loaded with the context they need.
     assert.match(out, /^Model loads: +1$/m);
+    assert.equal(ollama.loads.length, 1, 'the fake Ollama itself counted one load');
 
     // Each task's row, as printed: solved, the pipeline's verdict, turns, tool calls, repairs.
     for (const plan of plans) {
@@ -200,6 +201,11 @@ describe('deploy-agent eval against a scripted fake model: the printed figures a
     assert.equal(compared.code, 0, compared.stderr);
     assert.match(compared.stdout, /^solved +2 +2 +0$/m);
     assert.match(compared.stdout, /^false successes +1 +1 +0$/m);
+    const runs = await cli(['runs', '--json']);
+    assert.deepEqual(
+      (JSON.parse(runs.stdout) as { id: string; source: string; solved: number; results: number }[]).map((r) => [r.id, r.source, r.solved, r.results]),
+      [[b.run.id, 'replay', 2, 4], [a.run.id, 'replay', 2, 4], [liveRunId, 'live', 2, 4]],
+    );
     assert.deepEqual(leftovers(env.TMPDIR!), []);
   });
 });
