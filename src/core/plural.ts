@@ -1,4 +1,4 @@
-/** A count with its noun in the right number: `1 repair round`, `2 repair rounds`, `0 files`. */
-export function plural(n: number, noun: string, pluralNoun = `${noun}s`): string {
-  return `${n} ${n === 1 ? noun : pluralNoun}`;
+/** "1 file", "3 files": a count with its noun (regular plurals; pass `many` for the others). */
+export function plural(count: number, one: string, many = `${one}s`): string {
+  return `${count} ${count === 1 ? one : many}`;
 }
