@@ -154,6 +154,8 @@ export async function run({ page, tmp, server, check, screenshot, log }) {
       const offered = await missing.locator('.rec-title').allInnerTexts();
       if (!offered.includes('Add a Dockerfile')) throw new Error(`offered: ${JSON.stringify(offered)}`);
       if (offered.includes('Add a release target')) throw new Error('a release target is offered although the project has two');
+      await page.waitForTimeout(1500);
+      await view.locator('[data-testid="releases"]').evaluate((el) => el.scrollIntoView());
       await shot('release-list-dark.png');
     });
 
@@ -182,6 +184,10 @@ export async function run({ page, tmp, server, check, screenshot, log }) {
       await waitStatus(['succeeded']);
       await view.locator('button.back').first().click();
       await view.locator('[data-testid="missing-config"]').waitFor({ state: 'visible', timeout: 60000 });
+      await view.locator('[data-testid="releases"] .recent-releases').waitFor({ state: 'visible', timeout: 30000 });
+      // Both parts of the list arrive after it (each repaints it): scrolled once they are in.
+      await page.waitForTimeout(1500);
+      await view.locator('[data-testid="releases"]').evaluate((el) => el.scrollIntoView());
       await shot('release-list-light.png');
     });
   } finally {
