@@ -6,7 +6,7 @@ import globals from 'globals';
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.cache/**', 'test/fixtures/**', '.vscode-test/**', 'out/**'],
+    ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.cache/**', 'test/fixtures/**', '.vscode-test/**', 'out/**', 'eval/repos/**', 'eval/tasks/**'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

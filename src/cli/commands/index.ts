@@ -4,6 +4,7 @@ import { registerAi } from './ai';
 import { registerAnalyze } from './analyze';
 import { registerGenerateConfig } from './generate-config';
 import { registerDiagnostics } from './diagnostics';
+import { registerEval } from './eval';
 import { registerClean } from './clean';
 import { registerDeploy } from './deploy';
 import { registerList } from './list';
@@ -19,4 +20,4 @@ import { registerSync } from './sync';
 import { registerRelease, registerTargets } from './release';
 
 /** Every CLI command, in help order. Each area adds its own register function here. */
-export const commandRegistrations: ((program: Command, ctx: CliContext) => void)[] = [registerDiagnostics, registerDeploy, registerList, registerResume, registerReview, registerRollback, registerRelease, registerTargets, registerReport, registerClean, registerAi, registerAnalyze, registerGenerateConfig, registerStrategy, registerSync, registerHistory, registerLearning, registerModel];
+export const commandRegistrations: ((program: Command, ctx: CliContext) => void)[] = [registerDiagnostics, registerDeploy, registerList, registerResume, registerReview, registerRollback, registerRelease, registerTargets, registerReport, registerClean, registerAi, registerAnalyze, registerGenerateConfig, registerStrategy, registerSync, registerHistory, registerLearning, registerModel, registerEval];

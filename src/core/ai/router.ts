@@ -43,6 +43,8 @@ export interface ModelRouterOptions {
   repoKey?: string;
   /** Tests inject providers; otherwise built from the config. */
   providers?: Partial<Record<ProviderName, ModelProvider>>;
+  /** Wraps every provider, injected or built (the eval suite records what a model answered, or replays it). */
+  wrapProvider?(provider: ModelProvider): ModelProvider;
   breaker?: { threshold?: number; cooldownMs?: number };
   /** First backoff delay (doubles per attempt); tests shorten it. */
   retryBaseDelayMs?: number;
@@ -138,9 +140,12 @@ export class ModelRouter {
     const env = options.env ?? process.env;
     for (const name of PROVIDER_NAMES) {
       const injected = options.providers?.[name];
-      if (injected) this.providers.set(name, injected);
-      else if (name === 'ollama') this.providers.set(name, new OllamaProvider({ host: config.get<string>('ollama.host') }));
-      else this.providers.set(name, new AnthropicProvider({ apiKey: () => this.anthropicKey(), baseUrl: config.get<string>('anthropic.baseUrl') || env.ANTHROPIC_BASE_URL || undefined }));
+      const provider =
+        injected ??
+        (name === 'ollama'
+          ? new OllamaProvider({ host: config.get<string>('ollama.host') })
+          : new AnthropicProvider({ apiKey: () => this.anthropicKey(), baseUrl: config.get<string>('anthropic.baseUrl') || env.ANTHROPIC_BASE_URL || undefined }));
+      this.providers.set(name, options.wrapProvider ? options.wrapProvider(provider) : provider);
       this.breakers.set(name, new CircuitBreaker(options.breaker?.threshold, options.breaker?.cooldownMs, this.now));
     }
   }

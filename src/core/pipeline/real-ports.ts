@@ -1,4 +1,4 @@
-import { budgetFromConfig, checkProviders, createModelRouter, type DeploymentBudget, type ModelRouter, type PhaseContext, type ProviderName } from '../ai';
+import { budgetFromConfig, checkProviders, createModelRouter, type DeploymentBudget, type ModelRouter, type ModelRouterOptions, type PhaseContext, type ProviderName } from '../ai';
 import { DeployAgentError } from '../errors';
 import type { HistoryStore } from '../store/database';
 import type { MetricsReading } from '../strategy/types';
@@ -41,6 +41,8 @@ export interface RealPortsOptions {
   config(workspaceDir: string): ConfigReader;
   /** The background sampler's newest reading for a repository (the extension runs one; the CLI reads the machine once). */
   latestMetrics?(repoRoot: string): MetricsReading | undefined;
+  /** Wraps the model providers of every router (the eval suite records or replays what models answer). */
+  wrapProvider?: ModelRouterOptions['wrapProvider'];
   /**
    * A GitHub token asked for only when a push is about to happen (VS Code's GitHub sign-in); it
    * throws with what to do when the user declines, and then nothing is pushed. Without it the
@@ -87,7 +89,7 @@ export function createRealPorts(options: RealPortsOptions): PipelinePorts {
     let entry = routers.get(workspaceDir);
     if (!entry) {
       const config = configOf(workspaceDir);
-      entry = { router: createModelRouter({ config, store: options.store, env: options.env, repoKey: workspaceDir }), config };
+      entry = { router: createModelRouter({ config, store: options.store, env: options.env, repoKey: workspaceDir, ...(options.wrapProvider ? { wrapProvider: options.wrapProvider } : {}) }), config };
       routers.set(workspaceDir, entry);
     }
     return entry;

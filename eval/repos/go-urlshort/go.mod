@@ -1,0 +1,3 @@
+module example.com/urlshort
+
+go 1.19

@@ -1,0 +1,54 @@
+// Package server is the HTTP face of the URL shortener.
+package server
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"example.com/urlshort/store"
+)
+
+// New returns the handler: POST /shorten, GET /r/{code} and DELETE /r/{code}.
+func New(s *store.Store) http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/shorten", func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost {
+			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+			return
+		}
+		code, err := s.Add(r.FormValue("url"))
+		if errors.Is(err, store.ErrInvalidURL) {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		w.WriteHeader(http.StatusCreated)
+		_, _ = w.Write([]byte(code))
+	})
+	mux.HandleFunc("/r/", func(w http.ResponseWriter, r *http.Request) {
+		code := strings.TrimPrefix(r.URL.Path, "/r/")
+		if r.Method == http.MethodDelete {
+			if err := s.Delete(code); err != nil {
+				http.NotFound(w, r)
+				return
+			}
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+		if r.Method != http.MethodGet {
+			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+			return
+		}
+		target, err := s.Get(code)
+		if err != nil {
+			http.NotFound(w, r)
+			return
+		}
+		http.Redirect(w, r, target, http.StatusFound)
+	})
+	return mux
+}
