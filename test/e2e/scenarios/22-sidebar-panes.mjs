@@ -1,3 +1,4 @@
+/* global document */
 // The sidebar as a newcomer finds it with all four views open: the Analytics view keeps the most
 // room (package.json's initialSize: its DORA cards and first chart are not cut to a strip), and
 // the Targets view of a workspace without targets shows its welcome content — what a target is and
@@ -11,7 +12,7 @@ import { runCommand, waitForWorkbench } from '../workbench.mjs';
 export const name = 'sidebar-panes';
 
 /** @param {import('./context.mjs').ScenarioContext} ctx */
-export async function run({ page, server, workspace, check, screenshot, log }) {
+export async function run({ page, server, workspace, check, screenshot, figure, log }) {
   await page.goto(`${server.url}?folder=${encodeURIComponent(workspace)}`);
   await waitForWorkbench(page);
   const header = (/** @type {string} */ title) => page.locator('.part.sidebar .pane-header', { hasText: title }).first();
@@ -47,6 +48,22 @@ export async function run({ page, server, workspace, check, screenshot, log }) {
     // In view without scrolling, in the height the view has with all four open.
     const [box, pane] = [await button.boundingBox(), await targets.boundingBox()];
     if (!box || !pane || box.y + box.height > pane.y + pane.height) throw new Error(`the button is below the view's fold: ${JSON.stringify({ box, pane })}`);
+  });
+
+  await check('the Analytics view has drawn its content (figures or its empty state), not a blank pane', async () => {
+    const started = Date.now();
+    const deadline = started + 60000;
+    for (;;) {
+      let drawn = false;
+      for (const frame of page.frames()) {
+        drawn ||= await frame.evaluate(() => Boolean(document.querySelector('#app select#window') && (document.querySelector('#app .dora') || document.querySelector('#app .empty')))).catch(() => false);
+      }
+      if (drawn) break;
+      if (Date.now() > deadline) throw new Error('the Analytics view drew nothing in 60 s');
+      await page.waitForTimeout(250);
+    }
+    figure('sidebarPanes.analyticsDrawnMs', Date.now() - started);
+    log(`Analytics drawn ${Date.now() - started} ms after the views were opened`);
   });
 
   const shots = path.join(repoRoot, 'screenshots');
