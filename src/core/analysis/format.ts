@@ -37,7 +37,7 @@ export function formatProfile(p: ProjectProfile, integration?: IntegrationReport
   if (integration) {
     out.push('', 'integration');
     for (const f of integration.rankedFiles.slice(0, 10)) out.push(`  ${f.score.toFixed(2)}  ${f.path}${f.reasons.length ? `  — ${f.reasons.slice(0, 2).join('; ')}` : ''}`);
-    out.push(`  new code in ${integration.suggestedLocations.code}, tests in ${integration.suggestedLocations.tests}`);
+    out.push(`  ${integration.suggestedLocations.existing ? 'change' : 'new code in'} ${integration.suggestedLocations.code}, tests in ${integration.suggestedLocations.tests}`);
     for (const r of integration.reuse.slice(0, 6)) out.push(`  reuse ${r.kind}: ${r.path}`);
     for (const m of integration.missingDependencies) out.push(`  missing dependency: ${m.name} (${m.ecosystem})`);
     for (const g of integration.dataGaps) out.push(`  data gap: ${g.message}`);

@@ -256,7 +256,8 @@ export interface ImportGraph {
 export interface IntegrationReport {
   rankedFiles: RankedFile[];
   rankedSymbols: RankedSymbol[];
-  suggestedLocations: { code: string; tests: string; reason: string };
+  /** Where the change goes; `existing`: into files the recommendation names (targetFiles), not a new file. */
+  suggestedLocations: { code: string; tests: string; reason: string; existing?: boolean };
   reuse: { kind: 'database' | 'http-client' | 'configuration' | 'logging' | 'other'; path: string; reason: string }[];
   missingDependencies: { name: string; ecosystem: string; reason: string }[];
   dataGaps: DataGap[];
