@@ -58,7 +58,7 @@ export function formatRelease(o: ReleaseOutcome): string {
   const what = o.mode === 'rollback' ? `Rollback ${o.id}` : `Release ${o.id}`;
   const lines = [
     `${what}: ${o.status}`,
-    `  target    ${o.target} (${o.environment}), ${Object.keys(o.hosts ?? {}).length || '?'} host(s)`,
+    `  target    ${o.target} (${o.environment}), ${whereTo(o)}`,
     `  release   ${o.release}${o.commit ? ` (commit ${o.commit.slice(0, 12)}${o.mode === 'release' ? ` of ${o.ref}` : ''})` : ''}`,
   ];
   if (o.strategy) lines.push(`  strategy  ${o.strategy.name}: batches of ${o.strategy.batchSize}, watched ${o.strategy.watchMinutes} min`);
@@ -71,6 +71,13 @@ export function formatRelease(o: ReleaseOutcome): string {
   lines.push(`  duration  ${(o.durationMs / 1000).toFixed(1)} s`);
   for (const warning of o.warnings) lines.push(`  warning: ${warning}`);
   return lines.join('\n') + '\n';
+}
+
+/** Where a release went: this machine, or its hosts (known from the target even when none was reached). */
+export function whereTo(o: Pick<ReleaseOutcome, 'targetType' | 'targetHosts'>): string {
+  if (o.targetType === 'local') return 'this machine';
+  const hosts = o.targetHosts;
+  return hosts.length <= 3 ? hosts.join(', ') : `${hosts.length} hosts (${hosts.slice(0, 2).join(', ')}, …)`;
 }
 
 /** Test hook of the crash/resume tests: die like `kill -9` as soon as the named step has started. */

@@ -3,6 +3,7 @@
 // deployment panel — can use it and it is tested in plain Node.
 import type { EventError } from '../core/deployment/events';
 import { outcomeMessage } from '../core/pipeline/outcome-message';
+import { plural } from '../core/plural';
 
 export type NoticeAction =
   | { title: 'Open Settings'; command: 'workbench.action.openSettings'; args: [string] }
@@ -49,7 +50,7 @@ export function deploymentNotice(outcome: { id: string; status: string; goalReac
 
   if (outcome.goalReached) {
     const tests = `${outcome.tests.passed} passed, ${outcome.tests.failed} failed`;
-    return { severity: 'info', message: `Deployment ${outcome.id} ${outcome.status}: ${tests}, ${outcome.repairs} repair round(s)${outcome.branch ? `, branch ${outcome.branch}` : ''}.`, actions };
+    return { severity: 'info', message: `Deployment ${outcome.id} ${outcome.status}: ${tests}, ${plural(outcome.repairs, 'repair round')}${outcome.branch ? `, branch ${outcome.branch}` : ''}.`, actions };
   }
   const { headline, hint } = outcomeMessage(outcome);
   const severity = outcome.status === 'cancelled' || outcome.status === 'refused' || outcome.status === 'setup-failed' ? 'warning' : 'error';

@@ -135,12 +135,8 @@ export function createServices(context: vscode.ExtensionContext, output: vscode.
       const dir = workspaceDir();
       const config = resolveConfig({ workspaceDir: dir, editor: explicitEditorSettings() });
       const result = await checkModelProviders({ secrets: context.secrets, config, store: openStore(), ...(dir ? { repoKey: dir } : {}) });
-      for (const p of result.providers) {
-        const phases = Object.entries(p.phases).map(([phase, s]) => `${phase}: ${s.model}${s.ready ? '' : ` (${s.problem ?? 'not ready'})`}`).join(', ');
-        const line = `${p.provider}: ${p.reachable ? 'reachable' : `not usable — ${p.reason ?? 'unreachable'}`}${p.hint ? ` → ${p.hint}` : ''}; ${phases}`;
-        if (p.reachable) output.info(line);
-        else output.warn(line);
-      }
+      // The CLI's `ai check` text, a line at a time (state, why, fix, each phase's model).
+      for (const line of (await import('../core/ai/check-text')).formatProvidersCheck(result).trimEnd().split('\n')) if (line) output.info(line);
       const summary = result.ok ? 'Deploy Agent: a model is ready for every phase.' : 'Deploy Agent: no provider can serve every phase — see the "Deploy Agent" output.';
       void (result.ok ? vscode.window.showInformationMessage(summary) : vscode.window.showWarningMessage(summary));
       output.show(true);

@@ -40,7 +40,8 @@ export interface AnalyticsData {
   strategyMix: { strategy: string; deployments: number; share: number; successRate: number | null }[];
   repairsPerDeployment: number | null;
   dora: {
-    deploymentFrequency: DoraKeyView<{ shipped: number; perDay: number; perWeek: number }>;
+    /** `days`: what perDay divides by (the window's days, or the history's when it began within the window). */
+    deploymentFrequency: DoraKeyView<{ shipped: number; days: number; perDay: number; perWeek: number }>;
     leadTimeForChanges: DoraKeyView<{ n: number; medianMs: number | null; meanMs: number | null }>;
     changeFailureRate: DoraKeyView<{ shipped: number; failed: number; rate: number | null }>;
     timeToRestore: DoraKeyView<{ episodes: number; restored: number; open: number; medianMs: number | null }>;
@@ -62,6 +63,8 @@ export interface HistoryContext {
   repository: { path: string; name: string } | null;
   /** Deployments ever recorded in the scope (any window, any status). */
   scopeDeployments: number;
+  /** Deployments recorded in the scope within the window (any status: also those stopped before the work, running or waiting for review). */
+  windowDeployments: number;
   /** Deployments ever recorded in any repository. */
   allDeployments: number;
   /** CI builds imported as history for the outcome model (`history import`). */

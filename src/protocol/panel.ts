@@ -174,7 +174,7 @@ export interface PreviewView {
   strategy: StrategyPreviewView;
   environment: { name: string; confidence: number; evidence: { source: string; value: string; suggests: string }[] };
   integrationPoints: IntegrationPointView[];
-  suggestedLocations?: { code: string; tests: string; reason: string };
+  suggestedLocations?: { code: string; tests: string; reason: string; existing?: boolean };
   warnings: string[];
   dataGaps: string[];
   durationMs: number;
@@ -198,7 +198,7 @@ export type LiveEvent =
   | (Base & { type: 'deployment.started'; mode: string; resumed: boolean; fromStep: string })
   | (Base & { type: 'step.started'; step: string })
   | (Base & { type: 'step.progress'; step: string; message: string; fraction?: number })
-  | (Base & { type: 'step.finished'; step: string; status: 'succeeded' | 'failed' | 'skipped' | 'cancelled'; durationMs: number; summary?: string; error?: { code: string; message: string; hint: string } })
+  | (Base & { type: 'step.finished'; step: string; status: 'succeeded' | 'failed' | 'skipped' | 'cancelled'; durationMs: number; summary?: string; attention?: string; error?: { code: string; message: string; hint: string } })
   | (Base & { type: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; message: string; step?: string })
   | (Base & { type: 'model.output'; phase: string; text: string })
   | (Base & { type: 'agent.tool'; phase: string; name: string; path?: string; ok: boolean; error?: string })
@@ -281,9 +281,13 @@ export interface GateView {
 
 export interface RequirementView {
   requirement: string;
+  /** Its tag in test names (`AC1`). */
+  tag: string;
   files: string[];
+  /** The tests that ran and name it by its tag. */
   tests: string[];
-  result: string;
+  /** `passing` only when a test naming it ran and passed; `not covered` when tests ran but none names it. */
+  result: 'passing' | 'failing' | 'not covered' | 'not run';
 }
 
 export interface ReviewView {

@@ -17,7 +17,8 @@ import { NOTHING_SCRIPTED, phaseOf, type ScriptedTurn } from './fake-model-scrip
  *   tests fail (the pipeline says `succeeded`: a false success the suite must count).
  *
  * Each implement and tests phase is two turns (the writes, then `finish`); a fix phase one. Every
- * turn reports `TURN_USAGE` tokens, so the token totals a run prints are known exactly.
+ * turn reports `usage` (default `TURN_USAGE`), so the token totals a run prints are known exactly;
+ * leave out `inputTokens` to have the fake count the input itself (the fake Anthropic's prompt cache).
  */
 export type EvalScriptPlan =
   | { task: EvalTask; outcome: 'solve'; test: ScriptedFile }
@@ -30,10 +31,10 @@ export interface ScriptedFile {
 
 export const TURN_USAGE = { inputTokens: 1200, outputTokens: 150 } as const;
 
-export function scriptEvalAgent(plans: readonly EvalScriptPlan[]): (body: Record<string, unknown>) => ScriptedTurn {
+export function scriptEvalAgent(plans: readonly EvalScriptPlan[], usage: ScriptedTurn['usage'] = TURN_USAGE): (body: Record<string, unknown>) => ScriptedTurn {
   return (body) => {
     const turn = answer(plans, body);
-    return turn === NOTHING_SCRIPTED ? turn : { ...turn, usage: { ...TURN_USAGE } };
+    return turn === NOTHING_SCRIPTED ? turn : { ...turn, usage: { ...usage } };
   };
 }
 

@@ -164,7 +164,7 @@ describe('Deploy Agent sidebar in the VS Code extension host', () => {
     const sections = await tree.getChildren();
     assert.deepEqual(
       sections.map((s) => tree.getTreeItem(s).label),
-      ['Recommendations', 'Environment adaptations', 'Rollback scenarios'],
+      ['Patterns that succeed', 'Environment adaptations', 'Failures and their recovery'],
     );
     // As the CLI prints them (`deploy-agent recommendations --json`, `rollback-scenarios --json`).
     const expected = {

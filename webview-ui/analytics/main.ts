@@ -7,6 +7,7 @@ import uplotCss from 'uplot/dist/uPlot.min.css';
 import { DEFAULT_SELECTION, type AnalyticsData, type AnalyticsSelection, type AnalyticsToHost, type AnalyticsWindow, type HistoryContext, type HostToAnalytics } from '../../src/protocol/analytics';
 import { count, escapeHtml, percent, shortDuration } from '../shared/format';
 import { chartSpecs, type ChartSpec } from './charts';
+import { emptyState } from './empty-state';
 import { readPalette, watchTheme, type Palette } from './theme';
 
 type AnalyticsMessage = Extract<HostToAnalytics, { type: 'analytics' }>;
@@ -50,7 +51,7 @@ const DORA: { key: keyof AnalyticsData['dora']; name: string; value(d: Analytics
     key: 'deploymentFrequency',
     name: 'Deployment frequency',
     value: ({ deploymentFrequency: { value: v } }) => (v.perDay >= 1 ? `${v.perDay.toFixed(1)} / day` : v.perWeek >= 1 ? `${v.perWeek.toFixed(1)} / week` : `${(v.perDay * 30).toFixed(1)} / month`),
-    detail: ({ deploymentFrequency: { value: v } }) => `${count(v.shipped)} shipped`,
+    detail: ({ deploymentFrequency: { value: v } }) => `${count(v.shipped)} shipped in ${count(v.days)} day${v.days === 1 ? '' : 's'}`,
   },
   {
     key: 'leadTimeForChanges',
@@ -110,7 +111,7 @@ function render(message: AnalyticsMessage): void {
   document.body.classList.remove('loading');
   const { data, context, selection } = message;
   const empty = data.deployments.total === 0;
-  app.innerHTML = `${toolbar(selection, context)}${empty ? emptyState(message) : `${summary(data)}${dora(data, context)}${chartSpecs(data).map(section).join('')}`}`;
+  app.innerHTML = `${toolbar(selection, context)}${empty ? emptyState(selection, data, context) : `${summary(data)}${dora(data, context)}${chartSpecs(data).map(section).join('')}`}`;
   wire();
   renderImportStatus();
   if (!empty) drawCharts(readPalette(), chartSpecs(data));
@@ -175,32 +176,6 @@ function section(spec: ChartSpec): string {
       <div class="plot" role="img" aria-label="${escapeHtml(`${spec.title}. ${spec.summary}`)}" ${asTable ? 'hidden' : ''}></div>
       <div class="table-wrap" ${asTable ? '' : 'hidden'}>${table}</div>
     </section>`;
-}
-
-function emptyState(message: AnalyticsMessage): string {
-  const { context, selection } = message;
-  const repo = context.repository;
-  if (context.scopeDeployments > 0) {
-    const windowLabel = WINDOWS.find((w) => w.value === selection.window)?.label.toLowerCase() ?? 'this window';
-    return `<div class="empty"><p><strong>No deployment in the ${escapeHtml(windowLabel.replace(/^last /, 'last '))}.</strong></p>
-        <p class="muted">${count(context.scopeDeployments)} deployment${context.scopeDeployments === 1 ? '' : 's'} ${selection.scope === 'repository' && repo ? `from ${escapeHtml(repo.name)} ` : ''}happened earlier.</p>
-        <p><button data-action="all-history">Show all history</button></p></div>`;
-  }
-  const where = selection.scope === 'repository' && repo ? `from <span class="repo-name" title="${escapeHtml(repo.path)}">${escapeHtml(repo.name)}</span> ` : '';
-  const others =
-    selection.scope === 'repository' && context.allDeployments > 0
-      ? `<p><button class="link" data-action="all-repositories">Show all repositories (${count(context.allDeployments)} deployment${context.allDeployments === 1 ? '' : 's'})</button></p>`
-      : '';
-  const builds = context.ciBuilds > 0 ? `<p class="muted">${count(context.ciBuilds)} CI build${context.ciBuilds === 1 ? '' : 's'} imported so far: the strategy already learns from them.</p>` : '';
-  return `<div class="empty">
-      <p><strong>No deployments ${where}yet.</strong></p>
-      <p class="muted">Deploy a recommendation and its outcome, duration, strategy, repairs and model cost show here, with the four DORA keys.</p>
-      <p><button data-action="deploy">Deploy Recommendation…</button></p>
-      <p class="muted">Past CI builds give the strategy model a head start before your first deployments:</p>
-      <p class="buttons"><button class="secondary" data-action="import-github">Import from GitHub Actions</button><button class="secondary" data-action="import-travistorrent">Import a TravisTorrent CSV…</button></p>
-      <p id="import-status" role="status" aria-live="polite"></p>
-      ${builds}${others}
-    </div>`;
 }
 
 function renderImportStatus(): void {

@@ -13,6 +13,8 @@ export interface StepModel {
   startedAt?: number;
   durationMs?: number;
   summary?: string;
+  /** What a step that succeeded left wrong (failing tests before their repair): a warning mark, not a check mark. */
+  attention?: string;
   /** The latest progress message of a running step. */
   progress?: string;
   error?: { code: string; message: string; hint: string };
@@ -149,6 +151,7 @@ export function reduce(timeline: Timeline, event: LiveEvent): Timeline {
       step.state = event.status;
       step.durationMs = event.durationMs;
       step.summary = event.summary;
+      step.attention = event.attention;
       step.progress = undefined;
       if (event.error) step.error = event.error;
       break;

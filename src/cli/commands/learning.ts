@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { LearningProgress } from '../../core/learning';
 import type { CliContext } from '../context';
 import { printJson } from '../output';
+import { plural } from '../../core/plural';
 
 /**
  * What the history teaches: `recommendations`, `adaptations`, `rollback-scenarios` and
@@ -166,7 +167,7 @@ function renderAnalytics(a: AnalyticsResult, duration: (ms: number | null) => st
   const k = a.dora;
   const tier = (x: { tier: string | null; note?: string }) => x.tier ?? `no tier (${x.note ?? 'no data'})`;
   lines.push('DORA keys (2023 report tiers):');
-  lines.push(`  deployment frequency   ${k.deploymentFrequency.value.perDay.toFixed(2)} a day (${k.deploymentFrequency.value.shipped} shipped)  → ${tier(k.deploymentFrequency)}`);
+  lines.push(`  deployment frequency   ${k.deploymentFrequency.value.perDay.toFixed(2)} a day (${k.deploymentFrequency.value.shipped} shipped in ${plural(k.deploymentFrequency.value.days, 'day')})  → ${tier(k.deploymentFrequency)}`);
   lines.push(`  lead time for changes  ${duration(k.leadTimeForChanges.value.medianMs)} (median of ${k.leadTimeForChanges.value.n})  → ${tier(k.leadTimeForChanges)}`);
   lines.push(`  change failure rate    ${percent(k.changeFailureRate.value.rate)} (${k.changeFailureRate.value.failed} of ${k.changeFailureRate.value.shipped} shipped)  → ${tier(k.changeFailureRate)}`);
   lines.push(`  time to restore        ${duration(k.timeToRestore.value.medianMs)} (median of ${k.timeToRestore.value.restored}, ${k.timeToRestore.value.open} open)  → ${tier(k.timeToRestore)}`);

@@ -1,6 +1,7 @@
 import { DeployAgentError } from '../errors';
 import { estimateTokens } from './cost';
 import { renderRepoMap } from './repo-map';
+import { requirementTag } from '../report/requirements';
 import { TEXT_PROTOCOL_INSTRUCTIONS } from './text-fallback';
 import type { AgentPhase, PhaseContext } from './types';
 
@@ -23,7 +24,7 @@ const ROLE: Record<AgentPhase, string> = {
   implement:
     'You implement a change in a software repository. Explore only what you need (list_files, read_file, search), then make the change with write_file / edit_file, following the project\'s conventions. Do not write tests in this phase. Keep changes focused; never hard-code credentials. Call finish with a short summary when done.',
   tests:
-    'You write automated tests for a change that was just implemented in this repository. Use the project\'s test framework and conventions, modelled on the example test. Cover every acceptance criterion. Put test files where the framework finds them. Do not change the implementation unless a test cannot be written otherwise. Call finish with a summary listing the test files.',
+    'You write automated tests for a change that was just implemented in this repository. Use the project\'s test framework and conventions, modelled on the example test. Cover every acceptance criterion, and start the name of each test with the tag of the criterion it checks (e.g. "[AC2] …"; as a test function name test_ac2_… or TestAC2…): the review counts a criterion as tested only when a test carrying its tag ran. Put test files where the framework finds them. Do not change the implementation unless a test cannot be written otherwise. Call finish with a summary listing the test files.',
   fix: 'A change in this repository fails its tests, or the type check or linter on the files it wrote. Find the cause from the failing output, then fix it with the smallest change (in the implementation or, if the test itself is wrong, in the test). Do not delete or skip tests, or silence the type checker or linter, to make them pass. Call finish with a summary of the fix.',
 };
 
@@ -120,7 +121,8 @@ export function buildPhasePrompt(phase: AgentPhase, context: PhaseContext, optio
 
 function sectionsFor(phase: AgentPhase, c: PhaseContext): Section[] {
   const r = c.recommendation;
-  const criteria = r.acceptanceCriteria?.length ? r.acceptanceCriteria.map((a) => `- ${a}`).join('\n') : '(none given)';
+  // Tagged as the requirement table tags them (src/core/report/requirements.ts): tests name the criterion they check by its tag.
+  const criteria = (r.acceptanceCriteria?.length ? r.acceptanceCriteria : [r.title]).map((a, i) => `- [${requirementTag(i)}] ${a}`).join('\n');
   const recommendation: Section = {
     title: 'Recommendation',
     essential: true,

@@ -48,6 +48,19 @@ function suggestLocations(map: StructureMap, profile: ProjectProfile, ranked: In
   }
   const code = `${codeDir === '.' ? '' : codeDir + '/'}${name}${ext}`;
   const tests = map.files.filter((f) => f.kind === 'test' && f.language === language);
+  // The recommendation names existing files: the change goes there, not into a new file beside them.
+  const named = new Set((recommendation.targetFiles ?? []).map((t) => t.replace(/^\.\//, '')));
+  const namedSource = ranked.find((r) => named.has(r.path) && sources.some((s) => s.path === r.path))?.path;
+  const namedTest = ranked.find((r) => named.has(r.path) && tests.some((t) => t.path === r.path))?.path ?? map.files.find((f) => f.kind === 'test' && named.has(f.path))?.path;
+  if (namedSource) {
+    return { code: namedSource, tests: namedTest ?? testPathFor(map, language, ext, namedSource.replace(/\.[^./]+$/, '').split('/').pop()!, dirOf(namedSource), namedSource), reason: 'named in targetFiles: the change goes into the existing files', existing: true };
+  }
+  return { code, tests: namedTest ?? testPathFor(map, language, ext, name, codeDir, code), reason: `${reason}; tests follow the existing ${tests.length ? `layout of ${tests.length} test files` : 'conventions of the ecosystem'}` };
+}
+
+/** Where the tests of `code` go, by the project's layout (colocated, a tests folder) and its language's conventions. */
+function testPathFor(map: StructureMap, language: string, ext: string, name: string, codeDir: string, code: string): string {
+  const tests = map.files.filter((f) => f.kind === 'test' && f.language === language);
   let testPath: string;
   if (language === 'go') testPath = `${codeDir === '.' ? '' : codeDir + '/'}${name}_test.go`;
   else if (language === 'rust') testPath = `tests/${name}.rs`;
@@ -67,7 +80,7 @@ function suggestLocations(map: StructureMap, profile: ProjectProfile, ranked: In
       testPath = `${testRoot}/${name}.${suffix}${ext}`;
     }
   }
-  return { code, tests: testPath, reason: `${reason}; tests follow the existing ${tests.length ? `layout of ${tests.length} test files` : 'conventions of the ecosystem'}` };
+  return testPath;
 }
 
 function reuseCandidates(map: StructureMap, graph: ImportGraph): IntegrationReport['reuse'] {
@@ -116,7 +129,9 @@ export async function analyzeIntegration(root: string, profile: ProjectProfile, 
     ...(recommendation.integrationPoints?.existingSystems ?? []),
     ...(recommendation.dataRequirements?.tables ?? []),
   ].join(' ');
-  const sources = map.files.filter((f) => f.kind === 'source');
+  // Sources are ranked; a file the recommendation names (a test file too) is ranked whatever its kind.
+  const targets = new Set((recommendation.targetFiles ?? []).map((t) => t.replace(/^\.\//, '')));
+  const sources = map.files.filter((f) => f.kind === 'source' || targets.has(f.path));
   const { files: rankedFiles, symbols: rankedSymbols } = rankFiles(sources, graph, query, recommendation.targetFiles ?? []);
   const score = new Map(rankedFiles.map((r) => [r.path, r.score]));
   const priority = (f: FileEntry) => (score.get(f.path) ?? 0) * 10 + Math.log1p(graph.inDegree[f.path] ?? 0) * 0.1;

@@ -11,7 +11,7 @@ import type { FileEntry, ProjectProfile } from './types';
  * data-inventory.ts): a stored profile is only reused by the same detection code.
  * test/unit/analysis/profile-cache.test.ts fails until this is bumped after such a change.
  */
-export const PROFILE_CACHE_VERSION = 5;
+export const PROFILE_CACHE_VERSION = 6;
 
 /** How often this process reused a stored profile or had to compute one (tests and the benchmark read it). */
 export const profileCacheStats = { reused: 0, computed: 0 };

@@ -21,6 +21,21 @@ export function stem(w: string): string {
   return w;
 }
 
+/** Words a doc comment uses about itself rather than about what the file does ("kept apart so tests can use it"). */
+const DOC_NOISE = new Set(['test', 'spec', 'example']);
+
+/** Modules that serve HTTP: a file importing one (or listening on a port) is a server. */
+const HTTP_SERVER_IMPORTS = /^(node:)?https?$|^(express|fastify|koa|@hapi\/hapi|hono|restify|polka|@nestjs\/core|next|flask|fastapi|django(\..*)?|aiohttp(\.web)?|starlette|tornado(\..*)?|bottle|sanic|falcon)$/;
+
+/** `GET /health`: an HTTP route. The verb is no word of the change (it matched getOrder); the path is. */
+const HTTP_ROUTE = /\b(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\s+(\/[^\s?#]*)/g;
+
+/** The query without HTTP verbs before a path, and whether it speaks of an HTTP route at all. */
+export function httpQuery(query: string): { query: string; http: boolean } {
+  const http = new RegExp(HTTP_ROUTE.source).test(query) || /\b(endpoints?|routes?|route handler|http)\b/i.test(query);
+  return { query: query.replace(HTTP_ROUTE, '$1'), http };
+}
+
 interface Doc {
   file: FileEntry;
   path: Set<string>;
@@ -32,8 +47,10 @@ interface Doc {
  * Ranks source files for a query: lexical match (path segments weigh most, then exported
  * symbols, then doc comments; rare words weigh more) combined with import-graph centrality.
  */
-export function rankFiles(files: readonly FileEntry[], graph: ImportGraph, query: string, targetFiles: readonly string[] = []): { files: RankedFile[]; symbols: RankedSymbol[] } {
+export function rankFiles(files: readonly FileEntry[], graph: ImportGraph, rawQuery: string, targetFiles: readonly string[] = []): { files: RankedFile[]; symbols: RankedSymbol[] } {
+  const { query, http } = httpQuery(rawQuery);
   const q = [...new Set(terms(query))];
+  const serving = http ? httpServing(files, graph) : new Map<string, { boost: number; reason: string }>();
   const docs: Doc[] = files.map((file) => {
     const symbols = new Map<string, string[]>();
     for (const s of file.facts?.exports ?? []) if (s !== 'default') symbols.set(s, terms(s));
@@ -68,7 +85,7 @@ export function rankFiles(files: readonly FileEntry[], graph: ImportGraph, query
           symbols.push({ name, path: d.file.path, score: w });
         }
       }
-      if (d.doc.has(t)) {
+      if (d.doc.has(t) && !DOC_NOISE.has(t)) {
         lexical += w;
         reasons.push(`doc mentions "${t}"`);
       }
@@ -76,6 +93,13 @@ export function rankFiles(files: readonly FileEntry[], graph: ImportGraph, query
     const inDeg = graph.inDegree[d.file.path] ?? 0;
     const centrality = Math.log1p(inDeg) / Math.log1p(maxIn);
     let score = lexical > 0 ? lexical * (1 + 0.5 * centrality) : 0.05 * centrality;
+    const serves = serving.get(d.file.path);
+    if (serves) {
+      score += serves.boost;
+      reasons.unshift(serves.reason);
+    }
+    // Ranked for being central alone: say so, rather than no reason at all.
+    if (!reasons.length && inDeg > 0) reasons.push(`imported by ${inDeg} file${inDeg === 1 ? '' : 's'}`);
     if (targets.has(d.file.path)) {
       score += 100;
       reasons.unshift('named in targetFiles');
@@ -95,4 +119,30 @@ export function rankFiles(files: readonly FileEntry[], graph: ImportGraph, query
   const topSymbol = rankedSymbols[0]?.score || 1;
   for (const s of rankedSymbols) s.score = Math.round((s.score / topSymbol) * 1000) / 1000;
   return { files: ranked, symbols: rankedSymbols };
+}
+
+/**
+ * For a recommendation about an HTTP route: the files that serve HTTP (listen on a port, or use a
+ * server framework) and the project's own modules they hand requests to (an Express-style app.js
+ * that server.js listens with) — where routes are usually declared. The handler ranks above the
+ * listener; a listener that imports nothing of the project holds the routes itself. Read from the
+ * facts the structure map already keeps (ports, imports), so a warm cache serves it too.
+ */
+function httpServing(files: readonly FileEntry[], graph: ImportGraph): Map<string, { boost: number; reason: string }> {
+  const out = new Map<string, { boost: number; reason: string }>();
+  const known = new Set(files.map((f) => f.path));
+  for (const f of files) {
+    const ports = f.facts?.ports ?? [];
+    const framework = (f.facts?.imports ?? []).find((i) => HTTP_SERVER_IMPORTS.test(i));
+    if (!ports.length && !framework) continue;
+    // Only a listener hands requests on; a framework user (an Express app, a Flask module) declares routes itself.
+    const local = ports.length ? graph.edges.filter((e) => e.from === f.path && !e.external && known.has(e.to)).map((e) => e.to) : [];
+    const why = ports.length ? `serves HTTP (listens on port ${ports.join(', ')})` : `serves HTTP (uses ${framework})`;
+    if (!out.has(f.path)) out.set(f.path, { boost: local.length ? 2 : 3, reason: why });
+    for (const to of local) {
+      const prev = out.get(to);
+      if (!prev || prev.boost < 3) out.set(to, { boost: 3, reason: `handles the requests of ${f.path}` });
+    }
+  }
+  return out;
 }

@@ -125,9 +125,21 @@ export interface BuildArtifact {
   path: string | null;
 }
 
+/**
+ * The runtime a project runs on. `version` is the version its declaration names (20 of ">=20"):
+ * container images and CI are pinned to it. `range` is the declaration as written when it accepts
+ * more than that one version (">=20" in engines, ">=3.10,<3.13" in requires-python): a release
+ * target's runtime must satisfy it, and a newer Node on the server is fine.
+ */
+export interface RuntimeRequirement {
+  name: string;
+  version: string | null;
+  range?: string | null;
+}
+
 /** Another runtime the same project needs (a Node app that also runs Python scripts). */
 export interface AdditionalStack {
-  runtime: { name: string; version: string | null };
+  runtime: RuntimeRequirement;
   packageManager: string | null;
   install: string | null;
   evidence: string[];
@@ -183,7 +195,7 @@ export interface ProjectProfile {
   frameworks: FrameworkInfo[];
   packageManager: string | null;
   buildTool: string | null;
-  runtime: { name: string; version: string | null } | null;
+  runtime: RuntimeRequirement | null;
   commands: Commands;
   /** What the production build produces (null: nothing is known to run in production). */
   artifact: BuildArtifact | null;
@@ -244,7 +256,8 @@ export interface ImportGraph {
 export interface IntegrationReport {
   rankedFiles: RankedFile[];
   rankedSymbols: RankedSymbol[];
-  suggestedLocations: { code: string; tests: string; reason: string };
+  /** Where the change goes; `existing`: into files the recommendation names (targetFiles), not a new file. */
+  suggestedLocations: { code: string; tests: string; reason: string; existing?: boolean };
   reuse: { kind: 'database' | 'http-client' | 'configuration' | 'logging' | 'other'; path: string; reason: string }[];
   missingDependencies: { name: string; ecosystem: string; reason: string }[];
   dataGaps: DataGap[];

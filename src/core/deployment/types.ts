@@ -140,6 +140,8 @@ export interface ShipPullRequest {
 export interface PullRequestFacts {
   summary: string;
   tests: TestCounts;
+  /** The last run's named tests: a requirement reads "passing" only when a test naming it ran (src/core/report/requirements.ts). */
+  testCases?: TestCaseResult[];
   repairs: number;
   strategy: StrategyLevers;
   filesWritten: string[];

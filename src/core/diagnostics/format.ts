@@ -41,9 +41,27 @@ export function formatDiagnostics(d: Diagnostics): string {
   row('In effect', d.confinement.inEffect);
   if (d.confinement.refused) row('What to do', d.confinement.refused);
   section('Configuration');
-  for (const [key, setting] of Object.entries(d.configuration)) {
-    row(key, `${JSON.stringify(setting.value)}  [${setting.source}${setting.origin ? `: ${setting.origin}` : ''}]`);
-  }
-  for (const i of d.ignoredSettings ?? []) lines.push(`  ${i.key.padEnd(22)} ignored in ${i.origin}: ${i.reason}`);
+  lines.push(...configurationRows(d.configuration, d.ignoredSettings ?? []));
   return lines.join('\n') + '\n';
+}
+
+/** The longest one-line value; a longer one (ai.prices, a map of models) is printed as indented JSON below its key. */
+const ONE_LINE_VALUE = 60;
+
+/** Settings in a column as wide as the longest key (`history.busyTimeoutSeconds` does not push its value out of line), each with where it came from. */
+export function configurationRows(configuration: Diagnostics['configuration'], ignored: NonNullable<Diagnostics['ignoredSettings']>): string[] {
+  const width = Math.max(22, ...Object.keys(configuration).map((key) => key.length), ...ignored.map((i) => i.key.length));
+  const lines: string[] = [];
+  for (const [key, setting] of Object.entries(configuration)) {
+    const where = `[${setting.source}${setting.origin ? `: ${setting.origin}` : ''}]`;
+    const value = JSON.stringify(setting.value) ?? 'undefined';
+    if (value.length <= ONE_LINE_VALUE) {
+      lines.push(`  ${key.padEnd(width)} ${value}  ${where}`);
+      continue;
+    }
+    lines.push(`  ${key.padEnd(width)} ${where}`);
+    for (const line of JSON.stringify(setting.value, null, 2).split('\n')) lines.push(`  ${' '.repeat(width)}   ${line}`);
+  }
+  for (const i of ignored) lines.push(`  ${i.key.padEnd(width)} ignored in ${i.origin}: ${i.reason}`);
+  return lines;
 }

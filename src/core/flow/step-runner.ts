@@ -307,8 +307,10 @@ export class StepRunner<Name extends string> {
 
     // A run that stops where the flow pauses for a person reached its goal too.
     const goalReached = status === 'succeeded' || (error === null && status === flow.statusWhenDone);
-    this.emit({ type: 'deployment.finished', deploymentId: state.id, ts: this.now(), status, goalReached, durationMs, ...(error ? { error } : {}) });
-    return { status, error, durationMs };
+    // The duration as the flow recorded it (a shipped review: its runs' machine time, not the wait), so live views and the history agree.
+    const recordedMs = this.deployments.get(state.id)?.durationMs ?? durationMs;
+    this.emit({ type: 'deployment.finished', deploymentId: state.id, ts: this.now(), status, goalReached, durationMs: recordedMs, ...(error ? { error } : {}) });
+    return { status, error, durationMs: recordedMs };
   }
 }
 

@@ -6,6 +6,7 @@ import { git } from './run';
 import { githubClient } from './github-client';
 import { isTestFile, renderRequirementTable, requirementRows } from '../report/requirements';
 import { describeInput } from '../ai/usage-text';
+import { plural } from '../plural';
 
 /**
  * Pull requests: Octokit against GITHUB_API_URL (GitHub
@@ -103,16 +104,16 @@ export function renderBody(rec: Recommendation, facts: PullRequestFacts, diffSta
     '',
     '## Requirements → files → tests → result',
     '',
-    ...renderRequirementTable(requirementRows(rec, facts.filesWritten, facts.tests)),
+    ...renderRequirementTable(requirementRows(rec, facts.filesWritten, { ...facts.tests, cases: facts.testCases })),
     '',
     '## Tests',
     '',
-    `${facts.tests.passed} passed, ${facts.tests.failed} failed, ${facts.tests.skipped} skipped; ${facts.repairs} repair round(s).`,
+    `${facts.tests.passed} passed, ${facts.tests.failed} failed, ${facts.tests.skipped} skipped; ${plural(facts.repairs, 'repair round')}.`,
     '',
     '## Changes',
     '',
     ...(diffStat
-      ? [`${diffStat.files} file(s), +${diffStat.insertions} −${diffStat.deletions}`, '', ...diffStat.perFile.slice(0, 50).map((f) => `- \`${f.file}\` +${f.insertions} −${f.deletions}`), ...(diffStat.perFile.length > 50 ? [`- … and ${diffStat.perFile.length - 50} more`] : [])]
+      ? [`${plural(diffStat.files, 'file')}, +${diffStat.insertions} −${diffStat.deletions}`, '', ...diffStat.perFile.slice(0, 50).map((f) => `- \`${f.file}\` +${f.insertions} −${f.deletions}`), ...(diffStat.perFile.length > 50 ? [`- … and ${diffStat.perFile.length - 50} more`] : [])]
       : ['(diff statistics unavailable)']),
     '',
     '## Model',
@@ -121,7 +122,7 @@ export function renderBody(rec: Recommendation, facts: PullRequestFacts, diffSta
     '',
     '## Strategy',
     '',
-    `${facts.strategy.name}: tests ${facts.strategy.testScope}, up to ${facts.strategy.repairRounds} repair round(s). ${facts.strategy.reasons.join('; ')}`,
+    `${facts.strategy.name}: tests ${facts.strategy.testScope}, up to ${plural(facts.strategy.repairRounds, 'repair round')}. ${facts.strategy.reasons.join('; ')}`,
     '',
     '## Risks',
     '',
@@ -141,7 +142,7 @@ export function renderBody(rec: Recommendation, facts: PullRequestFacts, diffSta
 /** What a reviewer should look at twice, from facts the pipeline knows (never a guess). */
 export function risksOf(rec: Recommendation, facts: PullRequestFacts, testFiles: readonly string[], diffStat?: DiffStat): string[] {
   const risks: string[] = [];
-  if (facts.repairs > 0) risks.push(`The first test run failed; ${facts.repairs} repair round(s) were needed.`);
+  if (facts.repairs > 0) risks.push(`The first test run failed; ${plural(facts.repairs, 'repair round')} ${facts.repairs === 1 ? 'was' : 'were'} needed.`);
   if (!testFiles.length) risks.push('No test file was written: the change is checked only by existing tests.');
   const targets = rec.targetFiles ?? [];
   const outside = targets.length ? facts.filesWritten.filter((f) => !isTestFile(f) && !targets.some((t) => f === t || f.startsWith(t.replace(/\/?$/, '/')))) : [];

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { changeFailureRateTier, deploymentFrequencyTier, leadTimeTier, timeToRestoreTier, type DoraTier } from './dora';
+import { changeFailureRateTier, deploymentFrequencyTier, DORA_EVIDENCE, leadTimeTier, timeToRestoreTier, type DoraTier } from './dora';
 import { hasShippingOutcomes } from './outcome';
 import { DURATIONS, exactPercentiles, LEAD_TIMES, RESTORE_TIMES } from './percentiles';
 import { catchUpFirst, type CatchUpOptions, type LearningStore } from './record';
@@ -59,7 +59,8 @@ export interface Analytics {
    */
   modelInput: { inputTokens: number; cacheReadTokens: number; cacheWriteTokens: number; uncachedTokens: number };
   dora: {
-    deploymentFrequency: DoraKey<{ shipped: number; perDay: number; perWeek: number }>;
+    /** `days`: what `perDay` divides by — the window's days, or the days since the first deployment when the history began within the window. */
+    deploymentFrequency: DoraKey<{ shipped: number; days: number; perDay: number; perWeek: number }>;
     leadTimeForChanges: DoraKey<{ n: number; medianMs: number | null; meanMs: number | null }>;
     changeFailureRate: DoraKey<{ shipped: number; failed: number; rate: number | null }>;
     timeToRestore: DoraKey<{ episodes: number; restored: number; open: number; medianMs: number | null }>;
@@ -155,17 +156,15 @@ export function computeAnalytics(store: LearningStore, options: AnalyticsOptions
     modelInput: modelInputOf(db, window, scope),
     dora: {
       deploymentFrequency: {
-        tier: deploymentFrequencyTier(perDay),
-        value: { shipped: shippedOk, perDay, perWeek: perDay * 7 },
+        ...withEvidence(deploymentFrequencyTier(perDay), shippedOk < DORA_EVIDENCE.minShipped ? tooFewShipped(shippedOk) : activeDays < DORA_EVIDENCE.minDays ? `a tier after ${DORA_EVIDENCE.minDays} days of history (this window has ${activeDays})` : undefined),
+        value: { shipped: shippedOk, days: activeDays, perDay, perWeek: perDay * 7 },
       },
       leadTimeForChanges: {
-        tier: lead.values[0] === null ? null : leadTimeTier(lead.values[0]!),
-        ...(lead.values[0] === null ? { note: 'no shipped deployment succeeded in the window' } : {}),
+        ...(lead.values[0] === null ? { tier: null, note: 'no shipped deployment succeeded in the window' } : withEvidence(leadTimeTier(lead.values[0]!), leadCount < DORA_EVIDENCE.minShipped ? tooFewShipped(leadCount) : undefined)),
         value: { n: leadCount, medianMs: lead.values[0]!, meanMs: leadCount ? Math.round(sum('leadSum') / leadCount) : null },
       },
       changeFailureRate: {
-        tier: cfr === null ? null : changeFailureRateTier(cfr),
-        ...(cfr === null ? { note: 'nothing was shipped in the window' } : {}),
+        ...(cfr === null ? { tier: null, note: 'nothing was shipped in the window' } : withEvidence(changeFailureRateTier(cfr), shippedFinished < DORA_EVIDENCE.minShipped ? tooFewShipped(shippedFinished) : undefined)),
         value: { shipped: shippedFinished, failed: shippedFailed, rate: cfr },
       },
       timeToRestore: {
@@ -180,6 +179,15 @@ export function computeAnalytics(store: LearningStore, options: AnalyticsOptions
 }
 
 type Scope = { environment?: string; repoPath?: string };
+
+/** The tier, or none with why when the window holds too little to tell (DORA_EVIDENCE). */
+function withEvidence(tier: DoraTier, missing: string | undefined): { tier: DoraTier | null; note?: string } {
+  return missing ? { tier: null, note: missing } : { tier };
+}
+
+function tooFewShipped(shipped: number): string {
+  return `a tier after ${DORA_EVIDENCE.minShipped} shipped deployments (this window has ${shipped})`;
+}
 
 /** The window's model input, cached and not (ai_model_calls by its created_at index; scoped through the deployment). */
 function modelInputOf(db: Database.Database, window: { from: number; to: number }, scope: Scope): Analytics['modelInput'] {

@@ -1,4 +1,4 @@
-import { DORA_2023 } from './dora';
+import { DORA_2023, DORA_EVIDENCE } from './dora';
 
 const DAY = 86_400_000;
 const pct = (r: number) => `${Math.round(r * 100)}%`;
@@ -14,8 +14,8 @@ export function doraDefinitions(): Record<'deploymentFrequency' | 'leadTimeForCh
   const r = DORA_2023.timeToRestoreMs;
   return {
     deploymentFrequency:
-      `How often changes ship: deployments that committed their change (local-commit or pull request) and releases that reached their target, that succeeded, per day of the window. ` +
-      `Tiers (DORA 2023): elite at least ${f.elitePerDay} a day, high at least once every ${Math.round(1 / f.highPerDay)} days, medium at least once every ${Math.round(1 / f.mediumPerDay)} days, low less often.`,
+      `How often changes ship: deployments that committed their change (local-commit or pull request) and releases that reached their target, that succeeded, per day of the window (of the history, when it began within the window). ` +
+      `Tiers (DORA 2023, given after ${DORA_EVIDENCE.minShipped} shipped deployments and ${DORA_EVIDENCE.minDays} days of history): elite at least ${f.elitePerDay} a day, high at least once every ${Math.round(1 / f.highPerDay)} days, medium at least once every ${Math.round(1 / f.mediumPerDay)} days, low less often.`,
     leadTimeForChanges:
       `How long a change takes from the request to being shipped (committed, or its pull request merged once synced with GitHub; a release: from its commit to its end); the median of the window. ` +
       `Tiers: elite under ${l.eliteBelow / DAY} day, high up to ${l.highAtMost / DAY} days, medium up to ${l.mediumAtMost / DAY} days, low longer.`,

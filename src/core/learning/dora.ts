@@ -46,6 +46,18 @@ export const DORA_2023 = {
   },
 } as const;
 
+/**
+ * How much a tier needs before it is given. The tiers tell a team's habits apart (daily from
+ * weekly, 5% from 15% failing); one deployment on its first day says nothing of them, and would
+ * read "elite" on every key. Below these, a key shows its value with no tier and says what is missing.
+ */
+export const DORA_EVIDENCE = {
+  /** Shipped deployments before deployment frequency, lead time and change failure rate get a tier. */
+  minShipped: 3,
+  /** Days of history in the window before deployment frequency gets a tier (less than a week cannot tell daily from weekly). */
+  minDays: 7,
+} as const;
+
 export function deploymentFrequencyTier(perDay: number): DoraTier {
   const t = DORA_2023.deploymentFrequency;
   if (perDay >= t.elitePerDay) return 'elite';

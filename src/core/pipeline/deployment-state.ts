@@ -37,6 +37,8 @@ export interface DeploymentState {
   treeAfterTests?: string;
   treeAfterRepair?: string;
   filesWritten: string[];
+  /** What the last of implement / write-tests wrote itself (its summary names them; `filesWritten` is the running total). */
+  stepFilesWritten?: string[];
   /** Model usage so far; the cache counts are parts of `inputTokens`. */
   usage: { inputTokens: number; outputTokens: number; costUsd: number; cacheReadTokens?: number; cacheWriteTokens?: number; provider?: string; model?: string };
   implementSummary?: string;

@@ -81,7 +81,7 @@ export interface DeploymentPreview {
   /** Ranked, best first (at most 20), with `choice` applied when one was given. */
   integrationPoints: IntegrationPointPreview[];
   /** Where new code and its tests would likely go. */
-  suggestedLocations?: { code: string; tests: string; reason: string };
+  suggestedLocations?: { code: string; tests: string; reason: string; existing?: boolean };
   missingDependencies: { name: string; ecosystem: string; reason: string }[];
   /** Tables or fields the recommendation needs that the repository does not declare. */
   dataGaps: string[];

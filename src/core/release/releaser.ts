@@ -58,6 +58,9 @@ export interface ReleaseOutcome {
   mode: ReleaseRequest['mode'];
   status: string;
   target: string;
+  /** The target's kind and hosts (a failure before any host was reached still says where it went). */
+  targetType: ReleaseTarget['type'];
+  targetHosts: string[];
   environment: string;
   release: string;
   ref: string;
@@ -263,6 +266,8 @@ export class Releaser {
       mode: state.request.mode,
       status: row.status,
       target: target.name,
+      targetType: target.type,
+      targetHosts: [...target.hosts],
       environment: target.environment,
       release: state.release,
       ref: state.request.ref,

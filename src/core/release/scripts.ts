@@ -105,9 +105,9 @@ export function portHolders(path: string, port: number): string {
   );
 }
 
-/** Free space (KiB) where the target's folder is. */
+/** Free space (KiB) where the target's folder is (or will be: its nearest existing parent; `release check` creates nothing). */
 export function diskFree(path: string): string {
-  return `${base(path)}mkdir -p "$B" && df -Pk "$B" | awk 'NR==2 {print $4}'`;
+  return `${base(path)}d="$B"; while [ ! -d "$d" ]; do d=$(dirname "$d"); done; df -Pk "$d" | awk 'NR==2 {print $4}'`;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { StrategyName, StrategyRequest } from '../strategy/types';
+import type { RuntimeRequirement } from '../analysis/types';
 
 /**
  * A release target as the release uses it: what `.deploy-agent/config.json` says (`targets`),
@@ -31,8 +32,8 @@ export interface ReleaseTarget {
   batchSize?: number;
   commandTimeoutMs: number;
   minFreeMb: number;
-  /** The runtime the project needs (from its profile: `node` `>=20`), checked on the target by preflight. */
-  runtime?: { name: string; version: string | null };
+  /** The runtime the project needs (from its profile: `node` with range `>=20`), checked on the target by preflight. */
+  runtime?: RuntimeRequirement;
   /** Where each value came from: `config` or `profile` (shown by `deploy-agent targets`). */
   sources: Record<string, 'config' | 'profile' | 'default'>;
 }

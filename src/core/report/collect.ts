@@ -7,7 +7,7 @@ import type { HookRun, RecoveryRecord } from '../deployment/types';
 import { collectReleasePart, type ReleaseReportPart } from './release';
 import { requirementRows, type RequirementRow } from './requirements';
 import { filesOfDiff } from './review-data';
-import { CHANGE_DIFF_EVENT, type ChangeDiffRecord, type DeploymentChoice } from '../deployment/types';
+import { CHANGE_DIFF_EVENT, type ChangeDiffRecord, type DeploymentChoice, type TestRunOutcome } from '../deployment/types';
 import type { SystemImpact } from './system-impact';
 import type { GateResult } from '../testing/quality-gates';
 
@@ -59,7 +59,7 @@ export function collectReport(db: Database.Database, deploymentId: string): Depl
   const events = new EventsRepository(db);
 
   // What later steps learnt overrides earlier ones (the same merge the orchestrator does on resume).
-  const state: { filesWritten?: string[]; omitted?: OmittedPart[] } = {};
+  const state: { filesWritten?: string[]; omitted?: OmittedPart[]; tests?: TestRunOutcome } = {};
   for (const step of stepRows) if (step.artifacts && typeof step.artifacts === 'object') Object.assign(state, step.artifacts);
   const filesWritten = state.filesWritten ?? [];
 
@@ -113,7 +113,8 @@ export function collectReport(db: Database.Database, deploymentId: string): Depl
     recommendation: recommendation
       ? { ...(recommendation.id ? { id: recommendation.id } : {}), ...(recommendation.category ? { category: recommendation.category } : {}), acceptanceCriteria: recommendation.acceptanceCriteria?.length ?? 0, omitted: state.omitted ?? [] }
       : null,
-    requirements: recommendation ? requirementRows(recommendation, filesWritten, lastTests) : [],
+    // The last run's named tests (kept with the step) tie requirements to tests; the counts come from the test-runs table.
+    requirements: recommendation ? requirementRows(recommendation, filesWritten, lastTests ? { ...lastTests, cases: state.tests?.cases } : null) : [],
     steps: stepRows.map((s) => ({ name: s.name, status: s.status, durationMs: s.finishedAt === null ? null : s.finishedAt - s.startedAt, error: s.errorCode ? { code: s.errorCode, message: s.errorMessage } : null })),
     decisions: (db.prepare(`SELECT kind, chosen, reason, probabilities, created_at AS at FROM decisions WHERE deployment_id = ? ORDER BY id`).all(deploymentId) as { kind: string; chosen: string; reason: string; probabilities: string | null; at: number }[]).map((d) => ({
       ...d,

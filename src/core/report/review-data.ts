@@ -151,7 +151,7 @@ export async function collectReviewData(db: Database.Database, deploymentId: str
     files,
     tests: tests ? groupTests(tests, written, sandboxExists ? sandbox!.path : null) : [],
     testTotals: tests ? { ...tests.counts, command: tests.command ?? null, framework: tests.framework ?? null, error: tests.error ?? null } : null,
-    requirements: requirementRows(recommendation, written, tests ? tests.counts : null),
+    requirements: requirementRows(recommendation, written, tests ? { ...tests.counts, cases: tests.cases } : null),
     gates,
     changedSinceTests,
     lastCheck: state.lastCheck ? { ok: state.lastCheck.ok, problems: state.lastCheck.problems, changed: state.lastCheck.changed, at: state.lastCheck.at } : null,

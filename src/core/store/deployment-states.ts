@@ -103,9 +103,13 @@ export function latestDeployment(db: Database.Database, repoPath: string): Deplo
 }
 
 /** How much history there is: deployments of the repository (or of all), of all, and imported CI builds. */
-export function historyCounts(db: Database.Database, repoPath?: string): { scope: number; all: number; ciBuilds: number } {
+export function historyCounts(db: Database.Database, repoPath?: string, windowFrom = 0): { scope: number; all: number; window: number; ciBuilds: number } {
   const all = db.prepare(`SELECT count(*) FROM deployments`).pluck().get() as number;
   const scope = repoPath === undefined ? all : (db.prepare(`SELECT count(*) FROM deployments WHERE repo_path = ?`).pluck().get(repoPath) as number);
+  const window =
+    windowFrom <= 0
+      ? scope
+      : (db.prepare(`SELECT count(*) FROM deployments WHERE created_at >= @from${repoPath === undefined ? '' : ' AND repo_path = @repoPath'}`).pluck().get({ from: windowFrom, ...(repoPath === undefined ? {} : { repoPath }) }) as number);
   const ciBuilds = db.prepare(`SELECT count(*) FROM history_builds`).pluck().get() as number;
-  return { scope, all, ciBuilds };
+  return { scope, all, window, ciBuilds };
 }

@@ -39,7 +39,7 @@ export function reviewView(data: ReviewData, extra: { commitSha: string | null; 
     counts: { passed: data.testTotals?.passed ?? 0, failed: data.testTotals?.failed ?? 0, skipped: data.testTotals?.skipped ?? 0 },
     ...(data.testTotals?.command ? { testCommand: data.testTotals.command } : {}),
     ...(data.lastCheck ? { testedAt: data.lastCheck.at } : extra.testedAt ? { testedAt: extra.testedAt } : {}),
-    requirements: data.requirements.map((r) => ({ requirement: r.requirement, files: r.files, tests: r.tests, result: r.result })),
+    requirements: data.requirements.map((r) => ({ requirement: r.requirement, tag: r.tag, files: r.files, tests: r.tests, result: r.result })),
     gates: data.gates.map((g) => ({ gate: g.gate, ok: g.ok, command: g.command, problems: g.problems, ...(g.skipped ? { skipped: g.skipped } : {}) })),
     ...(extra.commitSha && data.branch ? { commit: { sha: extra.commitSha, branch: data.branch } } : {}),
     ...(pr ? { pullRequest: pr } : {}),

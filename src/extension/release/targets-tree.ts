@@ -18,7 +18,7 @@ export interface TargetsSource {
 /**
  * The Targets view: each target of .deploy-agent/config.json with its current release and health
  * (asked on its hosts when the view shows it, again on Refresh and after a release), its hosts as
- * children; Release / Roll Back / Check on each target. An empty state says how to add one.
+ * children; Release / Roll Back / Check on each target. With none, the welcome content says how to add one.
  */
 export class TargetsTree implements vscode.TreeDataProvider<TargetNode> {
   private readonly statuses = new Map<string, Promise<TargetStatus | { error: string }>>();
@@ -34,11 +34,9 @@ export class TargetsTree implements vscode.TreeDataProvider<TargetNode> {
       const { targets, problem } = await this.source.targets();
       if (problem) return [{ kind: 'message', text: 'The targets cannot be read', detail: problem, command: { command: 'deployAgent.showDiagnostics', title: 'Show Diagnostics' } }];
       if (targets === null) return [{ kind: 'message', text: 'Open a folder to see its release targets' }];
-      if (!targets.length) {
-        return [
-          { kind: 'message', text: 'No release targets yet', detail: 'Add "targets" to .deploy-agent/config.json — e.g. "local": { "type": "local", "path": "~/.deploy-agent/releases/app" } — see docs/release.md.', command: { command: 'deployAgent.targets.openConfig', title: 'Open the configuration' } },
-        ];
-      }
+      // No targets: an empty tree, so VS Code shows the view's welcome content (package.json
+      // viewsWelcome), which has room for what a target is and a button; a tree item is one line.
+      if (!targets.length) return [];
       return Promise.all(
         targets.map(async (target): Promise<TargetNode> => {
           const status = await this.statusOf(target);

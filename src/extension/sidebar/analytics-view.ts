@@ -87,11 +87,11 @@ export class AnalyticsViewHost {
     // A deployment whose process died is interrupted, not running (as the CLI's learning commands see it).
     detectInterrupted(store.db);
     const data: AnalyticsData = computeAnalytics(store, { series: true, ...(selection.window === 'all' ? {} : { days: selection.window }), ...(repoPath ? { repoPath } : {}) });
-    const counts = historyCounts(store.db, repoPath);
+    const counts = historyCounts(store.db, repoPath, selection.window === 'all' || !data.window.from ? 0 : Date.parse(data.window.from));
     const queryMs = Math.round((performance.now() - started) * 10) / 10;
     this.lastQueryMs = queryMs;
     this.deps.output.debug(`Analytics view: ${selection.scope} × ${selection.window} computed in ${queryMs} ms (${data.deployments.total} deployments)`);
-    return { type: 'analytics', selection, data, context: { repository, scopeDeployments: counts.scope, allDeployments: counts.all, ciBuilds: counts.ciBuilds, doraDefinitions: doraDefinitions() }, queryMs };
+    return { type: 'analytics', selection, data, context: { repository, scopeDeployments: counts.scope, windowDeployments: counts.window, allDeployments: counts.all, ciBuilds: counts.ciBuilds, doraDefinitions: doraDefinitions() }, queryMs };
   }
 
   private async onMessage(message: AnalyticsToHost): Promise<void> {

@@ -16,9 +16,11 @@ export type PatternNode =
   | { kind: 'empty'; text: string };
 
 const SECTIONS = {
-  recommendations: { label: 'Recommendations', icon: 'lightbulb', empty: 'No pattern yet: patterns come from deployments that chose a strategy and ended.' },
-  adaptations: { label: 'Environment adaptations', icon: 'arrow-swap', empty: 'Needs finished deployments in two environments.' },
-  scenarios: { label: 'Rollback scenarios', icon: 'history', empty: 'No failure recorded yet.' },
+  // Named for what they hold, not for the CLI commands that print them: "Recommendations" read as
+  // recommendation files, and "Rollback scenarios" as rollbacks when most are failures a repair fixed.
+  recommendations: { label: 'Patterns that succeed', icon: 'lightbulb', tooltip: 'Environment × stack × strategy × kind of change, ranked by the lower bound of their success rate (`deploy-agent recommendations`). Learned from your deployments; not recommendation files.', empty: 'No pattern yet: patterns come from deployments that chose a strategy and ended.' },
+  adaptations: { label: 'Environment adaptations', icon: 'arrow-swap', tooltip: 'What successful deployments did differently in two environments (`deploy-agent adaptations`).', empty: 'Needs finished deployments in two environments.' },
+  scenarios: { label: 'Failures and their recovery', icon: 'history', tooltip: 'Each failure seen (error pattern, step) and what recovered from it: a repair round, a retry or a rollback (`deploy-agent rollback-scenarios`).', empty: 'No failure recorded yet.' },
 } as const;
 
 export class PatternsTree implements vscode.TreeDataProvider<PatternNode> {
@@ -70,6 +72,7 @@ export class PatternsTree implements vscode.TreeDataProvider<PatternNode> {
         const item = new vscode.TreeItem(section.label, node.section === 'recommendations' ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
         item.id = `section:${node.section}`;
         item.description = String(node.count);
+        item.tooltip = section.tooltip;
         item.iconPath = new vscode.ThemeIcon(section.icon);
         return item;
       }

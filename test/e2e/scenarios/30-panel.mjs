@@ -32,7 +32,7 @@ test("farewell('Ada') returns 'Goodbye, Ada!'", () => {
   assert.equal(farewell('Ada'), 'Goodbye Ada!');
 });
 
-test("farewell('') throws a TypeError", () => {
+test("[AC2] farewell('') throws a TypeError", () => {
   assert.throws(() => farewell(''), TypeError);
 });
 `;
@@ -208,6 +208,11 @@ export async function run(ctx) {
     if (!/Round 1 of/.test(round)) throw new Error(`repair round shows ${JSON.stringify(round)}`);
     const usage = await view.locator('[data-testid="usage"]').innerText({ timeout: 10000 });
     if (!usage.includes('qwen2.5-coder:7b') || !/\bfix\b/.test(usage)) throw new Error(`usage shows ${JSON.stringify(usage)}`);
+    // The first run had the planted failure: a warning mark and "1 test failed", not a check mark; each model step names what it wrote.
+    const runTests = view.locator('[data-step="run-tests"]');
+    if ((await runTests.getAttribute('class'))?.includes('step-attention') !== true || !(await runTests.innerText()).includes('1 test failed')) throw new Error(`the first test run shows ${JSON.stringify(await runTests.innerText())}`);
+    const wrote = await view.locator('[data-step="write-tests"] .step-summary').innerText();
+    if (wrote.trim() !== 'wrote test/farewell.test.js') throw new Error(`the tests step says ${JSON.stringify(wrote)}`);
   });
 
   await check('panel: the review shows the changed files, the generated test file with its results, and the requirement table', async () => {
@@ -225,14 +230,41 @@ export async function run(ctx) {
     if (!text.includes('test/farewell.test.js') || !/\d+ of \d+ passed/.test(text)) throw new Error(`the generated tests show ${JSON.stringify(text)}`);
     const counts = await view.locator('[data-testid="test-counts"]').innerText();
     if (!/^\d+ passed, 0 failed/.test(counts.trim())) throw new Error(`the test counts show ${JSON.stringify(counts)}`);
-    const requirements = await view.locator('[data-testid="requirements"]').innerText();
-    if (!requirements.includes("farewell('') throws a TypeError") || !requirements.includes('passing')) throw new Error(`the requirement table shows ${JSON.stringify(requirements)}`);
+    // Only the second test names its criterion (AC2): the first criterion passes through no test, however green the run.
+    const rows = await view.locator('[data-testid="requirements"] tbody tr').evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-result'), tr.innerText.replace(/\s+/g, ' ')]));
+    if (rows.length !== 2 || rows[0][0] !== 'not covered' || !rows[0][1].includes('not covered by a test') || rows[1][0] !== 'passing' || !rows[1][1].includes("[AC2] farewell('') throws a TypeError")) throw new Error(`the requirement table shows ${JSON.stringify(rows)}`);
+    const note = await view.locator('[data-testid="requirements-uncovered"]').innerText();
+    if (!note.includes('AC1')) throw new Error(`the note under the requirements says ${JSON.stringify(note)}`);
+  });
+
+  await check('panel: at 900 px the requirement table wraps whole words: no result or path is cut mid-word', async () => {
+    await page.setViewportSize({ width: 900, height: 900 });
+    try {
+      await page.waitForTimeout(500);
+      await view.locator('[data-testid="requirements"]').scrollIntoViewIfNeeded();
+      await shot('panel-review-narrow-dark.png');
+      // A cell's text on more than one line box: its fragments sit at more than one height.
+      const broken = await view.locator('[data-testid="requirements"] td.result, [data-testid="requirements"] td .path').evaluateAll((cells) =>
+        cells
+          .filter((c) => {
+            const range = c.ownerDocument.createRange();
+            range.selectNodeContents(c);
+            const tops = [...range.getClientRects()].filter((r) => r.width > 0).map((r) => r.top);
+            // Fragments of one line (a glyph in another font) differ by a few pixels; a second line by about a line height.
+            return tops.length > 0 && Math.max(...tops) - Math.min(...tops) > 0.6 * parseFloat(c.ownerDocument.defaultView.getComputedStyle(c).fontSize);
+          })
+          .map((c) => c.textContent),
+      );
+      if (broken.length) throw new Error(`cells wrapped over two lines at 900 px: ${JSON.stringify(broken)}`);
+    } finally {
+      await page.setViewportSize({ width: 1400, height: 900 });
+    }
   });
 
   await check('panel: the generated tests are listed by name, each with its result', async () => {
     // Needs the test runner's per-test results from core (TestRunOutcome.cases); with counts only the panel says so.
     const names = await view.locator('[data-testid="generated-tests"] .case[data-status="passed"] .case-name').allInnerTexts();
-    for (const expected of ["farewell('Ada') returns 'Goodbye, Ada!'", "farewell('') throws a TypeError"]) {
+    for (const expected of ["farewell('Ada') returns 'Goodbye, Ada!'", "[AC2] farewell('') throws a TypeError"]) {
       if (!names.includes(expected)) throw new Error(`the passing tests shown are ${JSON.stringify(names)}; ${JSON.stringify(expected)} is missing`);
     }
   });

@@ -222,7 +222,7 @@ describe('agent phases against the fake model servers', function () {
     assert.ok(body.options.num_ctx <= 8192, String(body.options.num_ctx));
     const user = body.messages[1]!.content;
     assert.match(user, /## Repository map\nsrc\/\n {2}mod0\/ \(100 files\)/, 'folders collapsed rather than the map cut off');
-    assert.match(user, /## Acceptance criteria\n- greet\("Ada"\) returns "Hello, Ada!"/);
+    assert.match(user, /## Acceptance criteria\n- \[AC1\] greet\("Ada"\) returns "Hello, Ada!"/);
   });
 
   it('escalates when the prompt cannot fit the local model at all', async () => {

@@ -7,6 +7,7 @@ import type { EvalRun, EvalTask, TaskResult } from '../../../src/core/eval/types
 import { openHistoryStore } from '../../../src/core/store/database';
 import { CLI_PATH, runBuiltCli } from '../../support/cli';
 import { scriptEvalAgent, solutionFiles, TURN_USAGE, type EvalScriptPlan, type ScriptedFile } from '../../support/fake-eval-agent';
+import { FakeAnthropic } from '../../support/fake-anthropic';
 import { FakeOllama } from '../../support/fake-ollama';
 import { tempDir } from '../../support/temp';
 
@@ -157,6 +158,7 @@ describe('deploy-agent eval against a scripted fake model: the printed figures a
     assert.match(out, /^Cost: +\$0\.0000$/m); // a local model costs nothing
     // One load for the whole suite: the first deployment loads the model, the others find it loaded with the context they need.
     assert.match(out, /^Model loads: +1$/m);
+    assert.equal(ollama.loads.length, 1, 'the fake Ollama itself counted one load');
 
     // Each task's row, as printed: solved, the pipeline's verdict, turns, tool calls, repairs.
     for (const plan of plans) {
@@ -199,7 +201,73 @@ describe('deploy-agent eval against a scripted fake model: the printed figures a
     assert.equal(compared.code, 0, compared.stderr);
     assert.match(compared.stdout, /^solved +2 +2 +0$/m);
     assert.match(compared.stdout, /^false successes +1 +1 +0$/m);
+    const runs = await cli(['runs', '--json']);
+    assert.deepEqual(
+      (JSON.parse(runs.stdout) as { id: string; source: string; solved: number; results: number }[]).map((r) => [r.id, r.source, r.solved, r.results]),
+      [[b.run.id, 'replay', 2, 4], [a.run.id, 'replay', 2, 4], [liveRunId, 'live', 2, 4]],
+    );
     assert.deepEqual(leftovers(env.TMPDIR!), []);
+  });
+});
+
+/**
+ * The Anthropic side: tokens read from and written to the prompt cache and the cost, as the fake
+ * Messages API reported them and as the published prices of claude-sonnet-4-5 make them
+ * (written here, not taken from the code's price table): $3 input, $3.75 cache writes, $0.30
+ * cache reads, $15 output per million tokens. Two tasks: one solved, one false success.
+ */
+describe('deploy-agent eval against a scripted fake Anthropic: cached and uncached tokens and the cost are what the API reported', function () {
+  this.timeout(600_000);
+  const ids = ['js-inventory-low-stock', 'js-inventory-total-bug'];
+  const plans = scriptedPlans(loadTasks(TASKS_DIR, SCRIPTED_TASKS.join(','))).filter((p) => ids.includes(p.task.id));
+  const apiKey = 'sk-ant-eval-test-9f3c2a7b51d04e88';
+
+  it(`${ids.join(', ')}: 1 solved, 1 false success, the cache figures and the cost as billed`, async () => {
+    if (!existsSync(CLI_PATH)) throw new Error('dist/cli/cli.mjs is missing: run `npm run build` first');
+    const anthropic = new FakeAnthropic({ apiKey, models: ['claude-sonnet-4-5'] });
+    anthropic.whenEmpty = scriptEvalAgent(plans, { outputTokens: TURN_USAGE.outputTokens });
+    const tmp = tempDir('deploy-agent-eval-cli-');
+    try {
+      mkdirSync(path.join(tmp.path, 'tmp'));
+      const env = {
+        DEPLOY_AGENT_DB: path.join(tmp.path, 'history.db'),
+        ANTHROPIC_BASE_URL: await anthropic.listen(),
+        ANTHROPIC_API_KEY: apiKey,
+        DEPLOY_AGENT_AI_PROVIDERS: 'anthropic',
+        HOME: tmp.path,
+        TMPDIR: path.join(tmp.path, 'tmp'),
+        XDG_DATA_HOME: path.join(tmp.path, 'data'),
+        XDG_CACHE_HOME: path.join(tmp.path, 'cache'),
+      };
+      const recordings = path.join(tmp.path, 'recordings');
+      const result = await runBuiltCli(['eval', '--provider', 'anthropic', '--model', 'claude-sonnet-4-5', '--tasks', ids.join(','), '--record', recordings, '--json'], { env, cwd: tmp.path, timeoutMs: 590_000 });
+      assert.equal(result.code, 0, result.stderr);
+      const run = JSON.parse(result.stdout) as EvalRun;
+      assert.deepEqual([run.run.provider, run.run.model], ['anthropic', 'claude-sonnet-4-5']);
+      assert.deepEqual([run.summary.solved, run.summary.pipelineSucceeded, run.summary.falseSuccesses], [1, 2, 1]);
+
+      const billed = anthropic.cache.usages;
+      assert.equal(billed.length, run.summary.turns, 'one billed request per model turn');
+      const sum = (pick: (u: (typeof billed)[number]) => number) => billed.reduce((n, u) => n + pick(u), 0);
+      const read = sum((u) => u.cache_read_input_tokens);
+      const written = sum((u) => u.cache_creation_input_tokens);
+      const plain = sum((u) => u.input_tokens);
+      assert.ok(read > 0, 'every turn after the first of a phase reads its prefix from the cache');
+      assert.deepEqual(
+        [run.summary.inputTokens, run.summary.cacheReadTokens, run.summary.cacheWriteTokens, run.summary.outputTokens],
+        [plain + read + written, read, written, run.summary.turns * TURN_USAGE.outputTokens],
+      );
+      const cost = (plain * 3 + written * 3.75 + read * 0.3 + run.summary.outputTokens * 15) / 1e6;
+      assert.ok(Math.abs(run.summary.costUsd - cost) < 1e-5, `cost ${run.summary.costUsd}, billed ${cost}`);
+
+      // The key reaches neither the history nor a recording.
+      const stored = [...readdirSync(tmp.path).filter((n) => n.startsWith('history.db')).map((n) => readFileSync(path.join(tmp.path, n))), ...readdirSync(recordings, { recursive: true, withFileTypes: true }).filter((d) => d.isFile()).map((d) => readFileSync(path.join(d.parentPath, d.name)))];
+      assert.ok(stored.every((bytes) => !bytes.includes(apiKey)), 'the API key was written to the history or a recording');
+      assert.deepEqual(leftovers(env.TMPDIR), []);
+    } finally {
+      await anthropic.close();
+      tmp.cleanup();
+    }
   });
 });
 

@@ -44,7 +44,15 @@ describe('deploy-agent deploy --mode full-pr (built CLI, bare origin, GitHub RES
       assert.equal(pr.base, 'main');
       assert.equal(pr.title, 'Add multiplication');
       assert.equal(pr.draft, false);
-      assert.match(pr.body, /\| mul\(2, 3\) returns 6 \| `(src\/calc\.js|calc\/ops\.py)` \| `(test\/mul\.test\.js|tests\/test_mul\.py)` \| ✅ passing \|/);
+      // The node tests name no criterion; the python test test_ac1_mul_positive names AC1 by its tag.
+      if (kind === 'node') {
+        assert.match(pr.body, /\| AC1: mul\(2, 3\) returns 6 \| `src\/calc\.js` \| — \| ⚠️ not covered by a test \|/);
+        assert.match(pr.body, /2 of 2 requirements not covered by a test/);
+      } else {
+        assert.match(pr.body, /\| AC1: mul\(2, 3\) returns 6 \| `calc\/ops\.py` \| `tests\/test_mul\.py › [^`]*test_ac1_mul_positive` \| ✅ passing \|/);
+        assert.match(pr.body, /\| AC2: mul\(-1, 4\) returns -4 \| `calc\/ops\.py` \| — \| ⚠️ not covered by a test \|/);
+      }
+      assert.doesNotMatch(pr.body, /returns -4 [^\n]*✅ passing/, 'no test names AC2: it never reads passing');
       assert.match(pr.body, /1 repair round/);
       assert.deepEqual(git(h.repo.dir, 'worktree', 'list', '--porcelain').split('\n').filter((l) => l.includes('deploy-agent/')), []);
       assert.equal(userState(h.repo.dir).digest, before);

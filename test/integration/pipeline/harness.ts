@@ -120,7 +120,7 @@ export function scriptPlantedFailure(ollama: FakeOllama, kind: 'node' | 'python'
             name: 'write_file',
             arguments: {
               path: 'tests/test_mul.py',
-              content: 'from calc.ops import mul\n\n\ndef test_mul_positive():\n    assert mul(2, 3) == 5\n\n\ndef test_mul_negative():\n    assert mul(-1, 4) == -4\n',
+              content: 'from calc.ops import mul\n\n\ndef test_ac1_mul_positive():\n    assert mul(2, 3) == 5\n\n\ndef test_mul_negative():\n    assert mul(-1, 4) == -4\n',
             },
           },
         ],

@@ -75,7 +75,7 @@ describe('preview and review data (real git, real analysis)', function () {
           repoRoot: repo.dir,
           testedTree: 'not-this-tree',
           tests: { counts: { passed: 1, failed: 1, skipped: 0 }, durationMs: 5, output: '', failures: [], cases: [
-            { name: 'mul(2, 3) returns 6', file: 'test/mul.test.js', status: 'passed' },
+            { name: '[AC1] mul(2, 3) returns 6', file: 'test/mul.test.js', status: 'passed' },
             { name: 'mul(-1, 4) returns -4', file: 'test/mul.test.js', status: 'failed', message: 'expected -4\n    at test/mul.test.js:9:10', line: 9 },
           ] },
         },
@@ -100,7 +100,8 @@ describe('preview and review data (real git, real analysis)', function () {
       assert.deepEqual(live.tests.map((t) => [t.path, t.passed, t.failed, t.generated]), [['test/mul.test.js', 1, 1, true]]);
       assert.equal(live.tests[0]!.tests[1]!.line, 9);
       assert.equal(live.requirements[0]!.requirement, 'mul(2, 3) returns 6');
-      assert.deepEqual(live.requirements[0]!.tests, ['test/mul.test.js']);
+      assert.deepEqual(live.requirements[0]!.tests, ['test/mul.test.js › [AC1] mul(2, 3) returns 6'], 'the tests that name the criterion by its tag');
+      assert.equal(live.requirements[0]!.result, 'passing');
 
       // The sandbox goes (a dry run's end): the recorded diff is what remains.
       new EventsRepository(store.db).insert('abcd1234', 4, 'change.diff', { baseSha: sandbox.baseSha, tree: 't', diff: live.diff, chars: live.diff.length, truncated: false });

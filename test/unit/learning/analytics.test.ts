@@ -57,7 +57,7 @@ describe('learning: analytics on a small hand-built history', () => {
   it('the four DORA keys with their tiers', () => {
     const { dora } = computeAnalytics(t.store, { days: 30, now: NOW });
     // 4 shipped successes in 30 days = 0.133 a day: below once a week (0.143) → medium.
-    assert.deepEqual(dora.deploymentFrequency, { tier: 'medium', value: { shipped: 4, perDay: 4 / 30, perWeek: (4 / 30) * 7 } });
+    assert.deepEqual(dora.deploymentFrequency, { tier: 'medium', value: { shipped: 4, days: 30, perDay: 4 / 30, perWeek: (4 / 30) * 7 } });
     // Lead times (request → shipped) of d1, d3, d5, d7: 5, 8, 20, 4 min → median (2nd of 4) 5 min → elite.
     assert.deepEqual(dora.leadTimeForChanges, { tier: 'elite', value: { n: 4, medianMs: 5 * MIN, meanMs: Math.round((37 * MIN) / 4) } });
     // Shipped with an outcome: d1, d3, d4, d5, d7; d4 was rolled back → 1 of 5 = 20% → low.

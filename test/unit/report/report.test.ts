@@ -21,6 +21,12 @@ describe('deployment report', () => {
     steps.finish(steps.start('d1', 'validate', 10), { status: 'succeeded', at: 11, artifacts: { recommendation, omitted } });
     steps.finish(steps.start('d1', 'implement', 11), { status: 'succeeded', at: 20, artifacts: { filesWritten: ['src/mul.js'] } });
     steps.finish(steps.start('d1', 'write-tests', 20), { status: 'succeeded', at: 30, artifacts: { filesWritten: ['src/mul.js', 'test/mul.test.js'] } });
+    // The last run's named tests: one carries AC1's tag, the other names no criterion.
+    const cases = [
+      { name: '[AC1] mul(2, 3) returns 6', file: 'test/mul.test.js', status: 'passed' },
+      { name: 'mul is exported', file: 'test/mul.test.js', status: 'passed' },
+    ];
+    steps.finish(steps.start('d1', 'run-tests', 30), { status: 'succeeded', at: 40, artifacts: { tests: { counts: { passed: 4, failed: 0, skipped: 0 }, durationMs: 40, failures: [], cases, output: '' } } });
     const runs = new TestRunsRepository(temp.store.db);
     runs.insert({ deploymentId: 'd1', stepId: null, framework: 'node:test', command: 'node --test', passed: 3, failed: 1, skipped: 0, durationMs: 50, coverage: null, output: '', createdAt: 31 });
     runs.insert({ deploymentId: 'd1', stepId: null, framework: 'node:test', command: 'node --test', passed: 4, failed: 0, skipped: 0, durationMs: 40, coverage: 87.5, output: '', createdAt: 40 });
@@ -56,10 +62,10 @@ describe('deployment report', () => {
     assert.deepEqual(
       r.requirements.map((q) => [q.requirement, q.files, q.tests, q.result]),
       [
-        ['mul(2, 3) returns 6', ['src/mul.js'], ['test/mul.test.js'], 'passing'],
-        ['mul(0, 5) returns 0', ['src/mul.js'], ['test/mul.test.js'], 'passing'],
+        ['mul(2, 3) returns 6', ['src/mul.js'], ['test/mul.test.js › [AC1] mul(2, 3) returns 6'], 'passing'],
+        ['mul(0, 5) returns 0', ['src/mul.js'], [], 'not covered'],
       ],
-      'the last test run decides the result',
+      'a requirement passes only through a test that names it; a green run does not cover the rest',
     );
     assert.equal(r.recommendation!.omitted[0]!.total, 10_000_000);
     assert.equal(r.repairs.length, 1);
@@ -72,7 +78,9 @@ describe('deployment report', () => {
     assert.ok(r.systemImpact[0]!.peakRssMb > 0);
 
     const md = renderReportMarkdown(r);
-    assert.match(md, /\| mul\(2, 3\) returns 6 \| `src\/mul\.js` \| `test\/mul\.test\.js` \| ✅ passing \|/);
+    assert.match(md, /\| AC1: mul\(2, 3\) returns 6 \| `src\/mul\.js` \| `test\/mul\.test\.js › \[AC1\] mul\(2, 3\) returns 6` \| ✅ passing \|/);
+    assert.match(md, /\| AC2: mul\(0, 5\) returns 0 \| `src\/mul\.js` \| — \| ⚠️ not covered by a test \|/);
+    assert.match(md, /1 of 2 requirements not covered by a test/);
     assert.match(md, /\| Input tokens \| of which cache read \| cache written \| uncached \|/);
     assert.match(md, /\| fix \| anthropic \| claude \| 1 \| 2000 \| 1500 \| 300 \| 200 \| 100 \| \$0\.0075 \|/);
     assert.match(md, /\*\*total\*\* \| \| \| 3 \| 4500 \| 1500 \| 300 \| 2700 \| 600 \| \$0\.0075/);
@@ -89,7 +97,7 @@ describe('deployment report', () => {
   it('a deployment without tests says "not run" in the requirement table, and nothing is invented', () => {
     new DeploymentsRepository(temp.store.db).insert({ id: 'd2', repoPath: '/r', title: 'T', createdAt: 1, status: 'failed', recommendation: JSON.stringify({ title: 'T', description: 'd' }) });
     const r = collectReport(temp.store.db, 'd2')!;
-    assert.deepEqual(r.requirements, [{ requirement: 'T', files: [], tests: [], result: 'not run' }]);
+    assert.deepEqual(r.requirements, [{ requirement: 'T', tag: 'AC1', files: [], tests: [], result: 'not run' }]);
     assert.deepEqual(r.modelCalls, []);
     assert.equal(r.performance.medianOfEarlierMs, null);
     assert.match(renderReportMarkdown(r), /no earlier deployment to compare with/);

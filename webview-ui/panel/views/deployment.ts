@@ -41,12 +41,14 @@ function stepRow(step: StepModel, timeline: Timeline): Markup {
   const phase = PHASE_OF_STEP[step.name];
   const tools = phase ? toolsOfPhase(timeline, phase) : [];
   const detail = step.error ? html`<p class="step-error">${step.error.message}</p>` : step.progress ? html`<p class="step-progress">${step.progress}</p>` : step.summary ? html`<p class="muted step-summary">${step.summary}</p>` : '';
-  return html`<li class="step step-${step.state}" data-step="${step.name}" data-state="${step.state}">
-    <span class="step-glyph" aria-hidden="true">${GLYPH[step.state]}</span>
+  const warned = step.state === 'succeeded' && Boolean(step.attention);
+  return html`<li class="step step-${step.state}${warned ? ' step-attention' : ''}" data-step="${step.name}" data-state="${step.state}"${warned ? html` data-attention="${step.attention}"` : ''}>
+    <span class="step-glyph" aria-hidden="true">${warned ? '⚠' : GLYPH[step.state]}</span>
     <div class="step-body">
-      <div class="step-line"><span class="step-title">${step.title}</span><span class="sr-only">, ${STATE_LABEL[step.state]}</span>
+      <div class="step-line"><span class="step-title">${step.title}</span><span class="sr-only">, ${warned ? `done with a warning: ${step.attention}` : STATE_LABEL[step.state]}</span>
         <span class="step-duration muted">${step.durationMs !== undefined ? shortDuration(step.durationMs) : step.state === 'running' ? 'running…' : step.state === 'unreached' ? 'not reached' : ''}</span></div>
       ${detail}
+      ${warned ? html`<p class="step-warning">${step.attention}</p>` : ''}
       ${step.name === 'repair' ? timeline.repairs.map(repairRound) : ''}
       ${tools.length
         ? html`<details class="tools" ${step.state === 'running' ? 'open' : ''}><summary>${tools.length} tool call${tools.length === 1 ? '' : 's'}</summary><ul class="tool-list">${tools.map(

@@ -40,7 +40,7 @@ export function previewView(preview: PreviewView, choice: DeploymentChoiceView, 
     <div class="columns">
       <section aria-labelledby="strategy-heading" class="card" data-testid="strategy">
         <h2 id="strategy-heading">Strategy: <span class="strong" data-testid="chosen-strategy">${preview.strategy.chosen}</span></h2>
-        <p class="muted">${BASIS[preview.strategy.basis] ?? preview.strategy.basis}${preview.strategy.samples ? ` · learnt from ${preview.strategy.samples} past deployments and builds` : ''}</p>
+        <p class="muted">${BASIS[preview.strategy.basis] ?? preview.strategy.basis}${preview.strategy.samples ? ` · learnt from ${preview.strategy.samples} past deployment${preview.strategy.samples === 1 ? '' : 's'} and builds` : ''}</p>
         ${predictions(preview.strategy)}
         <ul class="reasons">${preview.strategy.reasons.map((r) => html`<li>${r}</li>`)}</ul>
         <p class="levers">${levers(preview.strategy)}</p>
@@ -82,7 +82,11 @@ export function previewView(preview: PreviewView, choice: DeploymentChoiceView, 
         <vscode-button secondary data-action="addFile">Add</vscode-button>
         <p class="field-problem" id="add-file-problem" aria-live="polite"></p>
       </div>
-      ${preview.suggestedLocations ? html`<p class="muted small">New code would likely go in <code>${preview.suggestedLocations.code}</code>, its tests in <code>${preview.suggestedLocations.tests}</code>.</p>` : ''}
+      ${preview.suggestedLocations
+        ? preview.suggestedLocations.existing
+          ? html`<p class="muted small">The recommendation names the files to change: <code>${preview.suggestedLocations.code}</code> first, its tests in <code>${preview.suggestedLocations.tests}</code>.</p>`
+          : html`<p class="muted small">New code would likely go in <code>${preview.suggestedLocations.code}</code>, its tests in <code>${preview.suggestedLocations.tests}</code>.</p>`
+        : ''}
     </section>
     ${preview.warnings.length || preview.dataGaps.length
       ? html`<section aria-labelledby="warn-heading"><h2 id="warn-heading">Worth knowing</h2><ul class="warnings">${[...preview.dataGaps.map((g) => `Missing data: ${g}`), ...preview.warnings].map((w) => html`<li>${w}</li>`)}</ul></section>`

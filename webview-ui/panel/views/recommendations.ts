@@ -71,8 +71,9 @@ function missingRow(item: MissingConfigItem, adding: string | undefined): Markup
       <p class="rec-description" title="${item.description}">${item.why[0]!.toUpperCase()}${item.why.slice(1)}.</p>
       <div class="rec-meta muted">${item.files.map((f, i) => html`${i ? ', ' : ''}<code>${f}</code>`)}${item.templated ? '' : html` · <span title="${item.unknowns.join('\n')}">no template fits: the model writes ${item.files.length === 1 ? 'it' : 'them'}</span>`}</div>
     </div>
+    <div class="rec-status"></div>
     <div class="rec-actions">
-      <vscode-button data-action="addBuiltin" data-id="${item.id}" ${adding ? 'disabled' : ''} aria-label="${item.title}: add and deploy">${busy ? 'Adding…' : 'Add & deploy…'}</vscode-button>
+      <vscode-button secondary data-action="addBuiltin" data-id="${item.id}" ${adding ? 'disabled' : ''} aria-label="${item.title}: add and deploy">${busy ? 'Adding…' : 'Add & deploy…'}</vscode-button>
     </div>
   </li>`;
 }

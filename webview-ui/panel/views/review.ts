@@ -1,7 +1,7 @@
 // Review and ship: the changed files with their diffs, the generated tests with their results,
 // the requirement → files → tests table, the gates; then one click each to commit, push and open
 // the pull request, or discard.
-import type { ProblemView, ReviewView, ShipAction } from '../../../src/protocol/panel';
+import type { ProblemView, RequirementView, ReviewView, ShipAction } from '../../../src/protocol/panel';
 import { formatAgo, shortDuration } from '../../shared/format';
 import { html, type Markup } from '../../shared/html';
 import { pathText, problemBox } from './common';
@@ -62,15 +62,7 @@ export function reviewView(review: ReviewView, shipping: ShippingState): Markup 
       : html`<p class="empty-inline">No test results to show: ${review.counts.passed + review.counts.failed ? 'the runner reported counts only.' : 'no tests ran.'}</p>`}
     ${review.testCommand ? html`<p class="muted small">Ran <code>${review.testCommand}</code> in the sandbox.</p>` : ''}
 
-    ${review.requirements.length
-      ? html`<h3>Requirements → files → tests</h3>
-        <table class="grid" data-testid="requirements">
-          <thead><tr><th scope="col">Requirement</th><th scope="col">Files</th><th scope="col">Tests</th><th scope="col">Result</th></tr></thead>
-          <tbody>${review.requirements.map(
-            (r) => html`<tr><td>${r.requirement}</td><td>${r.files.map((f) => html`<div>${pathText(f)}</div>`)}</td><td>${r.tests.map((t) => html`<div>${t}</div>`)}</td><td>${r.result}</td></tr>`,
-          )}</tbody>
-        </table>`
-      : ''}
+    ${review.requirements.length ? requirementsView(review.requirements) : ''}
 
     ${review.gates.length
       ? html`<h3>Gates</h3>
@@ -110,6 +102,35 @@ function shipView(review: ReviewView, shipping: ShippingState): Markup {
         ? html`<p>Discarded: the sandbox and its branch were removed.</p>`
         : ''}
   </section>`;
+}
+
+const RESULT: Record<RequirementView['result'], { glyph: string; text: string }> = {
+  passing: { glyph: '✓', text: 'passing' },
+  failing: { glyph: '✕', text: 'failing' },
+  'not covered': { glyph: '⚠', text: 'not covered by a test' },
+  'not run': { glyph: '–', text: 'not run' },
+};
+
+/** `file › name`: the file as a path (never broken mid-name), the test's name as words. */
+function testLabel(label: string): Markup {
+  const at = label.indexOf(' › ');
+  return at < 0 ? html`${label}` : html`${pathText(label.slice(0, at))} › ${label.slice(at + 3)}`;
+}
+
+/** Each criterion with the tests that name it by its tag; "passing" only through such a test. */
+function requirementsView(rows: readonly RequirementView[]): Markup {
+  const uncovered = rows.filter((r) => r.result === 'not covered');
+  return html`<h3>Requirements → files → tests</h3>
+    <table class="grid requirements" data-testid="requirements">
+      <thead><tr><th scope="col">Requirement</th><th scope="col">Files</th><th scope="col">Tests</th><th scope="col">Result</th></tr></thead>
+      <tbody>${rows.map(
+        (r) => html`<tr data-result="${r.result}"><td><span class="tag">${r.tag}</span> ${r.requirement}</td><td data-label="Files">${r.files.map((f) => html`<div>${pathText(f)}</div>`)}</td><td data-label="Tests">${r.tests.length ? r.tests.map((t) => html`<div>${testLabel(t)}</div>`) : html`<span class="muted">—</span>`}</td>
+          <td class="result result-${r.result.replace(' ', '-')}"><span class="glyph" aria-hidden="true">${RESULT[r.result].glyph}</span> ${RESULT[r.result].text}</td></tr>`,
+      )}</tbody>
+    </table>
+    ${uncovered.length
+      ? html`<p class="muted small" data-testid="requirements-uncovered">${uncovered.length === rows.length ? 'No test that ran names a criterion' : `No test that ran names ${uncovered.map((r) => r.tag).join(', ')}`}: check ${uncovered.length === 1 ? 'it' : 'them'} in the diff yourself, or add a test whose name starts with the tag (e.g. “[${uncovered[0]!.tag}] …”) and run the tests again.</p>`
+      : ''}`;
 }
 
 function testCounts(file: { passed: number; failed: number; skipped: number }): string {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
-import type { BuildArtifact, Commands, DependencyInfo, Detection, FileEntry, FrameworkInfo } from '../types';
+import type { BuildArtifact, Commands, DependencyInfo, Detection, FileEntry, FrameworkInfo, RuntimeRequirement } from '../types';
 
 const MAX_MANIFEST_BYTES = 2 * 1024 * 1024;
 
@@ -121,7 +121,7 @@ export interface StackFindings {
   frameworks: FrameworkInfo[];
   packageManager?: Valued;
   buildTool?: Valued;
-  runtime?: Valued<{ name: string; version: string | null }>;
+  runtime?: Valued<RuntimeRequirement>;
   commands: Partial<Commands>;
   commandEvidence: string[];
   /** Confidence, evidence and reason of the production pair, the development server and the migration. */
@@ -148,6 +148,18 @@ export function cleanVersion(spec: string | undefined | null): string | null {
   if (!spec || typeof spec !== 'string') return null;
   const m = /(\d+(?:\.\d+){0,3}(?:[-+][\w.]+)?)/.exec(spec);
   return m ? m[1]! : null;
+}
+
+/**
+ * A version declaration that is a range (">=20", "^3.10", ">=3.9,<3.13"), as semver reads it
+ * (PEP 440's commas become spaces); null for a bare version ("20.11.1", which names one version)
+ * and for operators semver would misread (PEP 440's "~=" and "===").
+ */
+export function versionRange(spec: string | undefined | null): string | null {
+  if (!spec || typeof spec !== 'string') return null;
+  const text = spec.trim();
+  if (/^v?\d+(\.\d+)*$/.test(text) || /~=|===/.test(text)) return null;
+  return /\d/.test(text) ? text.replace(/\s*,\s*/g, ' ') : null;
 }
 
 export function framework(name: string, version: string | null | undefined, confidence: number, evidence: string[]): FrameworkInfo {

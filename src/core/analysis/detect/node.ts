@@ -1,4 +1,4 @@
-import { cleanVersion, findings, framework, portsFromCode, type ProjectContext, type StackFindings } from './context';
+import { cleanVersion, findings, framework, portsFromCode, versionRange, type ProjectContext, type StackFindings } from './context';
 import { nodeMigration, nodeProduction } from './node-production';
 import type { DependencyInfo } from '../types';
 
@@ -121,7 +121,7 @@ export function detectNode(ctx: ProjectContext, workspaceHas: (p: string) => boo
   if (pm === 'bun') f.runtime = { value: { name: 'bun', version: null }, confidence: 0.85, evidence: [ctx.rel(lockHit?.file ?? 'package.json')] };
   else if (nodeVersion) f.runtime = { value: { name: 'node', version: nodeVersion }, confidence: 0.95, evidence: [ctx.rel(walkUp(nvmrc!) ?? nvmrc!)] };
   else if (toolVersions) f.runtime = { value: { name: 'node', version: cleanVersion(toolVersions) }, confidence: 0.9, evidence: [ctx.rel('.tool-versions')] };
-  else if (pkg.engines?.node) f.runtime = { value: { name: 'node', version: cleanVersion(pkg.engines.node) }, confidence: 0.85, evidence: [manifest] };
+  else if (pkg.engines?.node) f.runtime = { value: { name: 'node', version: cleanVersion(pkg.engines.node), range: versionRange(pkg.engines.node) }, confidence: 0.85, evidence: [manifest] };
   else f.runtime = { value: { name: 'node', version: null }, confidence: 0.7, evidence: [manifest] };
 
   // frameworks

@@ -1,4 +1,4 @@
-import { cleanVersion, findings, framework, portsFromCode, setCommand, type ProjectContext, type StackFindings } from './context';
+import { cleanVersion, findings, framework, portsFromCode, setCommand, versionRange, type ProjectContext, type StackFindings } from './context';
 import type { DependencyInfo } from '../types';
 
 const normalize = (name: string) => name.toLowerCase().replace(/[-_.]+/g, '-');
@@ -122,7 +122,7 @@ export function detectPython(ctx: ProjectContext): StackFindings | undefined {
   if (pyVersion) f.runtime = { value: { name: 'python', version: cleanVersion(pyVersion) }, confidence: 0.95, evidence: [ctx.rel('.python-version')] };
   else if (runtimeTxt) f.runtime = { value: { name: 'python', version: runtimeTxt }, confidence: 0.9, evidence: [ctx.rel('runtime.txt')] };
   else if (typeof table(pipfile?.requires).python_version === 'string') f.runtime = { value: { name: 'python', version: cleanVersion(table(pipfile?.requires).python_version as string) }, confidence: 0.85, evidence: [ctx.rel('Pipfile')] };
-  else if (requires) f.runtime = { value: { name: 'python', version: cleanVersion(requires) }, confidence: 0.8, evidence: [ctx.rel('pyproject.toml')] };
+  else if (requires) f.runtime = { value: { name: 'python', version: cleanVersion(requires), range: versionRange(requires) }, confidence: 0.8, evidence: [ctx.rel('pyproject.toml')] };
   else f.runtime = { value: { name: 'python', version: null }, confidence: 0.7, evidence: manifests.map((m) => ctx.rel(m)) };
 
   // frameworks and the production pair

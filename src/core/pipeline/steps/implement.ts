@@ -1,5 +1,5 @@
 import type { DeployStep } from '../deployment-state';
-import { filesWrittenSoFar } from './shared/files-written';
+import { filesWrittenByStep } from './shared/files-written';
 import { deploymentConfigOf } from './shared/deployment-config';
 import { addUsage, phaseFailed, runModelPhase, union } from './shared/model-phase';
 
@@ -21,6 +21,7 @@ export const implementStep: DeployStep = {
       return {
         configNotes: baseline.notes,
         filesWritten: union(withNotes.filesWritten, outcome?.filesWritten ?? []),
+        stepFilesWritten: union(baseline.filesWritten, outcome?.filesWritten ?? []),
         usage: outcome ? addUsage(state.usage, outcome) : state.usage,
         treeAfterImplement,
         implementSummary: outcome?.summary ?? `The templates wrote ${baseline.filesWritten.join(', ')} (no model adaptation: configgen.adaptWithModel is off).`,
@@ -29,7 +30,7 @@ export const implementStep: DeployStep = {
     const outcome = await runModelPhase(state, ctx, 'implement');
     if (!outcome.ok) throw phaseFailed('implement', outcome);
     const treeAfterImplement = await ctx.ports.snapshotSandbox(state.sandbox!);
-    return { filesWritten: union(state.filesWritten, outcome.filesWritten), usage: addUsage(state.usage, outcome), treeAfterImplement, implementSummary: outcome.summary };
+    return { filesWritten: union(state.filesWritten, outcome.filesWritten), stepFilesWritten: outcome.filesWritten, usage: addUsage(state.usage, outcome), treeAfterImplement, implementSummary: outcome.summary };
   },
-  summary: filesWrittenSoFar,
+  summary: filesWrittenByStep,
 };

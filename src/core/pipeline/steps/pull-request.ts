@@ -13,6 +13,7 @@ export const pullRequestStep: DeployStep = {
       body: {
         summary: state.implementSummary ?? '',
         tests: state.tests!.counts,
+        ...(state.tests!.cases ? { testCases: state.tests!.cases } : {}),
         repairs: state.repairs,
         strategy: state.levers!,
         filesWritten: state.filesWritten,

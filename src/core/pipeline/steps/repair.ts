@@ -3,6 +3,7 @@ import type { ErrorPatternMatch } from '../ports';
 import { addUsage, phaseFailed, runModelPhase, union } from './shared/model-phase';
 import { needsRepair, testRound } from './shared/test-round';
 import { testCountsSummary } from './shared/test-summary';
+import { plural } from '../../plural';
 
 /**
  * Repairs failing tests: up to the strategy's repair rounds of agent phase `fix` (fed the failing
@@ -63,7 +64,7 @@ export const repairStep: DeployStep = {
   },
   summary: (state) => testCountsSummary(state, true),
   // The rounds are used up and tests still fail: the review refuses the change, so this is no success to tick off.
-  attention: (state) => (state.tests && needsRepair(state.tests) ? `tests still fail after ${state.repairs} repair round(s)` : undefined),
+  attention: (state) => (state.tests && needsRepair(state.tests) ? `tests still fail after ${plural(state.repairs, 'repair round')}` : undefined),
 };
 
 /** The failing output a repair round answers, as the panel shows it (the end of it, where the failures are reported). */

@@ -1,4 +1,5 @@
 import type { DeployStep } from '../deployment-state';
+import { plural } from '../../plural';
 
 /** Chooses the strategy (its levers: test scope, repair rounds, gates, limits) and logs why. */
 export const strategyStep: DeployStep = {
@@ -16,5 +17,5 @@ export const strategyStep: DeployStep = {
     ctx.log('info', `Strategy ${levers.name}: ${levers.reasons.join('; ') || 'no reasons given'}`);
     return { levers };
   },
-  summary: (state) => (state.levers ? `${state.levers.name}: ${state.levers.repairRounds} repair round(s), tests ${state.levers.testScope}` : undefined),
+  summary: (state) => (state.levers ? `${state.levers.name}: up to ${plural(state.levers.repairRounds, 'repair round')}, tests ${state.levers.testScope}` : undefined),
 };

@@ -1,5 +1,5 @@
 import type { DeployStep } from '../deployment-state';
-import { filesWrittenSoFar } from './shared/files-written';
+import { filesWrittenByStep } from './shared/files-written';
 import { deploymentConfigOf } from './shared/deployment-config';
 import { addUsage, phaseFailed, runModelPhase, union } from './shared/model-phase';
 
@@ -12,7 +12,7 @@ export const writeTestsStep: DeployStep = {
     const outcome = await runModelPhase(state, ctx, 'tests');
     if (!outcome.ok) throw phaseFailed('tests', outcome);
     const treeAfterTests = await ctx.ports.snapshotSandbox(state.sandbox!);
-    return { filesWritten: union(state.filesWritten, outcome.filesWritten), usage: addUsage(state.usage, outcome), treeAfterTests };
+    return { filesWritten: union(state.filesWritten, outcome.filesWritten), stepFilesWritten: outcome.filesWritten, usage: addUsage(state.usage, outcome), treeAfterTests };
   },
-  summary: filesWrittenSoFar,
+  summary: filesWrittenByStep,
 };

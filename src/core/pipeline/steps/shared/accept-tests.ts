@@ -1,6 +1,7 @@
 import { DeployAgentError } from '../../../errors';
 import type { DeploymentState } from '../../deployment-state';
 import type { TestRunOutcome } from '../../ports';
+import { plural } from '../../../plural';
 
 /** Refuses tests that failed, did not run, or miss the coverage threshold (before the review, and again after a gate repair). */
 export function assertTestsAcceptable(tests: TestRunOutcome, state: DeploymentState): void {
@@ -10,7 +11,7 @@ export function assertTestsAcceptable(tests: TestRunOutcome, state: DeploymentSt
   if (tests.counts.failed > 0) {
     throw new DeployAgentError(
       'TESTS_FAILED',
-      `${tests.counts.failed} test(s) still fail after ${state.repairs} repair round(s): ${tests.failures.map((f) => f.name).slice(0, 5).join(', ')}.`,
+      `${plural(tests.counts.failed, 'test')} still ${tests.counts.failed === 1 ? 'fails' : 'fail'} after ${plural(state.repairs, 'repair round')}: ${tests.failures.map((f) => f.name).slice(0, 5).join(', ')}.`,
       'Run again with a strategy that allows more repair rounds (--strategy aggressive), or keep the worktree (--keep-worktree) and fix it by hand.',
       { details: { failures: tests.failures.slice(0, 20) } },
     );

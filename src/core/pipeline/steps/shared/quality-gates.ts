@@ -6,6 +6,7 @@ import { assertTestsAcceptable } from './accept-tests';
 import { addUsage, phaseFailed, runModelPhase, union } from './model-phase';
 import { testRound } from './test-round';
 import { keepingUserFiles } from './user-files';
+import { plural } from '../../../plural';
 
 /**
  * The strategy's type-check and lint gates, after the tests passed and before the review. Problems
@@ -31,7 +32,7 @@ export async function qualityGates(state: DeploymentState, ctx: DeployStepContex
     if (current.repairs >= limit) {
       throw new DeployAgentError(
         'QUALITY_GATE_FAILED',
-        limit > 0 ? `${problems} (after ${current.repairs} of ${limit} repair round(s)).` : problems,
+        limit > 0 ? `${problems} (after ${current.repairs} of ${plural(limit, 'repair round')}).` : problems,
         `Keep the worktree (--keep-worktree) and fix them, allow more repair rounds, or turn the gate off for the strategy (deployAgent.strategy.levers: { "${current.levers?.name}": { "${failed[0]!.gate}Gate": false } }).`,
         { details: { gates: failed.map(({ output: _output, ...rest }) => rest) } },
       );
