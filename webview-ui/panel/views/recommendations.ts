@@ -5,6 +5,7 @@
 import type { MissingConfigItem, RecommendationItem, RecommendationsView, ReleasesView } from '../../../src/protocol/panel';
 import { formatAgo } from '../../shared/format';
 import { html, type Markup } from '../../shared/html';
+import { inlineMarkdown } from '../../shared/inline-markdown';
 import { emptyState, pathText, statusBadge } from './common';
 
 /** What is read after the list (undefined until it comes). */
@@ -130,7 +131,7 @@ function recommendationRow(item: RecommendationItem, selected: boolean, busyFile
         ${item.category ? html`<span class="tag">${item.category}</span>` : ''}
         ${item.priority && item.priority !== 'medium' ? html`<span class="tag tag-${item.priority}">${item.priority}</span>` : ''}
       </div>
-      ${item.description ? html`<p class="rec-description">${item.description}</p>` : ''}
+      ${item.description ? html`<p class="rec-description">${inlineMarkdown(item.description)}</p>` : ''}
       <div class="rec-meta">
         <button class="link" data-action="openFile" data-file="${item.file}" aria-label="Open ${item.relativePath}">${pathText(item.relativePath)}</button>
       </div>
