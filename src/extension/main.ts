@@ -7,6 +7,7 @@ import { PANEL_VIEW_TYPE, type PanelState } from '../protocol/panel';
 import { registerSidebar } from './sidebar/register';
 import { registerRelease } from './release/register';
 import { registerEditor } from './editor/register';
+import { keepSandboxesOutOfSourceControl } from './sandbox-scm';
 
 export interface DeployAgentApi {
   /** Milliseconds from the start of activate() to its end (performance.now marks). */
@@ -50,6 +51,8 @@ export function activate(context: vscode.ExtensionContext): DeployAgentApi {
   registerRelease(context, () => load().release());
   // Code lenses, the Testing view's controller and the editor's commands; the editor loads on first use.
   registerEditor(context, () => load().editor());
+  // Sandbox worktrees are reviewed in the panel, never committed to from Source Control.
+  keepSandboxesOutOfSourceControl(context, output);
 
   performance.mark('deploy-agent:activate:end');
   activationMs = performance.now() - started;

@@ -30,6 +30,10 @@ export type PanelActionId =
   | 'openFolder'
   | 'openReport'
   | 'retry'
+  /** Git: Add Remote… for the repository (argument: its folder). */
+  | 'addRemote'
+  /** Git: Initialize Repository for the workspace folder. */
+  | 'initRepository'
   /** Rolls a release target back to its previous release (argument: the target's name; VS Code asks first). */
   | 'rollBackTarget'
   /** Releases the workspace to a target again (argument: the target's name). */
@@ -172,7 +176,8 @@ export interface PreviewView {
   description: string;
   acceptanceCriteria: string[];
   strategy: StrategyPreviewView;
-  environment: { name: string; confidence: number; evidence: { source: string; value: string; suggests: string }[] };
+  /** `applied: false`: shown but not counted (a branch name on a developer machine), why in `note`. */
+  environment: { name: string; confidence: number; evidence: { source: string; value: string; suggests: string; applied?: boolean; note?: string }[] };
   integrationPoints: IntegrationPointView[];
   suggestedLocations?: { code: string; tests: string; reason: string; existing?: boolean };
   warnings: string[];

@@ -63,3 +63,20 @@ export async function notificationText(page, text, timeoutMs = 15000) {
   await toast.waitFor({ state: 'visible', timeout: timeoutMs });
   return (await toast.innerText()).trim();
 }
+
+/**
+ * Picks a colour theme as a user does ("Preferences: Color Theme", its name, Enter), then waits
+ * until the workbench wears it (`themeClass`: vs, vs-dark, hc-black) and a webview has restyled.
+ * @param {import('playwright-core').Page} page
+ * @param {string} name e.g. "Light Modern"
+ * @param {string} themeClass
+ */
+export async function pickColorTheme(page, name, themeClass) {
+  await runCommand(page, 'Preferences: Color Theme');
+  await page.locator('.quick-input-widget .quick-input-box input').fill(name);
+  await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ state: 'visible', timeout: 30000 });
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10000 });
+  await page.locator(`.monaco-workbench.${themeClass}`).waitFor({ state: 'attached', timeout: 15000 });
+  await page.waitForTimeout(500);
+}

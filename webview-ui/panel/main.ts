@@ -172,10 +172,12 @@ function paintReleaseRegions(header: DeploymentHeader, timeline: Timeline, statu
   const multiHost = release.hosts.length > 1;
   setRegion('region-header', releaseHeaderView(header, timeline, status, running));
   const failed = timeline.finished && !timeline.finished.goalReached && timeline.finished.error;
-  setRegion('region-problem', model.problem?.context === 'deploy' ? problemBox(model.problem.problem) : failed ? problemBox({ ...timeline.finished!.error!, actions: [{ id: 'showOutput', label: 'Show the log' }] }) : html``);
+  // A release that failed says why first, with what was tried to save it (its recoveries) right under.
+  const problem = model.problem?.context === 'deploy' ? problemBox(model.problem.problem) : failed ? problemBox({ ...timeline.finished!.error!, actions: [{ id: 'showOutput', label: 'Show the log' }] }) : undefined;
+  setRegion('region-problem', problem ? html`${problem}${recoveriesView(timeline, multiHost)}` : html``);
   setRegion('region-review', releasePlanView(timeline.releasePlan, release));
   setRegion('region-steps', releaseStepsView(timeline, multiHost));
-  setRegion('region-usage', recoveriesView(timeline, multiHost));
+  setRegion('region-usage', problem ? html`` : recoveriesView(timeline, multiHost));
   setRegion('region-output', html``);
 }
 

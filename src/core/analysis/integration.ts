@@ -2,7 +2,7 @@ import type { Recommendation } from '../recommendation/types';
 import { checkDataRequirements } from './data-requirements';
 import { buildImportGraph } from './import-graph';
 import { structureOf } from './profile';
-import { rankFiles, terms } from './ranking';
+import { rankFiles, words } from './ranking';
 import { buildRepoMap } from './repo-map';
 import { buildStructureMap } from './structure';
 import type { FileEntry, ImportGraph, IntegrationOptions, IntegrationReport, ProjectProfile, StructureMap } from './types';
@@ -19,11 +19,12 @@ const REUSE: { kind: IntegrationReport['reuse'][number]['kind']; imports: RegExp
 const EXT_BY_LANGUAGE: Record<string, string> = { typescript: '.ts', javascript: '.js', python: '.py', go: '.go', rust: '.rs', java: '.java', kotlin: '.kt', ruby: '.rb', php: '.php', csharp: '.cs', elixir: '.ex' };
 
 function slug(title: string, style: 'kebab' | 'snake' | 'pascal'): string {
-  const words = terms(title).slice(0, 4);
-  if (!words.length) words.push('feature');
-  if (style === 'snake') return words.join('_');
-  if (style === 'pascal') return words.map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
-  return words.join('-');
+  // Whole words as written ("goes", not the stem "goe"): they name a file.
+  const parts = words(title).slice(0, 4);
+  if (!parts.length) parts.push('feature');
+  if (style === 'snake') return parts.join('_');
+  if (style === 'pascal') return parts.map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
+  return parts.join('-');
 }
 
 function dirOf(p: string): string {

@@ -2,15 +2,19 @@ import type { FileEntry, ImportGraph, RankedFile, RankedSymbol } from './types';
 
 const STOP = new Set('a an and are as at be by can for from has have in into is it its of on or so that the their them then there these this to too was we when where which while will with without should must may add new use using make made more less also each all any other such than only not no yes via per out up our your user users app application code file files system support feature implement'.split(' '));
 
-/** Words of an identifier or a sentence: camelCase, snake_case, kebab-case and paths split, lowercased, lightly stemmed. */
-export function terms(text: string): string[] {
+/** Words of an identifier or a sentence: camelCase, snake_case, kebab-case and paths split, lowercased, without stop words (as written: names are made of these). */
+export function words(text: string): string[] {
   return text
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
     .toLowerCase()
     .split(/[^a-z0-9]+/)
-    .filter((w) => w.length > 2 && !STOP.has(w) && !/^\d+$/.test(w))
-    .map(stem);
+    .filter((w) => w.length > 2 && !STOP.has(w) && !/^\d+$/.test(w));
+}
+
+/** `words`, lightly stemmed: what matching compares. */
+export function terms(text: string): string[] {
+  return words(text).map(stem);
 }
 
 export function stem(w: string): string {

@@ -2,31 +2,17 @@ import type Database from 'better-sqlite3';
 import { DeployAgentError } from '../errors';
 import { secretRegistry } from '../security/registry';
 import { summarize } from './summary';
-import type { EvalRun, EvalRunInfo, PipelineVerdict, TaskKind, TaskLanguage, TaskResult } from './types';
+import type { EvalRun, EvalRunInfo, TaskResult } from './types';
 
-interface ResultRow {
-  taskId: string;
-  repeat: number;
-  language: string;
-  kind: string;
+/** A row of eval_results as read: the result's figures, booleans as 0/1, the hidden tests' outcome in columns of its own. */
+type ResultRow = Omit<TaskResult, 'solved' | 'falseSuccess' | 'hidden' | 'error'> & {
   solved: number;
-  verdict: string;
   falseSuccess: number;
   hiddenPassed: number;
   hiddenFailed: number;
   hiddenError: string | null;
-  turns: number;
-  toolCalls: number;
-  repairs: number;
-  inputTokens: number;
-  cacheReadTokens: number;
-  cacheWriteTokens: number;
-  outputTokens: number;
-  costUsd: number;
-  wallMs: number;
-  modelLoads: number;
   error: string | null;
-}
+};
 
 /** The eval tables of migration 014: runs and their per-task results. */
 export class EvalStore {
@@ -116,25 +102,12 @@ export class EvalStore {
 }
 
 function toResult(row: ResultRow): TaskResult {
+  const { solved, falseSuccess, hiddenPassed, hiddenFailed, hiddenError, error, ...figures } = row;
   return {
-    taskId: row.taskId,
-    repeat: row.repeat,
-    language: row.language as TaskLanguage,
-    kind: row.kind as TaskKind,
-    solved: row.solved === 1,
-    verdict: row.verdict as PipelineVerdict,
-    falseSuccess: row.falseSuccess === 1,
-    hidden: { passed: row.hiddenPassed, failed: row.hiddenFailed, ...(row.hiddenError !== null ? { error: row.hiddenError } : {}) },
-    turns: row.turns,
-    toolCalls: row.toolCalls,
-    repairs: row.repairs,
-    inputTokens: row.inputTokens,
-    cacheReadTokens: row.cacheReadTokens,
-    cacheWriteTokens: row.cacheWriteTokens,
-    outputTokens: row.outputTokens,
-    costUsd: row.costUsd,
-    wallMs: row.wallMs,
-    modelLoads: row.modelLoads,
-    ...(row.error !== null ? { error: row.error } : {}),
+    ...figures,
+    solved: solved === 1,
+    falseSuccess: falseSuccess === 1,
+    hidden: { passed: hiddenPassed, failed: hiddenFailed, ...(hiddenError !== null ? { error: hiddenError } : {}) },
+    ...(error !== null ? { error } : {}),
   };
 }

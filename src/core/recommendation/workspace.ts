@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { DeployAgentError, isDeployAgentError } from '../errors';
 import { loadRecommendation, recommendationProblems } from './load';
 import type { Recommendation } from './types';
+import { cutSlug } from '../slug';
 
 const run = promisify(execFile);
 
@@ -109,8 +110,6 @@ export function slugOf(title: string): string {
     .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 60)
-    .replace(/-+$/, '');
-  return slug || 'recommendation';
+    .replace(/^-+|-+$/g, '');
+  return cutSlug(slug, 60) || 'recommendation';
 }

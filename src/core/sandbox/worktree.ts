@@ -7,6 +7,8 @@ import { DeployAgentError } from '../errors';
 import { abortError } from '../recovery/retry';
 import type { SandboxInfo } from '../deployment/types';
 import { git } from '../git/run';
+import { sandboxesDir } from './location';
+import { cutSlug } from '../slug';
 
 /**
  * The sandbox: `git worktree add` on a new branch
@@ -17,15 +19,13 @@ export function slugOf(title: string): string {
     .toLowerCase()
     .normalize('NFKD')
     .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 40)
-    .replace(/-+$/g, '');
-  return slug || 'change';
+    .replace(/^-+|-+$/g, '');
+  return cutSlug(slug, 40) || 'change';
 }
 
 export function sandboxRoot(repoRoot: string): string {
   const key = createHash('sha256').update(path.resolve(repoRoot)).digest('hex').slice(0, 12);
-  return path.join(os.tmpdir(), 'deploy-agent-worktrees', `${path.basename(repoRoot)}-${key}`);
+  return path.join(sandboxesDir(), `${path.basename(repoRoot)}-${key}`);
 }
 
 export async function createSandbox(repoRoot: string, input: { deploymentId: string; title: string; signal?: AbortSignal }): Promise<SandboxInfo> {

@@ -1,10 +1,11 @@
 // Core's deployment events as the panel's LiveEvent: live from the event bus, or read back from
 // the history's events table when a deployment is reopened (streamed model output is not kept
-// there; the report's transcript has it).
+// there: a reopened deployment shows what its transcripts recorded of the model's words).
 import { STEP_TITLES, type PipelineEvent, type StepName } from '../../core/deployment/events';
 import { planFor } from '../../core/pipeline/plan';
 import type { DeployMode } from '../../core/pipeline/ports';
 import type { HistoryStore } from '../../core/store/database';
+import { recordedModelOutput } from '../../core/report/model-output';
 import { EventsRepository } from '../../core/store/steps';
 import type { LiveEvent } from '../../protocol/panel';
 
@@ -30,12 +31,14 @@ const LIVE_TYPES: ReadonlySet<string> = new Set<LiveEvent['type']>([
   'release.recovery',
 ]);
 
-/** The recorded events of a deployment, in order, as the panel reduces them. */
+/** The recorded events of a deployment, in order, as the panel reduces them; the model's words come from its transcripts (the stream itself is not stored). */
 export function recordedEvents(store: HistoryStore, deploymentId: string): LiveEvent[] {
-  return new EventsRepository(store.db)
+  const events = new EventsRepository(store.db)
     .list(deploymentId)
     .filter((row) => LIVE_TYPES.has(row.type))
     .map((row) => ({ ...(row.payload as object), type: row.type, deploymentId, ts: row.ts }) as LiveEvent);
+  const ts = events[0]?.ts ?? 0;
+  return [...events, ...recordedModelOutput(store.db, deploymentId).map((o): LiveEvent => ({ type: 'model.output', deploymentId, ts, phase: o.phase, text: o.text }))];
 }
 
 /**

@@ -161,6 +161,13 @@ async function runAction(action: PanelAction, where: { file?: string; panel: Dep
       // The release commands ask first (a rollback, production) and show the new run in this panel.
       await vscode.commands.executeCommand(action.id === 'rollBackTarget' ? 'deployAgent.targets.rollBack' : 'deployAgent.targets.release', action.argument);
       break;
+    case 'addRemote':
+      await vscode.commands.executeCommand('git.addRemote', ...(action.argument ? [vscode.Uri.file(action.argument)] : []));
+      break;
+    case 'initRepository':
+      // true: the workspace folder itself, without asking which folder.
+      await vscode.commands.executeCommand('git.init', true);
+      break;
     case 'openReport':
       if (action.argument) await vscode.commands.executeCommand('deployAgent.sidebar.openReport', action.argument);
       break;

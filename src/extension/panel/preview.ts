@@ -26,7 +26,7 @@ export function previewView(file: string, preview: DeploymentPreview): PreviewVi
     environment: {
       name: preview.environment.environment,
       confidence: preview.environment.confidence,
-      evidence: preview.environment.evidence.map((e) => ({ source: e.source, value: e.value, suggests: e.suggests })),
+      evidence: preview.environment.evidence.map((e) => ({ source: e.source, value: e.value, suggests: e.suggests, ...(e.applied === false ? { applied: false, ...(e.note ? { note: e.note } : {}) } : {}) })),
     },
     integrationPoints: preview.integrationPoints.map((p) => ({ path: p.path, symbols: p.symbols, why: p.why, ...(p.score !== undefined ? { score: p.score } : {}) })),
     ...(preview.suggestedLocations ? { suggestedLocations: preview.suggestedLocations } : {}),

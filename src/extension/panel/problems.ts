@@ -19,6 +19,7 @@ function forCode(error: ErrorLike): { hint?: string; actions: PanelAction[] } {
   switch (error.code) {
     case 'NO_MODEL_AVAILABLE':
       return {
+        hint: noModelHint(error),
         actions: [CHECK_PROVIDERS, { id: 'openSettings', label: 'Open settings', argument: 'deployAgent.ollama' }, { id: 'setAnthropicKey', label: 'Set Anthropic API Key' }],
       };
     case 'CIRCUIT_OPEN':
@@ -43,6 +44,15 @@ function forCode(error: ErrorLike): { hint?: string; actions: PanelAction[] } {
     case 'GITHUB_UNAUTHORIZED':
       return { hint: 'GitHub refused the token. Sign in to GitHub again (or fix GITHUB_TOKEN), then push again; the commit stays on its local branch.', actions: [SIGN_IN] };
     case 'NO_REMOTE':
+      return {
+        hint: 'A pull request needs the branch pushed to GitHub, and this repository has no remote. Add one that points at GitHub (Git: Add Remote…), then push again; the commit stays on its local branch.',
+        actions: [{ id: 'addRemote', label: 'Add Remote…', ...(typeof error.details?.repoRoot === 'string' ? { argument: error.details.repoRoot } : {}) }, SHOW_LOG],
+      };
+    case 'NOT_A_GIT_REPO':
+      return {
+        hint: 'Deploy Agent tests a change in a git worktree and commits it on a branch, so the folder must be a git repository with its files committed. Initialize one (Source Control: Initialize Repository), commit your files, then deploy again.',
+        actions: [{ id: 'initRepository', label: 'Initialize Repository' }, SHOW_LOG],
+      };
     case 'PUSH_FAILED':
     case 'PULL_REQUEST_FAILED':
     case 'GITHUB_REPOSITORY_UNKNOWN':
@@ -53,6 +63,13 @@ function forCode(error: ErrorLike): { hint?: string; actions: PanelAction[] } {
     default:
       return { actions: [SHOW_LOG] };
   }
+}
+
+/** No model: what to do in VS Code (not the CLI's environment variables), pulling the model included. */
+function noModelHint(error: ErrorLike): string {
+  const providers = (error.details?.providers ?? []) as { provider?: string; phases?: Record<string, { model?: string }> }[];
+  const model = providers.find((p) => p.provider === 'ollama')?.phases?.implement?.model;
+  return `Start Ollama (\`ollama serve\`) and pull the model (\`ollama pull ${model ?? 'qwen2.5-coder:7b'}\`), or point the setting deployAgent.ollama.host at a running Ollama; or use Claude: "Set Anthropic API Key". "Check Model Providers" shows what each provider lacks.`;
 }
 
 /** Any thrown value as a problem with actions (a non-Deploy-Agent error keeps its message and offers the log). */

@@ -3,6 +3,7 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { RECOMMENDATION_CATEGORIES, recommendationProblems } from '../../core/recommendation/load';
+import { titleLengthProblem } from '../../core/recommendation/title';
 import { describeRecommendationFiles, findRecommendationFiles, isRecommendationPath, RECOMMENDATION_GLOBS, saveRecommendation } from '../../core/recommendation/workspace';
 import type { HistoryStore } from '../../core/store/database';
 import { DeploymentsRepository } from '../../core/store/deployments';
@@ -63,7 +64,10 @@ export function draftValue(draft: RecommendationDraft): Record<string, unknown> 
 }
 
 export function draftProblems(draft: RecommendationDraft): FieldProblem[] {
-  return recommendationProblems(draftValue(draft));
+  const problems = recommendationProblems(draftValue(draft));
+  const tooLong = titleLengthProblem(draft.title);
+  if (tooLong && !problems.some((p) => p.field === 'title')) problems.push({ field: 'title', message: tooLong });
+  return problems;
 }
 
 export function saveDraft(folder: PanelFolder, draft: RecommendationDraft): Promise<{ file: string; relativePath: string }> {

@@ -2,6 +2,7 @@
 // and the one-click actions (commit, push + pull request, discard, run the tests again) — each is
 // core's Orchestrator.ship / discard / retest, as `deploy-agent ship|discard` runs them.
 import { DeployAgentError } from '../../core/errors';
+import { git } from '../../core/git/run';
 import { DeploymentsRepository } from '../../core/store/deployments';
 import type { ShipAction } from '../../protocol/panel';
 import { githubToken } from '../orchestrator';
@@ -9,6 +10,7 @@ import { deploymentSnapshot } from './deploy-flow';
 import type { DeploymentPanel } from './panel';
 import { problemOf } from './problems';
 import { openDiff, openTest, reviewData, reviewView } from './review';
+import { retargetSandboxTabs } from './sandbox-tabs';
 
 /** Sends the deployment's review (files, tests, requirements, gates, shipping so far), when it has one. */
 export async function sendReview(panel: DeploymentPanel, id: string): Promise<void> {
@@ -30,11 +32,22 @@ export async function openReviewTest(panel: DeploymentPanel, id: string, file: s
 
 const RUNNING: Record<ShipAction, string> = { commit: 'committing', 'pull-request': 'pushing and opening the pull request', discard: 'discarding', retest: 'running the tests again' };
 
+/** A push needs somewhere to go: said before GitHub's sign-in is asked for (a repository without a remote is no sign-in problem). */
+async function assertHasRemote(panel: DeploymentPanel, id: string): Promise<void> {
+  const repoRoot = new DeploymentsRepository(panel.deps.openStore().db).get(id)?.repoPath;
+  if (!repoRoot) return;
+  const remotes = (await git(repoRoot, ['remote']).catch(() => '')).split('\n').filter(Boolean);
+  if (!remotes.length) {
+    throw new DeployAgentError('NO_REMOTE', `The repository ${repoRoot} has no remote to push to.`, 'Add a remote that points at GitHub, then push again; the commit stays on its local branch.', { details: { repoRoot } });
+  }
+}
+
 /** One click of the ship area. A refusal is shown in the panel with what to do; what was done (a commit) is kept. */
 export async function shipAction(panel: DeploymentPanel, id: string, action: ShipAction): Promise<void> {
   const { deps } = panel;
   await panel.post({ type: 'shipping', action, running: true });
   try {
+    if (action === 'pull-request') await assertHasRemote(panel, id);
     if (action === 'pull-request' && !(await githubToken(false))) {
       throw new DeployAgentError('GITHUB_SIGN_IN_REQUIRED', 'A pull request needs GitHub: this window is not signed in to GitHub and has no GITHUB_TOKEN or GH_TOKEN.', 'Sign in to GitHub, then push again. Nothing was pushed; the change is kept.');
     }
@@ -55,6 +68,11 @@ export async function shipAction(panel: DeploymentPanel, id: string, action: Shi
     }
     // A commit or a pull request shows in the review itself (sent below), with its link.
     await panel.post({ type: 'shipping', action, running: false, ...(problem ? { problem } : {}), ...(message ? { message } : {}) });
+    if (action === 'commit' || action === 'discard') {
+      // The sandbox is gone: a diff whose right side was in it now shows the branch (a discard removed that too: its tabs just close).
+      const data = await reviewData(deps.openStore(), id);
+      if (data.sandboxPath) await retargetSandboxTabs(data, data.sandboxPath, action === 'commit').catch((error: unknown) => deps.output.warn(`Reopening the diffs of ${id}: ${String(error)}`));
+    }
   } catch (error) {
     const problem = problemOf(error);
     deps.output.warn(`${problem.code}: ${problem.message} ${problem.hint}`);

@@ -105,7 +105,8 @@ export function createReleaseController(deps: ReleaseControllerDeps): ReleaseCon
     output.info(`${mode === 'rollback' ? 'Rolling back' : 'Releasing to'} ${target.name} (${target.environment})`);
     const controller = new AbortController();
     const follower = deps.follow?.({ id, target, mode }, controller);
-    const outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Deploy Agent: ${mode === 'rollback' ? 'roll back' : 'release to'} ${target.name}`, cancellable: true }, async (progress, token) => {
+    // Followed in the panel, its progress goes to the status bar (the panel has the steps and Cancel).
+    const outcome = await vscode.window.withProgress({ location: follower ? vscode.ProgressLocation.Window : vscode.ProgressLocation.Notification, title: `Deploy Agent: ${mode === 'rollback' ? 'roll back' : 'release to'} ${target.name}`, cancellable: true }, async (progress, token) => {
       const cancel = token.onCancellationRequested(() => controller.abort(new Error('cancelled in VS Code')));
       const detach = releaser.events.on((event) => {
         follower?.record(event);

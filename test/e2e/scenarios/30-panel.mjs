@@ -287,6 +287,11 @@ export async function run(ctx) {
     await view.locator('[data-testid="review"]').waitFor({ state: 'visible', timeout: 60000 });
     const shown = (await view.locator('.view-header code').first().innerText()).trim();
     if (shown !== deploymentId) throw new Error(`the restored panel shows deployment ${shown}, not ${deploymentId}`);
+    // The model's words come back from the recorded transcripts (they were "not kept after a reload").
+    const output = view.locator('#model-output');
+    const described = await output.getAttribute('description');
+    if (!/\d+ characters, \d+ phases?/.test(described ?? '')) throw new Error(`the model output after a reload says ${JSON.stringify(described)}`);
+    if (!(await output.locator('pre.output[data-phase="implement"]').textContent())?.includes('Adding farewell(name)')) throw new Error('the implement phase’s words are missing after the reload');
   });
 
   await check('panel: "Create branch & commit" makes the branch with one commit while the working tree stays byte-identical', async () => {

@@ -1,7 +1,7 @@
 // Releasing from a real VS Code: with two targets in the workspace's .deploy-agent/config.json —
 // a `local` one and an SSH one whose server does not answer (long host list, the error state) —
-// "Deploy Agent: Release to Target" asks which, shows the steps in its notification and says
-// "done."; the Targets view then shows the local target's current release as healthy and the SSH
+// "Deploy Agent: Release to Target" asks which, shows the release in the panel (its progress in the
+// status bar) and says "done."; the Targets view then shows the local target's current release as healthy and the SSH
 // one as unreachable. Screenshots: screenshots/targets-{dark,light}.png and -view.png (side bar).
 import { createServer } from 'node:net';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

@@ -61,10 +61,10 @@ describe('the panel’s release view', () => {
     assert.match(steps, /web-2 answered 503/);
     const recoveries = recoveriesView(timeline, true).value;
     assert.match(recoveries, /waited and asked again for <code>release-health-timeout<\/code>\s*— did not work/);
-    assert.match(recoveries, /switched back to the previous release\s*— worked after/);
+    assert.match(recoveries, /rolled back\s*— worked after/);
     const planMarkup = releasePlanView(timeline.releasePlan, header().release!).value;
     assert.match(planMarkup, /conservative/);
-    assert.match(planMarkup, /web-1<\/span> → <span class="batch">web-2/);
+    assert.match(planMarkup, /2 batches: <span class="batch">web-1<\/span> → <span class="batch">web-2/);
     // A rolled-back release has nothing to roll back; it can be released again.
     const head = releaseHeaderView(header(), timeline, 'rolled_back', false).value;
     assert.doesNotMatch(head, /data-id="rollBackTarget"/);

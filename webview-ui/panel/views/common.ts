@@ -1,6 +1,7 @@
 // Pieces every view of the panel uses: status badges, the problem box with its buttons, empty states.
 import type { PanelAction, ProblemView } from '../../../src/protocol/panel';
 import { html, type Markup } from '../../shared/html';
+import { inlineMarkdown } from '../../shared/inline-markdown';
 
 /** A deployment's status as a word and a glyph (never colour alone). */
 const STATUS: Record<string, { label: string; glyph: string; tone: 'ok' | 'bad' | 'wait' | 'run' | 'muted' }> = {
@@ -34,8 +35,8 @@ export function actionButtons(actions: readonly PanelAction[], options: { file?:
 /** A problem in the panel: what went wrong, what to do, and the buttons that do it. */
 export function problemBox(problem: ProblemView, options: { file?: string } = {}): Markup {
   return html`<div class="problem" role="alert" data-code="${problem.code}">
-    <p class="problem-message"><span class="glyph" aria-hidden="true">⚠</span> ${problem.message}</p>
-    ${problem.hint ? html`<p class="problem-hint">${problem.hint}</p>` : ''}
+    <p class="problem-message"><span class="glyph" aria-hidden="true">⚠</span> ${inlineMarkdown(problem.message)}</p>
+    ${problem.hint ? html`<p class="problem-hint">${inlineMarkdown(problem.hint)}</p>` : ''}
     ${problem.actions.length ? html`<div class="button-row">${actionButtons(problem.actions, options)}</div>` : ''}
   </div>`;
 }

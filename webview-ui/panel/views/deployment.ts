@@ -86,13 +86,13 @@ export function usageView(timeline: Timeline): Markup {
 export function outputView(timeline: Timeline, open: boolean, live: boolean): Markup {
   const chars = timeline.output.reduce((n, o) => n + o.text.length, 0);
   const phases = timeline.output.length;
-  // The streamed words are not kept in the history (the report's transcript has them): a reopened deployment has none.
-  const empty = live || !timeline.startedAt ? 'nothing yet' : 'not kept after a reload';
+  // A reopened deployment shows the words its transcripts recorded; one that ran before transcripts has none.
+  const empty = live || !timeline.startedAt ? 'nothing yet' : 'none recorded';
   return html`<vscode-collapsible id="model-output" heading="Model output" description="${chars ? `${count(chars)} characters, ${phases} phase${phases === 1 ? '' : 's'}` : empty}" ${open ? 'open' : ''}>
     <div class="output-phases">${phases
       ? timeline.output.map((o) => html`<h3 class="phase-name">${o.phase}</h3><pre class="output" data-phase="${o.phase}">${o.text}</pre>`)
       : live
         ? html`<p class="muted">The model’s words appear here as they stream (its tool calls are listed under each step).</p>`
-        : html`<p class="muted">The model’s streamed words are shown while a deployment runs in this window; the deployment’s report keeps the whole transcript.</p>`}</div>
+        : html`<p class="muted">No words of the model were recorded for this deployment (it made no model call, or ran before transcripts were kept).</p>`}</div>
   </vscode-collapsible>`;
 }

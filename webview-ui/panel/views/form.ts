@@ -19,13 +19,13 @@ export function formView(draft: RecommendationDraft, categories: readonly string
     <form id="recommendation-form" class="form" novalidate aria-describedby="form-problem">
       <div class="field">
         <vscode-label for="f-title" required>Title</vscode-label>
-        <vscode-textfield id="f-title" data-field="title" value="${draft.title}" placeholder="Add a /health endpoint" aria-describedby="p-title h-title"></vscode-textfield>
-        <p class="help" id="h-title">Short; it becomes the branch name, the commit title and the pull request title.</p>
+        <vscode-textfield id="f-title" data-field="title" value="${draft.title}" placeholder="e.g. Add a /health endpoint" aria-describedby="p-title h-title"></vscode-textfield>
+        <p class="help" id="h-title">Short (72 characters at most); it becomes the branch name, the commit title and the pull request title.</p>
         <p class="field-problem" id="p-title" aria-live="polite"></p>
       </div>
       <div class="field">
         <vscode-label for="f-description" required>Description</vscode-label>
-        <vscode-textarea id="f-description" data-field="description" rows="5" value="${draft.description}" placeholder="What to change and why, in words." aria-describedby="p-description"></vscode-textarea>
+        <vscode-textarea id="f-description" data-field="description" rows="5" value="${draft.description}" placeholder="e.g. Load balancers need a cheap liveness check: answer GET /health with 200." aria-describedby="p-description"></vscode-textarea>
         <p class="field-problem" id="p-description" aria-live="polite"></p>
       </div>
       <div class="field">
@@ -45,7 +45,7 @@ export function formView(draft: RecommendationDraft, categories: readonly string
       </fieldset>
       <div class="field">
         <vscode-label for="f-targets">Target files <span class="muted">(optional, one per line)</span></vscode-label>
-        <vscode-textarea id="f-targets" data-field="targetFiles" rows="3" value="${draft.targetFiles.join('\n')}" placeholder="src/server.js" aria-describedby="p-targetFiles"></vscode-textarea>
+        <vscode-textarea id="f-targets" data-field="targetFiles" rows="3" value="${draft.targetFiles.join('\n')}" placeholder="e.g. src/app.js" aria-describedby="p-targetFiles"></vscode-textarea>
         <p class="field-problem" id="p-targetFiles" aria-live="polite"></p>
       </div>
       <p class="field-problem" id="form-problem" role="alert"></p>
@@ -58,7 +58,7 @@ export function formView(draft: RecommendationDraft, categories: readonly string
 
 export function criterionRow(text: string, index: number): Markup {
   return html`<li class="criterion">
-    <vscode-textfield data-field="criterion" data-index="${index}" value="${text}" aria-label="Acceptance criterion ${index + 1}" placeholder="GET /health answers 200 with {&quot;ok&quot;: true}" aria-describedby="p-criterion-${index}"></vscode-textfield>
+    <vscode-textfield data-field="criterion" data-index="${index}" value="${text}" aria-label="Acceptance criterion ${index + 1}" placeholder="e.g. GET /health answers 200 with {&quot;ok&quot;: true}" aria-describedby="p-criterion-${index}"></vscode-textfield>
     <vscode-button secondary data-action="removeCriterion" data-index="${index}" aria-label="Remove criterion ${index + 1}">Remove</vscode-button>
     <p class="field-problem" id="p-criterion-${index}" aria-live="polite"></p>
   </li>`;

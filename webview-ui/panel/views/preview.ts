@@ -48,7 +48,7 @@ export function previewView(preview: PreviewView, choice: DeploymentChoiceView, 
       <section aria-labelledby="env-heading" class="card" data-testid="environment">
         <h2 id="env-heading">Environment: <span class="strong">${preview.environment.name}</span> <span class="muted">(${Math.round(preview.environment.confidence * 100)}% sure)</span></h2>
         ${preview.environment.evidence.length
-          ? html`<ul class="evidence">${preview.environment.evidence.map((e) => html`<li>${e.value.toLowerCase().startsWith(e.source) ? '' : html`<span class="tag">${e.source}</span> `}<code class="ellipsis" title="${e.value}">${e.value}</code> → ${e.suggests}</li>`)}</ul>`
+          ? html`<ul class="evidence">${preview.environment.evidence.map((e) => html`<li class="${e.applied === false ? 'not-applied' : ''}" data-applied="${e.applied === false ? 'no' : 'yes'}">${e.value.toLowerCase().startsWith(e.source) ? '' : html`<span class="tag">${e.source}</span> `}<code class="ellipsis" title="${e.value}">${e.value}</code> → ${e.suggests}${e.applied === false ? html` <span class="tag">not counted</span>${e.note ? html`<div class="muted small">${e.note}</div>` : ''}` : ''}</li>`)}</ul>`
           : html`<p class="muted">No evidence either way: treated as ${preview.environment.name}.</p>`}
       </section>
     </div>

@@ -5,6 +5,7 @@
 import type { MissingConfigItem, RecommendationItem, RecommendationsView, ReleasesView } from '../../../src/protocol/panel';
 import { formatAgo } from '../../shared/format';
 import { html, type Markup } from '../../shared/html';
+import { inlineMarkdown } from '../../shared/inline-markdown';
 import { emptyState, pathText, statusBadge } from './common';
 
 /** What is read after the list (undefined until it comes). */
@@ -71,8 +72,9 @@ function missingRow(item: MissingConfigItem, adding: string | undefined): Markup
       <p class="rec-description" title="${item.description}">${item.why[0]!.toUpperCase()}${item.why.slice(1)}.</p>
       <div class="rec-meta muted">${item.files.map((f, i) => html`${i ? ', ' : ''}<code>${f}</code>`)}${item.templated ? '' : html` · <span title="${item.unknowns.join('\n')}">no template fits: the model writes ${item.files.length === 1 ? 'it' : 'them'}</span>`}</div>
     </div>
+    <div class="rec-status"></div>
     <div class="rec-actions">
-      <vscode-button data-action="addBuiltin" data-id="${item.id}" ${adding ? 'disabled' : ''} aria-label="${item.title}: add and deploy">${busy ? 'Adding…' : 'Add & deploy…'}</vscode-button>
+      <vscode-button secondary data-action="addBuiltin" data-id="${item.id}" ${adding ? 'disabled' : ''} aria-label="${item.title}: add and deploy">${busy ? 'Adding…' : 'Add & deploy…'}</vscode-button>
     </div>
   </li>`;
 }
@@ -129,7 +131,7 @@ function recommendationRow(item: RecommendationItem, selected: boolean, busyFile
         ${item.category ? html`<span class="tag">${item.category}</span>` : ''}
         ${item.priority && item.priority !== 'medium' ? html`<span class="tag tag-${item.priority}">${item.priority}</span>` : ''}
       </div>
-      ${item.description ? html`<p class="rec-description">${item.description}</p>` : ''}
+      ${item.description ? html`<p class="rec-description">${inlineMarkdown(item.description)}</p>` : ''}
       <div class="rec-meta">
         <button class="link" data-action="openFile" data-file="${item.file}" aria-label="Open ${item.relativePath}">${pathText(item.relativePath)}</button>
       </div>

@@ -12,10 +12,11 @@ import { GLYPH, STATE_LABEL } from './deployment';
 const HOST_GLYPH: Record<HostRunModel['state'], string> = { running: '◐', succeeded: '✓', failed: '✕', cancelled: '⊘' };
 const HOST_LABEL: Record<HostRunModel['state'], string> = { running: 'running', succeeded: 'done', failed: 'failed', cancelled: 'cancelled' };
 
+/** How each strategy rolls out (how long it is watched is said beside: the target may set it). */
 const STRATEGY: Record<string, string> = {
-  conservative: 'one host at a time, each checked before the next, then watched',
-  balanced: 'half the hosts at a time, then watched',
-  aggressive: 'every host at once, not watched',
+  conservative: 'one host at a time, each healthy before the next',
+  balanced: 'half the hosts at a time, each batch healthy before the next',
+  aggressive: 'every host at once',
 };
 
 /** What a recovery did, in words (core's action names). */
@@ -26,7 +27,7 @@ const ACTION: Record<string, string> = {
   'fix-permissions': 'fixed the permissions, then ran it again',
   'stop-own-process': 'stopped this target’s own earlier process',
   'wait-and-retry': 'waited and asked again',
-  rollback: 'switched back to the previous release',
+  rollback: 'rolled back',
 };
 
 function where(release: ReleaseHeaderView): string {
@@ -65,13 +66,21 @@ function nextActions(header: DeploymentHeader, timeline: Timeline): PanelAction[
 export function releasePlanView(plan: ReleasePlanModel | undefined, release: ReleaseHeaderView): Markup {
   if (!plan) return html``;
   const batches = plan.batches.length;
+  const hostCount = plan.batches.reduce((n, b) => n + b.length, 0);
+  if (release.mode === 'rollback') {
+    // A rollback has no strategy to choose: it switches every host back at once, with no upload or build.
+    return html`<section aria-labelledby="plan-heading" class="card release-plan" data-testid="release-plan">
+      <h2 id="plan-heading">Back to <code title="releases/${plan.release}">${plan.release}</code></h2>
+      <p class="muted">Every host switched back at once and restarted: no upload, no build, not watched.</p>
+    </section>`;
+  }
   return html`<section aria-labelledby="plan-heading" class="card release-plan" data-testid="release-plan">
     <h2 id="plan-heading">Strategy: <span class="strong" data-testid="release-strategy">${plan.strategy}</span></h2>
-    <p class="muted">${release.mode === 'rollback' ? 'every host at once, not watched' : STRATEGY[plan.strategy] ?? ''}</p>
+    <p class="muted">${STRATEGY[plan.strategy] ?? ''}</p>
     <ul class="facts">
-      ${release.mode === 'release' ? html`<li><span class="muted">Release folder</span> <code class="ellipsis" title="releases/${plan.release}">releases/${plan.release}</code></li>` : ''}
-      <li><span class="muted">Batches</span> ${batches} of at most ${plan.batchSize} host${plan.batchSize === 1 ? '' : 's'}${batches > 1 ? html`: ${plan.batches.map((b, i) => html`${i ? ' → ' : ''}<span class="batch">${b.join(', ')}</span>`)}` : ''}</li>
-      ${release.mode === 'release' ? html`<li><span class="muted">Watched after the switch</span> ${plan.watchMinutes ? `${plan.watchMinutes} min` : 'no'}</li>` : ''}
+      <li><span class="muted">Release folder</span> <code class="ellipsis" title="releases/${plan.release}">releases/${plan.release}</code></li>
+      <li><span class="muted">Hosts</span> ${batches > 1 ? html`${batches} batches: ${plan.batches.map((b, i) => html`${i ? ' → ' : ''}<span class="batch">${b.join(', ')}</span>`)}` : hostCount === 1 ? 'one, switched alone' : `all ${hostCount} in one batch`}</li>
+      <li><span class="muted">Watched after the switch</span> ${plan.watchMinutes ? `${plan.watchMinutes} min` : 'no'}</li>
     </ul>
     ${plan.reasons.length ? html`<p class="muted small">Why:</p><ul class="reasons">${plan.reasons.map((r) => html`<li>${r}</li>`)}</ul>` : ''}
   </section>`;

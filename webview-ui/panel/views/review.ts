@@ -84,13 +84,13 @@ function shipView(review: ReviewView, shipping: ShippingState): Markup {
   const label = (action: ShipAction, idle: string, working: string) => (shipping.running === action ? working : idle);
   return html`<section aria-labelledby="ship-heading" class="ship" data-testid="ship">
     <h2 id="ship-heading">Ship</h2>
-    ${shipping.problem ? problemBox(shipping.problem) : ''}
-    ${shipping.message ? html`<p role="status">${shipping.message}</p>` : ''}
     ${review.commit ? html`<p data-testid="commit"><span class="glyph ok" aria-hidden="true">✓</span> Committed <code>${review.commit.sha.slice(0, 10)}</code> on branch <code class="ellipsis" title="${review.commit.branch}">${review.commit.branch}</code>. Your working tree is as it was.</p>` : ''}
     ${review.pullRequest
       ? html`<p data-testid="pull-request"><span class="glyph ok" aria-hidden="true">✓</span> Pull request <a href="${review.pullRequest.url}" data-action="openExternal" data-url="${review.pullRequest.url}">#${review.pullRequest.number}</a>${review.pullRequest.draft ? ' (draft)' : ''} is open.
           <vscode-button secondary data-action="openExternal" data-url="${review.pullRequest.url}">Open in browser</vscode-button></p>`
       : ''}
+    ${shipping.problem ? problemBox(shipping.problem) : ''}
+    ${shipping.message ? html`<p role="status">${shipping.message}</p>` : ''}
     ${waiting || (committed && !review.pullRequest)
       ? html`<div class="button-row">
           ${committed ? '' : html`<vscode-button id="ship-commit" data-action="ship" data-ship="commit" ${busy ? 'disabled' : ''}>${label('commit', 'Create branch & commit', 'Committing…')}</vscode-button>`}

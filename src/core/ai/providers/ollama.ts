@@ -2,6 +2,7 @@ import { Ollama, type Message as OllamaMessage, type Tool as OllamaTool } from '
 import { DeployAgentError } from '../../errors';
 import type { ChatMessage, ModelInfo, ModelProvider, ProviderChatRequest, ProviderChatResponse, RunningModel, ToolCall, ToolSpec } from '../types';
 import { kindForStatus, networkCode, ProviderError, retryAfterFrom } from './errors';
+import { lineAlignedChunks } from './line-chunks';
 
 export const DEFAULT_OLLAMA_HOST = 'http://127.0.0.1:11434';
 
@@ -37,7 +38,10 @@ export class OllamaProvider implements ModelProvider {
       host: this.host,
       fetch: async (input, init) => {
         const response = await fetch(input, { ...init, signal: signal && init?.signal ? AbortSignal.any([signal, init.signal]) : (signal ?? init?.signal) });
-        if (response.ok) return response;
+        if (response.ok) {
+          // Whole lines to the client's JSON-lines parser (see lineAlignedChunks: one huge line was quadratic).
+          return response.body ? new Response(response.body.pipeThrough(lineAlignedChunks()), { status: response.status, statusText: response.statusText, headers: response.headers }) : response;
+        }
         answer.retryAfterMs = retryAfterFrom(response.headers);
         return asJsonError(response);
       },
