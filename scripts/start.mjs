@@ -10,6 +10,7 @@ import { ensureCodeServer } from './code-server/install.mjs';
 import { installExtension, startCodeServer } from './code-server/server.mjs';
 import { logger, repoRoot } from './code-server/util.mjs';
 import { packageExtension } from './package.mjs';
+import { writeDemoSettings } from './start-settings.mjs';
 
 const log = logger('start');
 const args = process.argv.slice(2);
@@ -66,12 +67,14 @@ try {
   const extensionsDir = path.join(state, 'extensions');
   mkdirSync(state, { recursive: true });
   await installExtension(cs, { vsix: vsix.file, userDataDir, extensionsDir, log: logger('code-server') });
+  writeDemoSettings(userDataDir, state);
   const workspace = exampleWorkspace();
   server = await startCodeServer(cs, { folder: workspace, userDataDir, extensionsDir, port, log: logger('code-server') });
   if (stopping) await server.stop();
   const url = `${server.url}?folder=${encodeURIComponent(workspace)}`;
   console.log(`\nDeploy Agent in VS Code (code-server ${cs.installDir.split('code-server-').pop()}): ${url}\n`);
   console.log(`Workspace: ${workspace} (a copy of examples/workspace; npm start -- --fresh starts over)`);
+  console.log(`History: ${path.join(state, 'history.db')} (the demo's own; your deployments elsewhere are not touched)`);
   console.log('Open .deploy-agent/recommendations/orders-pagination.json (completion and errors from its schema, "Preview integration points" at');
   console.log('its top), then the command palette: "Deploy Agent: Deploy Recommendation". Press Ctrl-C to stop.');
   const code = await server.exited;

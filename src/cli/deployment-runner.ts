@@ -3,6 +3,7 @@ import type { DeployRequest, ShipMode } from '../core/pipeline/ports';
 import { outcomeMessage, sentence } from '../core/pipeline/outcome-message';
 import type { CliContext } from './context';
 import { printJson } from './output';
+import { plural } from '../core/plural';
 import { CliExit } from './program';
 
 export type RunInput =
@@ -117,9 +118,10 @@ export function outcomeJson(outcome: DeploymentOutcome): Record<string, unknown>
 
 function formatOutcome(o: DeploymentOutcome, goal?: string): string {
   const lines = [
-    `Deployment ${o.id}: ${o.status}${goal ? ` — ${goal}` : o.goalReached ? ` — ${o.goal}` : ''}`,
+    // A failure's code on stdout too (`deploy … > out.txt` keeps why); its message and what to do go to stderr once.
+    `Deployment ${o.id}: ${o.status}${goal ? ` — ${goal}` : o.goalReached ? ` — ${o.goal}` : o.error ? ` (${o.error.code}; the reason is on stderr)` : ''}`,
     `  mode      ${o.mode}`,
-    `  tests     ${o.tests.passed} passed, ${o.tests.failed} failed, ${o.tests.skipped} skipped; ${o.repairs} repair round(s)`,
+    `  tests     ${o.tests.passed} passed, ${o.tests.failed} failed, ${o.tests.skipped} skipped; ${plural(o.repairs, 'repair round')}`,
   ];
   if (o.branch) lines.push(`  branch    ${o.branch}`);
   if (o.commit) lines.push(`  commit    ${o.commit}`);

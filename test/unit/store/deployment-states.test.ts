@@ -18,7 +18,9 @@ describe('deployment states: the history as the sidebar groups it', () => {
     assert.deepEqual([mine.running, mine['awaiting-review']], [0, 0]);
     const all = countByState(t.store.db);
     assert.equal(Object.values(all).reduce((a, b) => a + b, 0), SEEDS.length);
-    assert.deepEqual(historyCounts(t.store.db, '/work/greeter'), { scope: 14, all: SEEDS.length, ciBuilds: 0 });
+    assert.deepEqual(historyCounts(t.store.db, '/work/greeter'), { scope: 14, all: SEEDS.length, window: 14, ciBuilds: 0 });
+    // In a window: only what was recorded since its start (the Analytics view's empty state tells those apart from earlier ones).
+    assert.equal(historyCounts(t.store.db, '/work/greeter', Date.now() + 1).window, 0);
     assert.equal(mine.stopped, 1, 'a setup failure is its own state');
   });
 
