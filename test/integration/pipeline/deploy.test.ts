@@ -131,7 +131,7 @@ describe('deploy-agent deploy (built CLI, real git repositories, fake model)', f
     const result = await h.cli(['deploy', h.recommendation, '--workspace', h.repo.dir, '--mode', 'dry-run']);
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stderr, /▶ Implement the change/);
-    assert.match(result.stderr, /✔ Run the tests .* 1 failed/);
+    assert.match(result.stderr, /⚠ Run the tests .* 1 failed, 0 skipped — 1 test failed/);
     assert.match(result.stderr, /✔ Repair failing tests .* 0 failed, 0 skipped after 1 repair/);
     assert.match(result.stdout, /^Deployment [0-9a-f]{8}: succeeded/);
     assert.doesNotMatch(result.stdout, /▶/);
