@@ -88,6 +88,8 @@ export interface RecommendationsView {
   categories: string[];
   /** Deployments waiting for review in this workspace (reopen them from here). */
   awaitingReview: { id: string; title: string; at: number }[];
+  /** What stops every deployment here before it starts (the folder is no git repository), said above the list. */
+  problem?: ProblemView;
 }
 
 /**
@@ -173,6 +175,8 @@ export interface IntegrationPointView {
 export interface PreviewView {
   file: string;
   title: string;
+  /** No model provider can serve the deployment right now: said before Deploy, with what to do. */
+  modelProblem?: ProblemView;
   description: string;
   acceptanceCriteria: string[];
   strategy: StrategyPreviewView;

@@ -143,7 +143,7 @@ describe('Deploy Agent in the VS Code extension host', () => {
       assert.equal(outcome.repairs, 1);
       assert.equal(outcome.tests.failed, 0);
       assert.ok(outcome.report?.markdown && existsSync(outcome.report.markdown), 'the report was written');
-      assert.match(readFileSync(outcome.report.markdown, 'utf8'), /\| mul\(2, 3\) returns 6 \|/);
+      assert.match(readFileSync(outcome.report.markdown, 'utf8'), /\| AC1: mul\(2, 3\) returns 6 \|/);
       assert.equal(git(repo.dir, 'branch', '--list', 'deploy-agent/*'), '', 'a dry run keeps no branch');
       const log = await waitForOutput('run-tests: succeeded');
       assert.match(log, /repair: succeeded/);

@@ -125,3 +125,38 @@ describe('the sandbox in the editor around the panel', () => {
     assert.match(right.getText(), /function mul/, 'the right side is the committed file on the branch');
   });
 });
+
+describe('a folder that is no git repository, in the panel', () => {
+  let api: DeployAgentApi;
+  let tmp: string;
+
+  before(async () => {
+    api = await vscode.extensions.getExtension<DeployAgentApi>('deploy-agent.deploy-agent')!.activate();
+    api.services().panel().current()?.dispose();
+    tmp = mkdtempSync(path.join(os.tmpdir(), 'deploy-agent-vscode-nogit-'));
+    mkdirSync(path.join(tmp, '.deploy-agent', 'recommendations'), { recursive: true });
+    writeFileSync(path.join(tmp, '.deploy-agent', 'recommendations', 'greet.json'), JSON.stringify({ title: 'Add a greeting', description: 'Print hello.' }));
+  });
+  after(() => {
+    api.services().panel().current()?.dispose();
+    rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('says so above the list, before any Deploy…, with Initialize Repository (finding 10)', async function () {
+    this.timeout(30000);
+    const panel = api.services().panel().open({ workspaceDir: tmp });
+    const list = new Promise<Extract<HostToPanel, { type: 'recommendations' }>>((resolve) => {
+      const sub = panel.onDidPost((m) => {
+        if (m.type === 'recommendations') {
+          sub.dispose();
+          resolve(m);
+        }
+      });
+    });
+    await panel.receive({ type: 'refresh' });
+    const { data } = await list;
+    assert.equal(data.problem?.code, 'NOT_A_GIT_REPO', JSON.stringify(data.problem));
+    assert.equal(data.problem?.actions[0]?.id, 'initRepository');
+    assert.doesNotMatch(data.problem?.hint ?? '', /--workspace/);
+  });
+});

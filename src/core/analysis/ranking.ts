@@ -1,6 +1,6 @@
 import type { FileEntry, ImportGraph, RankedFile, RankedSymbol } from './types';
 
-const STOP = new Set('a an and are as at be by can for from has have in into is it its of on or so that the their them then there these this to too was we when where which while will with without should must may add new use using make made more less also each all any other such than only not no yes via per out up our your user users app application code file files system support feature implement'.split(' '));
+const STOP = new Set('a an and are as at be by can for from has have in into is it its of on or so that the their them then there these this to too was we when where which while will with without should must may add new use using make made more less also each all any other such than only not no yes via per out up our your user users app application code file files system support feature implement src'.split(' '));
 
 /** Words of an identifier or a sentence: camelCase, snake_case, kebab-case and paths split, lowercased, without stop words (as written: names are made of these). */
 export function words(text: string): string[] {
@@ -136,6 +136,8 @@ function httpServing(files: readonly FileEntry[], graph: ImportGraph): Map<strin
   const out = new Map<string, { boost: number; reason: string }>();
   const known = new Set(files.map((f) => f.path));
   for (const f of files) {
+    // A test that makes requests (imports node:http) serves nothing.
+    if (f.kind !== 'source') continue;
     const ports = f.facts?.ports ?? [];
     const framework = (f.facts?.imports ?? []).find((i) => HTTP_SERVER_IMPORTS.test(i));
     if (!ports.length && !framework) continue;

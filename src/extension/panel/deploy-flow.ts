@@ -10,7 +10,8 @@ import type { DeploymentChoiceView, DeploymentHeader, LiveEvent } from '../../pr
 import { deploymentEnvironment } from '../orchestrator';
 import { displayPlan, recordedEvents } from './events';
 import type { DeploymentPanel } from './panel';
-import { problemOf } from './problems';
+import { checkModelProviders } from '../model-providers';
+import { noModelProblem, problemOf } from './problems';
 import { previewView } from './preview';
 import { recordedRelease } from './release-view';
 
@@ -22,6 +23,8 @@ export async function previewFor(panel: DeploymentPanel, file: string, choice?: 
     const dir = folder.uri.fsPath;
     await panel.post({ type: 'previewing', file, message: 'Analysing the workspace…' });
     const { previewDeployment } = await import('../../core/pipeline/preview');
+    // The providers are checked beside the analysis (no model is called): a deployment without one would stop at its pre-checks.
+    const models = checkModelProviders({ secrets: deps.secrets, config: deps.config(dir), store: deps.openStore(), repoKey: dir }).catch(() => undefined);
     const preview = await previewDeployment({
       store: deps.openStore(),
       workspaceDir: dir,
@@ -33,7 +36,9 @@ export async function previewFor(panel: DeploymentPanel, file: string, choice?: 
       ...(deps.latestMetrics ? { latestMetrics: deps.latestMetrics } : {}),
       onProgress: (message) => void panel.post({ type: 'previewing', file, message: `${message[0]?.toUpperCase() ?? ''}${message.slice(1)}…` }),
     });
-    await panel.post({ type: 'preview', data: previewView(file, preview) });
+    const check = await models;
+    const modelProblem = check && !check.ok ? noModelProblem(check.providers) : undefined;
+    await panel.post({ type: 'preview', data: { ...previewView(file, preview), ...(modelProblem ? { modelProblem } : {}) } });
   } catch (error) {
     panel.fail(error, 'preview');
   }

@@ -72,6 +72,12 @@ function noModelHint(error: ErrorLike): string {
   return `Start Ollama (\`ollama serve\`) and pull the model (\`ollama pull ${model ?? 'qwen2.5-coder:7b'}\`), or point the setting deployAgent.ollama.host at a running Ollama; or use Claude: "Set Anthropic API Key". "Check Model Providers" shows what each provider lacks.`;
 }
 
+/** The preview's notice when no provider can serve a deployment (the same wording and buttons as the refusal at Deploy). */
+export function noModelProblem(providers: readonly { provider: string; reason?: string; phases?: Record<string, { model?: string; problem?: string }> }[]): ProblemView {
+  const why = providers.map((p) => `${p.provider}: ${p.reason ?? Object.values(p.phases ?? {}).find((ph) => ph.problem)?.problem ?? 'not ready'}`.replace(/\.$/, '')).join('; ');
+  return problemOf({ code: 'NO_MODEL_AVAILABLE', message: `No model provider is ready, so Deploy would stop at its safety pre-checks (${why}).`, hint: '', details: { providers } });
+}
+
 /** Any thrown value as a problem with actions (a non-Deploy-Agent error keeps its message and offers the log). */
 export function problemOf(error: unknown): ProblemView {
   const e: ErrorLike = isDeployAgentError(error)

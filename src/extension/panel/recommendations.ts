@@ -3,7 +3,9 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { RECOMMENDATION_CATEGORIES, recommendationProblems } from '../../core/recommendation/load';
+import { DeployAgentError } from '../../core/errors';
 import { titleLengthProblem } from '../../core/recommendation/title';
+import { problemOf } from './problems';
 import { describeRecommendationFiles, findRecommendationFiles, isRecommendationPath, RECOMMENDATION_GLOBS, saveRecommendation } from '../../core/recommendation/workspace';
 import type { HistoryStore } from '../../core/store/database';
 import { DeploymentsRepository } from '../../core/store/deployments';
@@ -18,8 +20,9 @@ export async function listRecommendations(folder: PanelFolder | undefined, store
   if (!folder) return { workspace: null, items: [], categories: [...RECOMMENDATION_CATEGORIES], awaitingReview: [] };
   const dir = folder.uri.fsPath;
   // git knows the files at once; outside a git repository VS Code's search finds them.
+  const inGit = await findRecommendationFiles(dir);
   const files =
-    (await findRecommendationFiles(dir)) ??
+    inGit ??
     (await vscode.workspace.findFiles(new vscode.RelativePattern(folder.uri, `{${RECOMMENDATION_GLOBS.join(',')}}`), '**/node_modules/**', MAX_FILES)).filter((u) => u.scheme === 'file').map((u) => u.fsPath);
   const listed = files.slice(0, MAX_FILES);
   // A file the user pointed at (the active editor's JSON, a chosen file) is listed too, wherever it
@@ -47,7 +50,9 @@ export async function listRecommendations(folder: PanelFolder | undefined, store
         .map((d) => ({ id: d.id, title: d.title, at: d.finishedAt ?? d.createdAt }))
     : [];
   const selected = preselect && items.some((i) => i.file === path.resolve(preselect)) ? path.resolve(preselect) : undefined;
-  return { workspace: { name: folder.name, dir }, items, categories: [...RECOMMENDATION_CATEGORIES], awaitingReview, ...(selected ? { preselect: selected } : {}) };
+  // Outside a git repository no deployment can start (it needs a worktree and a branch): said before any Deploy….
+  const problem = inGit ? undefined : problemOf(new DeployAgentError('NOT_A_GIT_REPO', `${folder.name} is not a git repository, so a recommendation cannot be deployed here yet.`, 'Run `git init` and commit your files.'));
+  return { workspace: { name: folder.name, dir }, items, categories: [...RECOMMENDATION_CATEGORIES], awaitingReview, ...(selected ? { preselect: selected } : {}), ...(problem ? { problem } : {}) };
 }
 
 /** The draft as a recommendation value: empty optional fields left out, so the schema judges only what was written. */

@@ -325,6 +325,11 @@ export async function run(ctx) {
     await view.locator('button[data-action="back"]').first().click();
     await view.locator('.rec', { hasText: 'Make greet() shout back' }).locator('vscode-button[data-action="preview"]').click();
     await view.locator('#deploy:not([disabled])').waitFor({ state: 'visible', timeout: 60000 });
+    // The preview says it before Deploy is clicked, with the same way out.
+    const early = view.locator('[data-testid="model-problem"]');
+    await early.waitFor({ state: 'visible', timeout: 30000 });
+    if (!(await early.locator('vscode-button[data-id="checkProviders"]').count())) throw new Error(`the preview's model notice offers no "Check Model Providers": ${await early.innerText()}`);
+    await shot('panel-preview-no-model-dark.png');
     await view.locator('#deploy').click();
     const problem = view.locator('.problem', { hasText: 'No model provider can serve the deployment' });
     await problem.waitFor({ state: 'visible', timeout: 60000 });

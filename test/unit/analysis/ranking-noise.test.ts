@@ -25,13 +25,14 @@ describe('integration points a newcomer can trust', () => {
     const profile = await analyzeWorkspace(EXAMPLE);
     const report = await analyzeIntegration(profile.root, profile, {
       title: 'Paginate the order list',
-      description: 'GET /orders returns every order at once. Add pagination with `limit` and `offset` query parameters.',
+      description: 'GET /orders (src/app.js) returns every order at once. Add pagination with `limit` and `offset` query parameters.',
       acceptanceCriteria: ['Without parameters the first 20 orders are returned', 'Tests cover the defaults, the bounds and the error cases'],
       targetFiles: ['src/app.js', 'src/orders.js', 'test/orders.test.js'],
     });
     const paths = report.rankedFiles.map((f) => f.path);
     assert.deepEqual(paths.slice(0, 3).sort(), ['src/app.js', 'src/orders.js', 'test/orders.test.js'], JSON.stringify(report.rankedFiles));
-    assert.ok(!report.rankedFiles.some((f) => f.reasons.some((r) => /mentions "test"/.test(r))), JSON.stringify(report.rankedFiles));
+    assert.ok(!report.rankedFiles.some((f) => f.reasons.some((r) => /mentions "test"|matches "src"/.test(r))), JSON.stringify(report.rankedFiles));
+    assert.ok(!report.rankedFiles.find((f) => f.path === 'test/orders.test.js')!.reasons.some((r) => /serves HTTP/.test(r)), 'a test that makes requests serves nothing');
     assert.ok(['src/app.js', 'src/orders.js'].includes(report.suggestedLocations.code), `new code suggested in ${report.suggestedLocations.code}`);
     assert.equal(report.suggestedLocations.tests, 'test/orders.test.js');
     assert.match(report.suggestedLocations.reason, /targetFiles/);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { DeployAgentError } from '../../../src/core/errors';
-import { problemOf } from '../../../src/extension/panel/problems';
+import { noModelProblem, problemOf } from '../../../src/extension/panel/problems';
 
 // What the panel says for refusals a newcomer met (findings 4, 8, 10): VS Code's way out, not the CLI's.
 describe('the panel’s problems', () => {
@@ -25,5 +25,23 @@ describe('the panel’s problems', () => {
     const problem = problemOf(new DeployAgentError('NO_REMOTE', 'The repository /r has no remote to push to.', 'Add a remote.', { details: { repoRoot: '/r' } }));
     assert.deepEqual(problem.actions[0], { id: 'addRemote', label: 'Add Remote…', argument: '/r' });
     assert.doesNotMatch(problem.hint, /sign in/i);
+  });
+});
+
+describe('the preview’s word on the model providers', () => {
+  it('says before Deploy that no provider is ready, why, and what to do', () => {
+    const problem = noModelProblem([
+      { provider: 'ollama', reason: 'Ollama is not reachable at http://127.0.0.1:11434 (ECONNREFUSED).', phases: { implement: { model: 'qwen2.5-coder:7b' } } },
+      { provider: 'anthropic', reason: 'No Anthropic API key is configured.', phases: {} },
+    ]);
+    assert.equal(problem.code, 'NO_MODEL_AVAILABLE');
+    assert.match(problem.message, /Deploy would stop at its safety pre-checks \(ollama: Ollama is not reachable at http:\/\/127\.0\.0\.1:11434 \(ECONNREFUSED\); anthropic: No Anthropic API key is configured\)\.$/);
+    assert.match(problem.hint, /`ollama pull qwen2\.5-coder:7b`/);
+    assert.equal(problem.actions[0]?.id, 'checkProviders');
+  });
+
+  it('a reachable Ollama without the model says which model is missing', () => {
+    const problem = noModelProblem([{ provider: 'ollama', phases: { implement: { model: 'qwen2.5-coder:7b', problem: 'model qwen2.5-coder:7b is not pulled' } } }]);
+    assert.match(problem.message, /ollama: model qwen2\.5-coder:7b is not pulled\)/);
   });
 });

@@ -4,7 +4,7 @@
 import type { DeploymentChoiceView, PreviewView, StrategyPreviewView } from '../../../src/protocol/panel';
 import { shortDuration } from '../../shared/format';
 import { html, type Markup } from '../../shared/html';
-import { pathText } from './common';
+import { pathText, problemBox } from './common';
 
 const BASIS: Record<string, string> = {
   requested: 'as requested in the settings',
@@ -37,6 +37,7 @@ export function previewView(preview: PreviewView, choice: DeploymentChoiceView, 
       </div>
     </header>
     ${preview.strategy.blocked ? html`<div class="problem" role="alert"><p class="problem-message">⚠ ${preview.strategy.blocked}</p></div>` : ''}
+    ${preview.modelProblem ? html`<div data-testid="model-problem">${problemBox(preview.modelProblem)}</div>` : ''}
     <div class="columns">
       <section aria-labelledby="strategy-heading" class="card" data-testid="strategy">
         <h2 id="strategy-heading">Strategy: <span class="strong" data-testid="chosen-strategy">${preview.strategy.chosen}</span></h2>

@@ -6,7 +6,7 @@ import type { MissingConfigItem, RecommendationItem, RecommendationsView, Releas
 import { formatAgo } from '../../shared/format';
 import { html, type Markup } from '../../shared/html';
 import { inlineMarkdown } from '../../shared/inline-markdown';
-import { emptyState, pathText, statusBadge } from './common';
+import { emptyState, pathText, statusBadge, problemBox } from './common';
 
 /** What is read after the list (undefined until it comes). */
 export interface ListExtras {
@@ -27,6 +27,7 @@ export function recommendationsView(data: RecommendationsView, selected: string 
   const valid = data.items.filter((i) => !i.problem);
   const invalid = data.items.filter((i) => i.problem);
   return html`${header(true, data.workspace.name)}
+    ${data.problem ? html`<div data-testid="workspace-problem">${problemBox(data.problem)}</div>` : ''}
     ${data.awaitingReview.length
       ? html`<section class="notice" aria-label="Waiting for review">
           <h2>Waiting for your review</h2>
