@@ -215,7 +215,7 @@ describe('Deploy Agent in the VS Code extension host', () => {
       const withKey = (await services.checkModelProviders()).providers.find((p) => p.provider === 'anthropic')!;
       assert.equal(withKey.reachable, true, withKey.reason);
       assert.ok(fake.http.requests.some((r) => r.headers['x-api-key'] === key || r.headers.authorization === `Bearer ${key}`), 'the stored key reached the API');
-      const log = await waitForOutput('anthropic: reachable');
+      const log = await waitForOutput('Anthropic: reachable');
       assert.ok(!log.includes(key), 'the key never reaches the output channel');
     } finally {
       await api.services().clearAnthropicApiKey();

@@ -6,7 +6,9 @@ const FAST = { forest: { nEstimators: 10, sampleSize: 80 } };
 /** Everything but the timing. */
 const strip = (ws: ReturnType<typeof evaluateTrainingWindows>) => ws.map(({ trainMs: _ms, ...w }) => w);
 
-describe('evaluation windows inside the training part', () => {
+describe('evaluation windows inside the training part', function () {
+  // Each test trains 8 forests (4 windows, twice): 2–5 s on a quiet machine, 13–18 s on a loaded one; the time is not what is tested.
+  this.timeout(120_000);
   it('holds out the slices [0.5, 0.7), [0.6, 0.8), [0.7, 1) and [0.8, 1) of the training part', () => {
     const windows = evaluateTrainingWindows('demo', streakyBuilds(1000, 1), FAST);
     // Training part: the first 700 builds.
