@@ -344,7 +344,11 @@ export function newReleaseId(): string {
   return randomBytes(4).toString('hex');
 }
 
-/** `20250102T030405Z-<id>`: folders sort by time, and name the release that made them. */
+/**
+ * `20250102T030405678Z-<id>`: folders sort by time, to the millisecond, and name the release that
+ * made them. (To the second, two releases in one second sorted by their random ids, and a
+ * rollback then found "no release before" the current one.)
+ */
 export function releaseName(at: number, id: string): string {
-  return `${new Date(at).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${id}`;
+  return `${new Date(at).toISOString().replace(/[-:.]/g, '')}-${id}`;
 }

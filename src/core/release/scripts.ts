@@ -165,7 +165,7 @@ export function switchCurrent(path: string, release: string): string {
 
 /** `current` (the release it points at, or nothing) and every release folder, oldest first. */
 export function listReleases(path: string): string {
-  return `${base(path)}printf 'current\\t%s\\n' "$(readlink "$B/current" 2>/dev/null | sed 's#.*/##')"; ls -1 "$B/releases" 2>/dev/null | grep -v '\\.partial$' | sort | sed 's/^/release\\t/'; true`;
+  return `${base(path)}printf 'current\\t%s\\n' "$(readlink "$B/current" 2>/dev/null | sed 's#.*/##')"; ls -1 "$B/releases" 2>/dev/null | grep -v '\\.partial$' | LC_ALL=C sort | sed 's/^/release\\t/'; true`;
 }
 
 /** Removes the named release folders (never the one `current` points at). */

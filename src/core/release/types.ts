@@ -81,7 +81,7 @@ export interface ReleaseState {
   id: string;
   warnings: string[];
   request: ReleaseRequest;
-  /** The release's folder name under releases/ (`20250102T030405Z-<id>`). */
+  /** The release's folder name under releases/ (`20250102T030405678Z-<id>`). */
   release: string;
   hostKeys?: Record<string, string>;
   levers?: ReleaseLevers;

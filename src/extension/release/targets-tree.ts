@@ -107,8 +107,8 @@ export class TargetsTree implements vscode.TreeDataProvider<TargetNode> {
   }
 }
 
-/** `20250102T030405Z-3f2a1b4c` → `2025-01-02 03:04 (3f2a1b4c)`. */
+/** `20250102T030405678Z-3f2a1b4c` (or without the milliseconds, as before) → `2025-01-02 03:04 (3f2a1b4c)`. */
 export function shortRelease(release: string): string {
-  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})\d{2}Z-(\w+)$/.exec(release);
+  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})\d{2}(?:\d{3})?Z-(\w+)$/.exec(release);
   return m ? `${m[1]}-${m[2]}-${m[3]} ${m[4]}:${m[5]} (${m[6]})` : release;
 }
