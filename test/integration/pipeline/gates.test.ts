@@ -166,7 +166,9 @@ describe('deploy-agent deploy: safety gates refuse what they should (built CLI)'
       "test('mul', () => {\n  fs.mkdirSync('config', { recursive: true });\n  fs.writeFileSync('config/aws.json', JSON.stringify({ accessKeyId: 'AK' + 'IA' + 'ABCDEFGHIJKLMNOP' }));\n  assert.equal(require('../src/mul')(2, 3), 6);\n});\n";
     h.ollama.script('tests', { toolCalls: [{ name: 'write_file', arguments: { path: 'test/mul.test.js', content: testFile } }] }, finish);
     const before = userState(h.repo.dir).digest;
-    const result = await h.cli(['deploy', h.recommendation, '--workspace', h.repo.dir, '--mode', 'local-commit', '--json']);
+    // conservative runs the whole suite (the fixture's test and the generated one); left to auto, the
+    // machine's load chose it (conservative above 80% CPU, else balanced, which runs the changed test only).
+    const result = await h.cli(['deploy', h.recommendation, '--workspace', h.repo.dir, '--mode', 'local-commit', '--strategy', 'conservative', '--json']);
     const out = parseJson(result);
     assert.equal(result.code, 1, result.stderr);
     assert.equal(errorCode(out), 'CREDENTIALS_IN_CHANGE');
