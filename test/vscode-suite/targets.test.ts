@@ -33,7 +33,11 @@ describe('Deploy Agent: release to a target', function () {
   before(() => {
     saved = existsSync(configFile()) ? readFileSync(configFile(), 'utf8') : undefined;
   });
-  after(() => {
+  after(async () => {
+    // "Release to Target" follows the release in the panel: close it, or the UI scenarios that run in
+    // this window's user data after the suite find it restored on this release instead of their list.
+    const api = await vscode.extensions.getExtension<DeployAgentApi>(EXTENSION_ID)!.activate();
+    api.services().panel().current()?.dispose();
     if (root && existsSync(path.join(root, 'run', 'app.pid'))) {
       try {
         process.kill(-Number(readFileSync(path.join(root, 'run', 'app.pid'), 'utf8')), 'SIGKILL');
