@@ -30,30 +30,11 @@ export interface HostRunModel {
   error?: { code: string; message: string; hint: string };
 }
 
-/** How a release runs, once its strategy is decided (`release.plan`). */
-export interface ReleasePlanModel {
-  mode: 'release' | 'rollback';
-  release: string;
-  ref: string;
-  commit: string;
-  strategy: string;
-  batchSize: number;
-  watchMinutes: number;
-  reasons: string[];
-  batches: string[][];
-}
+/** How a release runs, once its strategy is decided: the `release.plan` event without its envelope and steps. */
+export type ReleasePlanModel = Omit<Extract<LiveEvent, { type: 'release.plan' }>, 'type' | 'deploymentId' | 'ts' | 'steps'>;
 
-/** A recovery a release tried on a host (a known error pattern's action, a rollback). */
-export interface RecoveryModel {
-  host: string;
-  step: string;
-  patternId: string | null;
-  action: string;
-  worked: boolean;
-  recoveredMs: number | null;
-  detail?: string;
-  ts: number;
-}
+/** A recovery a release tried on a host (a known error pattern's action, a rollback): the `release.recovery` event. */
+export type RecoveryModel = Omit<Extract<LiveEvent, { type: 'release.recovery' }>, 'type' | 'deploymentId'>;
 
 export interface ToolCallModel {
   phase: string;
