@@ -254,7 +254,8 @@ async function main() {
   const activations = activationsFromLogs(path.join(userDataDir, 'logs'));
   const passed = suite.passed + checks.filter((c) => c.ok).length;
   const failed = suite.failed + checks.filter((c) => !c.ok).length;
-  keepTmp = failed > 0 && process.env.DEPLOY_AGENT_E2E_KEEP !== '0';
+  // Kept after a failure (unless DEPLOY_AGENT_E2E_KEEP=0), or always with DEPLOY_AGENT_E2E_KEEP=1 (to read its logs).
+  keepTmp = process.env.DEPLOY_AGENT_E2E_KEEP === '1' || (failed > 0 && process.env.DEPLOY_AGENT_E2E_KEEP !== '0');
   timings.total = Date.now() - started;
   mkdirSync(resultsDir, { recursive: true });
   writeFileSync(
