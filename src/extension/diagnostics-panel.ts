@@ -19,9 +19,9 @@ export class DiagnosticsPanel implements vscode.Disposable {
   ) {
     this.panel = vscode.window.createWebviewPanel('deployAgent.diagnostics', 'Deploy Agent: Diagnostics', vscode.ViewColumn.Active, {
       enableScripts: true,
-      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')],
+      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview')],
     });
-    this.panel.webview.html = webviewHtml(this.panel.webview, extensionUri, 'diagnostics.js', 'Deploy Agent: Diagnostics');
+    this.panel.webview.html = webviewHtml(this.panel.webview, extensionUri, 'diagnostics.js', 'Deploy Agent: Diagnostics', { styles: ['webview.css'] });
     this.disposables.push(
       this.panel.onDidDispose(() => this.dispose()),
       this.panel.webview.onDidReceiveMessage((message: DiagnosticsToHost) => this.onMessage(message)),

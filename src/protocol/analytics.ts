@@ -74,7 +74,8 @@ export interface HistoryContext {
 }
 
 export type HostToAnalytics =
-  | { type: 'analytics'; selection: AnalyticsSelection; data: AnalyticsData; context: HistoryContext; queryMs: number }
+  /** `id` names these figures: the view does not draw again figures it already shows (the host may send them twice: as soon as they are computed, and when the view says it is ready). */
+  | { type: 'analytics'; id: string; selection: AnalyticsSelection; data: AnalyticsData; context: HistoryContext; queryMs: number }
   | { type: 'loading'; selection: AnalyticsSelection }
   | { type: 'error'; message: string; hint?: string }
   | { type: 'import'; state: 'running' | 'done' | 'failed'; message: string };
@@ -88,6 +89,6 @@ export type AnalyticsToHost =
    * The first chart drew this many ms after the view's document started (performance.now());
    * with when the view said it was ready and when the figures arrived, on the same clock.
    */
-  | { type: 'painted'; firstChartMs: number; readyMs: number; dataMs: number; fromSavedState: boolean };
+  | { type: 'painted'; firstChartMs: number; readyMs: number; dataMs: number; fromSavedState: boolean; /** The document's start, in ms since the epoch (performance.timeOrigin): the host relates it to when it set the HTML. */ timeOrigin: number };
 
 export const DEFAULT_SELECTION: AnalyticsSelection = { scope: 'repository', window: 30 };

@@ -86,6 +86,8 @@ export interface RecommendationsView {
   preselect?: string;
   /** The schema's categories, in its order (the form's choices). */
   categories: string[];
+  /** The schema's priorities, lowest first (the form's choices). */
+  priorities: string[];
   /** Deployments waiting for review in this workspace (reopen them from here). */
   awaitingReview: { id: string; title: string; at: number }[];
   /** What stops every deployment here before it starts (the folder is no git repository), said above the list. */
@@ -137,6 +139,8 @@ export interface RecommendationDraft {
   title: string;
   description: string;
   category: string;
+  /** '' when not given (the schema's priorities otherwise). */
+  priority?: string;
   acceptanceCriteria: string[];
   targetFiles: string[];
 }
@@ -328,7 +332,8 @@ export type ShipAction = 'commit' | 'pull-request' | 'discard' | 'retest';
 // ---------------------------------------------------------------- messages
 
 export type HostToPanel =
-  | { type: 'recommendations'; data: RecommendationsView }
+  /** `show`: the user asked for the list (Deploy Recommendation), so the panel goes to it from a deployment or a preview it showed. */
+  | { type: 'recommendations'; data: RecommendationsView; show?: boolean }
   /** The built-in deployment configuration the workspace misses (sent after the list: the profile takes longer to read). */
   | { type: 'missingConfig'; items: MissingConfigItem[] }
   /** The release targets and the latest releases (sent after the list). */
@@ -370,7 +375,7 @@ export type PanelToHost =
   | { type: 'openExternal'; url: string }
   | { type: 'back' }
   /** The panel's first paint of the recommendations list (the e2e run measures from the command to it). */
-  | { type: 'painted'; what: 'recommendations'; items: number; webview: { scriptStartMs: number; paintedMs: number } };
+  | { type: 'painted'; what: 'recommendations'; items: number; webview: { scriptStartMs: number; paintedMs: number; /** The document's start, in ms since the epoch (performance.timeOrigin). */ timeOrigin: number } };
 
 /** What the panel keeps with getState/setState (and the serializer gets back after a reload). */
 export interface PanelState {

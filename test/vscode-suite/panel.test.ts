@@ -113,9 +113,12 @@ describe('the deployment panel in the VS Code extension host', () => {
     const fields = (await problems).problems.map((p) => p.field).sort();
     assert.deepEqual(fields, ['category', 'description']);
     const saved = posts.next('saved');
-    await send({ type: 'saveDraft', draft: { title: 'Divide', description: 'Add div(a, b).', category: 'feature', acceptanceCriteria: ['div(6, 3) returns 2'], targetFiles: [] } });
+    const badPriority = posts.next('draftProblems');
+    await send({ type: 'validateDraft', draft: { title: 'Divide', description: 'Add div(a, b).', category: 'feature', priority: 'urgent', acceptanceCriteria: ['div(6, 3) returns 2'], targetFiles: [] } });
+    assert.deepEqual((await badPriority).problems.map((p) => p.field), ['priority']);
+    await send({ type: 'saveDraft', draft: { title: 'Divide', description: 'Add div(a, b).', category: 'feature', priority: 'high', acceptanceCriteria: ['div(6, 3) returns 2'], targetFiles: [] } });
     const { file } = await saved;
-    assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), { title: 'Divide', description: 'Add div(a, b).', category: 'feature', acceptanceCriteria: ['div(6, 3) returns 2'] });
+    assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), { title: 'Divide', description: 'Add div(a, b).', category: 'feature', priority: 'high', acceptanceCriteria: ['div(6, 3) returns 2'] });
     rmSync(file);
   });
 
@@ -250,5 +253,23 @@ describe('the deployment panel in the VS Code extension host', () => {
     assert.ok(shown.actions.some((a) => a.id === 'checkProviders'), JSON.stringify(shown.actions));
     assert.equal(userState(repo.dir).digest, treeBefore);
     assert.equal(git(repo.dir, 'branch', '--list'), branches);
+  });
+
+  it('"Deploy Recommendation" on a panel restored with a deployment shows the list, even when the webview says ready only after the command', async function () {
+    this.timeout(30000);
+    // After a window reload the serializer restores the panel on a deployment; the user runs the
+    // command before the restored webview has loaded, and its `ready` then carries the old view.
+    const restored = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, 'Deploy Agent', vscode.ViewColumn.Active, { enableScripts: true });
+    api.services().panel().restore(restored, { view: 'deployment', deploymentId });
+    panel = api.services().panel().open({ workspaceDir: repo.dir, commandAt: performance.now() });
+    posts = listen(panel);
+    const list = posts.next('recommendations', (m) => m.show === true);
+    await send({ type: 'ready', state: { view: 'deployment', deploymentId } });
+    assert.equal((await list).data.items.length >= 1, true);
+    // Whatever else arrives (the restored webview's own `ready`), the deployment is not shown over the list.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const shown = posts.seen.filter((m) => m.type === 'deployment' || m.type === 'review' || m.type === 'problem').map((m) => m.type);
+    assert.deepEqual(shown, [], `posted after the command: ${posts.seen.map((m) => m.type).join(', ')}`);
+    assert.equal(panel.shown, undefined);
   });
 });

@@ -35,6 +35,8 @@ document.head.append(style);
 let state: ViewState = vscode.getState() ?? { selection: DEFAULT_SELECTION, tables: {} };
 let drawn: { spec: ChartSpec; plot: uPlot | undefined; host: HTMLElement; legend?: HTMLElement }[] = [];
 let firstPaint: number | undefined;
+/** The figures on screen (their host-given id). */
+let renderedId: string | undefined;
 let importStatus: Extract<HostToAnalytics, { type: 'import' }> | undefined;
 /** When the view said it was ready and when the host's figures first arrived (ms, performance.now()). */
 const marks = { readyMs: 0, dataMs: 0, fromSavedState: false };
@@ -77,6 +79,8 @@ window.addEventListener('message', (event: MessageEvent<HostToAnalytics>) => {
   const message = event.data;
   switch (message.type) {
     case 'analytics':
+      // The same figures again (sent when computed, and again when this view said it was ready).
+      if (message.id === renderedId) break;
       marks.dataMs ||= performance.now();
       state = { ...state, selection: message.selection, last: message };
       vscode.setState(state);
@@ -108,6 +112,7 @@ marks.readyMs = performance.now();
 vscode.postMessage({ type: 'ready', selection: state.selection });
 
 function render(message: AnalyticsMessage): void {
+  renderedId = message.id;
   document.body.classList.remove('loading');
   const { data, context, selection } = message;
   const empty = data.deployments.total === 0;
@@ -316,7 +321,7 @@ function onDraw(u: uPlot): void {
   firstPaint = performance.now();
   document.body.dataset.firstChartMs = firstPaint.toFixed(1);
   document.body.dataset.firstChartFromState = String(marks.fromSavedState);
-  vscode.postMessage({ type: 'painted', firstChartMs: firstPaint, ...marks });
+  vscode.postMessage({ type: 'painted', firstChartMs: firstPaint, ...marks, timeOrigin: performance.timeOrigin });
 }
 
 function resizeCharts(): void {

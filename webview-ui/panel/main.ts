@@ -202,7 +202,7 @@ function focusKeyOf(el: HTMLElement): string | undefined {
 
 function renderForm(): void {
   const draft = model.state.draft ?? emptyDraft();
-  app.innerHTML = formView(draft, model.recommendations?.categories ?? []).value;
+  app.innerHTML = formView(draft, model.recommendations?.categories ?? [], model.recommendations?.priorities ?? []).value;
   focusSoon('#f-title');
 }
 
@@ -220,8 +220,10 @@ window.addEventListener('message', (event: MessageEvent<HostToPanel>) => {
         model.busyFile = message.data.preselect;
         model.addingBuiltin = undefined;
       }
-      if (model.state.view === 'recommendations') render();
-      if (first && model.state.view === 'recommendations') afterPaint(() => post({ type: 'painted', what: 'recommendations', items: message.data.items.length, webview: { scriptStartMs, paintedMs: performance.now() } }));
+      // Asked for by the command: the list replaces a deployment or a preview (an unsaved draft in the form stays).
+      if (message.show && (model.state.view === 'deployment' || model.state.view === 'preview')) show('recommendations');
+      else if (model.state.view === 'recommendations') render();
+      if (first && model.state.view === 'recommendations') afterPaint(() => post({ type: 'painted', what: 'recommendations', items: message.data.items.length, webview: { scriptStartMs, paintedMs: performance.now(), timeOrigin: performance.timeOrigin } }));
       break;
     }
     case 'missingConfig':

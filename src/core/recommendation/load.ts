@@ -102,6 +102,8 @@ export function recommendationProblems(value: unknown): RecommendationProblem[] 
 
 /** The categories the schema allows, in its order (the form's choices; the schema stays the one source). */
 export const RECOMMENDATION_CATEGORIES: readonly string[] = (schema as { properties: { category: { enum: string[] } } }).properties.category.enum;
+/** The priorities the schema allows, lowest first (the form's choices). */
+export const RECOMMENDATION_PRIORITIES: readonly string[] = (schema as { properties: { priority: { enum: string[] } } }).properties.priority.enum;
 
 function fieldOf(error: ErrorObject): string {
   const path = error.instancePath.replace(/^\//, '').replace(/\/(\d+)/g, '[$1]').replace(/\//g, '.');

@@ -44,6 +44,8 @@ interface Pending {
   deploymentId?: string;
   /** performance.now() when the command ran: the first paint is measured from it. */
   commandAt?: number;
+  /** The command asked for the list: it is shown whatever the webview showed before (a restored deployment included). */
+  list?: boolean;
 }
 
 export class DeploymentPanel implements vscode.Disposable {
@@ -78,7 +80,7 @@ export class DeploymentPanel implements vscode.Disposable {
   ) {
     panel.webview.options = DeploymentPanel.options(deps.extensionUri);
     panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'icon.png');
-    panel.webview.html = webviewHtml(panel.webview, deps.extensionUri, 'panel.js', 'Deploy Agent', { ownStyles: true, inlineScript: true });
+    panel.webview.html = webviewHtml(panel.webview, deps.extensionUri, 'panel.js', 'Deploy Agent', { inlineScript: true });
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
       panel.onDidChangeViewState(() => {
@@ -97,14 +99,14 @@ export class DeploymentPanel implements vscode.Disposable {
 
   /** Shows the panel: the list with `file` selected, or deployment `deploymentId`. */
   show(pending: Pending): void {
-    this.pending = pending;
+    this.pending = pending.deploymentId ? pending : { ...pending, list: true };
     const loaded = this.webviewReady && this.panel.visible;
     // The list is read while the webview loads, and sent as soon as it is read: VS Code holds a
     // message until the webview's document has loaded, so the first paint needs no round trip.
     // (`ready` sends it again, in case the webview reloaded meanwhile.)
     if (!pending.deploymentId && !loaded) {
       this.prepared = this.readRecommendations(pending.file);
-      void this.prepared.then((data) => this.post({ type: 'recommendations', data }), () => undefined);
+      void this.prepared.then((data) => this.post({ type: 'recommendations', data, show: true }), () => undefined);
     }
     this.panel.reveal();
     // A webview already past `ready` is brought to what was asked now; otherwise its `ready` does it.
@@ -196,12 +198,14 @@ export class DeploymentPanel implements vscode.Disposable {
     this.pending = { ...(pending.commandAt !== undefined ? { commandAt: pending.commandAt } : {}) };
     const prepared = this.prepared;
     this.prepared = undefined;
-    const deploymentId = pending.deploymentId ?? (state?.view === 'deployment' ? state.deploymentId : undefined);
+    // What the command asked for wins over what the webview showed before a reload (its state).
+    const restored = pending.list ? undefined : state;
+    const deploymentId = pending.deploymentId ?? (restored?.view === 'deployment' ? restored.deploymentId : undefined);
     const data = await (prepared ?? this.readRecommendations(pending.file));
-    await this.post({ type: 'recommendations', data });
+    await this.post({ type: 'recommendations', data, ...(pending.list ? { show: true } : {}) });
     this.sendExtras(data);
     if (deploymentId) await this.showDeployment(deploymentId);
-    else if (state?.view === 'preview' && state.selectedFile) await previewFor(this, state.selectedFile, state.choice);
+    else if (restored?.view === 'preview' && restored.selectedFile) await previewFor(this, restored.selectedFile, restored.choice);
   }
 
   async sendRecommendations(preselect?: string): Promise<void> {
@@ -259,7 +263,7 @@ export class DeploymentPanel implements vscode.Disposable {
     return data;
   }
 
-  private painted(items: number, webview: { scriptStartMs: number; paintedMs: number }): void {
+  private painted(items: number, webview: { scriptStartMs: number; paintedMs: number; timeOrigin: number }): void {
     const commandAt = this.pending.commandAt;
     if (commandAt === undefined || this.firstPaintMs !== undefined) return;
     this.firstPaintMs = performance.now() - commandAt;
@@ -267,7 +271,7 @@ export class DeploymentPanel implements vscode.Disposable {
       .map(([what, at]) => `${what} ${(at - commandAt).toFixed(0)} ms`)
       .join(', ');
     // In the webview's own clock: from its document's start to its script, and to the painted list.
-    const inWebview = `webview: script at ${webview.scriptStartMs.toFixed(0)} ms, list painted at ${webview.paintedMs.toFixed(0)} ms of its document`;
+    const inWebview = `webview: document started ${(webview.timeOrigin - (performance.timeOrigin + commandAt)).toFixed(0)} ms after the command, script at ${webview.scriptStartMs.toFixed(0)} ms, list painted at ${webview.paintedMs.toFixed(0)} ms of its document`;
     this.deps.output.info(`Deploy Agent panel: first paint of ${items} recommendation(s) ${this.firstPaintMs.toFixed(1)} ms after the command (${parts}; ${inWebview})`);
   }
 

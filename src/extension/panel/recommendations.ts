@@ -2,7 +2,7 @@
 // reads and validates them and says how each one's last deployment went.
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { RECOMMENDATION_CATEGORIES, recommendationProblems } from '../../core/recommendation/load';
+import { RECOMMENDATION_CATEGORIES, RECOMMENDATION_PRIORITIES, recommendationProblems } from '../../core/recommendation/load';
 import { DeployAgentError } from '../../core/errors';
 import { titleLengthProblem } from '../../core/recommendation/title';
 import { problemOf } from './problems';
@@ -17,7 +17,7 @@ import type { FieldProblem, RecommendationDraft, RecommendationItem, Recommendat
 const MAX_FILES = 500;
 
 export async function listRecommendations(folder: PanelFolder | undefined, store: HistoryStore | undefined, preselect?: string): Promise<RecommendationsView> {
-  if (!folder) return { workspace: null, items: [], categories: [...RECOMMENDATION_CATEGORIES], awaitingReview: [] };
+  if (!folder) return { workspace: null, items: [], categories: [...RECOMMENDATION_CATEGORIES], priorities: [...RECOMMENDATION_PRIORITIES], awaitingReview: [] };
   const dir = folder.uri.fsPath;
   // git knows the files at once; outside a git repository VS Code's search finds them.
   const inGit = await findRecommendationFiles(dir);
@@ -52,7 +52,7 @@ export async function listRecommendations(folder: PanelFolder | undefined, store
   const selected = preselect && items.some((i) => i.file === path.resolve(preselect)) ? path.resolve(preselect) : undefined;
   // Outside a git repository no deployment can start (it needs a worktree and a branch): said before any Deploy….
   const problem = inGit ? undefined : problemOf(new DeployAgentError('NOT_A_GIT_REPO', `${folder.name} is not a git repository, so a recommendation cannot be deployed here yet.`, 'Run `git init` and commit your files.'));
-  return { workspace: { name: folder.name, dir }, items, categories: [...RECOMMENDATION_CATEGORIES], awaitingReview, ...(selected ? { preselect: selected } : {}), ...(problem ? { problem } : {}) };
+  return { workspace: { name: folder.name, dir }, items, categories: [...RECOMMENDATION_CATEGORIES], priorities: [...RECOMMENDATION_PRIORITIES], awaitingReview, ...(selected ? { preselect: selected } : {}), ...(problem ? { problem } : {}) };
 }
 
 /** The draft as a recommendation value: empty optional fields left out, so the schema judges only what was written. */
@@ -63,6 +63,7 @@ export function draftValue(draft: RecommendationDraft): Record<string, unknown> 
     title: draft.title.trim(),
     description: draft.description.trim(),
     ...(draft.category ? { category: draft.category } : {}),
+    ...(draft.priority ? { priority: draft.priority } : {}),
     ...(criteria.length ? { acceptanceCriteria: criteria } : {}),
     ...(targets.length ? { targetFiles: targets } : {}),
   };

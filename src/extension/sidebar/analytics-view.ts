@@ -36,6 +36,9 @@ export class AnalyticsViewHost {
   /** When the first chart drew, as the webview measured it (ms after its document started). */
   firstChartMs: number | undefined;
   private lastQueryMs: number | undefined;
+  /** When the view's HTML was set (ms since the epoch): the painted log line says how long its document took to start. */
+  private htmlSetAt = 0;
+  private computed = 0;
 
   constructor(private readonly deps: AnalyticsViewDeps) {
     this.window = deps.memento.get<AnalyticsWindow>(WINDOW_KEY) ?? DEFAULT_SELECTION.window;
@@ -46,9 +49,9 @@ export class AnalyticsViewHost {
     this.ready = false;
     view.webview.options = {
       enableScripts: true,
-      localResourceRoots: [vscode.Uri.joinPath(this.deps.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(this.deps.extensionUri, 'media')],
+      localResourceRoots: [vscode.Uri.joinPath(this.deps.extensionUri, 'dist', 'webview')],
     };
-    view.webview.html = webviewHtml(view.webview, this.deps.extensionUri, 'analytics.js', 'Deploy Agent: Analytics', { stylesheet: 'analytics.css', inlineScript: true });
+    view.webview.html = webviewHtml(view.webview, this.deps.extensionUri, 'analytics.js', 'Deploy Agent: Analytics', { styles: ['webview.css', 'analytics.css'], inlineScript: true });
     view.onDidDispose(() => {
       if (this.view === view) this.view = undefined;
     });
@@ -56,8 +59,19 @@ export class AnalyticsViewHost {
       if (view.visible && this.stale) void this.refresh();
     });
     view.webview.onDidReceiveMessage((message: AnalyticsToHost) => void this.onMessage(message));
-    // The host's work overlaps the document's loading: the first figures are ready when it asks.
-    this.prefetched = this.deps.scope().then((scope) => this.compute({ scope, window: this.window })).catch(() => undefined);
+    this.htmlSetAt = performance.timeOrigin + performance.now();
+    // The host's work overlaps the document's loading, and the figures are posted as soon as they
+    // are computed: VS Code holds a message until the view's document has loaded, so the first
+    // chart needs no round trip. (`ready` sends them again, in case the view reloaded meanwhile;
+    // the view does not draw the same figures twice.)
+    const prefetched = this.deps
+      .scope()
+      .then((scope) => this.compute({ scope, window: this.window }))
+      .catch(() => undefined);
+    this.prefetched = prefetched;
+    void prefetched.then((message) => {
+      if (message && this.view === view && this.prefetched === prefetched) void this.post(message);
+    });
   }
 
   /** Posts the figures of the current selection (later, when the view is hidden). */
@@ -91,7 +105,7 @@ export class AnalyticsViewHost {
     const queryMs = Math.round((performance.now() - started) * 10) / 10;
     this.lastQueryMs = queryMs;
     this.deps.output.debug(`Analytics view: ${selection.scope} × ${selection.window} computed in ${queryMs} ms (${data.deployments.total} deployments)`);
-    return { type: 'analytics', selection, data, context: { repository, scopeDeployments: counts.scope, windowDeployments: counts.window, allDeployments: counts.all, ciBuilds: counts.ciBuilds, doraDefinitions: doraDefinitions() }, queryMs };
+    return { type: 'analytics', id: `${process.pid}-${Date.now().toString(36)}-${++this.computed}`, selection, data, context: { repository, scopeDeployments: counts.scope, windowDeployments: counts.window, allDeployments: counts.all, ciBuilds: counts.ciBuilds, doraDefinitions: doraDefinitions() }, queryMs };
   }
 
   private async onMessage(message: AnalyticsToHost): Promise<void> {
@@ -127,7 +141,7 @@ export class AnalyticsViewHost {
       case 'painted':
         this.firstChartMs ??= message.firstChartMs;
         this.deps.output.info(
-          `Analytics view: first chart painted ${message.firstChartMs.toFixed(0)} ms after the view opened (${message.fromSavedState ? 'from its saved state' : `ready at ${message.readyMs.toFixed(0)} ms, figures at ${message.dataMs.toFixed(0)} ms`}; last query ${this.lastQueryMs ?? '—'} ms)`,
+          `Analytics view: first chart painted ${message.firstChartMs.toFixed(0)} ms after the view's document started (${message.fromSavedState ? 'from its saved state' : `ready at ${message.readyMs.toFixed(0)} ms, figures at ${message.dataMs.toFixed(0)} ms`}; last query ${this.lastQueryMs ?? '—'} ms; the document started ${(message.timeOrigin - this.htmlSetAt).toFixed(0)} ms after its HTML was set)`,
         );
         break;
     }

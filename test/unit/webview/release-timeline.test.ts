@@ -95,7 +95,7 @@ describe('the panel’s release view', () => {
       targets: [{ name: 'local', type: 'local', environment: 'development', hosts: ['localhost'], path: '/tmp/releases/app', last: { id: 'r9', title: 'release HEAD to local', target: 'local', status: 'succeeded', mode: 'release', at: Date.now() } }],
       recent: [{ id: 'r9', title: 'release HEAD to local', target: 'local', status: 'succeeded', mode: 'release', at: Date.now() }],
     };
-    const markup = recommendationsView({ workspace: { name: 'w', dir: '/w' }, items: [], categories: [], awaitingReview: [] }, undefined, undefined, {
+    const markup = recommendationsView({ workspace: { name: 'w', dir: '/w' }, items: [], categories: [], priorities: [], awaitingReview: [] }, undefined, undefined, {
       missing: [{ id: 'deployment-config/dockerfile', kind: 'dockerfile', title: 'Add a Dockerfile', description: 'd', why: 'the project has no Dockerfile', files: ['Dockerfile', '.dockerignore'], templated: true, unknowns: [] }],
       releases,
     }).value;

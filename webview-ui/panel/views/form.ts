@@ -7,7 +7,7 @@ export function emptyDraft(): RecommendationDraft {
   return { title: '', description: '', category: '', acceptanceCriteria: [''], targetFiles: [] };
 }
 
-export function formView(draft: RecommendationDraft, categories: readonly string[]): Markup {
+export function formView(draft: RecommendationDraft, categories: readonly string[], priorities: readonly string[]): Markup {
   const criteria = draft.acceptanceCriteria.length ? draft.acceptanceCriteria : [''];
   return html`<header class="view-header">
       <div class="titles">
@@ -35,6 +35,14 @@ export function formView(draft: RecommendationDraft, categories: readonly string
           ${categories.map((c) => html`<vscode-option value="${c}" ${draft.category === c ? 'selected' : ''}>${c}</vscode-option>`)}
         </vscode-single-select>
         <p class="field-problem" id="p-category" aria-live="polite"></p>
+      </div>
+      <div class="field">
+        <vscode-label for="f-priority">Priority</vscode-label>
+        <vscode-single-select id="f-priority" data-field="priority" aria-describedby="p-priority">
+          <vscode-option value="" ${draft.priority ? '' : 'selected'}>(none)</vscode-option>
+          ${priorities.map((p) => html`<vscode-option value="${p}" ${draft.priority === p ? 'selected' : ''}>${p}</vscode-option>`)}
+        </vscode-single-select>
+        <p class="field-problem" id="p-priority" aria-live="polite"></p>
       </div>
       <fieldset class="field">
         <legend>Acceptance criteria <span class="muted">(each becomes one of the first tests)</span></legend>
@@ -72,6 +80,7 @@ export function readDraft(root: ParentNode): RecommendationDraft {
     title: value('#f-title'),
     description: value('#f-description'),
     category: value('#f-category'),
+    priority: value('#f-priority'),
     acceptanceCriteria: criteria,
     targetFiles: value('#f-targets')
       .split('\n')
@@ -109,6 +118,6 @@ function placeOf(field: string): { key: string; target: string } {
   if (criterion) return { key: `criterion-${criterion[1]}`, target: `p-criterion-${criterion[1]}` };
   const top = field.split(/[.[]/)[0] ?? '';
   if (top === 'acceptanceCriteria') return { key: 'criterion-0', target: 'p-criterion-0' };
-  if (['title', 'description', 'category', 'targetFiles'].includes(top)) return { key: top, target: `p-${top}` };
+  if (['title', 'description', 'category', 'priority', 'targetFiles'].includes(top)) return { key: top, target: `p-${top}` };
   return { key: '', target: 'form-problem' };
 }
