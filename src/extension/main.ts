@@ -8,6 +8,8 @@ import { registerSidebar } from './sidebar/register';
 import { registerRelease } from './release/register';
 import { registerEditor } from './editor/register';
 import { keepSandboxesOutOfSourceControl } from './sandbox-scm';
+import { createPanelShell } from './panel/shell';
+import { HAND_OVER_MS } from './hand-over';
 
 export interface DeployAgentApi {
   /** Milliseconds from the start of activate() to its end (performance.now marks). */
@@ -25,10 +27,12 @@ export function activate(context: vscode.ExtensionContext): DeployAgentApi {
   let activationMs = 0;
   const load = (): ExtensionServices => {
     if (!services) {
+      const loading = performance.now();
       // A runtime path keeps the bundler from inlining the services into this file.
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const mod = require(path.join(__dirname, 'extension-services.js')) as typeof import('./services');
       services = mod.createServices(context, output, activationMs);
+      output.info(`Deploy Agent services loaded in ${(performance.now() - loading).toFixed(0)} ms`);
     }
     return services;
   };
@@ -36,7 +40,22 @@ export function activate(context: vscode.ExtensionContext): DeployAgentApi {
   context.subscriptions.push(
     vscode.commands.registerCommand('deployAgent.showDiagnostics', () => load().showDiagnostics()),
     // The panel: its first paint is measured from here (loading the services included).
-    vscode.commands.registerCommand('deployAgent.deployRecommendation', (file?: vscode.Uri) => void load().panel().open({ file: file?.fsPath, commandAt: performance.now() })),
+    vscode.commands.registerCommand('deployAgent.deployRecommendation', (file?: vscode.Uri) => {
+      const commandAt = performance.now();
+      if (services) return void services.panel().open({ file: file?.fsPath, commandAt });
+      // The first command in this window: VS Code is handed the panel's document first, and the
+      // services load (about a second) while it loads.
+      const shell = createPanelShell(context.extensionUri);
+      setTimeout(() => {
+        try {
+          load().panel().open({ file: file?.fsPath, commandAt, shell });
+        } catch (error) {
+          shell.dispose();
+          output.error(`Deploy Recommendation: ${(error as Error).stack ?? String(error)}`);
+          void vscode.window.showErrorMessage(`Deploy Agent could not open its panel: ${(error as Error).message}`);
+        }
+      }, HAND_OVER_MS);
+    }),
     // With an id (the sidebar's Open), that deployment; without, one picked from the history.
     vscode.commands.registerCommand('deployAgent.openDeployment', (id?: unknown) => (typeof id === 'string' ? load().panel().openDeployment(id) : load().panel().pickDeployment())),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, { deserializeWebviewPanel: async (panel, state) => load().panel().restore(panel, state as PanelState | undefined) }),

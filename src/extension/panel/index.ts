@@ -29,9 +29,10 @@ export interface PanelControllerDeps {
 export interface PanelController {
   /**
    * "Deploy Agent: Deploy Recommendation": the panel, with `file` (or the active recommendation)
-   * selected; `workspaceDir` deploys into another folder than the window's first (tests).
+   * selected; `workspaceDir` deploys into another folder than the window's first (tests);
+   * `shell`: a panel the command already made (shell.ts), taken over when there is no panel yet.
    */
-  open(options?: { file?: string | undefined; deploymentId?: string; commandAt?: number; workspaceDir?: string }): DeploymentPanel;
+  open(options?: { file?: string | undefined; deploymentId?: string; commandAt?: number; workspaceDir?: string; shell?: vscode.WebviewPanel }): DeploymentPanel;
   /** The serializer: a panel VS Code brought back after a window reload. */
   restore(webviewPanel: vscode.WebviewPanel, state: PanelState | undefined): void;
   /** "Deploy Agent: Open Deployment": pick one from the history and show it in the panel. */
@@ -81,8 +82,12 @@ export function createPanelController(deps: PanelControllerDeps): PanelControlle
     open(options = {}) {
       if (options.workspaceDir) folderOverride = { uri: vscode.Uri.file(options.workspaceDir), name: path.basename(options.workspaceDir) };
       const file = options.file ?? activeRecommendation();
-      const target = panel && !panel.disposed ? panel : adopt(DeploymentPanel.create(panelDeps));
+      const existing = panel && !panel.disposed ? panel : undefined;
+      if (existing) options.shell?.dispose();
+      const target = existing ?? adopt(options.shell ? new DeploymentPanel(options.shell, panelDeps) : DeploymentPanel.create(panelDeps));
       target.mark('panel created');
+      // Made by the command before the services loaded: the first command in this window.
+      if (options.shell && target.panel === options.shell) target.cold = true;
       target.show({ ...(file ? { file } : {}), ...(options.deploymentId ? { deploymentId: options.deploymentId } : {}), ...(options.commandAt !== undefined ? { commandAt: options.commandAt } : {}) });
       return target;
     },

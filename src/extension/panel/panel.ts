@@ -6,8 +6,8 @@ import type { ResolvedConfig } from '../../core/config/resolve';
 import { DeployAgentError } from '../../core/errors';
 import type { StrategyChoice } from '../../core/pipeline/ports';
 import type { HistoryStore } from '../../core/store/database';
-import { PANEL_VIEW_TYPE, type HostToPanel, type PanelAction, type PanelState, type PanelToHost, type RecommendationsView } from '../../protocol/panel';
-import { webviewHtml } from '../webview-html';
+import { type HostToPanel, type PanelAction, type PanelState, type PanelToHost, type RecommendationsView } from '../../protocol/panel';
+import { createPanelShell, loadPanelDocument } from './shell';
 import { deploymentSnapshot, previewFor, startDeployment } from './deploy-flow';
 import { problemOf } from './problems';
 import { draftProblems, listRecommendations, saveDraft } from './recommendations';
@@ -60,27 +60,22 @@ export class DeploymentPanel implements vscode.Disposable {
   disposed = false;
   /** Command → first rendered recommendations list, in ms (logged; the e2e run reads it). */
   firstPaintMs: number | undefined;
+  /** Opened by the first command in the window: the services loaded between the command and the first paint. */
+  cold = false;
   /** When the first paint's parts happened (performance.now()): the log line breaks the figure down. */
   private readonly marks: Record<string, number> = {};
 
   static create(deps: PanelDeps): DeploymentPanel {
-    const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, 'Deploy Agent', vscode.ViewColumn.Active, DeploymentPanel.options(deps.extensionUri));
-    return new DeploymentPanel(panel, deps);
+    return new DeploymentPanel(createPanelShell(deps.extensionUri), deps);
   }
 
-  static options(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
-    // Only the built webview may be loaded (its script, inline under the nonce, brings its CSS); state survives hiding through getState/setState.
-    return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview')], retainContextWhenHidden: false };
-  }
-
-  /** Takes over a new panel, or one VS Code restored after a window reload. */
+  /** Takes over a new panel (its document already set, see shell.ts), or one VS Code restored after a window reload (given its document here). */
   constructor(
     readonly panel: vscode.WebviewPanel,
     readonly deps: PanelDeps,
   ) {
-    panel.webview.options = DeploymentPanel.options(deps.extensionUri);
-    panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'icon.png');
-    panel.webview.html = webviewHtml(panel.webview, deps.extensionUri, 'panel.js', 'Deploy Agent', { inlineScript: true });
+    // Setting the HTML again would reload a document that is already loading.
+    if (!panel.webview.html) loadPanelDocument(panel, deps.extensionUri);
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
       panel.onDidChangeViewState(() => {
@@ -272,7 +267,8 @@ export class DeploymentPanel implements vscode.Disposable {
       .join(', ');
     // In the webview's own clock: from its document's start to its script, and to the painted list.
     const inWebview = `webview: document started ${(webview.timeOrigin - (performance.timeOrigin + commandAt)).toFixed(0)} ms after the command, script at ${webview.scriptStartMs.toFixed(0)} ms, list painted at ${webview.paintedMs.toFixed(0)} ms of its document`;
-    this.deps.output.info(`Deploy Agent panel: first paint of ${items} recommendation(s) ${this.firstPaintMs.toFixed(1)} ms after the command (${parts}; ${inWebview})`);
+    const start = this.cold ? 'cold: the services loaded with this command' : 'warm: the services were loaded';
+    this.deps.output.info(`Deploy Agent panel: first paint of ${items} recommendation(s) ${this.firstPaintMs.toFixed(1)} ms after the command (${start}; ${parts}; ${inWebview})`);
   }
 
   /** Shows a deployment: the one this window runs (live), or one from the history; then its review when it has one. */

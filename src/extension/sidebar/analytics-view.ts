@@ -7,7 +7,7 @@ import { computeAnalytics, doraDefinitions } from '../../core/learning';
 import { detectInterrupted } from '../../core/pipeline/owner';
 import { historyCounts } from '../../core/store/deployment-states';
 import { DEFAULT_SELECTION, type AnalyticsData, type AnalyticsScope, type AnalyticsSelection, type AnalyticsToHost, type AnalyticsWindow, type HostToAnalytics } from '../../protocol/analytics';
-import { webviewHtml } from '../webview-html';
+import { loadAnalyticsDocument } from './analytics-document';
 import type { SidebarContext } from './sidebar';
 
 export interface AnalyticsViewDeps extends SidebarContext {
@@ -44,14 +44,11 @@ export class AnalyticsViewHost {
     this.window = deps.memento.get<AnalyticsWindow>(WINDOW_KEY) ?? DEFAULT_SELECTION.window;
   }
 
-  resolveWebviewView(view: vscode.WebviewView): void {
+  /** Takes over the view; its document is set already (`htmlSetAt`), or set here. */
+  resolveWebviewView(view: vscode.WebviewView, htmlSetAt?: number): void {
     this.view = view;
     this.ready = false;
-    view.webview.options = {
-      enableScripts: true,
-      localResourceRoots: [vscode.Uri.joinPath(this.deps.extensionUri, 'dist', 'webview')],
-    };
-    view.webview.html = webviewHtml(view.webview, this.deps.extensionUri, 'analytics.js', 'Deploy Agent: Analytics', { styles: ['webview.css', 'analytics.css'], inlineScript: true });
+    this.htmlSetAt = htmlSetAt ?? loadAnalyticsDocument(view, this.deps.extensionUri);
     view.onDidDispose(() => {
       if (this.view === view) this.view = undefined;
     });
@@ -59,7 +56,6 @@ export class AnalyticsViewHost {
       if (view.visible && this.stale) void this.refresh();
     });
     view.webview.onDidReceiveMessage((message: AnalyticsToHost) => void this.onMessage(message));
-    this.htmlSetAt = performance.timeOrigin + performance.now();
     // The host's work overlaps the document's loading, and the figures are posted as soon as they
     // are computed: VS Code holds a message until the view's document has loaded, so the first
     // chart needs no round trip. (`ready` sends them again, in case the view reloaded meanwhile;

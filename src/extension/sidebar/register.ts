@@ -5,6 +5,8 @@
 // during activation.
 import * as vscode from 'vscode';
 import type { Sidebar, SidebarNode } from './sidebar';
+import { loadAnalyticsDocument } from './analytics-document';
+import { HAND_OVER_MS } from '../hand-over';
 
 export const SIDEBAR_COMMANDS = [
   'deployAgent.sidebar.refresh',
@@ -44,7 +46,23 @@ export function registerSidebar(context: vscode.ExtensionContext, load: () => Si
     patternsChanged,
     deploymentsView,
     patternsView,
-    vscode.window.registerWebviewViewProvider('deployAgent.analytics', { resolveWebviewView: (view) => sidebar().analytics.resolveWebviewView(view) }),
+    vscode.window.registerWebviewViewProvider('deployAgent.analytics', {
+      resolveWebviewView: (view) => {
+        // The view's document first: it loads while the sidebar (about a second the first time in a
+        // window, with the services) loads, once the HTML has left (main.ts, HAND_OVER_MS).
+        const htmlSetAt = loadAnalyticsDocument(view, context.extensionUri);
+        return new Promise<void>((resolve, reject) =>
+          setTimeout(() => {
+            try {
+              sidebar().analytics.resolveWebviewView(view, htmlSetAt);
+              resolve();
+            } catch (error) {
+              reject(error as Error);
+            }
+          }, HAND_OVER_MS),
+        );
+      },
+    }),
     ...SIDEBAR_COMMANDS.map((id) => vscode.commands.registerCommand(id, (...args: unknown[]) => sidebar().run(id, ...args))),
   );
 }
