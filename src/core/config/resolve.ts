@@ -1,4 +1,4 @@
-import Ajv, { type ErrorObject } from 'ajv';
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DeployAgentError } from '../errors';
@@ -112,12 +112,14 @@ function readConfigFile(file: string, specs: readonly SettingSpec[], options: { 
   return validateLayer(flattenSettings(parsed, specs, file), specs, file);
 }
 
-const ajv = new Ajv({ allErrors: true, strict: false });
-const validators = new WeakMap<readonly SettingSpec[], ReturnType<typeof ajv.compile>>();
+// Made on first use, as each validator is: loading this module need not pay for Ajv's set-up.
+let ajv: Ajv | undefined;
+const validators = new WeakMap<readonly SettingSpec[], ValidateFunction>();
 
 function validatorFor(specs: readonly SettingSpec[]) {
   let validate = validators.get(specs);
   if (!validate) {
+    ajv ??= new Ajv({ allErrors: true, strict: false });
     const properties: Record<string, unknown> = { $schema: { type: 'string' } };
     for (const s of specs) {
       // `default` and `description` are documentation, not constraints.
