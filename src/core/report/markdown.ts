@@ -31,7 +31,10 @@ export function renderReportMarkdown(r: DeploymentReport): string {
     lines.push(`- **${d.kind}**: ${d.chosen}${p} — ${d.reason}`);
   }
   lines.push('', '## Steps', '', '| Step | Status | Duration |', '| --- | --- | --- |');
-  for (const s of r.steps) lines.push(`| ${s.name} | ${s.status}${s.error ? ` (${s.error.code})` : ''} | ${s.durationMs === null ? '—' : `${s.durationMs} ms`} |`);
+  for (const s of r.steps) {
+    const status = s.status === 'skipped' ? `not run${s.note ? `: ${s.note}` : ''}` : `${s.status}${s.error ? ` (${s.error.code})` : ''}${s.runs > 1 ? ` (${s.runs} runs)` : ''}`;
+    lines.push(`| ${s.name} | ${status} | ${s.durationMs === null ? '—' : `${s.durationMs} ms`} |`);
+  }
 
   lines.push('', '## Model calls', '');
   if (!r.modelCalls.length) lines.push('- none');

@@ -7,6 +7,7 @@ import { recordChangeDiff } from './shared/change-diff';
 import { runGatesOnce } from './shared/quality-gates';
 import { testRound } from './shared/test-round';
 import { testCountsSummary } from './shared/test-summary';
+import { skipped, type Skipped } from '../../flow/step';
 
 /**
  * A review-paused sandbox checked again: the user may have edited it (the diff editor's right
@@ -33,12 +34,12 @@ export const shipCheckStep: DeployStep = {
   summary: (state) => checkSummary(state),
 };
 
-async function checkSandbox(state: Readonly<DeploymentState>, ctx: DeployStepContext, gate: boolean): Promise<Patch | 'skipped'> {
+async function checkSandbox(state: Readonly<DeploymentState>, ctx: DeployStepContext, gate: boolean): Promise<Patch | Skipped> {
   const { ports } = ctx;
   const sandbox = state.sandbox!;
   const before = await ports.snapshotSandbox(sandbox);
   const changed = before !== state.testedTree;
-  if (gate && !changed) return 'skipped';
+  if (gate && !changed) return skipped('the sandbox is unchanged since its tests passed');
   ctx.progress(changed ? 'the sandbox changed since its tests last passed: checking it again' : 'running the tests again');
 
   // The change as it is now: the files that differ from the base and still exist.

@@ -6,6 +6,7 @@ import { averageMetrics, baselineMetrics, breachOf, METRICS_EVENT, parseMetrics,
 import type { ReleaseStep, ReleaseStepContext } from '../release-state';
 import { inCurrent } from '../scripts';
 import type { ReleaseState } from '../types';
+import { skipped } from '../../flow/step';
 
 /** Health failures in a row that count as a breach (one lost request is not). */
 const HEALTH_STRIKES = 2;
@@ -21,7 +22,8 @@ export const watchStep: ReleaseStep = {
   async run(state, ctx) {
     const target = state.request.target;
     const minutes = state.levers?.watchMinutes ?? 0;
-    if (minutes <= 0 || (!target.healthCheck && !target.watch?.metrics)) return 'skipped';
+    if (minutes <= 0) return skipped(`the ${state.levers?.name ?? 'chosen'} strategy watches for no time after the switch`);
+    if (!target.healthCheck && !target.watch?.metrics) return skipped(`target ${target.name} has neither a healthCheck nor watch.metrics to watch`);
     const interval = target.watch?.intervalMs ?? 5000;
     const deadline = ctx.now() + minutes * 60_000;
     const baseline = baselineMetrics(ctx.db, target.name, state.id);
