@@ -8,6 +8,7 @@ import { runGatesOnce } from './shared/quality-gates';
 import { testRound } from './shared/test-round';
 import { testCountsSummary } from './shared/test-summary';
 import { skipped, type Skipped } from '../../flow/step';
+import { plural } from '../../plural';
 
 /**
  * A review-paused sandbox checked again: the user may have edited it (the diff editor's right
@@ -58,7 +59,7 @@ async function checkSandbox(state: Readonly<DeploymentState>, ctx: DeployStepCon
   }
   for (const gateResult of await runGatesOnce(current, ctx)) {
     if (gateResult.ok) continue;
-    problems.push(`${gateResult.command} found ${gateResult.problems.length} problem(s) in the change: ${gateResult.problems.slice(0, 5).join('; ')}.`);
+    problems.push(`${gateResult.command} found ${plural(gateResult.problems.length, 'problem')} in the change: ${gateResult.problems.slice(0, 5).join('; ')}.`);
     if (code === 'REVIEW_CHECK_FAILED') code = 'QUALITY_GATE_FAILED';
   }
   if (findings.secrets.length) {

@@ -7,6 +7,7 @@ import type { ReleaseStep, ReleaseStepContext } from '../release-state';
 import { inCurrent } from '../scripts';
 import type { ReleaseState } from '../types';
 import { skipped } from '../../flow/step';
+import { plural } from '../../plural';
 
 /** Health failures in a row that count as a breach (one lost request is not). */
 const HEALTH_STRIKES = 2;
@@ -49,12 +50,12 @@ export const watchStep: ReleaseStep = {
           if (broken) throw breach(state, ctx, hostName, broken, { kind: 'metrics', metrics, baseline });
         }
       });
-      ctx.progress(`watching: ${checks} check(s) healthy`, Math.min(1, 1 - (deadline - ctx.now()) / (minutes * 60_000)));
+      ctx.progress(`watching: ${plural(checks, 'check')} healthy`, Math.min(1, 1 - (deadline - ctx.now()) / (minutes * 60_000)));
     }
     if (samples.length) ctx.record(METRICS_EVENT, averageMetrics(samples));
     return { watched: { checks } };
   },
-  summary: (state) => (state.watched ? `${state.watched.checks} check(s), no breach` : undefined),
+  summary: (state) => (state.watched ? `${plural(state.watched.checks, 'check')}, no breach` : undefined),
 };
 
 async function readMetrics(ctx: ReleaseStepContext, state: Readonly<ReleaseState>, hostName: string): Promise<ReleaseMetrics | null> {
