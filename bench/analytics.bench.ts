@@ -66,7 +66,7 @@ function* rows(count: number): Generator<NewDeployment> {
       finishedAt: createdAt + durationMs,
       durationMs,
       errorCode: status === 'failed' ? 'TESTS_FAILED' : null,
-      errorMessage: status === 'failed' ? '2 test(s) still fail after 2 repair round(s): orders export › streams rows' : null,
+      errorMessage: status === 'failed' ? '2 tests still fail after 2 repair rounds: orders export › streams rows' : null,
     };
   }
 }

@@ -6,6 +6,7 @@ import { resolveConfig } from '../core/config/resolve';
 import type { HistoryStore } from '../core/store/database';
 import type { SyncResult } from '../core/strategy/outcome-sync';
 import { explicitEditorSettings } from './editor-settings';
+import { plural } from '../core/plural';
 
 export function startPeriodicSync(
   context: vscode.ExtensionContext,
@@ -28,7 +29,7 @@ export function startPeriodicSync(
       const { syncShippedOutcomes } = await import('../core/strategy/outcome-sync');
       const result = await syncShippedOutcomes({ db: store.db, env: process.env });
       if (result.updated) {
-        output.info(`Sync with GitHub: ${result.updated} deployment outcome(s) changed (${result.checked} checked).`);
+        output.info(`Sync with GitHub: ${plural(result.updated, 'deployment outcome')} changed (${result.checked} checked).`);
         onChanged?.();
       }
       const problem = result.stopped ? `${result.stopped.code}: ${result.stopped.message}` : '';

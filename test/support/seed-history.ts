@@ -6,6 +6,7 @@
 // From a shell (the e2e run): test/support/seed-history-cli.ts.
 import path from 'node:path';
 import { AiStore } from '../../src/core/ai/store';
+import { plural } from '../../src/core/plural';
 import { recordOutcome } from '../../src/core/learning';
 import type { HistoryStore } from '../../src/core/store/database';
 import { DeploymentsRepository, type DeploymentStatus } from '../../src/core/store/deployments';
@@ -116,7 +117,7 @@ export function seedHistory(store: HistoryStore, options: { repoPath: string; ot
       errorCode: seed.state === 'failed' ? 'TESTS_FAILED' : seed.state === 'cancelled' ? 'CANCELLED' : seed.state === 'stopped' ? 'NO_PROVIDER' : null,
       errorMessage:
         seed.state === 'failed'
-          ? `${lastRun?.[1] ?? 1} test(s) still fail after ${(seed.runs?.length ?? 1) - 1} repair round(s).`
+          ? `${plural(lastRun?.[1] ?? 1, 'test')} still ${(lastRun?.[1] ?? 1) === 1 ? 'fails' : 'fail'} after ${plural((seed.runs?.length ?? 1) - 1, 'repair round')}.`
           : seed.state === 'cancelled'
             ? 'The deployment was cancelled.'
             : seed.state === 'stopped'

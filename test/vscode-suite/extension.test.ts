@@ -182,7 +182,7 @@ describe('Deploy Agent in the VS Code extension host', () => {
       const synced = result?.deployments.find((d) => d.id === outcome.id);
       assert.ok(synced, `the sync did not read the deployment: ${JSON.stringify(result)}`);
       assert.deepEqual([synced.label, synced.checks, synced.merged], ['failure', 'failure', true], 'a merged pull request whose CI failed is a failure, whatever the local tests said');
-      assert.match(await waitForOutput('deployment outcome(s) changed'), /Sync with GitHub: \d+ deployment outcome\(s\) changed/);
+      assert.match(await waitForOutput('Sync with GitHub: '), /Sync with GitHub: (1 deployment outcome|\d+ deployment outcomes) changed/);
     } finally {
       for (const [name, value] of [['GITHUB_TOKEN', saved.token], ['GITHUB_API_URL', saved.url], ['GITHUB_REPOSITORY', saved.repo]] as const) {
         if (value === undefined) delete process.env[name];

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { CliContext } from '../context';
 import { withOrchestrator } from '../deployment-runner';
 import { printJson } from '../output';
+import { plural } from '../../core/plural';
 
 export function registerClean(program: Command, ctx: CliContext): void {
   program
@@ -37,7 +38,7 @@ export function registerClean(program: Command, ctx: CliContext): void {
       if (options.json) return printJson({ ...result, discarded });
       const removedAnything = result.removed.length + result.branchesDeleted.length + result.foldersRemoved.length + result.locksRemoved.length + result.stopped.length > 0;
       if (!removedAnything) process.stdout.write('Nothing to clean: no stale worktree, branch, folder or lock.\n');
-      for (const s of result.stopped) process.stdout.write(`stopped ${s.what} (process group ${s.pid}, ${s.processes} process(es)) that deployment ${s.deploymentId} had left running in its sandbox\n`);
+      for (const s of result.stopped) process.stdout.write(`stopped ${s.what} (process group ${s.pid}, ${plural(s.processes, 'process', 'processes')}) that deployment ${s.deploymentId} had left running in its sandbox\n`);
       for (const r of result.removed) {
         process.stdout.write(`removed ${r.path} (${r.branch}${r.branchDeleted ? ', branch deleted' : ', branch kept: it has the commit'})\n`);
       }

@@ -135,7 +135,7 @@ function renderAnalytics(a: AnalyticsResult, duration: (ms: number | null) => st
   const d = a.deployments;
   const where = `${a.window.repoPath ?? 'all repositories'}, ${a.window.environment ?? 'all environments'}`;
   const lines = [
-    `Deployments in ${where}, ${a.window.days === null ? 'all history' : `last ${a.window.days} day(s)`} (from ${a.window.from?.slice(0, 10) ?? '—'}): ${d.total} — ${d.succeeded} succeeded, ${d.failed} failed, ${d.rolledBack} rolled back, ${d.cancelled} cancelled, ${d.interrupted} interrupted`,
+    `Deployments in ${where}, ${a.window.days === null ? 'all history' : `last ${plural(a.window.days, 'day')}`} (from ${a.window.from?.slice(0, 10) ?? '—'}): ${d.total} — ${d.succeeded} succeeded, ${d.failed} failed, ${d.rolledBack} rolled back, ${d.cancelled} cancelled, ${d.interrupted} interrupted`,
   ];
   if (a.setupFailures.total) {
     lines.push(

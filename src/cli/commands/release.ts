@@ -4,6 +4,7 @@ import type { CliContext } from '../context';
 import { printJson } from '../output';
 import { CliExit } from '../program';
 import { runRelease } from '../release-runner';
+import { plural } from '../../core/plural';
 
 const STRATEGIES = ['auto', 'conservative', 'balanced', 'aggressive'] as const;
 
@@ -156,7 +157,7 @@ type Status = Awaited<ReturnType<typeof import('../../core/release/inspect').tar
 function formatChecks(target: string, hosts: Checks): string {
   const lines = [`Target ${target}: ${hosts.every((h) => h.ok) ? 'ready' : 'not ready'}`];
   for (const h of hosts) {
-    lines.push(`  ${h.ok ? '✔' : '✖'} ${h.host}${h.hostKey && h.hostKey !== 'local' ? `  host key ${h.hostKey}` : ''}${h.ok ? `  current ${h.current ?? '(none)'}, ${h.releases.length} release(s) kept` : ''}`);
+    lines.push(`  ${h.ok ? '✔' : '✖'} ${h.host}${h.hostKey && h.hostKey !== 'local' ? `  host key ${h.hostKey}` : ''}${h.ok ? `  current ${h.current ?? '(none)'}, ${plural(h.releases.length, 'release')} kept` : ''}`);
     for (const note of h.notes) lines.push(`      ${note}`);
     if (h.error) lines.push(`      error [${h.error.code}]: ${h.error.message}`, `      → ${h.error.hint}`);
   }

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context';
 import { printJson } from '../output';
 import { CliExit } from '../program';
+import { plural } from '../../core/plural';
 
 export function registerSync(program: Command, ctx: CliContext): void {
   program
@@ -47,7 +48,7 @@ export function registerSync(program: Command, ctx: CliContext): void {
       if (result.checked) lines.push(`${result.checked} checked, ${result.updated} updated.`);
       process.stdout.write(lines.join('\n') + '\n');
       const problems = result.failures.map((f) => `error [${f.code}] ${f.id} (${f.prUrl}): ${f.message}\n  → ${f.hint}`);
-      if (result.stopped) problems.push(`Stopped early: ${result.stopped.remaining} deployment(s) not checked.`);
+      if (result.stopped) problems.push(`Stopped early: ${plural(result.stopped.remaining, 'deployment')} not checked.`);
       if (problems.length) process.stderr.write(problems.join('\n') + '\n');
       if (failed) throw new CliExit(1);
     });

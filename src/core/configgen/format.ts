@@ -1,5 +1,6 @@
 import type { ConfigGeneration } from './generate';
 import type { Choice } from './types';
+import { plural } from '../plural';
 
 const pct = (n: number) => `${Math.round(n * 100)}%`;
 
@@ -16,7 +17,7 @@ export function formatGeneration(g: ConfigGeneration): string {
   if (g.unknowns.length) out.push('Not known (nothing generated for it):', ...g.unknowns.map((u) => `  ${u.what}: ${u.why}\n      → ${u.hint}`), '');
   if (g.checks.length) {
     out.push('Checks:');
-    for (const r of g.checks) out.push(r.problems.length ? `  ✗ ${r.file}: ${r.problems.length} problem(s)` : `  ✓ ${r.file}: ${r.ran.join(', ')}`, ...r.problems.map((p) => `      ${p.line ? `line ${p.line}: ` : ''}[${p.rule}] ${p.message}`));
+    for (const r of g.checks) out.push(r.problems.length ? `  ✗ ${r.file}: ${plural(r.problems.length, 'problem')}` : `  ✓ ${r.file}: ${r.ran.join(', ')}`, ...r.problems.map((p) => `      ${p.line ? `line ${p.line}: ` : ''}[${p.rule}] ${p.message}`));
     out.push('');
   }
   return `${out.join('\n')}\n`;

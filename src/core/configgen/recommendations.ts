@@ -10,6 +10,7 @@ import { CI_FILES, defaultBranch, generateFromProfile, type GenerationContext } 
 import { ProjectFiles } from './project-files';
 import { BUILTIN_PREFIX } from './kinds';
 import type { ConfigKind } from './types';
+import { plural } from '../plural';
 
 const run = promisify(execFile);
 
@@ -98,7 +99,7 @@ function missing(profile: ProjectProfile, files: ProjectFiles, kind: ConfigKind,
     case 'compose':
       return profile.docker.compose.length ? undefined : 'the project has no compose file, and its code uses backing services';
     case 'env':
-      return ENV_TEMPLATES.some((t) => files.has(t)) || !profile.envVars.length ? undefined : `the code reads ${profile.envVars.length} environment variable(s) and no .env.example documents them`;
+      return ENV_TEMPLATES.some((t) => files.has(t)) || !profile.envVars.length ? undefined : `the code reads ${plural(profile.envVars.length, 'environment variable')} and no .env.example documents ${profile.envVars.length === 1 ? 'it' : 'them'}`;
     case 'target': {
       const config = files.json<{ targets?: Record<string, unknown> }>('.deploy-agent/config.json');
       return config?.targets && Object.keys(config.targets).length ? undefined : 'no release target is configured in .deploy-agent/config.json';

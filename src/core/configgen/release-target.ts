@@ -2,6 +2,7 @@ import type { FileEntry, ProjectProfile } from '../analysis/types';
 import { installDefault, type TargetConfig } from '../release/targets';
 import { findHealthEndpoint } from './health-endpoint';
 import type { Choice, GenerationResult, Unknown } from './types';
+import { plural } from '../plural';
 
 export const TARGET_NAME = 'local';
 
@@ -37,7 +38,7 @@ export function generateReleaseTarget(profile: ProjectProfile, files: readonly F
   choices.push({ what: 'start', value: start, evidence: startDetection?.evidence ?? [], reason: startDetection?.reason ?? 'the production start', confidence: startDetection?.confidence ?? 0.7 });
   if (profile.envVars.length) {
     target.shared = ['.env'];
-    choices.push({ what: 'shared', value: '.env', evidence: [], reason: `the application reads ${profile.envVars.length} environment variable(s): their values live in the target's shared/.env, never sent from this machine`, confidence: 0.8 });
+    choices.push({ what: 'shared', value: '.env', evidence: [], reason: `the application reads ${plural(profile.envVars.length, 'environment variable')}: ${profile.envVars.length === 1 ? 'its value lives' : 'their values live'} live in the target's shared/.env, never sent from this machine`, confidence: 0.8 });
   }
   const health = findHealthEndpoint(profile, files);
   if (profile.port !== null) {

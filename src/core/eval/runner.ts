@@ -17,6 +17,7 @@ import { EvalStore } from './store';
 import { summarize } from './summary';
 import type { EvalRun, EvalRunInfo, EvalTask, PipelineVerdict, TaskResult } from './types';
 import { materializeTask } from './workspace';
+import { plural } from '../plural';
 
 export interface EvalOptions {
   tasks: EvalTask[];
@@ -185,7 +186,7 @@ async function runTask(task: EvalTask, repeat: number, ctx: TaskContext): Promis
       hidden: { passed: hidden.passed, failed: hidden.failed, ...(hidden.error ? { error: hidden.error } : {}) },
       repairs: outcome.repairs,
       wallMs,
-      ...(outcome.error ? { error: `${outcome.error.code}: ${outcome.error.message}` } : divergences ? { error: `the replay diverged from the recording in ${divergences} turn(s)` } : {}),
+      ...(outcome.error ? { error: `${outcome.error.code}: ${outcome.error.message}` } : divergences ? { error: `the replay diverged from the recording in ${plural(divergences, 'turn')}` } : {}),
     };
   } catch (error) {
     if (ctx.signal.aborted) return { ...base, verdict: 'cancelled', error: 'cancelled' };

@@ -10,7 +10,7 @@ import { EventsRepository, StepsRepository, type StepRow } from '../store/steps'
 import { historyStoreError } from '../store/store-errors';
 import { toEventError } from './event-error';
 import { ownerAlive, ownerOf, recordOwner } from './owner';
-import type { ClosingStep, FinalStatus, FlowState, Step, StepContext, StepResult } from './step';
+import { Skipped, type ClosingStep, type FinalStatus, type FlowState, type Step, type StepContext, type StepResult } from './step';
 
 export interface StepRunnerOptions<Name extends string> {
   db: Database.Database;
@@ -233,9 +233,9 @@ export class StepRunner<Name extends string> {
       const result = await body(ctx);
       throwIfAborted(signal);
       const finished = this.now();
-      if (result === 'skipped') {
+      if (result instanceof Skipped) {
         this.steps.finish(stepId, { status: 'skipped', at: finished });
-        this.emit({ type: 'step.finished', deploymentId: id, ts: finished, step: name, status: 'skipped', durationMs: finished - started });
+        this.emit({ type: 'step.finished', deploymentId: id, ts: finished, step: name, status: 'skipped', durationMs: finished - started, summary: result.reason });
         return;
       }
       const patch = result ?? {};

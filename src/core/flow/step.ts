@@ -10,8 +10,19 @@ export interface FlowState {
   warnings: string[];
 }
 
-/** What a step returns: the part of the state it learnt (persisted as the step's artifacts), or 'skipped'. */
-export type StepResult<State> = Partial<Omit<State, 'id'>> | 'skipped' | undefined;
+/**
+ * A step that had nothing to do, and why ("the tests passed: nothing to repair"): recorded as
+ * `skipped`, its reason carried by its `step.finished` event as the summary, so that the progress
+ * and the report say why rather than a bare "skipped" (which reads as something left undone).
+ */
+export class Skipped {
+  constructor(readonly reason: string) {}
+}
+
+export const skipped = (reason: string): Skipped => new Skipped(reason);
+
+/** What a step returns: the part of the state it learnt (persisted as the step's artifacts), or `skipped(reason)`. */
+export type StepResult<State> = Partial<Omit<State, 'id'>> | Skipped | undefined;
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 

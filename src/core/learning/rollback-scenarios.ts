@@ -2,6 +2,7 @@ import { errorPatterns } from '../recovery/error-patterns';
 import { formatDuration, formatPercent } from './format';
 import { catchUpFirst, type CatchUpOptions, type LearningStore } from './record';
 import { wilsonLowerBound } from './wilson';
+import { plural } from '../plural';
 
 export interface RecoveryStats {
   action: string;
@@ -118,7 +119,7 @@ function median(values: number[]): number | null {
 
 function sentenceOf(errorPattern: string | null, step: string | null, failures: number, best: RecoveryStats | null): string {
   const what = `${errorPattern ?? 'an unrecognised error'}${step ? ` at ${step}` : ''}`;
-  const seen = failures ? `ended ${failures} deployment(s)` : 'was seen and recovered from';
+  const seen = failures ? `ended ${plural(failures, 'deployment')}` : 'was seen and recovered from';
   if (!best) return `${what} ${seen}; nothing recorded has recovered from it yet.`;
-  return `${what} ${seen}; ${best.action} (${best.automatic ? 'automatic' : 'by a person'}) worked ${best.worked} of ${best.attempts} time(s) (${formatPercent(best.successRate)}), recovering in ${formatDuration(best.medianRecoveryMs)} (median).`;
+  return `${what} ${seen}; ${best.action} (${best.automatic ? 'automatic' : 'by a person'}) worked ${best.worked} of ${plural(best.attempts, 'time')} (${formatPercent(best.successRate)}), recovering in ${formatDuration(best.medianRecoveryMs)} (median).`;
 }

@@ -17,6 +17,7 @@ import { normalizeChoice } from './choice';
 import { planFor } from './plan';
 import { SHIP_MODES, type DeployRequest, type PipelinePorts, type ShipMode } from './ports';
 import { CODE_DEPLOYMENT_STEPS, HISTORY_STOPPED, keptWorktree, learnStep, REPOSITORY_LOCK, reviewCheckStep } from './steps';
+import { plural } from '../plural';
 
 export type { FinalStatus } from '../flow/step';
 export type { DeploymentOutcome } from './outcome';
@@ -110,7 +111,7 @@ export class Orchestrator {
     Object.assign(state, reopened.artifacts as Patch);
     // What the killed run left running in the sandbox (a test, an install) stops before anything touches it.
     const stopped = (await this.options.ports.stopLeftoverProcesses?.(id)) ?? [];
-    if (stopped.length) state.warnings.push(`Stopped what the interrupted run left running in its sandbox: ${stopped.map((g) => `${g.what} (process group ${g.pid}, ${g.processes} process(es))`).join(', ')}.`);
+    if (stopped.length) state.warnings.push(`Stopped what the interrupted run left running in its sandbox: ${stopped.map((g) => `${g.what} (process group ${g.pid}, ${plural(g.processes, 'process', 'processes')})`).join(', ')}.`);
     const plan = planFor(request.mode, { fromReview: request.fromReview });
     let from = firstIncomplete(plan, reopened.completed);
     // A ship killed before its commit checks the sandbox again: the user may have edited it meanwhile.

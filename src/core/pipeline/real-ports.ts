@@ -29,6 +29,7 @@ import { gatherSecrets } from '../security/gather';
 import { secretRegistry } from '../security/registry';
 import { shippedFiles } from '../git/shipped-files';
 import { GeneratedFilesRepository } from '../store/generated-files';
+import { plural } from '../plural';
 
 export interface ConfigReader {
   get<T>(key: string): T;
@@ -135,7 +136,7 @@ export function createRealPorts(options: RealPortsOptions): PipelinePorts {
       const runs = await runHooks({ stage, commands, cwd: sandboxPath, env, confinement, watch, timeoutMs: config.get<number>('hooks.timeoutMs'), signal });
       record(runs);
       const failed = runs.filter((r) => r.exitCode !== 0);
-      if (failed.length) throw new DeployAgentError('HOOK_FAILED', `${failed.length} ${stage} hook(s) failed: ${failed.map((r) => `\`${r.command}\``).join(', ')}.`, 'See the hook output in the report.');
+      if (failed.length) throw new DeployAgentError('HOOK_FAILED', `${plural(failed.length, `${stage} hook`)} failed: ${failed.map((r) => `\`${r.command}\``).join(', ')}.`, 'See the hook output in the report.');
       return runs;
     } catch (error) {
       const runs = (error as DeployAgentError).details?.runs as HookRun[] | undefined;

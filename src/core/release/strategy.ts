@@ -3,6 +3,7 @@ import type { HistoryStore } from '../store/database';
 import { decideForDeployment } from '../strategy/model-decision';
 import type { EnvironmentDetection, StrategyName, StrategyRequest } from '../strategy/types';
 import type { ReleaseLevers, ReleaseTarget } from './types';
+import { plural } from '../plural';
 
 /** Minutes a release is watched after its switch, by strategy (a target's `watch.minutes` wins). */
 export const WATCH_MINUTES: Readonly<Record<StrategyName, number>> = { conservative: 5, balanced: 2, aggressive: 0 };
@@ -70,7 +71,7 @@ export function decideReleaseStrategy(
   const batchSize = Math.min(hosts, target.batchSize ?? byStrategy);
   if (target.batchSize !== undefined) reasons.push(`the target sets batchSize ${target.batchSize}`);
   const watchMinutes = target.watch?.minutes ?? WATCH_MINUTES[name];
-  reasons.push(`${hosts} host(s) in batches of ${batchSize}; watched for ${watchMinutes} min after the switch`);
+  reasons.push(`${plural(hosts, 'host')} in batches of ${batchSize}; watched for ${watchMinutes} min after the switch`);
   return { name, batchSize, watchMinutes, reasons };
 }
 

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { OmittedPart } from '../recommendation/fit';
 import type { Recommendation } from '../recommendation/types';
 import { DeploymentsRepository } from '../store/deployments';
-import { EventsRepository, StepsRepository, TestRunsRepository } from '../store/steps';
+import { EventsRepository, StepsRepository, TestRunsRepository, type EventRow, type StepRow } from '../store/steps';
 import type { HookRun, RecoveryRecord } from '../deployment/types';
 import { collectReleasePart, type ReleaseReportPart } from './release';
 import { requirementRows, type RequirementRow } from './requirements';
@@ -30,7 +30,12 @@ export interface DeploymentReport {
   error: { code: string; message: string | null } | null;
   recommendation: { id?: string; category?: string; acceptanceCriteria: number; omitted: OmittedPart[] } | null;
   requirements: RequirementRow[];
-  steps: { name: string; status: string; durationMs: number | null; error: { code: string; message: string | null } | null }[];
+  /**
+   * One row per step, where it last ran (see `stepRows`): `runs`, how many times it ran (a review
+   * shipped later, a resumed run, "run the tests again"); `durationMs`, all of them together;
+   * `note`, why a skipped step had nothing to do.
+   */
+  steps: ReportStep[];
   decisions: { kind: string; chosen: string; reason: string; probabilities: Record<string, number> | null; at: number }[];
   /** Per phase and model; `cached`: calls answered from Deploy Agent's response cache; `cacheReadTokens` / `cacheWriteTokens`: input read from / written to the provider's prompt cache (parts of `inputTokens`). */
   modelCalls: { phase: string | null; provider: string; model: string; calls: number; errors: number; cached: number; inputTokens: number; cacheReadTokens: number; cacheWriteTokens: number; outputTokens: number; costUsd: number; durationMs: number }[];
@@ -115,7 +120,7 @@ export function collectReport(db: Database.Database, deploymentId: string): Depl
       : null,
     // The last run's named tests (kept with the step) tie requirements to tests; the counts come from the test-runs table.
     requirements: recommendation ? requirementRows(recommendation, filesWritten, lastTests ? { ...lastTests, cases: state.tests?.cases } : null) : [],
-    steps: stepRows.map((s) => ({ name: s.name, status: s.status, durationMs: s.finishedAt === null ? null : s.finishedAt - s.startedAt, error: s.errorCode ? { code: s.errorCode, message: s.errorMessage } : null })),
+    steps: reportSteps(stepRows, events.list(deploymentId, 'step.finished')),
     decisions: (db.prepare(`SELECT kind, chosen, reason, probabilities, created_at AS at FROM decisions WHERE deployment_id = ? ORDER BY id`).all(deploymentId) as { kind: string; chosen: string; reason: string; probabilities: string | null; at: number }[]).map((d) => ({
       ...d,
       probabilities: parseProbabilities(d.probabilities),
@@ -141,6 +146,49 @@ export function collectReport(db: Database.Database, deploymentId: string): Depl
       .filter((p) => p.level === 'warn' && p.message)
       .map((p) => p.message!),
   };
+}
+
+export interface ReportStep {
+  name: string;
+  status: string;
+  runs: number;
+  durationMs: number | null;
+  error: { code: string; message: string | null } | null;
+  note: string | null;
+}
+
+/**
+ * The step records are a log of runs: a deployment shipped after its review ran `learn` (the step
+ * that closes every run) at the pause and again after the commit; a resumed step has its
+ * interrupted record and its finished one. The report shows each step once, at the place it last
+ * ran, with how it last ended — a later record that found nothing to do (a ship's check of a
+ * sandbox whose tests already passed) does not hide what an earlier one did — and the time of all
+ * its runs. A skipped step says why, from its `step.finished` event (same step, same time).
+ */
+export function reportSteps(records: readonly StepRow<string>[], finished: readonly EventRow[]): ReportStep[] {
+  const reasons = new Map<string, string>();
+  for (const e of finished) {
+    const p = e.payload as { step?: string; status?: string; summary?: string };
+    if (p.status === 'skipped' && p.summary) reasons.set(`${p.step}@${e.ts}`, p.summary);
+  }
+  const byName = new Map<string, StepRow<string>[]>();
+  for (const r of records) byName.set(r.name, [...(byName.get(r.name) ?? []), r]);
+  const lastIndex = (name: string) => records.findLastIndex((r) => r.name === name);
+  return [...byName.entries()]
+    .sort(([a], [b]) => lastIndex(a) - lastIndex(b))
+    .map(([name, rows]) => {
+      const ran = rows.filter((r) => r.status !== 'skipped');
+      const shown = ran.at(-1) ?? rows.at(-1)!;
+      const durations = rows.filter((r) => r.finishedAt !== null).map((r) => r.finishedAt! - r.startedAt);
+      return {
+        name,
+        status: shown.status,
+        runs: ran.length,
+        durationMs: durations.length ? durations.reduce((a, b) => a + b, 0) : null,
+        error: shown.errorCode ? { code: shown.errorCode, message: shown.errorMessage } : null,
+        note: shown.status === 'skipped' && shown.finishedAt !== null ? (reasons.get(`${name}@${shown.finishedAt}`) ?? null) : null,
+      };
+    });
 }
 
 function parseRecommendation(json: string | null): Recommendation | null {

@@ -3,6 +3,7 @@ import type { DeploymentReport } from './collect';
 import { renderReleaseMarkdown } from './release';
 import { renderRequirementTable } from './requirements';
 import { uncachedInput } from '../ai/usage-text';
+import { plural } from '../plural';
 
 const seconds = (ms: number | null) => (ms === null ? '—' : `${(ms / 1000).toFixed(1)} s`);
 
@@ -31,7 +32,10 @@ export function renderReportMarkdown(r: DeploymentReport): string {
     lines.push(`- **${d.kind}**: ${d.chosen}${p} — ${d.reason}`);
   }
   lines.push('', '## Steps', '', '| Step | Status | Duration |', '| --- | --- | --- |');
-  for (const s of r.steps) lines.push(`| ${s.name} | ${s.status}${s.error ? ` (${s.error.code})` : ''} | ${s.durationMs === null ? '—' : `${s.durationMs} ms`} |`);
+  for (const s of r.steps) {
+    const status = s.status === 'skipped' ? `not run${s.note ? `: ${s.note}` : ''}` : `${s.status}${s.error ? ` (${s.error.code})` : ''}${s.runs > 1 ? ` (${s.runs} runs)` : ''}`;
+    lines.push(`| ${s.name} | ${status} | ${s.durationMs === null ? '—' : `${s.durationMs} ms`} |`);
+  }
 
   lines.push('', '## Model calls', '');
   if (!r.modelCalls.length) lines.push('- none');
@@ -56,7 +60,7 @@ export function renderReportMarkdown(r: DeploymentReport): string {
     lines.push('', '## Quality gates', '');
     for (const g of r.qualityGates) {
       if (g.skipped) lines.push(`- ${g.gate}: skipped — ${g.skipped}`);
-      else lines.push(`- ${g.gate} (\`${g.command}\`): ${g.ok ? 'passed' : `**failed** — ${g.problems.slice(0, 5).join('; ')}`}${g.preexisting ? ` (${g.preexisting} older problem(s) elsewhere, not held against the change)` : ''}`);
+      else lines.push(`- ${g.gate} (\`${g.command}\`): ${g.ok ? 'passed' : `**failed** — ${g.problems.slice(0, 5).join('; ')}`}${g.preexisting ? ` (${plural(g.preexisting, 'older problem')} elsewhere, not held against the change)` : ''}`);
     }
   }
 
@@ -88,7 +92,7 @@ export function renderReportMarkdown(r: DeploymentReport): string {
   if (r.change) {
     const added = r.change.files.reduce((n, f) => n + f.added, 0);
     const removed = r.change.files.reduce((n, f) => n + f.removed, 0);
-    lines.push('', '## The change', '', `${r.change.files.length} file(s), +${added} −${removed}`, '', '| File | Change | + | − |', '| --- | --- | ---: | ---: |');
+    lines.push('', '## The change', '', `${plural(r.change.files.length, 'file')}, +${added} −${removed}`, '', '| File | Change | + | − |', '| --- | --- | ---: | ---: |');
     for (const f of r.change.files) lines.push(`| \`${f.path}\` | ${f.change} | ${f.added} | ${f.removed} |`);
     // A fence longer than any run of backticks in the diff, so the diff cannot close it.
     const fence = '`'.repeat(Math.max(3, ...[...r.change.diff.matchAll(/`+/g)].map((m) => m[0].length + 1)));

@@ -5,6 +5,7 @@ import { insertModel, latestModelMeta } from './model-store';
 import type { ModelEvaluation, TrainedOutcomeModel } from './outcome-model';
 import { runTrainingJob, type TrainingJobOptions, type TrainingJobReply, type TrainingJobRequest } from './retrain-job';
 import { countHistoryBuilds, countOutcomes } from './training-data';
+import { plural } from '../plural';
 
 /** Retrain after this many new deployment outcomes. */
 export const RETRAIN_EVERY = 10;
@@ -80,10 +81,10 @@ async function retrainOnce(store: HistoryStore, options: RetrainOptions): Promis
   // A model from a build that computed other features cannot be used: replace it now.
   const stale = last !== undefined && JSON.stringify(last.featureNames) !== JSON.stringify(DEPLOYMENT_FEATURE_NAMES);
   if (trigger === 'cadence' && since < every && !stale) {
-    return { retrained: false, reason: `${since} new outcome(s) since ${last ? `model v${last.version}` : 'the start'}; retraining every ${every}`, outcomes };
+    return { retrained: false, reason: `${plural(since, 'new outcome')} since ${last ? `model v${last.version}` : 'the start'}; retraining every ${every}`, outcomes };
   }
   const rows = outcomes + countHistoryBuilds(store.db);
-  if (rows < 2) return { retrained: false, reason: `${rows} training row(s); at least two are needed`, outcomes };
+  if (rows < 2) return { retrained: false, reason: `${plural(rows, 'training row')}; at least two are needed`, outcomes };
 
   const started = performance.now();
   const job: TrainingJobRequest = { dbPath: store.path, maxRows: options.maxRows, forest: options.forest };

@@ -8,6 +8,7 @@ import { planRevert, type RevertPlan } from '../../core/editor/revert';
 import type { GeneratedFilesRepository } from '../../core/store/generated-files';
 import { EDITOR_COMMANDS } from './commands';
 import type { PreviewContent } from './preview-content';
+import { plural } from '../../core/plural';
 
 export interface RevertTarget {
   uri: vscode.Uri;
@@ -42,7 +43,7 @@ export class Reverts {
     await vscode.commands.executeCommand('vscode.diff', target.uri, right, `${path.basename(file)} ↔ without deployment ${target.deploymentId}${target.hunk === undefined ? '' : ` hunk ${target.hunk + 1}`} (preview)`, { preview: true });
     if (options.ask === false) return { applied: false, previewed: true };
     const answer = await vscode.window.showInformationMessage(
-      `Revert ${what} to ${file}? ${plan.deletesFile ? 'The deployment created this file: it will be deleted.' : `${plan.hunks} hunk(s) go back to how they were before deployment ${target.deploymentId}; edits elsewhere in the file stay.`}`,
+      `Revert ${what} to ${file}? ${plan.deletesFile ? 'The deployment created this file: it will be deleted.' : `${plural(plan.hunks, 'hunk')} ${plan.hunks === 1 ? 'goes' : 'go'} back to how ${plan.hunks === 1 ? 'it was' : 'they were'} before deployment ${target.deploymentId}; edits elsewhere in the file stay.`}`,
       plan.deletesFile ? 'Delete File' : 'Revert',
       'Cancel',
     );

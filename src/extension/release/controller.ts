@@ -16,6 +16,7 @@ import type { ReleaseFollower } from '../panel/release-view';
 import { requireTrust } from '../trust';
 import type { ReleaseCommand } from './register';
 import { TargetsTree, type TargetNode } from './targets-tree';
+import { plural } from '../../core/plural';
 
 export type { TargetNode } from './targets-tree';
 
@@ -149,11 +150,11 @@ export function createReleaseController(deps: ReleaseControllerDeps): ReleaseCon
   const check = async (target: ReleaseTarget) => {
     const hosts = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Deploy Agent: checking ${target.name}` }, () => checkTarget(target));
     for (const h of hosts) {
-      deps.output[h.ok ? 'info' : 'warn'](`${target.name} ${h.host}: ${h.ok ? `ready — host key ${h.hostKey}, current ${h.current ?? '(none)'}, ${h.releases.length} release(s) kept` : `${h.error?.code}: ${h.error?.message} → ${h.error?.hint}`}`);
+      deps.output[h.ok ? 'info' : 'warn'](`${target.name} ${h.host}: ${h.ok ? `ready — host key ${h.hostKey}, current ${h.current ?? '(none)'}, ${plural(h.releases.length, 'release')} kept` : `${h.error?.code}: ${h.error?.message} → ${h.error?.hint}`}`);
       for (const note of h.notes) deps.output.info(`  ${note}`);
     }
     const ok = hosts.every((h) => h.ok);
-    const message = ok ? `Deploy Agent: ${target.name} is ready (${hosts.length} host(s)).` : `Deploy Agent: ${target.name} is not ready — ${hosts.find((h) => !h.ok)?.error?.message ?? ''}`;
+    const message = ok ? `Deploy Agent: ${target.name} is ready (${plural(hosts.length, 'host')}).` : `Deploy Agent: ${target.name} is not ready — ${hosts.find((h) => !h.ok)?.error?.message ?? ''}`;
     void (ok ? vscode.window.showInformationMessage(message) : vscode.window.showWarningMessage(message, 'Show Log').then((c) => c && deps.output.show(true)));
     refresh();
     return hosts;

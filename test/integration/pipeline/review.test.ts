@@ -223,7 +223,7 @@ describe('deploy-agent deploy --mode review, ship, discard, retest (built CLI, r
     assert.match(report.change.diff, /^\+\s+assert\.equal\(mul\(2, 3\), 6\);$/m, 'the repaired test, as it passed');
     assert.deepEqual(report.change.files.map((f) => f.path).sort(), ['src/calc.js', 'test/mul.test.js']);
     const markdown = await h.cli(['report', id]);
-    assert.match(markdown.stdout, /## The change\n\n2 file\(s\), \+\d+ −\d+/);
+    assert.match(markdown.stdout, /## The change\n\n2 files, \+\d+ −\d+/);
     assert.match(markdown.stdout, /```diff\ndiff --git a\/src\/calc\.js/);
   });
 });

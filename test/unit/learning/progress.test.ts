@@ -68,7 +68,7 @@ describe('learning: progress of a catch-up, and the backfill', function () {
         durationMs: (5 + (i % 13)) * MIN,
         ...(i % 5 === 0 ? { stack: ['TypeScript', 'express'] as [string, string] } : {}),
         ...(i % 9 === 0 ? { testRuns: [[3, 1, 'AssertionError: expected 1 to equal 2'], [4, 0]] as [number, number, string?][] } : {}),
-        ...(status === 'failed' ? { failedStep: 'run-tests', errorCode: 'TESTS_FAILED', errorMessage: '1 test(s) still fail' } : {}),
+        ...(status === 'failed' ? { failedStep: 'run-tests', errorCode: 'TESTS_FAILED', errorMessage: '1 test still fails' } : {}),
       });
       if (i % 23 === 4 && status === 'succeeded') {
         rollBack(db, id, NOW - 60 * DAY + i * 4 * HOUR + 2 * HOUR);

@@ -92,7 +92,7 @@ describe('learning: recommendations, adaptations, rollback scenarios', () => {
     assert.deepEqual([tests.best!.action, tests.best!.automatic, tests.best!.worked, tests.best!.medianRecoveryMs], ['repair', true, 1, 2 * MIN]);
     const after = find(null, 'after-ship');
     assert.deepEqual([after.failures, after.best!.action, after.best!.automatic, after.best!.medianRecoveryMs], [1, 'rollback', false, 45 * MIN]);
-    assert.match(after.sentence, /^an unrecognised error at after-ship ended 1 deployment\(s\); rollback \(by a person\) worked 1 of 1 time\(s\) \(100%\), recovering in 45 min \(median\)\.$/);
+    assert.match(after.sentence, /^an unrecognised error at after-ship ended 1 deployment; rollback \(by a person\) worked 1 of 1 time \(100%\), recovering in 45 min \(median\)\.$/);
     assert.deepEqual(rollbackScenarios(t.store, { environment: 'staging', now: NOW }).scenarios, []);
   });
 

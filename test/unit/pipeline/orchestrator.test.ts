@@ -129,7 +129,7 @@ describe('pipeline orchestrator', () => {
     const refused = await new Orchestrator({ db: store.db, ports: gateFails }).deploy(request({ mode: 'local-commit' }), new AbortController().signal);
     assert.equal(refused.status, 'failed');
     assert.equal(refused.error?.code, 'QUALITY_GATE_FAILED');
-    assert.match(refused.error!.message, /tsc --noEmit found 1 problem\(s\) in the change: src\/mul\.ts\(2,3\).*after 2 of 2 repair round/);
+    assert.match(refused.error!.message, /tsc --noEmit found 1 problem in the change: src\/mul\.ts\(2,3\).*after 2 of 2 repair round/);
     assert.ok(!gateFails.calls.includes('commit'));
     // Both repair rounds went to the type errors (the tests passed at once), and the gates ran after each.
     assert.deepEqual(gateFails.calls.filter((c) => c.startsWith('phase:')), ['phase:implement', 'phase:tests', 'phase:fix', 'phase:fix']);

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import type { PipelineEvent } from '../../../src/core/pipeline/events';
 import { Orchestrator } from '../../../src/core/pipeline/orchestrator';
+import { collectReport } from '../../../src/core/report/collect';
+import { renderReportMarkdown } from '../../../src/core/report/markdown';
 import type { DeployRequest } from '../../../src/core/pipeline/ports';
 import { openHistoryStore, type HistoryStore } from '../../../src/core/store/database';
 import { DeploymentsRepository } from '../../../src/core/store/deployments';
@@ -96,6 +98,31 @@ describe('pipeline review pause', () => {
     assert.ok(row(first.id).durationMs! < pausedFor + 60_000, `duration ${row(first.id).durationMs} ms includes the review wait`);
     const steps = new StepsRepository(store.db).list(first.id).map((s) => `${s.name}:${s.status}`);
     assert.deepEqual(steps.slice(-4), ['learn:succeeded', 'retest:skipped', 'commit:succeeded', 'learn:succeeded']);
+  });
+
+  it('the report of a shipped review lists each step once, `learn` last, and says why the ship’s check did not run', async () => {
+    const { outcome: first } = await paused();
+    await new Orchestrator({ db: store.db, ports: portsWithSandbox({ tree: 'tree-tested' }), now }).ship(first.id, 'local-commit', never);
+    const report = collectReport(store.db, first.id)!;
+    assert.deepEqual(
+      report.steps.map((s) => `${s.name}:${s.status}:${s.runs}`),
+      ['validate', 'safety', 'context', 'strategy', 'sandbox', 'implement', 'write-tests', 'run-tests'].map((s) => `${s}:succeeded:1`).concat(['repair:skipped:0', 'review:succeeded:1', 'retest:skipped:0', 'commit:succeeded:1', 'learn:succeeded:2']),
+      'learn closed the review pause and the ship: one row, at the end',
+    );
+    const markdown = renderReportMarkdown(report);
+    assert.equal(markdown.match(/^\| learn \|/gm)?.length, 1, markdown);
+    assert.match(markdown, /\| learn \| succeeded \(2 runs\) \|/);
+    assert.match(markdown, /\| retest \| not run: the sandbox is unchanged since its tests passed \|/);
+    assert.match(markdown, /\| repair \| not run: the tests passed, nothing to repair \|/);
+    assert.doesNotMatch(markdown, /\| skipped \|/);
+
+    // A "run the tests again" that passed, then a ship with nothing left to check: the row is the check that ran.
+    const { outcome: second, content } = await paused();
+    content.tree = 'tree-edited';
+    await new Orchestrator({ db: store.db, ports: portsWithSandbox(content, { testRuns: [passing(3)] }), now }).retest(second.id, never);
+    await new Orchestrator({ db: store.db, ports: portsWithSandbox(content), now }).ship(second.id, 'local-commit', never);
+    const retest = collectReport(store.db, second.id)!.steps.find((s) => s.name === 'retest')!;
+    assert.deepEqual([retest.status, retest.runs, retest.note], ['succeeded', 1, null]);
   });
 
   it('full-pr ships like a one-shot full-pr: retest of the user’s edit, commit, push, pull request', async () => {

@@ -89,7 +89,7 @@ describe('deployment report', () => {
     assert.match(md, /P\(success\): aggressive 0\.55, balanced 0\.81/);
     assert.match(md, /coverage 87\.5%/);
     assert.match(md, /## System impact/);
-    assert.match(md, /- typecheck \(`tsc --noEmit`\): passed \(2 older problem\(s\) elsewhere, not held against the change\)/);
+    assert.match(md, /- typecheck \(`tsc --noEmit`\): passed \(2 older problems elsewhere, not held against the change\)/);
     assert.match(md, /- lint: skipped — no ESLint configuration/);
     assert.ok(!JSON.stringify(r.qualityGates).includes('long tool output'), 'tool output stays out of the report JSON');
   });

@@ -36,7 +36,7 @@ describe('outcome model retraining: every 10 outcomes, in a worker thread', func
     outcomes(9);
     const none = await maybeRetrain(store, { now: 1000 });
     assert.equal(none.retrained, false);
-    assert.match(none.reason, /9 new outcome\(s\) since the start; retraining every 10/);
+    assert.match(none.reason, /9 new outcomes since the start; retraining every 10/);
     assert.equal(listModels(store.db).length, 0);
 
     outcomes(1);

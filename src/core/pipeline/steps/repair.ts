@@ -4,6 +4,7 @@ import { addUsage, phaseFailed, runModelPhase, union } from './shared/model-phas
 import { needsRepair, testRound } from './shared/test-round';
 import { testCountsSummary } from './shared/test-summary';
 import { plural } from '../../plural';
+import { skipped } from '../../flow/step';
 
 /**
  * Repairs failing tests: up to the strategy's repair rounds of agent phase `fix` (fed the failing
@@ -16,7 +17,7 @@ export const repairStep: DeployStep = {
   async run(state, ctx) {
     const { ports } = ctx;
     let tests = state.tests!;
-    if (!needsRepair(tests)) return 'skipped';
+    if (!needsRepair(tests)) return skipped('the tests passed, nothing to repair');
     const limit = state.levers?.repairRounds ?? 0;
     let repairs = 0;
     let usage = state.usage;

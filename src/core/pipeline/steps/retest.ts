@@ -7,6 +7,8 @@ import { recordChangeDiff } from './shared/change-diff';
 import { runGatesOnce } from './shared/quality-gates';
 import { testRound } from './shared/test-round';
 import { testCountsSummary } from './shared/test-summary';
+import { skipped, type Skipped } from '../../flow/step';
+import { plural } from '../../plural';
 
 /**
  * A review-paused sandbox checked again: the user may have edited it (the diff editor's right
@@ -33,12 +35,12 @@ export const shipCheckStep: DeployStep = {
   summary: (state) => checkSummary(state),
 };
 
-async function checkSandbox(state: Readonly<DeploymentState>, ctx: DeployStepContext, gate: boolean): Promise<Patch | 'skipped'> {
+async function checkSandbox(state: Readonly<DeploymentState>, ctx: DeployStepContext, gate: boolean): Promise<Patch | Skipped> {
   const { ports } = ctx;
   const sandbox = state.sandbox!;
   const before = await ports.snapshotSandbox(sandbox);
   const changed = before !== state.testedTree;
-  if (gate && !changed) return 'skipped';
+  if (gate && !changed) return skipped('the sandbox is unchanged since its tests passed');
   ctx.progress(changed ? 'the sandbox changed since its tests last passed: checking it again' : 'running the tests again');
 
   // The change as it is now: the files that differ from the base and still exist.
@@ -57,7 +59,7 @@ async function checkSandbox(state: Readonly<DeploymentState>, ctx: DeployStepCon
   }
   for (const gateResult of await runGatesOnce(current, ctx)) {
     if (gateResult.ok) continue;
-    problems.push(`${gateResult.command} found ${gateResult.problems.length} problem(s) in the change: ${gateResult.problems.slice(0, 5).join('; ')}.`);
+    problems.push(`${gateResult.command} found ${plural(gateResult.problems.length, 'problem')} in the change: ${gateResult.problems.slice(0, 5).join('; ')}.`);
     if (code === 'REVIEW_CHECK_FAILED') code = 'QUALITY_GATE_FAILED';
   }
   if (findings.secrets.length) {

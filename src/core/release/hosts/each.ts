@@ -1,4 +1,5 @@
 import { DeployAgentError } from '../../errors';
+import { plural } from '../../plural';
 
 /**
  * Runs `work` on every host at once and waits for all of them (a host that fails does not leave
@@ -10,7 +11,7 @@ export async function forEachHost<T>(hosts: readonly string[], work: (host: stri
   if (failed.length) {
     const first = (failed[0]!.s as PromiseRejectedResult).reason as unknown;
     if (failed.length > 1 && first instanceof DeployAgentError) {
-      throw new DeployAgentError(first.code, `${first.message} (and on ${failed.length - 1} other host(s): ${failed.slice(1).map((f) => f.host).join(', ')})`, first.hint, { cause: first, details: first.details });
+      throw new DeployAgentError(first.code, `${first.message} (and on ${plural(failed.length - 1, 'other host')}: ${failed.slice(1).map((f) => f.host).join(', ')})`, first.hint, { cause: first, details: first.details });
     }
     throw first;
   }

@@ -3,6 +3,7 @@ import { appLogExcerpt } from '../app';
 import { checkHealth, healthFailed } from '../health';
 import type { ReleaseStep } from '../release-state';
 import { batchHosts } from './batch';
+import { skipped } from '../../flow/step';
 
 /**
  * Asks each host of the batch for its health until it answers as expected (retries with backoff
@@ -17,7 +18,7 @@ export const healthCheckStep = (name: ReleaseStep['name'] = 'health-check'): Rel
     const check = target.healthCheck;
     if (!check) {
       ctx.log('warn', `Target ${target.name} has no healthCheck: the release is switched without being verified.`);
-      return 'skipped';
+      return skipped(`target ${target.name} has no healthCheck, so the release was not verified`);
     }
     const hosts = batchHosts(state, ctx);
     const results = await ctx.eachHost(hosts, async (hostName) => {

@@ -1,12 +1,13 @@
 import type { ReleaseStep } from '../release-state';
 import { linkShared } from '../scripts';
+import { skipped } from '../../flow/step';
 
 /** Links shared/ entries (secrets, data) into the release on every host; they never travel from this machine. */
 export const linkSharedStep: ReleaseStep = {
   name: 'link-shared',
   async run(state, ctx) {
     const target = state.request.target;
-    if (!target.shared.length) return 'skipped';
+    if (!target.shared.length) return skipped(`target ${target.name} lists no shared files`);
     const missing: string[] = [];
     await ctx.eachHost(target.hosts, async (host) => {
       const result = await ctx.run(host, linkShared(target.path, state.release, target.shared), { level: 'debug', what: 'linking shared files' });

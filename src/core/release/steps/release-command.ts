@@ -1,6 +1,7 @@
 import { withRecovery } from '../recovery';
 import type { ReleaseStep } from '../release-state';
 import { stepCommand } from '../scripts';
+import { skipped } from '../../flow/step';
 
 /**
  * install, build and migrate: the target's command run in the new release on every host (before
@@ -13,7 +14,7 @@ function releaseCommandStep(name: 'install' | 'build' | 'migrate'): ReleaseStep 
     async run(state, ctx) {
       const target = state.request.target;
       const command = target.steps[name];
-      if (!command) return 'skipped';
+      if (!command) return skipped(`target ${target.name} has no ${name} command`);
       // The database is migrated once, from the first host; the code is installed and built on every host.
       const hosts = name === 'migrate' ? target.hosts.slice(0, 1) : target.hosts;
       await ctx.eachHost(hosts, (host) => withRecovery(ctx, state, host, () => ctx.run(host, stepCommand(target.path, name, `releases/${state.release}`, command), { what: name })));

@@ -6,6 +6,8 @@ import { averageMetrics, baselineMetrics, breachOf, METRICS_EVENT, parseMetrics,
 import type { ReleaseStep, ReleaseStepContext } from '../release-state';
 import { inCurrent } from '../scripts';
 import type { ReleaseState } from '../types';
+import { skipped } from '../../flow/step';
+import { plural } from '../../plural';
 
 /** Health failures in a row that count as a breach (one lost request is not). */
 const HEALTH_STRIKES = 2;
@@ -21,7 +23,8 @@ export const watchStep: ReleaseStep = {
   async run(state, ctx) {
     const target = state.request.target;
     const minutes = state.levers?.watchMinutes ?? 0;
-    if (minutes <= 0 || (!target.healthCheck && !target.watch?.metrics)) return 'skipped';
+    if (minutes <= 0) return skipped(`the ${state.levers?.name ?? 'chosen'} strategy watches for no time after the switch`);
+    if (!target.healthCheck && !target.watch?.metrics) return skipped(`target ${target.name} has neither a healthCheck nor watch.metrics to watch`);
     const interval = target.watch?.intervalMs ?? 5000;
     const deadline = ctx.now() + minutes * 60_000;
     const baseline = baselineMetrics(ctx.db, target.name, state.id);
@@ -47,12 +50,12 @@ export const watchStep: ReleaseStep = {
           if (broken) throw breach(state, ctx, hostName, broken, { kind: 'metrics', metrics, baseline });
         }
       });
-      ctx.progress(`watching: ${checks} check(s) healthy`, Math.min(1, 1 - (deadline - ctx.now()) / (minutes * 60_000)));
+      ctx.progress(`watching: ${plural(checks, 'check')} healthy`, Math.min(1, 1 - (deadline - ctx.now()) / (minutes * 60_000)));
     }
     if (samples.length) ctx.record(METRICS_EVENT, averageMetrics(samples));
     return { watched: { checks } };
   },
-  summary: (state) => (state.watched ? `${state.watched.checks} check(s), no breach` : undefined),
+  summary: (state) => (state.watched ? `${plural(state.watched.checks, 'check')}, no breach` : undefined),
 };
 
 async function readMetrics(ctx: ReleaseStepContext, state: Readonly<ReleaseState>, hostName: string): Promise<ReleaseMetrics | null> {

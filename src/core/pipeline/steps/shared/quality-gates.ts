@@ -28,7 +28,7 @@ export async function qualityGates(state: DeploymentState, ctx: DeployStepContex
       ports.recordRecovery?.({ deploymentId: current.id, patternId: lastRound.patternId, action: 'fix', automatic: true, round: current.repairs, answered: lastRound.answered, succeeded: !failed.length, durationMs: ctx.now() - lastRound.started });
     }
     if (!failed.length) return patch;
-    const problems = failed.map((r) => `${r.command} found ${r.problems.length} problem(s) in the change: ${r.problems.slice(0, 5).join('; ')}`).join('. ');
+    const problems = failed.map((r) => `${r.command} found ${plural(r.problems.length, 'problem')} in the change: ${r.problems.slice(0, 5).join('; ')}`).join('. ');
     if (current.repairs >= limit) {
       throw new DeployAgentError(
         'QUALITY_GATE_FAILED',
@@ -73,7 +73,7 @@ export async function runGatesOnce(state: DeploymentState, ctx: DeployStepContex
     const { output, ...summary } = r;
     ctx.record('quality.gate', { ...summary, output: output.slice(-4000) });
     if (r.skipped) ctx.log('info', `${r.gate} gate skipped: ${r.skipped}.`);
-    else if (r.preexisting) ctx.log('warn', `${r.command}: ${r.preexisting} problem(s) in files this deployment did not touch (not held against it).`);
+    else if (r.preexisting) ctx.log('warn', `${r.command}: ${plural(r.preexisting, 'problem')} in files this deployment did not touch (not held against it).`);
   }
   return results;
 }
