@@ -46,6 +46,8 @@ if (run) {
         spread: 'one run (one e2e window)',
         ms: Math.round(ms),
         history: f.what,
+        // VS Code's part before it (not in the figure): the extension set the view's HTML → its document started.
+        ...(f.name === 'sidebar.firstChartPaint' && typeof run.figures?.['sidebar.firstChartPaint.documentStartMs'] === 'number' ? { documentStartAfterHtmlMs: Math.round(run.figures['sidebar.firstChartPaint.documentStartMs']) } : {}),
         source,
         ...verdict(target('first chart paint', Math.round(ms), '<', TARGET_MS, 'ms')),
       }),

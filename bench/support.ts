@@ -62,6 +62,8 @@ export interface LastE2eRun {
   passed: number;
   failed: number;
   figures?: Record<string, number>;
+  /** The extension-host suite's results, with the figures its tests recorded (`extras`). */
+  suite?: { extras?: Record<string, unknown> };
 }
 
 /**

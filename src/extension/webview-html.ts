@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 
 /**
  * The HTML shell of a webview: a strict Content-Security-Policy with a per-load nonce, one
@@ -43,5 +43,13 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, s
  * round trip through the webview's resource loader. "</script" inside it is escaped.
  */
 function inlineScript(file: string): string {
-  return readFileSync(file, 'utf8').replace(/<\/script/gi, '<\\/script');
+  // Kept while the file is unchanged: the panel's bundle is 200 KB, read and escaped at every open otherwise.
+  const mtimeMs = statSync(file).mtimeMs;
+  const cached = scripts.get(file);
+  if (cached?.mtimeMs === mtimeMs) return cached.text;
+  const text = readFileSync(file, 'utf8').replace(/<\/script/gi, '<\\/script');
+  scripts.set(file, { mtimeMs, text });
+  return text;
 }
+
+const scripts = new Map<string, { mtimeMs: number; text: string }>();

@@ -189,14 +189,18 @@ function tooFewShipped(shipped: number): string {
   return `a tier after ${DORA_EVIDENCE.minShipped} shipped deployments (this window has ${shipped})`;
 }
 
-/** The window's model input, cached and not (ai_model_calls by its created_at index; scoped through the deployment). */
+/**
+ * The window's model input, cached and not: of the deployments learnt in the window (as the
+ * tokens chart counts them, by when the deployment started), what their successful model calls
+ * read. One row per deployment through the window indexes (migration 015), never the calls.
+ */
 function modelInputOf(db: Database.Database, window: { from: number; to: number }, scope: Scope): Analytics['modelInput'] {
-  const scoped = scope.environment !== undefined || scope.repoPath !== undefined;
+  const index = scope.repoPath !== undefined ? 'learning_deployments_repo_window' : scope.environment !== undefined ? 'learning_deployments_env_window' : 'learning_deployments_window';
   const row = sql(
     db,
-    `SELECT coalesce(sum(c.input_tokens), 0) AS inputTokens, coalesce(sum(c.cache_read_tokens), 0) AS cacheReadTokens, coalesce(sum(c.cache_write_tokens), 0) AS cacheWriteTokens
-       FROM ai_model_calls c INDEXED BY ai_model_calls_created${scoped ? ' JOIN deployments d ON d.id = c.deployment_id' : ''}
-      WHERE c.created_at >= @from AND c.created_at < @to AND c.status = 'ok'${scope.environment !== undefined ? ' AND d.environment = @environment' : ''}${scope.repoPath !== undefined ? ' AND d.repo_path = @repoPath' : ''}`,
+    `SELECT coalesce(sum(input_tokens), 0) AS inputTokens, coalesce(sum(cache_read_tokens), 0) AS cacheReadTokens, coalesce(sum(cache_write_tokens), 0) AS cacheWriteTokens
+       FROM learning_deployments INDEXED BY ${index}
+      WHERE created_at >= @from AND created_at < @to${scope.environment !== undefined ? ' AND environment = @environment' : ''}${scope.repoPath !== undefined ? ' AND repo_path = @repoPath' : ''}`,
   ).get({ from: window.from, to: window.to, ...scope }) as { inputTokens: number; cacheReadTokens: number; cacheWriteTokens: number };
   return { ...row, uncachedTokens: Math.max(0, row.inputTokens - row.cacheReadTokens - row.cacheWriteTokens) };
 }

@@ -29,6 +29,10 @@ export interface DeploymentFact {
   tokens: number;
   /** The cost of its model calls in millionths of a dollar (whole numbers: daily sums never drift). */
   costMicros: number;
+  /** The input tokens of its successful model calls, and of those how many were read from or written to the prompt cache (analytics' model input). */
+  inputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
 }
 
 export const UNKNOWN = 'unknown';
@@ -97,12 +101,16 @@ export function readFact(db: Database.Database, id: string, repoStacks: Map<stri
   };
 }
 
-/** Tokens and cost of a deployment's model calls (ai_model_calls). */
-function modelUsageOf(db: Database.Database, deploymentId: string): { tokens: number; costMicros: number } {
+/** Tokens and cost of a deployment's model calls (ai_model_calls), and the input of the successful ones, cached and not. */
+function modelUsageOf(db: Database.Database, deploymentId: string): Pick<DeploymentFact, 'tokens' | 'costMicros' | 'inputTokens' | 'cacheReadTokens' | 'cacheWriteTokens'> {
   return sql(
     db,
-    `SELECT coalesce(sum(input_tokens + output_tokens), 0) AS tokens, coalesce(round(sum(cost_usd) * 1000000), 0) AS costMicros FROM ai_model_calls WHERE deployment_id = ?`,
-  ).get(deploymentId) as { tokens: number; costMicros: number };
+    `SELECT coalesce(sum(input_tokens + output_tokens), 0) AS tokens, coalesce(round(sum(cost_usd) * 1000000), 0) AS costMicros,
+            coalesce(sum(CASE WHEN status = 'ok' THEN input_tokens END), 0) AS inputTokens,
+            coalesce(sum(CASE WHEN status = 'ok' THEN cache_read_tokens END), 0) AS cacheReadTokens,
+            coalesce(sum(CASE WHEN status = 'ok' THEN cache_write_tokens END), 0) AS cacheWriteTokens
+       FROM ai_model_calls WHERE deployment_id = ?`,
+  ).get(deploymentId) as Pick<DeploymentFact, 'tokens' | 'costMicros' | 'inputTokens' | 'cacheReadTokens' | 'cacheWriteTokens'>;
 }
 
 /** What the newest succeeded `context` and `repair` steps of a deployment recorded. */

@@ -73,7 +73,8 @@ interface StoredFact extends DeploymentFact {
 }
 
 const STORED_COLUMNS = `deployment_id AS deploymentId, repo_path AS repoPath, environment, strategy, category, stack, status, success, shipped, created_at AS createdAt,
-  finished_at AS finishedAt, duration_ms AS durationMs, lead_ms AS leadMs, repairs, failing_step AS failingStep, error_code AS errorCode, error_pattern AS errorPattern, tokens, cost_micros AS costMicros, pattern_id AS patternId`;
+  finished_at AS finishedAt, duration_ms AS durationMs, lead_ms AS leadMs, repairs, failing_step AS failingStep, error_code AS errorCode, error_pattern AS errorPattern, tokens, cost_micros AS costMicros,
+  input_tokens AS inputTokens, cache_read_tokens AS cacheReadTokens, cache_write_tokens AS cacheWriteTokens, pattern_id AS patternId`;
 
 /**
  * Learns deployments one by one and then, in `flush`, refreshes what depends on several of them
@@ -120,9 +121,9 @@ class Learner {
       sql(
         db,
         `INSERT OR REPLACE INTO learning_deployments (deployment_id, repo_path, environment, strategy, category, stack, status, success, shipped, created_at, finished_at, duration_ms, lead_ms,
-                                                      repairs, failing_step, error_code, error_pattern, tokens, cost_micros, pattern_id, recorded_at)
+                                                      repairs, failing_step, error_code, error_pattern, tokens, cost_micros, input_tokens, cache_read_tokens, cache_write_tokens, pattern_id, recorded_at)
          VALUES (@deploymentId, @repoPath, @environment, @strategy, @category, @stack, @status, @success, @shipped, @createdAt, @finishedAt, @durationMs, @leadMs,
-                 @repairs, @failingStep, @errorCode, @errorPattern, @tokens, @costMicros, @patternId, @now)`,
+                 @repairs, @failingStep, @errorCode, @errorPattern, @tokens, @costMicros, @inputTokens, @cacheReadTokens, @cacheWriteTokens, @patternId, @now)`,
       ).run({ ...fact, patternId, now: this.now });
       this.daily.add(fact, 1);
       if (patternId !== null) this.dirtyPatterns.add(patternId);

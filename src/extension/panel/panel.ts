@@ -8,6 +8,7 @@ import type { StrategyChoice } from '../../core/pipeline/ports';
 import type { HistoryStore } from '../../core/store/database';
 import { type HostToPanel, type PanelAction, type PanelState, type PanelToHost, type RecommendationsView } from '../../protocol/panel';
 import { createPanelShell, loadPanelDocument } from './shell';
+import { HAND_OVER_MS } from '../hand-over';
 import { deploymentSnapshot, previewFor, startDeployment } from './deploy-flow';
 import { problemOf } from './problems';
 import { draftProblems, listRecommendations, saveDraft } from './recommendations';
@@ -60,6 +61,8 @@ export class DeploymentPanel implements vscode.Disposable {
   disposed = false;
   /** Command → first rendered recommendations list, in ms (logged; the e2e run reads it). */
   firstPaintMs: number | undefined;
+  /** With the first paint: when the webview's document started (ms after the command), and its script and paint (ms of the document). */
+  firstPaintParts: { documentStartMs: number; scriptStartMs: number; paintedMs: number } | undefined;
   /** Opened by the first command in the window: the services loaded between the command and the first paint. */
   cold = false;
   /** When the first paint's parts happened (performance.now()): the log line breaks the figure down. */
@@ -99,8 +102,11 @@ export class DeploymentPanel implements vscode.Disposable {
     // The list is read while the webview loads, and sent as soon as it is read: VS Code holds a
     // message until the webview's document has loaded, so the first paint needs no round trip.
     // (`ready` sends it again, in case the webview reloaded meanwhile.)
+    // The read starts once VS Code has been handed a new panel's document (HAND_OVER_MS): begun at
+    // once, its synchronous parts (git, the schema) held the document back ~50-100 ms, and the list
+    // is read long before the document can show it anyway.
     if (!pending.deploymentId && !loaded) {
-      this.prepared = this.readRecommendations(pending.file);
+      this.prepared = new Promise((resolve) => setTimeout(resolve, HAND_OVER_MS)).then(() => this.readRecommendations(pending.file));
       void this.prepared.then((data) => this.post({ type: 'recommendations', data, show: true }), () => undefined);
     }
     this.panel.reveal();
@@ -265,8 +271,10 @@ export class DeploymentPanel implements vscode.Disposable {
     const parts = Object.entries(this.marks)
       .map(([what, at]) => `${what} ${(at - commandAt).toFixed(0)} ms`)
       .join(', ');
+    const documentStartMs = webview.timeOrigin - (performance.timeOrigin + commandAt);
+    this.firstPaintParts = { documentStartMs, scriptStartMs: webview.scriptStartMs, paintedMs: webview.paintedMs };
     // In the webview's own clock: from its document's start to its script, and to the painted list.
-    const inWebview = `webview: document started ${(webview.timeOrigin - (performance.timeOrigin + commandAt)).toFixed(0)} ms after the command, script at ${webview.scriptStartMs.toFixed(0)} ms, list painted at ${webview.paintedMs.toFixed(0)} ms of its document`;
+    const inWebview = `webview: document started ${documentStartMs.toFixed(0)} ms after the command, script at ${webview.scriptStartMs.toFixed(0)} ms, list painted at ${webview.paintedMs.toFixed(0)} ms of its document`;
     const start = this.cold ? 'cold: the services loaded with this command' : 'warm: the services were loaded';
     this.deps.output.info(`Deploy Agent panel: first paint of ${items} recommendation(s) ${this.firstPaintMs.toFixed(1)} ms after the command (${start}; ${parts}; ${inWebview})`);
   }

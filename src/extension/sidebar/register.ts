@@ -30,7 +30,15 @@ export function registerSidebar(context: vscode.ExtensionContext, load: () => Si
   const tree = (which: 'deployments' | 'patterns', changed: vscode.EventEmitter<SidebarNode | undefined>): vscode.TreeDataProvider<SidebarNode> => {
     // Each tree gets back only the nodes it made.
     const provider = () => sidebar()[which] as unknown as vscode.TreeDataProvider<SidebarNode>;
-    return { onDidChangeTreeData: changed.event, getTreeItem: (node) => provider().getTreeItem(node), getChildren: (node) => provider().getChildren(node) };
+    // The first children wait for the hand-over too: the trees resolve together with the Analytics view.
+    return {
+      onDidChangeTreeData: changed.event,
+      getTreeItem: (node) => provider().getTreeItem(node),
+      getChildren: async (node) => {
+        await sidebarSoon();
+        return provider().getChildren(node);
+      },
+    };
   };
   const deploymentsView = vscode.window.createTreeView('deployAgent.deployments', { treeDataProvider: tree('deployments', deploymentsChanged), showCollapseAll: true });
   const patternsView = vscode.window.createTreeView('deployAgent.patterns', { treeDataProvider: tree('patterns', patternsChanged) });
@@ -40,6 +48,15 @@ export function registerSidebar(context: vscode.ExtensionContext, load: () => Si
       attached.attach({ deploymentsView, patternsView, deploymentsChanged, patternsChanged });
     }
     return attached;
+  };
+  /**
+   * The sidebar for a view that is showing: loaded HAND_OVER_MS later the first time, so that the
+   * Analytics view's document, set just before, reaches VS Code before the services' load (about a
+   * second of synchronous work the first time in a window) holds the extension host.
+   */
+  const sidebarSoon = async (): Promise<Sidebar> => {
+    if (!attached) await new Promise((resolve) => setTimeout(resolve, HAND_OVER_MS));
+    return sidebar();
   };
   context.subscriptions.push(
     deploymentsChanged,
@@ -51,16 +68,7 @@ export function registerSidebar(context: vscode.ExtensionContext, load: () => Si
         // The view's document first: it loads while the sidebar (about a second the first time in a
         // window, with the services) loads, once the HTML has left (main.ts, HAND_OVER_MS).
         const htmlSetAt = loadAnalyticsDocument(view, context.extensionUri);
-        return new Promise<void>((resolve, reject) =>
-          setTimeout(() => {
-            try {
-              sidebar().analytics.resolveWebviewView(view, htmlSetAt);
-              resolve();
-            } catch (error) {
-              reject(error as Error);
-            }
-          }, HAND_OVER_MS),
-        );
+        return sidebarSoon().then((loaded) => loaded.analytics.resolveWebviewView(view, htmlSetAt));
       },
     }),
     ...SIDEBAR_COMMANDS.map((id) => vscode.commands.registerCommand(id, (...args: unknown[]) => sidebar().run(id, ...args))),
