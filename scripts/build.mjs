@@ -9,6 +9,7 @@ import * as esbuild from 'esbuild';
 import { cpSync, mkdirSync, rmSync, chmodSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { precompiledRecommendationValidator } from './recommendation-validator.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = path.join(root, 'dist');
@@ -39,6 +40,8 @@ const builds = [
     target: 'node22',
     format: 'cjs',
     external: [...nodeExternals, './extension-services.js'],
+    // The recommendation schema's validator generated at build time, never compiled at run time.
+    plugins: [precompiledRecommendationValidator(root)],
     // import() of a Node built-in or an external becomes a require: the services are compiled with a
     // V8 code cache through vm.Script (src/extension/services-loader.ts), where import() is experimental.
     supported: { 'dynamic-import': false },
@@ -55,6 +58,7 @@ const builds = [
     splitting: true,
     chunkNames: 'chunks/[name]-[hash]',
     external: nodeExternals,
+    plugins: [precompiledRecommendationValidator(root)],
     // Bundled CommonJS dependencies call require() for Node built-ins.
     // … and some read __dirname (ssh2's poly1305, compiled by Emscripten, locates itself with it).
     banner: {

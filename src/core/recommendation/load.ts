@@ -1,28 +1,19 @@
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
+import type { ErrorObject } from 'ajv';
 import type { Stats } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import schema from '../../../schemas/recommendation.schema.json';
 import { DeployAgentError } from '../errors';
 import type { Recommendation } from './types';
+import { recommendationValidator } from './validator';
 
 /** Files above this are refused before they are read. */
 export const RECOMMENDATION_REFUSE_BYTES = 50 * 1024 * 1024;
 
-let compiled: ValidateFunction<Recommendation> | undefined;
-
-/** The schema's validator, compiled on first use: compiling it is ~30 ms that loading this module need not pay. */
-function validate(value: unknown): value is Recommendation {
-  if (!compiled) {
-    const ajv = new Ajv({ allErrors: true, strict: false });
-    addFormats(ajv);
-    compiled = ajv.compile<Recommendation>(schema);
-  }
-  return compiled(value);
-}
+/** The schema's validator: compiled on first use from source, generated at build time in the bundles (validator.ts). */
+const validate = (value: unknown): value is Recommendation => recommendationValidator()(value);
 
 /** The problems of the last call of validate(). */
-const validationErrors = (): ErrorObject[] => compiled?.errors ?? [];
+const validationErrors = (): ErrorObject[] => recommendationValidator().errors ?? [];
 
 /**
  * Reads, parses and validates a recommendation file against schemas/recommendation.schema.json
