@@ -39,6 +39,9 @@ const builds = [
     target: 'node22',
     format: 'cjs',
     external: [...nodeExternals, './extension-services.js'],
+    // import() of a Node built-in or an external becomes a require: the services are compiled with a
+    // V8 code cache through vm.Script (src/extension/services-loader.ts), where import() is experimental.
+    supported: { 'dynamic-import': false },
   },
   {
     ...common,

@@ -44,10 +44,12 @@ export function registerLearning(program: Command, ctx: CliContext): void {
     .description('Patterns to follow (environment × stack × strategy × category), ranked by the Wilson lower bound of their success rate, each with why')
     .option('--env <environment>', 'only patterns of this environment')
     .option('--missing', 'instead: the deployment configuration the workspace lacks (Dockerfile, CI, compose, .env.example, release target), as built-in recommendations')
-    .option('--save <kind>', 'with --missing: save that one into .deploy-agent/recommendations/ to deploy it')
+    .option('--save <kind>', 'with --missing: save that one as .deploy-agent/recommendations/<title>.json to deploy it; saved again with the same content it is left unchanged, and a file of that name with other content is refused (see --force)')
+    .option('--force', 'with --save: replace that file when its content differs (your edits to it are lost)')
     .option('-w, --workspace <dir>', 'with --missing: the workspace (default: the current folder)')
     .option('--json', 'print one JSON object')
-    .action(async (options: { env?: string; json?: boolean; missing?: boolean; save?: string; workspace?: string }) => {
+    .action(async (options: { env?: string; json?: boolean; missing?: boolean; save?: string; force?: boolean; workspace?: string }) => {
+      if (options.force && !options.save) throw new (await import('../../core/errors')).DeployAgentError('USAGE', '--force goes with --save: it replaces a saved recommendation file.', 'Run deploy-agent recommendations --missing --save KIND --force.');
       if (options.missing || options.save) return (await import('./missing-config')).printMissingConfig(ctx, options);
       const { learning, store, answer } = await open();
       const result = answer((onProgress) => learning.recommendPatterns(store, { onProgress, ...(options.env === undefined ? {} : { environment: options.env }) }));

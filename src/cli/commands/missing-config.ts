@@ -5,13 +5,15 @@ import { printJson } from '../output';
 export interface MissingConfigOptions {
   workspace?: string;
   save?: string;
+  force?: boolean;
   json?: boolean;
 }
 
 /**
  * `recommendations --missing`: the built-in deployment-configuration recommendations the
  * workspace lacks (src/core/configgen/recommendations.ts); `--save KIND` writes one into
- * .deploy-agent/recommendations/ so that `deploy FILE` (or the panel) deploys it.
+ * .deploy-agent/recommendations/ so that `deploy FILE` (or the panel) deploys it — once: saved
+ * again it is unchanged, and a file of its name that differs is replaced only with `--force`.
  */
 export async function printMissingConfig(ctx: CliContext, options: MissingConfigOptions): Promise<void> {
   const workspace = path.resolve(ctx.cwd, options.workspace ?? '.');
@@ -20,9 +22,11 @@ export async function printMissingConfig(ctx: CliContext, options: MissingConfig
   const store = config.get<boolean>('analysis.cache') === false ? undefined : ctx.openStore().store;
   const analysis = { ...(store ? { store } : {}) };
   if (options.save) {
-    const saved = await saveBuiltinRecommendation(workspace, options.save, analysis);
+    const saved = await saveBuiltinRecommendation(workspace, options.save, { ...analysis, force: Boolean(options.force) });
     if (options.json) return printJson(saved);
-    process.stdout.write(`Saved ${saved.relativePath}: deploy it with \`deploy-agent deploy ${saved.relativePath}\`.\n`);
+    const file = saved.relativePath;
+    const done = { created: `Saved ${file}`, unchanged: `${file} is already saved with this content (unchanged)`, replaced: `Replaced ${file} (its content differed)` }[saved.outcome];
+    process.stdout.write(`${done}: deploy it with \`deploy-agent deploy ${file}\`.\n`);
     return;
   }
   const { recommendations } = await listMissingDeploymentConfig(workspace, analysis);

@@ -1,4 +1,4 @@
-import Ajv, { type ErrorObject } from 'ajv';
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DeployAgentError } from '../errors';
@@ -112,12 +112,14 @@ function readConfigFile(file: string, specs: readonly SettingSpec[], options: { 
   return validateLayer(flattenSettings(parsed, specs, file), specs, file);
 }
 
-const ajv = new Ajv({ allErrors: true, strict: false });
-const validators = new WeakMap<readonly SettingSpec[], ReturnType<typeof ajv.compile>>();
+// Made on first use, as each validator is: loading this module need not pay for Ajv's set-up.
+let ajv: Ajv | undefined;
+const validators = new WeakMap<readonly SettingSpec[], ValidateFunction>();
 
 function validatorFor(specs: readonly SettingSpec[]) {
   let validate = validators.get(specs);
   if (!validate) {
+    ajv ??= new Ajv({ allErrors: true, strict: false });
     const properties: Record<string, unknown> = { $schema: { type: 'string' } };
     for (const s of specs) {
       // `default` and `description` are documentation, not constraints.
@@ -132,6 +134,8 @@ function validatorFor(specs: readonly SettingSpec[]) {
 
 /** Validates one layer and says, per problem, which key is wrong and what is expected. */
 export function validateLayer(layer: unknown, specs: readonly SettingSpec[], where: string): Record<string, unknown> {
+  // Nothing set (VS Code's usual layer): valid as it is, without compiling the settings' schema (tens of ms, on the first command's path).
+  if (isEmptyObject(layer)) return layer;
   const validate = validatorFor(specs);
   if (validate(layer)) return layer as Record<string, unknown>;
   const problems = (validate.errors ?? []).map((e) => explain(e, specs));
@@ -141,6 +145,14 @@ export function validateLayer(layer: unknown, specs: readonly SettingSpec[], whe
     'Fix the values named above; `deploy-agent diagnostics` lists every setting with its type and default.',
     { details: { where, problems } },
   );
+}
+
+/** An object with no keys: what the schema (an object, no required keys) always accepts. */
+function isEmptyObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  // for…in, as the validator's additionalProperties check walks it (inherited keys included).
+  for (const _key in value) return false;
+  return true;
 }
 
 function explain(error: ErrorObject, specs: readonly SettingSpec[]): string {

@@ -4,7 +4,7 @@ import { analyzeWorkspace } from '../analysis';
 import { structureOf } from '../analysis/profile';
 import type { AnalyzeOptions, ProjectProfile } from '../analysis/types';
 import type { Recommendation } from '../recommendation/types';
-import { saveRecommendation } from '../recommendation/workspace';
+import { saveGeneratedRecommendation, type SaveOutcome } from '../recommendation/workspace';
 import { DeployAgentError } from '../errors';
 import { CI_FILES, defaultBranch, generateFromProfile, type GenerationContext } from './generate';
 import { ProjectFiles } from './project-files';
@@ -175,12 +175,17 @@ export async function listMissingDeploymentConfig(workspaceDir: string, options:
   return { profile, recommendations: missingDeploymentConfig(profile, { files, defaultBranch: await defaultBranch(workspaceDir), remote }) };
 }
 
-/** Saves a built-in recommendation as a file of the workspace (`.deploy-agent/recommendations/`), ready to deploy. */
-export async function saveBuiltinRecommendation(workspaceDir: string, id: string, options: AnalyzeOptions = {}): Promise<{ file: string; relativePath: string }> {
-  const { recommendations } = await listMissingDeploymentConfig(workspaceDir, options);
+/**
+ * Saves a built-in recommendation as a file of the workspace (`.deploy-agent/recommendations/`),
+ * ready to deploy: once — saved again it is `unchanged`, and a file of its name that differs is
+ * replaced only with `force` (see saveGeneratedRecommendation).
+ */
+export async function saveBuiltinRecommendation(workspaceDir: string, id: string, options: AnalyzeOptions & { force?: boolean } = {}): Promise<{ file: string; relativePath: string; outcome: SaveOutcome }> {
+  const { force, ...analysis } = options;
+  const { recommendations } = await listMissingDeploymentConfig(workspaceDir, analysis);
   const found = recommendations.find((r) => r.id === id || r.kind === id);
   if (!found) {
     throw new DeployAgentError('RECOMMENDATION_NOT_OFFERED', `${id} is not among the deployment configuration this workspace misses (${recommendations.map((r) => r.kind).join(', ') || 'none'}).`, 'Run `deploy-agent recommendations --missing` to see what is offered.');
   }
-  return saveRecommendation(workspaceDir, found.recommendation);
+  return saveGeneratedRecommendation(workspaceDir, found.recommendation, { force });
 }

@@ -1,4 +1,4 @@
-import { Octokit } from '@octokit/rest';
+import type { Octokit } from '@octokit/rest';
 import { DeployAgentError } from '../errors';
 import { parseRetryAfter, retry } from '../recovery/retry';
 
@@ -28,13 +28,15 @@ export interface GithubClient {
 
 export const DEFAULT_GITHUB_API = 'https://api.github.com';
 
-export function githubClient(options: GithubClientOptions): GithubClient {
+export async function githubClient(options: GithubClientOptions): Promise<GithubClient> {
   if (!options.token) {
     throw new DeployAgentError('GITHUB_TOKEN_MISSING', 'No GitHub token: GitHub cannot be asked.', 'Set GITHUB_TOKEN (a token that can read the repository: pull requests, checks, actions) and run the command again.');
   }
   const baseUrl = (options.baseUrl || DEFAULT_GITHUB_API).replace(/\/+$/, '');
   const silent = () => {};
-  const octokit = new Octokit({ auth: options.token, baseUrl, request: { signal: options.signal }, retry: { enabled: false }, log: { debug: silent, info: silent, warn: silent, error: silent } });
+  // Octokit (its table of every REST endpoint is built at load) is loaded by the first GitHub call, not with the services.
+  const { Octokit: OctokitClient } = await import('@octokit/rest');
+  const octokit = new OctokitClient({ auth: options.token, baseUrl, request: { signal: options.signal }, retry: { enabled: false }, log: { debug: silent, info: silent, warn: silent, error: silent } });
   const maxWait = options.maxRateLimitWaitMs ?? 60_000;
   const call = async <T>(what: string, op: () => Promise<T>): Promise<T> => {
     try {

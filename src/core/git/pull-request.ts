@@ -62,7 +62,7 @@ export async function createPullRequest(
   const base = (await git(repoRoot, ['symbolic-ref', '--short', '-q', 'HEAD']).catch(() => '')) || 'main';
   // The shared GitHub client: GITHUB_API_URL for Enterprise, transient failures retried with
   // backoff, rate limits waited out up to their reset; the errors below keep the pipeline's wording.
-  const { octokit, call: callWithRetries } = githubClient({ token, baseUrl: env.GITHUB_API_URL, signal: input.signal, maxRateLimitWaitMs: 10 * 60_000 });
+  const { octokit, call: callWithRetries } = await githubClient({ token, baseUrl: env.GITHUB_API_URL, signal: input.signal, maxRateLimitWaitMs: 10 * 60_000 });
   const call = <T>(op: () => Promise<T>) => callWithRetries(`the pull requests of ${owner}/${repo}`, op);
   try {
     const existing = await call(() => octokit.pulls.list({ owner, repo, head: `${owner}:${input.branch}`, state: 'open' }));

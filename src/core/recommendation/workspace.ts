@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
+import { isDeepStrictEqual, promisify } from 'node:util';
 import { DeployAgentError, isDeployAgentError } from '../errors';
 import { loadRecommendation, recommendationProblems } from './load';
 import type { Recommendation } from './types';
@@ -74,33 +74,90 @@ export async function describeRecommendationFiles(workspaceDir: string, files: r
 
 /**
  * Saves a recommendation written in a form as `.deploy-agent/recommendations/<slug>.json`, never
- * over an existing file (a number is added). Refuses an invalid one with the schema's problems.
+ * over an existing file (a number is added: two recommendations a person wrote with one title are
+ * two recommendations). Refuses an invalid one with the schema's problems.
  */
 export async function saveRecommendation(workspaceDir: string, value: unknown): Promise<{ file: string; relativePath: string }> {
+  const { folder, base, text } = await prepareSave(workspaceDir, value);
+  for (let n = 1; n < 1000; n++) {
+    const file = path.join(folder, `${base}${n === 1 ? '' : `-${n}`}.json`);
+    try {
+      await writeFile(file, text, { flag: 'wx' });
+      return { file, relativePath: relativeTo(workspaceDir, file) };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw notSaved(folder, error);
+    }
+  }
+  throw new DeployAgentError('RECOMMENDATION_NOT_SAVED', `There are already 999 recommendations named ${base} in ${folder}.`, 'Give the recommendation another title.');
+}
+
+/** What saving a generated recommendation did to its file. */
+export type SaveOutcome = 'created' | 'unchanged' | 'replaced';
+
+/**
+ * Saves a recommendation Deploy Agent generated (a built-in one: the same project gives the same
+ * recommendation) under its one name, `.deploy-agent/recommendations/<slug>.json`. Saving it again
+ * with the same content changes nothing (`unchanged`); a file of that name with other content (the
+ * user edited it, or the project changed since) is replaced only with `force` (`replaced`), else
+ * refused with RECOMMENDATION_EXISTS, naming the file — never a second copy beside it.
+ */
+export async function saveGeneratedRecommendation(workspaceDir: string, value: unknown, options: { force?: boolean } = {}): Promise<{ file: string; relativePath: string; outcome: SaveOutcome }> {
+  const { folder, base, text } = await prepareSave(workspaceDir, value);
+  const file = path.join(folder, `${base}.json`);
+  const relativePath = relativeTo(workspaceDir, file);
+  let existing: string | undefined;
+  try {
+    existing = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw notSaved(folder, error);
+  }
+  if (existing !== undefined && sameJson(existing, text)) return { file, relativePath, outcome: 'unchanged' };
+  if (existing !== undefined && !options.force) {
+    throw new DeployAgentError(
+      'RECOMMENDATION_EXISTS',
+      `${relativePath} already exists with other content (edited since it was saved, or the project changed).`,
+      `Deploy it as it is (deploy-agent deploy ${relativePath}), or replace it with the recommendation as it is now: save again with --force (or delete the file first).`,
+      { details: { file } },
+    );
+  }
+  try {
+    await writeFile(file, text);
+  } catch (error) {
+    throw notSaved(folder, error);
+  }
+  return { file, relativePath, outcome: existing === undefined ? 'created' : 'replaced' };
+}
+
+/** The valid recommendation's folder (created), file name and text. No $schema: the editor validates the folder by its path (the manifest's jsonValidation). */
+async function prepareSave(workspaceDir: string, value: unknown): Promise<{ folder: string; base: string; text: string }> {
   const problems = recommendationProblems(value);
   if (problems.length) {
     throw new DeployAgentError('RECOMMENDATION_INVALID', `The recommendation is not valid: ${problems.map((p) => p.message).join('; ')}.`, 'Fix the fields named above, then save again.', {
       details: { problems: problems.map((p) => p.message) },
     });
   }
-  const recommendation = value as Recommendation;
   const folder = path.join(workspaceDir, ...RECOMMENDATION_FOLDER.split('/'));
-  await mkdir(folder, { recursive: true });
-  const base = slugOf(recommendation.title);
-  // No $schema: the editor validates this folder by its path (the manifest's jsonValidation).
-  const text = `${JSON.stringify(recommendation, null, 2)}\n`;
-  for (let n = 1; n < 1000; n++) {
-    const file = path.join(folder, `${base}${n === 1 ? '' : `-${n}`}.json`);
-    try {
-      await writeFile(file, text, { flag: 'wx' });
-      return { file, relativePath: path.relative(workspaceDir, file).split(path.sep).join('/') };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
-        throw new DeployAgentError('RECOMMENDATION_NOT_SAVED', `The recommendation could not be saved in ${folder}: ${(error as Error).message}.`, 'Check that the workspace folder is writable.', { cause: error });
-      }
-    }
+  try {
+    await mkdir(folder, { recursive: true });
+  } catch (error) {
+    throw notSaved(folder, error);
   }
-  throw new DeployAgentError('RECOMMENDATION_NOT_SAVED', `There are already 999 recommendations named ${base} in ${folder}.`, 'Give the recommendation another title.');
+  return { folder, base: slugOf((value as Recommendation).title), text: `${JSON.stringify(value, null, 2)}\n` };
+}
+
+/** The same recommendation, however the file is laid out (an editor may have re-indented it). */
+function sameJson(existing: string, text: string): boolean {
+  try {
+    return isDeepStrictEqual(JSON.parse(existing), JSON.parse(text));
+  } catch {
+    return false;
+  }
+}
+
+const relativeTo = (workspaceDir: string, file: string) => path.relative(workspaceDir, file).split(path.sep).join('/');
+
+function notSaved(folder: string, error: unknown): DeployAgentError {
+  return new DeployAgentError('RECOMMENDATION_NOT_SAVED', `The recommendation could not be saved in ${folder}: ${(error as Error).message}.`, 'Check that the workspace folder is writable.', { cause: error });
 }
 
 /** A file name from a title: lower-case ASCII words joined by dashes, at most 60 characters. */

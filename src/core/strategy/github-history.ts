@@ -58,7 +58,7 @@ interface CommitStats {
 export async function fetchGithubActionsHistory(options: GithubHistoryOptions): Promise<HistoryBuild[]> {
   const { owner, repo } = options;
   if (!owner || !repo) throw new DeployAgentError('USAGE', 'A GitHub repository is needed as OWNER/REPO.', 'For example: deploy-agent history import --github octocat/hello-world');
-  const client = options.client ?? githubClient({ token: options.token, baseUrl: options.baseUrl, signal: options.signal, ...options.clientOptions });
+  const client = options.client ?? (await githubClient({ token: options.token, baseUrl: options.baseUrl, signal: options.signal, ...options.clientOptions }));
   const maxRuns = options.maxRuns ?? 500;
   const runs = await listUsableRuns(client, options, maxRuns);
 

@@ -1,7 +1,6 @@
 import { execFile } from 'node:child_process';
 import { statfs } from 'node:fs/promises';
 import os from 'node:os';
-import si from 'systeminformation';
 import { endpointOfGitRemote, endpointOfUrl, tcpConnectLatency, type Endpoint } from './latency';
 import type { MetricsReading } from './types';
 
@@ -49,9 +48,10 @@ export interface MetricsSamplerOptions {
 
 export const DEFAULT_METRICS_INTERVAL_MS = 5000;
 
+// systeminformation (0.7 MB) is loaded when the sampler first reads, not with this module.
 const realSources: SamplerSources = {
-  currentLoad: () => si.currentLoad(),
-  mem: () => si.mem(),
+  currentLoad: async () => (await import('systeminformation')).default.currentLoad(),
+  mem: async () => (await import('systeminformation')).default.mem(),
   diskFree: async (dir) => {
     try {
       const s = await statfs(dir);

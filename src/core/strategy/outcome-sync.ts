@@ -78,7 +78,7 @@ export async function syncShippedOutcomes(options: SyncOptions): Promise<SyncRes
   const rows = shippedDeployments(db, options.deploymentIds);
   const result: SyncResult = { checked: 0, updated: 0, failures: [], deployments: [] };
   if (!rows.length) return result;
-  const client = options.client ?? githubClient({ token: env.GITHUB_TOKEN, baseUrl: env.GITHUB_API_URL, signal: options.signal, ...options.clientOptions });
+  const client = options.client ?? (await githubClient({ token: env.GITHUB_TOKEN, baseUrl: env.GITHUB_API_URL, signal: options.signal, ...options.clientOptions }));
   const store = new ShippingOutcomes(db);
   const events = new EventsRepository(db);
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseJson, useHarnesses, userState } from '../pipeline/harness';
 import { git } from '../pipeline/repos';
@@ -61,6 +61,36 @@ describe('configgen: "Add a Dockerfile" deployed through the pipeline (built CLI
     assert.equal(userState(repo).digest, before.digest, 'the user working tree is untouched');
     const report = await h.cli(['report', String(out.id)]);
     assert.match(report.stdout, /- run 1: 1 passed, 1 failed, 0 skipped \(deployment configuration checks, \d+ ms\)\n- run 2: 2 passed, 0 failed, 0 skipped \(deployment configuration checks/);
+  });
+
+  it('`--save` twice: the second says the file is unchanged; an edited file is refused naming it and --force, which replaces it', async () => {
+    const h = await harnesses.create('node');
+    const save = (...extra: string[]) => h.cli(['recommendations', '--missing', '--save', 'dockerfile', '--workspace', h.repo.dir, ...extra]);
+    assert.match((await save()).stdout, /^Saved \.deploy-agent\/recommendations\/add-a-dockerfile\.json: deploy it with/);
+    const again = await save();
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stdout, /^\.deploy-agent\/recommendations\/add-a-dockerfile\.json is already saved with this content \(unchanged\)/);
+
+    const file = path.join(h.repo.dir, '.deploy-agent', 'recommendations', 'add-a-dockerfile.json');
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as { description: string };
+    const edited = JSON.stringify({ ...saved, description: `${saved.description} Use our own base image.` }, null, 2);
+    writeFileSync(file, edited);
+    const refused = await save('--json');
+    assert.equal(refused.code, 1);
+    const error = (parseJson(refused) as { error: { code: string; message: string; hint: string } }).error;
+    assert.equal(error.code, 'RECOMMENDATION_EXISTS');
+    assert.match(error.message, /^\.deploy-agent\/recommendations\/add-a-dockerfile\.json already exists with other content/);
+    assert.match(error.hint, /--force/);
+    assert.equal(readFileSync(file, 'utf8'), edited, 'the edit is kept');
+
+    const forced = await save('--force');
+    assert.equal(forced.code, 0, forced.stderr);
+    assert.match(forced.stdout, /^Replaced \.deploy-agent\/recommendations\/add-a-dockerfile\.json \(its content differed\)/);
+    assert.doesNotMatch(readFileSync(file, 'utf8'), /our own base image/);
+    assert.deepEqual(readdirSync(path.dirname(file)), ['add-a-dockerfile.json'], 'no add-a-dockerfile-2.json');
+    const stray = await h.cli(['recommendations', '--force']);
+    assert.equal(stray.code, 1);
+    assert.match(stray.stderr, /--force goes with --save/);
   });
 
   it('with configgen.adaptWithModel off, the templates alone are checked and committed: no model call', async () => {

@@ -251,7 +251,7 @@ describe('deploy-agent sync: outcomes of shipped deployments from GitHub (fake R
     github.setCheckRuns(REPO, a.headSha, [...Array.from({ length: 120 }, () => ({ conclusion: 'success' as const })), { conclusion: 'failure' }]);
     github.merge(REPO, a.number);
     shipped('d-1', 1);
-    const client = githubClient({ token: github.token, baseUrl: env.GITHUB_API_URL });
+    const client = await githubClient({ token: github.token, baseUrl: env.GITHUB_API_URL });
     const result = await syncShippedOutcomes({ db: store.db, client });
     assert.equal(result.deployments[0]!.checks, 'failure');
     assert.equal(github.requests.filter((r) => r.path.endsWith('/check-runs')).length, 2);

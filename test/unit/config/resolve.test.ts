@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { resolveConfig } from '../../../src/core/config/resolve';
+import { resolveConfig, validateLayer } from '../../../src/core/config/resolve';
 import { manifestConfigurationProperties, workspaceConfigJsonSchema } from '../../../src/core/config/schema';
 import type { SettingSpec } from '../../../src/core/config/setting';
 import { DeployAgentError } from '../../../src/core/errors';
@@ -71,6 +71,15 @@ describe('configuration', () => {
         return true;
       },
     );
+  });
+
+  it('an empty layer is valid as it is; a layer that is no object is still refused', () => {
+    assert.equal(resolveConfig({ editor: {}, settings: specs }).settings['pipeline.repairRounds']!.source, 'default');
+    writeWorkspace({});
+    assert.equal(resolveConfig({ workspaceDir: dir.path, settings: specs }).get('pipeline.repairRounds'), specs.find((s) => s.key === 'pipeline.repairRounds')!.schema.default);
+    for (const notAnObject of [[], null, 'x']) {
+      assert.throws(() => validateLayer(notAnObject, specs, 'the layer'), (error: unknown) => error instanceof DeployAgentError && error.code === 'CONFIG_INVALID');
+    }
   });
 
   it('reports a range violation with the limit', () => {

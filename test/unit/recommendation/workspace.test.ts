@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { RECOMMENDATION_CATEGORIES, recommendationProblems } from '../../../src/core/recommendation/load';
-import { describeRecommendationFiles, findRecommendationFiles, saveRecommendation, slugOf } from '../../../src/core/recommendation/workspace';
+import { describeRecommendationFiles, findRecommendationFiles, saveGeneratedRecommendation, saveRecommendation, slugOf } from '../../../src/core/recommendation/workspace';
 import { openHistoryStore } from '../../../src/core/store/database';
 import { DeploymentsRepository } from '../../../src/core/store/deployments';
 import { lastDeploymentsOf } from '../../../src/core/store/recommendation-status';
@@ -95,6 +95,29 @@ describe('recommendations of a workspace', () => {
     // What was saved is a valid recommendation for a deployment.
     const [entry] = await describeRecommendationFiles(dir.path, [first.file]);
     assert.equal(entry!.recommendation?.title, value.title);
+  });
+
+  it('saves a generated recommendation once: again with the same content it is unchanged, other content is refused naming the file, replaced only with force', async () => {
+    const value = { id: 'deployment-config/dockerfile', title: 'Add a Dockerfile', description: 'Containerize the application.', category: 'deployment-config' };
+    const first = await saveGeneratedRecommendation(dir.path, value);
+    assert.deepEqual([first.relativePath, first.outcome], ['.deploy-agent/recommendations/add-a-dockerfile.json', 'created']);
+    assert.equal((await saveGeneratedRecommendation(dir.path, value)).outcome, 'unchanged');
+    // Laid out differently by an editor, it is still the same recommendation.
+    writeFileSync(first.file, JSON.stringify(value));
+    assert.equal((await saveGeneratedRecommendation(dir.path, value, { force: true })).outcome, 'unchanged');
+    assert.equal(readFileSync(first.file, 'utf8'), JSON.stringify(value), 'an unchanged file is not rewritten');
+
+    const edited = { ...value, description: 'Containerize the application, with my own base image.' };
+    writeFileSync(first.file, JSON.stringify(edited, null, 2));
+    await assert.rejects(
+      saveGeneratedRecommendation(dir.path, value),
+      (error: Error & { code?: string; hint?: string }) =>
+        error.code === 'RECOMMENDATION_EXISTS' && error.message.startsWith('.deploy-agent/recommendations/add-a-dockerfile.json already exists with other content') && /--force/.test(error.hint ?? ''),
+    );
+    assert.deepEqual(JSON.parse(readFileSync(first.file, 'utf8')), edited, 'the user’s edit is kept');
+    assert.equal((await saveGeneratedRecommendation(dir.path, value, { force: true })).outcome, 'replaced');
+    assert.deepEqual(JSON.parse(readFileSync(first.file, 'utf8')), value);
+    assert.deepEqual(readdirSync(path.dirname(first.file)), ['add-a-dockerfile.json'], 'never a second copy beside it');
   });
 
   it('refuses to save an invalid recommendation and writes nothing', async () => {

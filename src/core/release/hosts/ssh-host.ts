@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { Client, type ClientChannel, type ConnectConfig } from 'ssh2';
+import type { Client, ClientChannel, ConnectConfig } from 'ssh2';
 import { DeployAgentError } from '../../errors';
 import { abortError } from '../../recovery/retry';
 import type { ReleaseTarget } from '../types';
@@ -53,7 +53,10 @@ export async function connectSsh(target: ReleaseTarget, entry: string, options: 
       return verdict.verdict === 'trusted';
     },
   };
-  const client = new Client();
+  // ssh2 (its crypto and its WebAssembly set up at load) is loaded by the first connection, not with the
+  // services. It is CommonJS: its module.exports is the default export in every bundle (the CLI's ESM chunks too).
+  const ssh2 = (await import('ssh2')).default;
+  const client = new ssh2.Client();
   await new Promise<void>((resolve, reject) => {
     const onAbort = () => {
       client.end();
