@@ -153,7 +153,7 @@ export function computeAnalytics(store: LearningStore, options: AnalyticsOptions
     trend: trendOf(buckets, fromDay, toDay),
     strategyMix: strategyMixOf(db, fromDay, toDay, scope, deployments.total),
     repairsPerDeployment: ratio(sum('repairs'), deployments.finished),
-    modelInput: modelInputOf(db, window, scope),
+    modelInput: modelInputOf(db, fromDay, toDay, scope),
     dora: {
       deploymentFrequency: {
         ...withEvidence(deploymentFrequencyTier(perDay), shippedOk < DORA_EVIDENCE.minShipped ? tooFewShipped(shippedOk) : activeDays < DORA_EVIDENCE.minDays ? `a tier after ${DORA_EVIDENCE.minDays} days of history (this window has ${activeDays})` : undefined),
@@ -191,17 +191,15 @@ function tooFewShipped(shipped: number): string {
 
 /**
  * The window's model input, cached and not: of the deployments learnt in the window (as the
- * tokens chart counts them, by when the deployment started), what their successful model calls
- * read. One row per deployment through the window indexes (migration 015), never the calls.
+ * tokens chart counts them, by the day the deployment started), what their successful model calls
+ * read — from the daily figures (migrations 015 and 016), never the calls.
  */
-function modelInputOf(db: Database.Database, window: { from: number; to: number }, scope: Scope): Analytics['modelInput'] {
-  const index = scope.repoPath !== undefined ? 'learning_deployments_repo_window' : scope.environment !== undefined ? 'learning_deployments_env_window' : 'learning_deployments_window';
+function modelInputOf(db: Database.Database, fromDay: number, toDay: number, scope: Scope): Analytics['modelInput'] {
   const row = sql(
     db,
-    `SELECT coalesce(sum(input_tokens), 0) AS inputTokens, coalesce(sum(cache_read_tokens), 0) AS cacheReadTokens, coalesce(sum(cache_write_tokens), 0) AS cacheWriteTokens
-       FROM learning_deployments INDEXED BY ${index}
-      WHERE created_at >= @from AND created_at < @to${scope.environment !== undefined ? ' AND environment = @environment' : ''}${scope.repoPath !== undefined ? ' AND repo_path = @repoPath' : ''}`,
-  ).get({ from: window.from, to: window.to, ...scope }) as { inputTokens: number; cacheReadTokens: number; cacheWriteTokens: number };
+    `SELECT coalesce(sum(input_tokens_sum), 0) AS inputTokens, coalesce(sum(cache_read_sum), 0) AS cacheReadTokens, coalesce(sum(cache_write_sum), 0) AS cacheWriteTokens
+       FROM ${dailySource(scope.repoPath)} WHERE day >= @fromDay AND day < @toDay${scope.environment !== undefined ? ' AND environment = @environment' : ''}`,
+  ).get(scopeParams(scope, fromDay, toDay)) as { inputTokens: number; cacheReadTokens: number; cacheWriteTokens: number };
   return { ...row, uncachedTokens: Math.max(0, row.inputTokens - row.cacheReadTokens - row.cacheWriteTokens) };
 }
 

@@ -27,6 +27,9 @@ interface DailyChange extends DailyKey {
   repairs: number;
   tokens: number;
   costMicros: number;
+  inputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
 }
 
 /** The two daily tables: everyone's (learning_daily) and per repository (learning_daily_repo, migration 008). */
@@ -73,8 +76,8 @@ export class DailyChanges {
       const values = key.map((k) => (k === 'repo_path' ? '@repoPath' : `@${k}`)).join(', ');
       const upsert = sql(
         db,
-        `INSERT INTO ${table} (${columns}, deployments, duration_sum, duration_count, lead_sum, lead_count, repairs_sum, tokens_sum, cost_micros_sum)
-         VALUES (${values}, @n, @durationSum, @durationCount, @leadSum, @leadCount, @repairs, @tokens, @costMicros)
+        `INSERT INTO ${table} (${columns}, deployments, duration_sum, duration_count, lead_sum, lead_count, repairs_sum, tokens_sum, cost_micros_sum, input_tokens_sum, cache_read_sum, cache_write_sum)
+         VALUES (${values}, @n, @durationSum, @durationCount, @leadSum, @leadCount, @repairs, @tokens, @costMicros, @inputTokens, @cacheReadTokens, @cacheWriteTokens)
          ON CONFLICT (${columns}) DO UPDATE SET
            deployments = deployments + excluded.deployments,
            duration_sum = duration_sum + excluded.duration_sum,
@@ -83,13 +86,16 @@ export class DailyChanges {
            lead_count = lead_count + excluded.lead_count,
            repairs_sum = repairs_sum + excluded.repairs_sum,
            tokens_sum = tokens_sum + excluded.tokens_sum,
-           cost_micros_sum = cost_micros_sum + excluded.cost_micros_sum`,
+           cost_micros_sum = cost_micros_sum + excluded.cost_micros_sum,
+           input_tokens_sum = input_tokens_sum + excluded.input_tokens_sum,
+           cache_read_sum = cache_read_sum + excluded.cache_read_sum,
+           cache_write_sum = cache_write_sum + excluded.cache_write_sum`,
       );
       const removeEmpty = sql(db, `DELETE FROM ${table} WHERE ${key.map((k, j) => `${k} = ${values.split(', ')[j]}`).join(' AND ')} AND deployments <= 0`);
       for (const change of this.changes[i]!.values()) {
-        const { n, durationSum, durationCount, leadSum, leadCount, repairs, tokens, costMicros, ...rowKey } = change;
+        const { n, durationSum, durationCount, leadSum, leadCount, repairs, tokens, costMicros, inputTokens, cacheReadTokens, cacheWriteTokens, ...rowKey } = change;
         // The same fact taken out and put back (a deployment learnt again unchanged in this row).
-        if (!n && !durationSum && !durationCount && !leadSum && !leadCount && !repairs && !tokens && !costMicros) continue;
+        if (!n && !durationSum && !durationCount && !leadSum && !leadCount && !repairs && !tokens && !costMicros && !inputTokens && !cacheReadTokens && !cacheWriteTokens) continue;
         upsert.run(change);
         if (n <= 0) removeEmpty.run(rowKey);
       }
@@ -99,7 +105,7 @@ export class DailyChanges {
 }
 
 function zero(): Omit<DailyChange, keyof DailyKey> {
-  return { n: 0, durationSum: 0, durationCount: 0, leadSum: 0, leadCount: 0, repairs: 0, tokens: 0, costMicros: 0 };
+  return { n: 0, durationSum: 0, durationCount: 0, leadSum: 0, leadCount: 0, repairs: 0, tokens: 0, costMicros: 0, inputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 };
 }
 
 function accumulate(change: DailyChange, fact: DeploymentFact, sign: 1 | -1): void {
@@ -111,4 +117,7 @@ function accumulate(change: DailyChange, fact: DeploymentFact, sign: 1 | -1): vo
   change.repairs += sign * fact.repairs;
   change.tokens += sign * fact.tokens;
   change.costMicros += sign * fact.costMicros;
+  change.inputTokens += sign * fact.inputTokens;
+  change.cacheReadTokens += sign * fact.cacheReadTokens;
+  change.cacheWriteTokens += sign * fact.cacheWriteTokens;
 }

@@ -138,7 +138,7 @@ describe('learning: analytics of one repository, and the chart series', () => {
   });
 
   it('the per-repository daily rows add up to the daily rows, row for row, after rollbacks and re-learning', () => {
-    const sums = `sum(deployments), sum(duration_sum), sum(duration_count), sum(lead_sum), sum(lead_count), sum(repairs_sum), sum(tokens_sum), sum(cost_micros_sum)`;
+    const sums = `sum(deployments), sum(duration_sum), sum(duration_count), sum(lead_sum), sum(lead_count), sum(repairs_sum), sum(tokens_sum), sum(cost_micros_sum), sum(input_tokens_sum), sum(cache_read_sum), sum(cache_write_sum)`;
     const key = 'day, environment, strategy, status, outcome, shipped';
     const everyone = t.store.db.prepare(`SELECT ${key}, ${sums} FROM learning_daily GROUP BY ${key} ORDER BY ${key}`).raw().all();
     const perRepo = t.store.db.prepare(`SELECT ${key}, ${sums} FROM learning_daily_repo GROUP BY ${key} ORDER BY ${key}`).raw().all();

@@ -7,12 +7,12 @@ import { migrations } from '../../../src/core/store/migrations';
 import { tempDir } from '../../support/temp';
 import { addDeployment, DAY, NOW } from '../learning/history';
 
-describe('migration 15: the model input of deployments learnt before it', () => {
+describe('migrations 15 and 16: the model input of deployments learnt before them', () => {
   let dir: ReturnType<typeof tempDir>;
   beforeEach(() => (dir = tempDir()));
   afterEach(() => dir.cleanup());
 
-  it('is filled from their successful model calls, so analytics reads it from what was learnt', () => {
+  it('is filled from their successful model calls into what was learnt and its daily figures, which analytics reads', () => {
     const file = path.join(dir.path, 'history.db');
     const old = openHistoryStore(file, { migrations: migrations.slice(0, 14) });
     const ai = new AiStore(old.db);
@@ -24,11 +24,14 @@ describe('migration 15: the model input of deployments learnt before it', () => 
     call(a, 2_000, 0, 0);
     call(a, 99_000, 99_000, 0, 'error');
     call(b, 50_000, 0, 40_000);
-    // Learnt before migration 15: today's learner writes its columns, lent for this catch-up and taken back.
-    const later = ['input_tokens', 'cache_read_tokens', 'cache_write_tokens'];
-    for (const column of later) old.db.exec(`ALTER TABLE learning_deployments ADD COLUMN ${column} INTEGER NOT NULL DEFAULT 0`);
+    // Learnt before migrations 15 and 16: today's learner writes their columns, lent for this catch-up and taken back.
+    const later = [
+      ...['input_tokens', 'cache_read_tokens', 'cache_write_tokens'].map((c) => `learning_deployments ADD COLUMN ${c}`),
+      ...['learning_daily', 'learning_daily_repo'].flatMap((t) => ['input_tokens_sum', 'cache_read_sum', 'cache_write_sum'].map((c) => `${t} ADD COLUMN ${c}`)),
+    ];
+    for (const column of later) old.db.exec(`ALTER TABLE ${column} INTEGER NOT NULL DEFAULT 0`);
     catchUpLearning(old, { now: NOW });
-    for (const column of later) old.db.exec(`ALTER TABLE learning_deployments DROP COLUMN ${column}`);
+    for (const column of later) old.db.exec(`ALTER TABLE ${column.replace(' ADD COLUMN ', ' DROP COLUMN ')}`);
     assert.equal((old.db.prepare('SELECT count(*) AS n FROM learning_deployments').get() as { n: number }).n, 2);
     old.close();
 
@@ -39,6 +42,9 @@ describe('migration 15: the model input of deployments learnt before it', () => 
         { id: a, input: 12_000, cacheRead: 8_000, cacheWrite: 1_000 },
         { id: b, input: 50_000, cacheRead: 0, cacheWrite: 40_000 },
       ]);
+      const daily = (table: string) => store.db.prepare(`SELECT sum(input_tokens_sum) AS input, sum(cache_read_sum) AS cacheRead, sum(cache_write_sum) AS cacheWrite FROM ${table}`).get();
+      assert.deepEqual(daily('learning_daily'), { input: 62_000, cacheRead: 8_000, cacheWrite: 41_000 });
+      assert.deepEqual(daily('learning_daily_repo'), { input: 62_000, cacheRead: 8_000, cacheWrite: 41_000 });
       assert.deepEqual(computeAnalytics(store, { now: NOW, repoPath: '/repo/a' }).modelInput, { inputTokens: 12_000, cacheReadTokens: 8_000, cacheWriteTokens: 1_000, uncachedTokens: 3_000 });
       assert.deepEqual(computeAnalytics(store, { now: NOW }).modelInput, { inputTokens: 62_000, cacheReadTokens: 8_000, cacheWriteTokens: 41_000, uncachedTokens: 13_000 });
     } finally {

@@ -30,9 +30,14 @@ describe('migration 11: setup failures recorded before it are taken out of what 
     add('realfail', 'failed', 'TESTS_FAILED', ['validate', 'safety', 'context', 'strategy', 'sandbox', 'implement', 'write-tests', 'run-tests', 'repair', 'review'], 20);
     add('imported', 'failed', null, [], 15); // no step records (imported or synthetic history): left as it is
     add('success1', 'succeeded', null, ['validate', 'safety', 'context', 'strategy', 'sandbox', 'implement', 'write-tests', 'run-tests', 'repair', 'review'], 10);
-    // Today's learner also reads columns added after version 10 (the prompt-cache tokens, migrations
-    // 13 and 15): lent for this catch-up and taken back, so the file is a version-10 history again.
-    const later = ['ai_model_calls ADD COLUMN cache_read_tokens', 'ai_model_calls ADD COLUMN cache_write_tokens', 'learning_deployments ADD COLUMN input_tokens', 'learning_deployments ADD COLUMN cache_read_tokens', 'learning_deployments ADD COLUMN cache_write_tokens'];
+    // Today's learner also reads and writes columns added after version 10 (the prompt-cache tokens,
+    // migrations 13, 15 and 16): lent for this catch-up and taken back, so the file is a version-10 history again.
+    const later = [
+      'ai_model_calls ADD COLUMN cache_read_tokens',
+      'ai_model_calls ADD COLUMN cache_write_tokens',
+      ...['input_tokens', 'cache_read_tokens', 'cache_write_tokens'].map((c) => `learning_deployments ADD COLUMN ${c}`),
+      ...['learning_daily', 'learning_daily_repo'].flatMap((t) => ['input_tokens_sum', 'cache_read_sum', 'cache_write_sum'].map((c) => `${t} ADD COLUMN ${c}`)),
+    ];
     for (const column of later) old.db.exec(`ALTER TABLE ${column} INTEGER NOT NULL DEFAULT 0`);
     catchUpLearning(old, { now });
     for (const column of later) old.db.exec(`ALTER TABLE ${column.replace(' ADD COLUMN ', ' DROP COLUMN ')}`);

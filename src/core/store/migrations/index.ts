@@ -14,12 +14,13 @@ import { editorTables } from './012-editor';
 import { promptCacheColumns } from './013-prompt-cache';
 import { evalTables } from './014-eval';
 import { learntModelInputColumns } from './015-learnt-model-input';
+import { dailyModelInputColumns } from './016-daily-model-input';
 
 /**
  * Every schema version in order. A migration, once released, is never edited: add a new
  * one at the end. `user_version` on disk is the number of the last one applied.
  */
-export const migrations: readonly Migration[] = [historyTables, analysisTables, aiTables, strategyTables, pipelineTables, shippingTables, learningTables, analyticsScopeTables, reviewStatus, releaseKindColumns, setupFailureStatuses, editorTables, promptCacheColumns, evalTables, learntModelInputColumns];
+export const migrations: readonly Migration[] = [historyTables, analysisTables, aiTables, strategyTables, pipelineTables, shippingTables, learningTables, analyticsScopeTables, reviewStatus, releaseKindColumns, setupFailureStatuses, editorTables, promptCacheColumns, evalTables, learntModelInputColumns, dailyModelInputColumns];
 
 export const latestSchemaVersion = migrations[migrations.length - 1]!.version;
 
