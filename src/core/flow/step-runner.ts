@@ -273,7 +273,10 @@ export class StepRunner<Name extends string> {
     try {
       await this.runStep(flow, flow.closing.name, cleanup, hold, async (ctx) => {
         const verdict = await flow.closing.run(state, ctx, ending);
-        if (verdict && failure !== undefined) status = verdict.status;
+        if (verdict && failure !== undefined) {
+          status = verdict.status;
+          if (verdict.done && error) error = { ...error, hint: [verdict.done, error.hint].filter(Boolean).join(' ') };
+        }
         return undefined;
       });
     } catch (cleanupError) {

@@ -65,7 +65,9 @@ export interface ClosingStep<State extends FlowState, Name extends string, Ctx e
   /**
    * May say how the run really ended when the closing step changed it: a release whose health
    * check failed after the switch and that the closing step switched back ends `rolled_back`
-   * (the error stays the one that caused it).
+   * (the error stays the one that caused it). `done`: what the closing step did about the failure
+   * (switched back to release X; or, for a first release, nothing to switch back to), put before
+   * the error's hint — the failing step wrote its hint before anyone knew.
    */
-  run(state: State, ctx: Ctx, ending: { status: FinalStatus; error: EventError | null }): Promise<void | { status: FinalStatus }>;
+  run(state: State, ctx: Ctx, ending: { status: FinalStatus; error: EventError | null }): Promise<void | { status: FinalStatus; done?: string }>;
 }

@@ -56,7 +56,7 @@ export function healthFailed(host: string, check: NonNullable<ReleaseTarget['hea
   return new DeployAgentError(
     'HEALTH_CHECK_FAILED',
     `health check ${check.url} on ${host}: ${why} (${result.attempts} tries in ${Math.round(result.waitedMs / 1000)} s).${log}`,
-    'The release is rolled back to the previous one. Read logs/app.log on the target (deploy-agent release status shows the current release), fix the cause and release again.',
+    'Read logs/app.log on the target, fix the cause and release again (`deploy-agent release status` shows what the target runs now).',
     { details: { host, url: check.url, status: result.status, attempts: result.attempts, patternId: appLog?.patternId ?? null } },
   );
 }

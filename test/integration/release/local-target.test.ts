@@ -112,6 +112,19 @@ describe('release to a local target: the whole cycle on this machine', function 
     assert.equal(bad.status, 'rolled_back');
     assert.equal(readlinkSync(path.join(root, 'current')), `releases/${first.release}`);
     assert.equal(JSON.parse((await get(`http://127.0.0.1:${port}/health`)).body).version, '1.0.0');
+    assert.equal(bad.error?.code, 'HEALTH_CHECK_FAILED');
+    assert.match(bad.error!.hint, new RegExp(`^Switched back to the release that ran before: local runs ${first.release}\\. Read logs/app\\.log`));
+  });
+
+  it('a failed FIRST release says there was nothing to roll back to, and that the target now serves nothing', async () => {
+    commitVersion(repo, '1.0.1', { unhealthy: 'yes' });
+    const bad = await releaser.release({ target: target({ healthCheck: { url: `http://127.0.0.1:${port}/health`, timeoutMs: 1000 } }), repoPath: repo, ref: 'HEAD', strategy: 'auto' }, new AbortController().signal);
+    assert.equal(bad.hosts!.local!.previous, null, 'the target had no release');
+    assert.equal(bad.error?.code, 'HEALTH_CHECK_FAILED');
+    assert.match(bad.error!.hint, /^local had no release before this one, so there was nothing to roll back to: the application is stopped and `current` removed — it serves nothing until a release succeeds\. Read logs\/app\.log/);
+    assert.doesNotMatch(bad.error!.hint, /previous one|rolled back to/);
+    assert.ok(!existsSync(path.join(root, 'current')), 'no current release');
+    await assert.rejects(get(`http://127.0.0.1:${port}/health`), /ECONNREFUSED/, 'the application is stopped');
   });
 
   it('publishes what the panel shows: its plan and why, each host’s part of each step, its recoveries — and records them', async () => {

@@ -35,21 +35,42 @@ export const finishStep: ReleaseClosingStep = {
         if (state.request.mode === 'release') {
           await ctx.run(host, removeReleases(target.path, [state.release]), { label: 'finish', level: 'debug', what: 'removing the unfinished release' });
         }
-        return rolledBack;
+        return { rolledBack, previous };
       }),
     );
     const results = outcome.map((o, i) => ({ host: target.hosts[i]!, o }));
     for (const { host, o } of results) {
       if (o.status === 'rejected') state.warnings.push(`Could not restore ${host}: ${toEventError(o.reason, ctx.signal).message}`);
-      else if (o.value === false) state.warnings.push(`${host} was switched back but its previous release is not healthy either; look at it now.`);
+      else if (o.value.rolledBack === false) state.warnings.push(`${host} was switched back but its previous release is not healthy either; look at it now.`);
     }
-    const rolled = results.filter((r) => r.o.status === 'fulfilled' && r.o.value !== null);
-    const clean = results.every((r) => r.o.status === 'fulfilled' && r.o.value !== false);
-    if (rolled.length) ctx.log(clean ? 'info' : 'error', `Rolled back ${rolled.map((r) => r.host).join(', ')}${clean ? '' : ' (not every host is healthy)'}.`);
-    if (rolled.length && clean && ending.status === 'failed') return { status: 'rolled_back' };
-    return undefined;
+    const rolled = results.flatMap(({ host, o }) => (o.status === 'fulfilled' && o.value.rolledBack !== null ? [{ host, ...o.value }] : []));
+    const clean = results.every((r) => r.o.status === 'fulfilled' && r.o.value.rolledBack !== false);
+    if (!rolled.length) return undefined;
+    ctx.log(clean ? 'info' : 'error', `Rolled back ${rolled.map((r) => r.host).join(', ')}${clean ? '' : ' (not every host is healthy)'}.`);
+    return { status: clean && ending.status === 'failed' ? 'rolled_back' : ending.status, done: whatWasDone(rolled) };
   },
 };
+
+/**
+ * What the rollback did, for the failure's hint: each host back on the release it ran before — or,
+ * on a host this was the first release of, nothing to go back to (the application stopped, no
+ * `current`: the host serves nothing until a release succeeds).
+ */
+export function whatWasDone(rolled: readonly { host: string; previous: string | null; rolledBack: boolean | null }[]): string {
+  const back = rolled.filter((r) => r.previous);
+  const first = rolled.filter((r) => !r.previous).map((r) => r.host);
+  const parts: string[] = [];
+  if (back.length) {
+    const healthy = (r: (typeof back)[number]) => (r.rolledBack ? '' : ' (not healthy either: look at it now)');
+    parts.push(`Switched back to the release that ran before: ${back.map((r) => `${r.host} runs ${r.previous}${healthy(r)}`).join(', ')}.`);
+  }
+  if (first.length) {
+    parts.push(
+      `${first.join(', ')} had no release before this one, so there was nothing to roll back to: the application is stopped and \`current\` removed — ${first.length === 1 ? 'it serves' : 'they serve'} nothing until a release succeeds.`,
+    );
+  }
+  return parts.join(' ');
+}
 
 /** Switches one host back to `previous` and restarts it (true: healthy again); no previous: stops the application and removes `current`. */
 async function switchBack(ctx: ReleaseStepContext, state: Readonly<ReleaseState>, host: string, previous: string | null): Promise<boolean> {

@@ -78,7 +78,7 @@ function breach(state: Readonly<ReleaseState>, ctx: ReleaseStepContext, host: st
   return new DeployAgentError(
     'WATCH_BREACH',
     `Watching release ${state.release} on ${host}: ${what}.`,
-    'The release is rolled back to the previous one; look at the application and its metrics, then release again.',
+    'Look at the application and its metrics, fix the cause and release again (`deploy-agent release status` shows what the target runs now).',
     { details: { host, signal } },
   );
 }
