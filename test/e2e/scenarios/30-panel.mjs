@@ -128,7 +128,7 @@ export async function run(ctx) {
   });
 
   /** The panel's first-paint log lines so far: [ms, rest of the line]. */
-  const paintLines = () => [...outputLog(userDataDir).matchAll(/first paint of \d+ recommendation\(s\) (\d+(?:\.\d+)?) ms after the command(.*)/g)];
+  const paintLines = () => [...outputLog(userDataDir).matchAll(/first paint of \d+ recommendations? (\d+(?:\.\d+)?) ms after the command(.*)/g)];
   const waitForPaintLine = async (/** @type {number} */ count) => {
     const deadline = Date.now() + 10000;
     while (paintLines().length < count) {
