@@ -4,8 +4,10 @@ import { plural } from '../plural';
 
 const pct = (n: number) => `${Math.round(n * 100)}%`;
 
+/** A choice, its reason, and the evidence the reason does not name already ("the version the project declares (go.mod)" needs no second "(go.mod)"). */
 function choiceLine(c: Choice): string {
-  return `  ${c.what}: ${c.value}\n      ${c.reason}${c.evidence.length ? ` (${c.evidence.join(', ')})` : ''} — ${pct(c.confidence)}`;
+  const unsaid = c.evidence.filter((e) => !c.reason.includes(e));
+  return `  ${c.what}: ${c.value}\n      ${c.reason}${unsaid.length ? ` (${unsaid.join(', ')})` : ''} — ${pct(c.confidence)}`;
 }
 
 /** A generation as a person reads it in a terminal: each file, then why each choice, what is unknown, what the checks found. */

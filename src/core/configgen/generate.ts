@@ -20,6 +20,8 @@ const run = promisify(execFile);
 export interface GenerationContext {
   files: readonly FileEntry[];
   defaultBranch: { name: string; evidence: string | null };
+  /** The workspace's projects (a monorepo's), so that what one project lacks can point to another; default: the profile's own. */
+  projects?: readonly ProjectProfile[];
 }
 
 /** The file each CI kind writes. */
@@ -29,13 +31,13 @@ export const CI_FILES: Record<'github-actions' | 'gitlab-ci' | 'jenkins', string
 export function generateFromProfile(profile: ProjectProfile, kind: ConfigKind, context: GenerationContext): GenerationResult {
   switch (kind) {
     case 'dockerfile':
-      return generateDockerfile(profile, context.files);
+      return generateDockerfile(profile, context.files, context.projects);
     case 'compose':
       return generateCompose(profile);
     case 'env':
       return generateEnvExample(profile, context.files);
     case 'target':
-      return generateReleaseTarget(profile, context.files);
+      return generateReleaseTarget(profile, context.files, context.projects);
     default:
       return generateCi(profile, kind, context);
   }
@@ -44,7 +46,7 @@ export function generateFromProfile(profile: ProjectProfile, kind: ConfigKind, c
 function generateCi(profile: ProjectProfile, kind: 'github-actions' | 'gitlab-ci' | 'jenkins', context: GenerationContext): GenerationResult {
   const choices: Choice[] = [];
   const unknowns: Unknown[] = [];
-  const plan = ciPlan(profile, choices, unknowns);
+  const plan = ciPlan(profile, choices, unknowns, kind);
   if (!plan) return { kind, files: [], choices, unknowns, skipped: unknowns.at(-1) ? `${unknowns.at(-1)!.what}: ${unknowns.at(-1)!.why}` : 'no CI plan' };
   const branch = context.defaultBranch;
   if (kind !== 'jenkins') {
@@ -90,7 +92,7 @@ export async function generateConfigs(root: string, kinds: readonly ConfigKind[]
     throw new DeployAgentError('PROJECT_NOT_FOUND', `There is no project at ${options.project} in ${root}.`, `Pass one of: ${['.', ...workspace.projects.map((p) => p.path)].join(', ')}.`);
   }
   const files = (structureOf(workspace) ?? (await buildStructureMap(root, options))).files;
-  const context: GenerationContext = { files, defaultBranch: await defaultBranch(root) };
+  const context: GenerationContext = { files, defaultBranch: await defaultBranch(root), projects: workspace.projects };
   const secrets = await repositorySecrets(workspace.root, files, options.env ?? process.env);
   const out: ConfigGeneration[] = [];
   for (const kind of kinds) {

@@ -1,6 +1,7 @@
 import type { FileEntry, ProjectProfile } from '../analysis/types';
 import { installDefault, type TargetConfig } from '../release/targets';
 import { findHealthEndpoint } from './health-endpoint';
+import { noStartHint } from './hints';
 import type { Choice, GenerationResult, Unknown } from './types';
 import { plural } from '../plural';
 
@@ -12,12 +13,12 @@ export const TARGET_NAME = 'local';
  * cannot know — with install, build, migrate, start and the health check from the profile. A
  * server target needs its host and user: said as an unknown, not invented.
  */
-export function generateReleaseTarget(profile: ProjectProfile, files: readonly FileEntry[]): GenerationResult {
+export function generateReleaseTarget(profile: ProjectProfile, files: readonly FileEntry[], projects: readonly ProjectProfile[] = profile.projects): GenerationResult {
   const choices: Choice[] = [];
   const unknowns: Unknown[] = [];
   const start = profile.commands.start;
   if (!start) {
-    unknowns.push({ what: 'start command', why: profile.detections['commands.start']?.reason ?? 'the profile found no production start command', hint: 'Add a start script (or a Procfile web: line), or set "start" in the target yourself.' });
+    unknowns.push({ what: 'start command', why: profile.detections['commands.start']?.reason ?? 'the profile found no production start command', hint: noStartHint(profile, projects, 'Add a start script (or a Procfile web: line), or set "start" in the target yourself.') });
     return { kind: 'target', files: [], choices, unknowns, skipped: 'no production start command: a target could not run the application' };
   }
   const name = (profile.name ?? 'app').replace(/^@[^/]+\//, '').replace(/[^A-Za-z0-9._-]+/g, '-') || 'app';

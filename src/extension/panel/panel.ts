@@ -9,6 +9,7 @@ import type { HistoryStore } from '../../core/store/database';
 import { type HostToPanel, type PanelAction, type PanelState, type PanelToHost, type RecommendationsView } from '../../protocol/panel';
 import { createPanelShell, loadPanelDocument } from './shell';
 import { HAND_OVER_MS } from '../hand-over';
+import { plural } from '../../core/plural';
 import { deploymentSnapshot, previewFor, startDeployment } from './deploy-flow';
 import { problemOf } from './problems';
 import { draftProblems, listRecommendations, saveDraft } from './recommendations';
@@ -276,7 +277,7 @@ export class DeploymentPanel implements vscode.Disposable {
     // In the webview's own clock: from its document's start to its script, and to the painted list.
     const inWebview = `webview: document started ${documentStartMs.toFixed(0)} ms after the command, script at ${webview.scriptStartMs.toFixed(0)} ms, list painted at ${webview.paintedMs.toFixed(0)} ms of its document`;
     const start = this.cold ? 'cold: the services loaded with this command' : 'warm: the services were loaded';
-    this.deps.output.info(`Deploy Agent panel: first paint of ${items} recommendation(s) ${this.firstPaintMs.toFixed(1)} ms after the command (${start}; ${parts}; ${inWebview})`);
+    this.deps.output.info(`Deploy Agent panel: first paint of ${plural(items, 'recommendation')} ${this.firstPaintMs.toFixed(1)} ms after the command (${start}; ${parts}; ${inWebview})`);
   }
 
   /** Shows a deployment: the one this window runs (live), or one from the history; then its review when it has one. */

@@ -8,6 +8,9 @@ import { runCommand, waitForWorkbench, webviewContent } from '../workbench.mjs';
 import { repoRoot } from '../../../scripts/code-server/util.mjs';
 import { git, loadFakes, makePanelWorkspace, outputLog, startPanelCodeServer } from '../panel-harness.mjs';
 
+/** Warm first paints measured (the figure is their median). */
+const WARM_SAMPLES = 3;
+
 export const name = 'panel';
 
 const THEMES = { dark: 'Dark Modern', light: 'Light Modern', hc: 'Dark High Contrast' };
@@ -125,7 +128,7 @@ export async function run(ctx) {
   });
 
   /** The panel's first-paint log lines so far: [ms, rest of the line]. */
-  const paintLines = () => [...outputLog(userDataDir).matchAll(/first paint of \d+ recommendation\(s\) (\d+(?:\.\d+)?) ms after the command(.*)/g)];
+  const paintLines = () => [...outputLog(userDataDir).matchAll(/first paint of \d+ recommendations? (\d+(?:\.\d+)?) ms after the command(.*)/g)];
   const waitForPaintLine = async (/** @type {number} */ count) => {
     const deadline = Date.now() + 10000;
     while (paintLines().length < count) {
@@ -141,15 +144,23 @@ export async function run(ctx) {
     // Something else in the window (a view, a code lens) may have loaded the services first: then no cold figure.
     if (cold[2].includes('cold:')) figure('panel.firstPaintColdMs', Number(cold[1]));
     else log('the first command found the services loaded already: no cold figure in this run');
-    // Warm: the panel closed and opened again by the command, the services loaded.
-    await runCommand(page, 'View: Close All Editors');
-    await page.locator('.tabs-container .tab', { hasText: 'Deploy Agent' }).first().waitFor({ state: 'detached', timeout: 30000 });
-    await runCommand(page, 'Deploy Agent: Deploy Recommendation');
-    await view.locator('[data-testid="recommendations"]').waitFor({ state: 'visible', timeout: 30000 });
-    const warm = await waitForPaintLine(2);
-    log(`first paint: ${warm[1]} ms${warm[2]}`);
-    if (!warm[2].includes('warm:')) throw new Error(`the second command reloaded the services: ${warm[2]}`);
+    // Warm: the panel closed and opened again by the command, the services loaded; three times (the median is the figure).
+    const warmLines = [];
+    for (let i = 0; i < WARM_SAMPLES; i++) {
+      await runCommand(page, 'View: Close All Editors');
+      await page.locator('.tabs-container .tab', { hasText: 'Deploy Agent' }).first().waitFor({ state: 'detached', timeout: 30000 });
+      await runCommand(page, 'Deploy Agent: Deploy Recommendation');
+      await view.locator('[data-testid="recommendations"]').waitFor({ state: 'visible', timeout: 30000 });
+      const line = await waitForPaintLine(2 + i);
+      log(`first paint: ${line[1]} ms${line[2]}`);
+      if (!line[2].includes('warm:')) throw new Error(`a later command reloaded the services: ${line[2]}`);
+      warmLines.push(line);
+    }
+    const warm = [...warmLines].sort((a, b) => Number(a[1]) - Number(b[1]))[Math.floor(WARM_SAMPLES / 2)];
     figure('panel.firstPaintMs', Number(warm[1]));
+    figure('panel.firstPaint.samples', WARM_SAMPLES);
+    figure('panel.firstPaint.minMs', Math.min(...warmLines.map((l) => Number(l[1]))));
+    figure('panel.firstPaint.maxMs', Math.max(...warmLines.map((l) => Number(l[1]))));
     // The parts: the list read by the host, the webview ready (its document loaded and its script run).
     const part = (/** @type {string} */ name) => Number(new RegExp(`${name} (\\d+) ms`).exec(warm[2])?.[1] ?? NaN);
     if (Number.isFinite(part('list read'))) figure('panel.firstPaint.listReadMs', part('list read'));

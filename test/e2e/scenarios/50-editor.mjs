@@ -279,10 +279,16 @@ export async function run(ctx) {
     const output = page.locator('.part.panel .monaco-editor');
     await output.locator('.view-line', { hasText: 'commit: succeeded' }).first().waitFor({ state: 'visible', timeout: 15000 });
     // The step name of a step's line carries its own token colour (not the line's plain text colour).
-    const colours = await output.locator('.view-line', { hasText: /commit:\s+succeeded\s+\(/ }).first().evaluate((line) => [...line.querySelectorAll('span > span')].map((s) => [s.textContent, getComputedStyle(s).color]));
-    const step = colours.find(([t]) => t === 'commit');
-    const ok = colours.find(([t]) => t === 'succeeded');
-    if (!step || !ok || step[1] === ok[1]) throw new Error(`the step line's tokens: ${JSON.stringify(colours)}`);
+    // The editor tokenizes in the background: a line shows before its tokens do on a loaded machine.
+    const tokens = () => output.locator('.view-line', { hasText: /commit:\s+succeeded\s+\(/ }).first().evaluate((line) => [...line.querySelectorAll('span > span')].map((s) => [s.textContent, getComputedStyle(s).color]));
+    const coloured = (/** @type {string[][]} */ colours) => {
+      const step = colours.find(([t]) => t === 'commit');
+      const ok = colours.find(([t]) => t === 'succeeded');
+      return Boolean(step && ok && step[1] !== ok[1]);
+    };
+    let colours = await tokens();
+    for (const deadline = Date.now() + 15000; !coloured(colours) && Date.now() < deadline; colours = await tokens()) await page.waitForTimeout(250);
+    if (!coloured(colours)) throw new Error(`the step line's tokens: ${JSON.stringify(colours)}`);
     await shot('editor-output-dark.png', '.part.panel');
   });
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
+import { formatGeneration } from '../../../src/core/configgen/format';
 import { generateConfigs, type ConfigGeneration } from '../../../src/core/configgen/generate';
 import { shellWords, startInImage } from '../../../src/core/configgen/start-command';
 import { CONFIG_KINDS, type ConfigKind } from '../../../src/core/configgen/types';
@@ -38,6 +39,9 @@ describe('configgen: every stack fixture', function () {
             assert.deepEqual(report.problems, [], `${report.file}: ${JSON.stringify(report.problems)}`);
           }
           if (!result.files.length) assert.ok(result.skipped && result.unknowns.length, `${result.kind}: nothing generated and nothing said why`);
+          // The text says each piece of evidence once: a reason that names its file gets no second "(go.mod)".
+          const repeated = formatGeneration(result).split('\n').filter((line) => /(\([^()]+\)) \1/.test(line));
+          assert.deepEqual(repeated, [], `${result.kind}: evidence said twice`);
         }
 
         // Dockerfile: generated for the templated stacks that have a production start; else said why not.

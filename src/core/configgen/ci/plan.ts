@@ -3,7 +3,8 @@ import type { ProjectProfile } from '../../analysis/types';
 import { PYTHON_TOOLS } from '../dockerfile/python';
 import { ProjectFiles } from '../project-files';
 import { runtimeVersion, supportedVersions, type RuntimeVersion } from '../runtime-versions';
-import type { Choice, Unknown } from '../types';
+import type { Choice, ConfigKind, Unknown } from '../types';
+import { noTemplateHint } from '../hints';
 
 export type CiStepKind = 'install' | 'lint' | 'typecheck' | 'test' | 'build';
 
@@ -48,7 +49,7 @@ const ELIXIR_OTP: Record<string, string> = { '1.14': '25', '1.15': '26', '1.16':
  * comes from the profile (install, test, build) or from a tool the project is seen to use (a lint
  * script, a tsconfig, ruff, mypy, clippy …); a step nothing points to is left out and said so.
  */
-export function ciPlan(profile: ProjectProfile, choices: Choice[], unknowns: Unknown[]): CiPlan | undefined {
+export function ciPlan(profile: ProjectProfile, choices: Choice[], unknowns: Unknown[], kind: ConfigKind = 'github-actions'): CiPlan | undefined {
   const files = new ProjectFiles(profile);
   const name = profile.runtime?.name;
   if (!name) {
@@ -58,20 +59,28 @@ export function ciPlan(profile: ProjectProfile, choices: Choice[], unknowns: Unk
   const version = runtimeVersion(profile, choices, unknowns, name);
   const builder = BUILDERS[name];
   if (!builder || !version) {
-    unknowns.push({ what: 'CI template', why: `there is no CI template for ${name} yet`, hint: 'Write the pipeline yourself, or deploy the "Add CI" recommendation: the model adapts a template.' });
+    unknowns.push({ what: 'CI template', why: `there is no CI template for ${name} yet`, hint: noTemplateHint(kind, profile, name) });
     return undefined;
   }
-  const plan = builder({ profile, files, version, choices, unknowns });
+  const plan = builder({ profile, files, version, choices, unknowns, kind });
   if (!plan) return undefined;
   for (const step of plan.steps) {
     const d = step.kind === 'install' || step.kind === 'test' || step.kind === 'build' ? profile.detections[step.kind === 'install' || step.kind === 'test' ? 'commands' : 'commands.build'] : undefined;
     choices.push({ what: `${step.kind} step`, value: step.run, evidence: d?.evidence ?? [], reason: step.name, confidence: d?.confidence ?? 0.75 });
   }
-  for (const kind of ['lint', 'typecheck', 'test'] as const) {
-    if (!plan.steps.some((s) => s.kind === kind)) unknowns.push({ what: `${kind} step`, why: `nothing in the project says how to ${kind === 'typecheck' ? 'type-check' : kind} it`, hint: kind === 'test' ? 'Add a test command (a test script, pytest …).' : `Add a ${kind} tool or script, then generate again.` });
+  const compiling = COMPILER_TYPE_CHECKS.includes(plan.runtime) ? plan.steps.filter((s) => s.kind === 'test' || s.kind === 'build') : [];
+  if (compiling.length && !plan.steps.some((s) => s.kind === 'typecheck')) {
+    choices.push({ what: 'typecheck step', value: 'none of its own: the compiler checks the types', evidence: [], reason: `${compiling.map((s) => s.run).join(' and ')} ${compiling.length === 1 ? 'compiles' : 'compile'} the code, and a type error fails ${compiling.length === 1 ? 'it' : 'them'}`, confidence: 0.9 });
+  }
+  for (const step of ['lint', 'typecheck', 'test'] as const) {
+    if (plan.steps.some((s) => s.kind === step) || (step === 'typecheck' && compiling.length)) continue;
+    unknowns.push({ what: `${step} step`, why: `nothing in the project says how to ${step === 'typecheck' ? 'type-check' : step} it`, hint: step === 'test' ? 'Add a test command (a test script, pytest …).' : `Add a ${step} tool or script, then generate again.` });
   }
   return plan;
 }
+
+/** Runtimes whose compiler is the type check: their test and build steps compile the code, so no separate type-check step is missing. */
+const COMPILER_TYPE_CHECKS: readonly string[] = ['go', 'rust', 'dotnet', 'java'];
 
 interface PlanInput {
   profile: ProjectProfile;
@@ -79,6 +88,8 @@ interface PlanInput {
   version: RuntimeVersion;
   choices: Choice[];
   unknowns: Unknown[];
+  /** Which CI the plan is for (only a hint names it). */
+  kind: ConfigKind;
 }
 
 type Builder = (input: PlanInput) => CiPlan | undefined;
@@ -219,7 +230,7 @@ const jvm: Builder = (input) => {
   const { profile, files } = input;
   const maven = profile.packageManager === 'maven';
   if (!maven && profile.packageManager !== 'gradle') {
-    input.unknowns.push({ what: 'CI template', why: `no CI template for ${profile.packageManager ?? 'this JVM build'} yet (Maven and Gradle only)`, hint: 'Write the pipeline yourself.' });
+    input.unknowns.push({ what: 'CI template', why: `no CI template for ${profile.packageManager ?? 'this JVM build'} yet (Maven and Gradle only)`, hint: noTemplateHint(input.kind, profile, profile.packageManager ?? 'the JVM build tool') });
     return undefined;
   }
   const steps: CiStep[] = [...(profile.commands.install ? [{ kind: 'install' as const, name: 'Resolve dependencies', run: profile.commands.install }] : []), ...testAndBuild(profile)];

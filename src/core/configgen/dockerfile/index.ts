@@ -1,5 +1,6 @@
 import type { FileEntry, ProjectProfile } from '../../analysis/types';
 import { findHealthEndpoint } from '../health-endpoint';
+import { noStartHint, noTemplateHint, workspaceImageHint } from '../hints';
 import { ProjectFiles } from '../project-files';
 import { runtimeVersion } from '../runtime-versions';
 import { startInImage } from '../start-command';
@@ -50,7 +51,7 @@ function templateOf(profile: ProjectProfile): { template: Template; runtime: str
  * with the unknown that stops it: no production start command, a start a shell would have to
  * interpret, a stack without a template, a lockfile outside the build context.
  */
-export function generateDockerfile(profile: ProjectProfile, workspaceFiles: readonly FileEntry[]): GenerationResult {
+export function generateDockerfile(profile: ProjectProfile, workspaceFiles: readonly FileEntry[], projects: readonly ProjectProfile[] = profile.projects): GenerationResult {
   const choices: Choice[] = [];
   const unknowns: Unknown[] = [];
   const skip = (what: string, why: string, hint: string): GenerationResult => {
@@ -59,14 +60,18 @@ export function generateDockerfile(profile: ProjectProfile, workspaceFiles: read
   };
   const start = profile.commands.start;
   const startDetection = profile.detections['commands.start'];
-  if (!start) return skip('start command', startDetection?.reason ?? 'the profile found no production start command', 'Add a start script (or a Procfile web: line), or see `deploy-agent analyze` for what is missing.');
+  if (!start) return skip('start command', startDetection?.reason ?? 'the profile found no production start command', noStartHint(profile, projects, 'Add a start script (or a Procfile web: line), or see `deploy-agent analyze` for what is missing.'));
   const found = templateOf(profile);
-  if (!found) return skip('Dockerfile template', `there is no Dockerfile template for ${profile.runtime?.name ?? profile.primaryLanguage ?? 'this project'} yet`, 'Write the Dockerfile yourself, or deploy the "Add a Dockerfile" recommendation: the model adapts a template.');
+  if (!found) {
+    const stack = profile.runtime?.name === 'java' || profile.runtime?.name === 'jvm' ? (profile.packageManager ?? profile.runtime.name) : (profile.runtime?.name ?? profile.primaryLanguage ?? 'this project');
+    return skip('Dockerfile template', `there is no Dockerfile template for ${stack} yet`, noTemplateHint('dockerfile', profile, stack));
+  }
   const image = startInImage(start);
   if (!image) return skip('start command', `\`${start}\` needs a shell (pipes, variables, &&) and cannot be an exec-form CMD`, 'Move it into a script (e.g. bin/start) or a package script, then generate again.');
   const files = new ProjectFiles(profile);
   if ((found.runtime === 'node' || found.runtime === 'bun') && files.has('package.json') && profile.packageManager && !['package-lock.json', 'npm-shrinkwrap.json', 'yarn.lock', 'pnpm-lock.yaml', 'bun.lock', 'bun.lockb'].some((l) => files.has(l)) && profile.detections.packageManager?.evidence.some((e) => /lock/.test(e))) {
-    return skip('lockfile', `the lockfile (${profile.detections.packageManager.evidence[0]}) is outside this project's folder, so outside the image's build context`, 'Generate from the workspace root, or let the "Add a Dockerfile" recommendation adapt the template to the workspace.');
+    const lockfile = profile.detections.packageManager.evidence[0]!;
+    return skip('lockfile', `the lockfile (${lockfile}) is outside this project's folder, so outside the image's build context, and no template builds one project of a workspace yet`, workspaceImageHint(profile, lockfile));
   }
   const version = runtimeVersion(profile, choices, unknowns, found.runtime);
   if (!version) return skip('runtime version', `no version of ${found.runtime} is known or assumed`, 'Declare the runtime version in the manifest.');
