@@ -8,6 +8,8 @@ export const name = 'confinement';
 export async function run({ page, server, workspace, check, screenshot, log }) {
   await page.goto(`${server.url}?folder=${encodeURIComponent(workspace)}`);
   await waitForWorkbench(page);
+  // A panel the extension-host suite left open may come back with the window: only the diagnostics is wanted here.
+  await runCommand(page, 'View: Close All Editors');
   await runCommand(page, 'Deploy Agent: Show Diagnostics');
   await page.locator('.tabs-container .tab', { hasText: 'Deploy Agent: Diagnostics' }).first().waitFor({ state: 'visible', timeout: 30000 });
   const view = webviewContent(page);
@@ -23,6 +25,15 @@ export async function run({ page, server, workspace, check, screenshot, log }) {
     if (!/^confined by bubblewrap .*your repository is read-only.*network off$/.test(inEffect)) throw new Error(`In effect cell shows "${inEffect}"`);
     log(`confinement: ${inEffect}`);
   });
-  await section.scrollIntoViewIfNeeded();
+  // The panel draws again when its figures arrive: a section found a moment before can be replaced meanwhile.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await section.scrollIntoViewIfNeeded({ timeout: 10000 });
+      break;
+    } catch (error) {
+      if (attempt === 3) throw error;
+      await page.waitForTimeout(500);
+    }
+  }
   await screenshot(page, 'diagnostics-confinement.png');
 }
