@@ -35,6 +35,10 @@ document.head.append(style);
 let state: ViewState = vscode.getState() ?? { selection: DEFAULT_SELECTION, tables: {} };
 let drawn: { spec: ChartSpec; plot: uPlot | undefined; host: HTMLElement; legend?: HTMLElement }[] = [];
 let firstPaint: number | undefined;
+/** How long the saved figures wait for the host's before they are drawn (ms). */
+const SAVED_STATE_GRACE_MS = 50;
+/** The host has sent figures or an error: the saved figures are not drawn over them. */
+let hostAnswered = false;
 /** The figures on screen (their host-given id). */
 let renderedId: string | undefined;
 let importStatus: Extract<HostToAnalytics, { type: 'import' }> | undefined;
@@ -80,6 +84,7 @@ window.addEventListener('message', (event: MessageEvent<HostToAnalytics>) => {
   switch (message.type) {
     case 'analytics':
       // The same figures again (sent when computed, and again when this view said it was ready).
+      hostAnswered = true;
       if (message.id === renderedId) break;
       marks.dataMs ||= performance.now();
       state = { ...state, selection: message.selection, last: message };
@@ -90,6 +95,7 @@ window.addEventListener('message', (event: MessageEvent<HostToAnalytics>) => {
       document.body.classList.add('loading');
       break;
     case 'error':
+      hostAnswered = true;
       document.body.classList.remove('loading');
       app.innerHTML = `<p class="error" role="alert">${escapeHtml(message.message)}</p>${message.hint ? `<p>${escapeHtml(message.hint)}</p>` : ''}<p><button class="secondary" data-action="retry">Try again</button></p>`;
       wire();
@@ -104,9 +110,15 @@ window.addEventListener('message', (event: MessageEvent<HostToAnalytics>) => {
 watchTheme((palette) => drawCharts(palette));
 new ResizeObserver(() => resizeCharts()).observe(app);
 
-if (state.last) {
-  marks.fromSavedState = true;
-  render(state.last);
+// The saved figures are drawn only if the host's do not come first: those are usually on their way
+// (posted as soon as computed), and drawing five charts twice put the fresh ones 100 ms later.
+const saved = state.last;
+if (saved) {
+  setTimeout(() => {
+    if (hostAnswered) return;
+    marks.fromSavedState = true;
+    render(saved);
+  }, SAVED_STATE_GRACE_MS);
 }
 marks.readyMs = performance.now();
 vscode.postMessage({ type: 'ready', selection: state.selection });
