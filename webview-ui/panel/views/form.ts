@@ -28,22 +28,8 @@ export function formView(draft: RecommendationDraft, categories: readonly string
         <vscode-textarea id="f-description" data-field="description" rows="5" value="${draft.description}" placeholder="e.g. Load balancers need a cheap liveness check: answer GET /health with 200." aria-describedby="p-description"></vscode-textarea>
         <p class="field-problem" id="p-description" aria-live="polite"></p>
       </div>
-      <div class="field">
-        <vscode-label for="f-category">Category</vscode-label>
-        <vscode-single-select id="f-category" data-field="category" aria-describedby="p-category">
-          <vscode-option value="" ${draft.category ? '' : 'selected'}>(none)</vscode-option>
-          ${categories.map((c) => html`<vscode-option value="${c}" ${draft.category === c ? 'selected' : ''}>${c}</vscode-option>`)}
-        </vscode-single-select>
-        <p class="field-problem" id="p-category" aria-live="polite"></p>
-      </div>
-      <div class="field">
-        <vscode-label for="f-priority">Priority</vscode-label>
-        <vscode-single-select id="f-priority" data-field="priority" aria-describedby="p-priority">
-          <vscode-option value="" ${draft.priority ? '' : 'selected'}>(none)</vscode-option>
-          ${priorities.map((p) => html`<vscode-option value="${p}" ${draft.priority === p ? 'selected' : ''}>${p}</vscode-option>`)}
-        </vscode-single-select>
-        <p class="field-problem" id="p-priority" aria-live="polite"></p>
-      </div>
+      ${choiceField('category', 'Category', categories, draft.category)}
+      ${choiceField('priority', 'Priority', priorities, draft.priority ?? '')}
       <fieldset class="field">
         <legend>Acceptance criteria <span class="muted">(each becomes one of the first tests)</span></legend>
         <ol class="criteria" id="criteria">
@@ -62,6 +48,18 @@ export function formView(draft: RecommendationDraft, categories: readonly string
         <vscode-button secondary data-action="back">Cancel</vscode-button>
       </div>
     </form>`;
+}
+
+/** An optional choice among the schema's values ('(none)' first), with its problem slot. */
+function choiceField(field: 'category' | 'priority', label: string, choices: readonly string[], value: string): Markup {
+  return html`<div class="field">
+        <vscode-label for="f-${field}">${label}</vscode-label>
+        <vscode-single-select id="f-${field}" data-field="${field}" aria-describedby="p-${field}">
+          <vscode-option value="" ${value ? '' : 'selected'}>(none)</vscode-option>
+          ${choices.map((c) => html`<vscode-option value="${c}" ${value === c ? 'selected' : ''}>${c}</vscode-option>`)}
+        </vscode-single-select>
+        <p class="field-problem" id="p-${field}" aria-live="polite"></p>
+      </div>`;
 }
 
 export function criterionRow(text: string, index: number): Markup {
