@@ -1,8 +1,9 @@
 // The sidebar's first chart paint, as measured inside VS Code (code-server + Chromium) by the last
 // `npm run test:e2e`: the Analytics view's document start → its first chart drawn (the webview's
-// performance.now(); the host's query and the webview's rendering included), the first time the
-// view opens in a window whose extension host has loaded (test/e2e/scenarios/20-sidebar.mjs).
-// With 100,000 deployments in the view when the scale scenario ran (95-sidebar-scale.mjs).
+// performance.now(); the host's query and the webview's rendering included): cold, the first time
+// the view opens in a window (the services load with it), and warm, the view opened again with the
+// services loaded, median of three (test/e2e/scenarios/20-sidebar.mjs); with 100,000 deployments,
+// the view opened again in the scale scenario (95-sidebar-scale.mjs).
 // Target: 300 ms. Without e2e results it says so (skipped) instead of inventing a number.
 // Run alone: npx tsx bench/sidebar-paint.bench.ts
 import { readFileSync, statSync } from 'node:fs';
@@ -12,7 +13,8 @@ import { target, verdict } from './support';
 const TARGET_MS = 300;
 const file = path.resolve(import.meta.dirname, '..', 'test-results', 'e2e', 'last-run.json');
 const FIGURES = [
-  { name: 'sidebar.firstChartPaint', figure: 'sidebar.firstChartPaintMs', what: 'the seeded history (16 deployments)' },
+  { name: 'sidebar.firstChartPaint', figure: 'sidebar.firstChartPaintMs', what: 'the seeded history (16 deployments); cold: the services load with the view' },
+  { name: 'sidebar.firstChartPaintWarm', figure: 'sidebar.firstChartPaintWarmMs', what: 'the seeded history; warm: the view opened again with the services loaded, median of three' },
   { name: 'sidebar.firstChartPaint100k', figure: 'sidebar.firstChartPaint100kMs', what: '100,000 deployments, all history' },
 ];
 
@@ -42,8 +44,9 @@ if (run) {
       JSON.stringify({
         name: f.name,
         timed: `the Analytics view's document start to its first chart drawn, the first time the view opens in a window (${f.what}; the e2e run)`,
-        runs: 1,
-        spread: 'one run (one e2e window)',
+        ...(f.name === 'sidebar.firstChartPaintWarm' && typeof run.figures?.['sidebar.firstChartPaintWarm.minMs'] === 'number'
+          ? { runs: 3, minMs: run.figures['sidebar.firstChartPaintWarm.minMs'], maxMs: run.figures['sidebar.firstChartPaintWarm.maxMs'] }
+          : { runs: 1, spread: 'one run (one e2e window)' }),
         ms: Math.round(ms),
         history: f.what,
         // VS Code's part before it (not in the figure): the extension set the view's HTML → its document started.
