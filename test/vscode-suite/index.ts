@@ -3,6 +3,7 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import Mocha from 'mocha';
+import * as vscode from 'vscode';
 import { JsonFileReporter, writeResults } from './reporter';
 import { extras } from './results';
 
@@ -10,6 +11,14 @@ export async function run(): Promise<void> {
   const startedAt = new Date().toISOString();
   try {
     const mocha = new Mocha({ ui: 'bdd', timeout: 30000, reporter: JsonFileReporter, color: false });
+    // The UI scenarios that follow open windows on the same user data: a panel a test left open would
+    // come back with them (and close their quick picks as it restores). Closed before the results are written.
+    mocha.rootHooks({
+      afterAll: async () => {
+        await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      },
+    });
     // Each area has its own file (extension.test.ts, panel.test.ts, …), bundled beside this one.
     // DEPLOY_AGENT_VSCODE_SUITE=regex runs only the matching files (while working on one area).
     const only = process.env.DEPLOY_AGENT_VSCODE_SUITE ? new RegExp(process.env.DEPLOY_AGENT_VSCODE_SUITE) : undefined;
