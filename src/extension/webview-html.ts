@@ -15,7 +15,7 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, s
   const nonce = randomBytes(16).toString('base64');
   const scriptUri = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', script));
   // `styles`: files of media/ (the panel's script brings its own styles, bundled into it).
-  const styles = (options.styles ?? []).map((name) => `\n  <style>${readFileSync(vscode.Uri.joinPath(extensionUri, 'media', name).fsPath, 'utf8').replace(/<\/style/gi, '<\\/style')}</style>`).join('');
+  const styles = (options.styles ?? []).map((name) => `\n  <style>${inlineText(vscode.Uri.joinPath(extensionUri, 'media', name).fsPath, 'style')}</style>`).join('');
   const csp = [
     "default-src 'none'",
     `style-src ${webview.cspSource} 'unsafe-inline'`,
@@ -33,23 +33,23 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, s
 </head>
 <body>
   <main id="app" aria-live="polite"><p class="muted">Loading…</p></main>
-  ${options.inlineScript ? `<script type="module" nonce="${nonce}">${inlineScript(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', script).fsPath)}</script>` : `<script type="module" nonce="${nonce}" src="${scriptUri}"></script>`}
+  ${options.inlineScript ? `<script type="module" nonce="${nonce}">${inlineText(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', script).fsPath, 'script')}</script>` : `<script type="module" nonce="${nonce}" src="${scriptUri}"></script>`}
 </body>
 </html>`;
 }
 
 /**
- * A bundle's text for an inline <script> (still under the nonce): the view starts without a
- * round trip through the webview's resource loader. "</script" inside it is escaped.
+ * A file's text for an inline <script> or <style> (still under the nonce): the view starts without
+ * a round trip through the webview's resource loader. Its closing tag inside it is escaped. Kept
+ * while the file is unchanged: the panel's bundle is 200 KB, read and escaped at every open otherwise.
  */
-function inlineScript(file: string): string {
-  // Kept while the file is unchanged: the panel's bundle is 200 KB, read and escaped at every open otherwise.
+function inlineText(file: string, tag: 'script' | 'style'): string {
   const mtimeMs = statSync(file).mtimeMs;
-  const cached = scripts.get(file);
+  const cached = inlined.get(file);
   if (cached?.mtimeMs === mtimeMs) return cached.text;
-  const text = readFileSync(file, 'utf8').replace(/<\/script/gi, '<\\/script');
-  scripts.set(file, { mtimeMs, text });
+  const text = readFileSync(file, 'utf8').replace(new RegExp(`</${tag}`, 'gi'), `<\\/${tag}`);
+  inlined.set(file, { mtimeMs, text });
   return text;
 }
 
-const scripts = new Map<string, { mtimeMs: number; text: string }>();
+const inlined = new Map<string, { mtimeMs: number; text: string }>();
